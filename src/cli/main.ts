@@ -1,0 +1,131 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { VERSION } from "../package-info.js";
+import { initCommand, listCommand, runCommand, validateCommand } from "./commands/project-commands.js";
+import { CliError, printError } from "./output.js";
+
+const COMMON_OPTIONS = {
+  profile: { type: "string" },
+  "json-output": { type: "boolean", default: false },
+  debug: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: ParseArgsConfig["options"];
+  flagsHelp: string[];
+  run(positionals: string[], values: Record<string, unknown>): Promise<number> | number;
+}
+
+const COMMON_HELP = [
+  "--profile P       profile to use (else $MXCP_PROFILE, else the site's profile)",
+  "--json-output     print MXCP's JSON envelope: {\"status\":\"ok\",\"result\":…} / {\"status\":\"error\",\"error\":…}",
+  "--debug           show stack traces",
+];
+
+function common(values: Record<string, unknown>) {
+  return { profile: values.profile as string | undefined, json: values["json-output"] === true, debug: values.debug === true };
+}
+
+const COMMANDS: Record<string, Command> = {
+  init: {
+    summary: "Create an MXCP project with a hello tool in TypeScript and one in SQL",
+    usage: "mxcp-gen init [DIR] [--project NAME]",
+    options: { project: { type: "string" } },
+    flagsHelp: ["--project NAME    project name (default: the folder's name)"],
+    run: (pos, v) => initCommand(pos[0] ?? ".", { ...common(v), project: v.project as string | undefined }),
+  },
+  list: {
+    summary: "List the project's endpoints and any load errors",
+    usage: "mxcp-gen list",
+    options: {},
+    flagsHelp: [],
+    run: (_pos, v) => listCommand(common(v)),
+  },
+  validate: {
+    summary: "Check every endpoint (shape, parameters, SQL, handler exports); always exits 0",
+    usage: "mxcp-gen validate",
+    options: {},
+    flagsHelp: [],
+    run: (_pos, v) => validateCommand(common(v)),
+  },
+  run: {
+    summary: "Run one tool, resource or prompt",
+    usage: "mxcp-gen run tool|resource|prompt NAME [-p key=value]… [-p key=@file.json] [-u JSON|@file]",
+    options: {
+      param: { type: "string", short: "p", multiple: true, default: [] },
+      user: { type: "string", short: "u" },
+      "skip-output-validation": { type: "boolean", default: false },
+    },
+    flagsHelp: [
+      "-p key=value      an argument (values are strings; the tool's types convert them)",
+      "-p key=@file.json an argument read as JSON from a file",
+      "-u JSON|@file     user context for the call (JSON object)",
+      "--skip-output-validation   return the result without checking it against `return`",
+    ],
+    run: (pos, v) => {
+      if (pos.length < 2) throw new CliError("usage: mxcp-gen run tool|resource|prompt NAME [-p key=value]…", 2);
+      return runCommand(pos[0]!, pos[1]!, {
+        ...common(v),
+        param: v.param as string[],
+        user: v.user as string | undefined,
+        skipOutputValidation: v["skip-output-validation"] === true,
+      });
+    },
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    `mxcp-gen ${VERSION}: generate and serve MXCP tools`,
+    "",
+    "Usage: mxcp-gen <command> [options]",
+    "",
+    "Commands:",
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `mxcp-gen <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+function commandHelp(name: string, c: Command): string {
+  return [`${c.summary}.`, "", `Usage: ${c.usage}`, "", "Options:", ...[...c.flagsHelp, ...COMMON_HELP].map((l) => `  ${l}`)].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(mainHelp() + "\n");
+    return 0;
+  }
+  if (name === "--version" || name === "-v") {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`Error: unknown command '${name}'\n\n${mainHelp()}\n`);
+    return 2;
+  }
+  let values: Record<string, unknown> = {};
+  try {
+    const parsed = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    values = parsed.values as Record<string, unknown>;
+    if (values.help) {
+      process.stdout.write(commandHelp(name, command) + "\n");
+      return 0;
+    }
+    return await command.run(parsed.positionals, values);
+  } catch (e) {
+    const flags = { json: values["json-output"] === true, debug: values.debug === true };
+    if (e instanceof Error && "code" in e && String((e as { code: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
+      printError(new CliError(`${e.message}\n\n${commandHelp(name, command)}`, 2), flags);
+      return 2;
+    }
+    printError(e, flags);
+    if (e instanceof CliError) return e.exitCode;
+    return 1;
+  }
+}

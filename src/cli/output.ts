@@ -1,0 +1,37 @@
+import { ProjectError } from "../project/schema-errors.js";
+
+export interface OutputFlags {
+  json: boolean;
+  debug: boolean;
+}
+
+/** A failure the user caused (bad flag, bad file): one line, exit code as given, no stack trace. */
+export class CliError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.name = "CliError";
+    this.exitCode = exitCode;
+  }
+}
+
+export function printOk(result: unknown, flags: OutputFlags, human?: () => string): void {
+  if (flags.json) process.stdout.write(JSON.stringify({ status: "ok", result }, null, 2) + "\n");
+  else process.stdout.write((human ? human() : typeof result === "string" ? result : JSON.stringify(result, null, 2)) + "\n");
+}
+
+/** MXCP's error envelope with --json-output, else `Error: msg` on stderr; traceback only with --debug. */
+export function printError(e: unknown, flags: OutputFlags, extra: Record<string, unknown> = {}): void {
+  const message = e instanceof Error ? e.message : String(e);
+  if (flags.json) {
+    const out: Record<string, unknown> = { status: "error", error: message, ...extra };
+    if (flags.debug && e instanceof Error) {
+      out.type = e.name;
+      out.traceback = e.stack;
+    }
+    process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+  } else {
+    process.stderr.write(`Error: ${message}\n`);
+    if (flags.debug && e instanceof Error && !(e instanceof ProjectError) && !(e instanceof CliError)) process.stderr.write(`${e.stack}\n`);
+  }
+}

@@ -1,0 +1,129 @@
+// The shapes of MXCP endpoint files, as plain TypeScript types. The zod schemas in
+// endpoint-schema.ts check files against these; everything after loading works on these types.
+
+export type MxcpTypeName = "string" | "number" | "integer" | "boolean" | "array" | "object";
+export type MxcpFormat = "email" | "uri" | "date" | "time" | "date-time" | "duration" | "timestamp";
+
+export interface TypeDef {
+  type: MxcpTypeName;
+  format?: MxcpFormat;
+  description?: string;
+  default?: unknown;
+  examples?: unknown[];
+  enum?: unknown[];
+  sensitive?: boolean;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  multipleOf?: number;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  items?: TypeDef;
+  properties?: Record<string, TypeDef>;
+  required?: string[];
+  additionalProperties?: boolean;
+}
+
+export interface ParamDef extends TypeDef {
+  name: string;
+}
+
+export interface SourceDef {
+  code?: string;
+  file?: string;
+  language?: string;
+}
+
+export interface TestArgument {
+  key: string;
+  value: unknown;
+}
+
+export interface TestDef {
+  name: string;
+  description?: string;
+  arguments: TestArgument[];
+  user_context?: Record<string, unknown>;
+  result?: unknown;
+  result_contains?: unknown;
+  result_not_contains?: string[];
+  result_contains_item?: unknown;
+  result_contains_all?: unknown[];
+  result_length?: number;
+  result_contains_text?: string;
+}
+
+export type PolicyAction = "deny" | "warn" | "filter_fields" | "mask_fields" | "filter_sensitive_fields";
+
+export interface PolicyRule {
+  condition: string;
+  action: PolicyAction;
+  reason?: string;
+  fields?: string[];
+}
+
+export interface PoliciesDef {
+  input?: PolicyRule[];
+  output?: PolicyRule[];
+}
+
+export interface AnnotationsDef {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+export type Language = "sql" | "typescript" | "python";
+
+interface EndpointCommon {
+  description?: string;
+  tags?: string[];
+  parameters?: ParamDef[];
+  return?: TypeDef;
+  tests?: TestDef[];
+  policies?: PoliciesDef;
+  enabled: boolean;
+}
+
+export interface ToolDef extends EndpointCommon {
+  name: string;
+  source: SourceDef;
+  language: Language;
+  annotations?: AnnotationsDef;
+}
+
+export interface ResourceDef extends EndpointCommon {
+  uri: string;
+  name?: string;
+  mime_type?: string;
+  source: SourceDef;
+  language: Language;
+}
+
+export interface PromptMessageDef {
+  prompt: string;
+  role?: string;
+  type?: string;
+}
+
+export interface PromptDef extends EndpointCommon {
+  name: string;
+  messages: PromptMessageDef[];
+}
+
+export interface EndpointFile {
+  mxcp: number;
+  metadata?: Record<string, unknown>;
+  tool?: ToolDef;
+  resource?: ResourceDef;
+  prompt?: PromptDef;
+}
+
+export type EndpointKind = "tool" | "resource" | "prompt";

@@ -1,0 +1,173 @@
+import { z } from "zod";
+import type {
+  AnnotationsDef,
+  EndpointFile,
+  ParamDef,
+  PoliciesDef,
+  PromptDef,
+  ResourceDef,
+  SourceDef,
+  TestDef,
+  ToolDef,
+  TypeDef,
+} from "./definitions.js";
+
+// Every model forbids extra keys at any depth, as MXCP's pydantic models do.
+
+const nonNegative = z.number().int().min(0);
+
+function typeShape() {
+  return {
+    type: z.enum(["string", "number", "integer", "boolean", "array", "object"]),
+    format: z.enum(["email", "uri", "date", "time", "date-time", "duration", "timestamp"]).optional(),
+    description: z.string().optional(),
+    default: z.unknown().optional(),
+    examples: z.array(z.unknown()).optional(),
+    enum: z.array(z.unknown()).optional(),
+    sensitive: z.boolean().optional(),
+    minLength: nonNegative.optional(),
+    maxLength: nonNegative.optional(),
+    pattern: z.string().optional(),
+    minimum: z.number().optional(),
+    maximum: z.number().optional(),
+    exclusiveMinimum: z.number().optional(),
+    exclusiveMaximum: z.number().optional(),
+    multipleOf: z.number().optional(),
+    minItems: nonNegative.optional(),
+    maxItems: nonNegative.optional(),
+    uniqueItems: z.boolean().optional(),
+    items: typeSchema.optional(),
+    properties: z.record(z.string(), typeSchema).optional(),
+    required: z.array(z.string()).optional(),
+    additionalProperties: z.boolean().optional(),
+  };
+}
+
+export const typeSchema: z.ZodType<TypeDef> = z.lazy(() => z.strictObject(typeShape())) as z.ZodType<TypeDef>;
+
+/** Python's `isalnum` admits Unicode letters and digits, so we do too. */
+export const PARAM_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+
+const paramSchema: z.ZodType<ParamDef> = z.lazy(() =>
+  z
+    .strictObject({
+      ...typeShape(),
+      name: z.string(),
+    })
+    .superRefine((p, ctx) => {
+      if (!PARAM_NAME.test(p.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["name"],
+          message: "Value error, Parameter name must start with a letter or underscore and contain only alphanumeric characters or underscores",
+        });
+      }
+    }) as unknown as z.ZodType<ParamDef>,
+);
+
+const sourceSchema: z.ZodType<SourceDef> = z
+  .strictObject({ code: z.string().optional(), file: z.string().optional(), language: z.string().optional() })
+  .superRefine((s, ctx) => {
+    const hasCode = !!s.code && s.code.length > 0;
+    const hasFile = !!s.file && s.file.length > 0;
+    if (hasCode === hasFile) {
+      ctx.addIssue({ code: "custom", message: "Value error, Exactly one of 'code' or 'file' must be provided" });
+    }
+  });
+
+const testSchema: z.ZodType<TestDef> = z.strictObject({
+  name: z.string(),
+  description: z.string().optional(),
+  arguments: z.array(z.strictObject({ key: z.string(), value: z.unknown() })).default([]),
+  user_context: z.record(z.string(), z.unknown()).optional(),
+  result: z.unknown().optional(),
+  result_contains: z.unknown().optional(),
+  result_not_contains: z.array(z.string()).optional(),
+  result_contains_item: z.unknown().optional(),
+  result_contains_all: z.array(z.unknown()).optional(),
+  result_length: z.number().int().optional(),
+  result_contains_text: z.string().optional(),
+}) as z.ZodType<TestDef>;
+
+const policyRuleSchema = z.strictObject({
+  condition: z.string(),
+  action: z.enum(["deny", "warn", "filter_fields", "mask_fields", "filter_sensitive_fields"]),
+  reason: z.string().optional(),
+  fields: z.array(z.string()).optional(),
+});
+
+const policiesSchema: z.ZodType<PoliciesDef> = z.strictObject({
+  input: z.array(policyRuleSchema).optional(),
+  output: z.array(policyRuleSchema).optional(),
+});
+
+const annotationsSchema: z.ZodType<AnnotationsDef> = z.strictObject({
+  title: z.string().optional(),
+  readOnlyHint: z.boolean().optional(),
+  destructiveHint: z.boolean().optional(),
+  idempotentHint: z.boolean().optional(),
+  openWorldHint: z.boolean().optional(),
+});
+
+const common = {
+  description: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  parameters: z.array(paramSchema).optional(),
+  return: typeSchema.optional(),
+  tests: z.array(testSchema).optional(),
+  policies: policiesSchema.optional(),
+  enabled: z.boolean().default(true),
+};
+
+const language = z.enum(["sql", "typescript", "python"]).optional();
+
+const toolSchema = z.strictObject({
+  ...common,
+  name: z.string(),
+  source: sourceSchema,
+  language,
+  annotations: annotationsSchema.optional(),
+});
+
+const resourceSchema = z.strictObject({
+  ...common,
+  uri: z.string(),
+  name: z.string().optional(),
+  mime_type: z.string().optional(),
+  source: sourceSchema,
+  language,
+});
+
+const promptSchema: z.ZodType<PromptDef> = z.strictObject({
+  ...common,
+  name: z.string(),
+  messages: z.array(z.strictObject({ prompt: z.string(), role: z.string().optional(), type: z.string().optional() })),
+}) as unknown as z.ZodType<PromptDef>;
+
+/** `language` is optional in the file; a `.ts` source file implies TypeScript, otherwise SQL (MXCP's default). */
+function withLanguage<T extends { source: SourceDef; language?: "sql" | "typescript" | "python" | undefined }>(
+  def: T,
+): T & { language: "sql" | "typescript" | "python" } {
+  const inferred = def.source.file && /\.(m|c)?ts$/.test(def.source.file) ? "typescript" : "sql";
+  return { ...def, language: def.language ?? inferred };
+}
+
+export const endpointFileSchema: z.ZodType<EndpointFile> = z
+  .strictObject({
+    mxcp: z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]).default(1),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    tool: toolSchema.transform((t) => withLanguage(t) as ToolDef).optional(),
+    resource: resourceSchema.transform((r) => withLanguage(r) as ResourceDef).optional(),
+    prompt: promptSchema.optional(),
+  })
+  .superRefine((f, ctx) => {
+    const kinds = (["tool", "resource", "prompt"] as const).filter((k) => f[k] !== undefined);
+    if (kinds.length === 0) {
+      ctx.addIssue({ code: "custom", message: "Endpoint definition must include a tool, resource, or prompt definition" });
+    } else if (kinds.length > 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `Endpoint definition must include exactly one of tool, resource or prompt, found: ${kinds.join(", ")}`,
+      });
+    }
+  }) as unknown as z.ZodType<EndpointFile>;

@@ -1,0 +1,184 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import type { EndpointFile, EndpointKind, PromptDef, ResourceDef, SourceDef, ToolDef } from "./definitions.js";
+import { endpointFileSchema } from "./endpoint-schema.js";
+import { templateVariables } from "./prompt-template.js";
+import { formatProblem, ProjectError, zodProblems, type Problem } from "./schema-errors.js";
+import type { SiteConfig } from "./site-config.js";
+import { sqlParameterNames } from "./sql-params.js";
+import { parseYamlText } from "./yaml-file.js";
+
+/** One endpoint file after loading: either a definition, or the problems that stopped it. */
+export interface EndpointEntry {
+  kind: EndpointKind;
+  /** Path relative to the project root, with `/` separators. */
+  path: string;
+  /** The tool or prompt name, or the resource URI. */
+  name?: string;
+  definition?: ToolDef | ResourceDef | PromptDef;
+  metadata?: Record<string, unknown>;
+  problems: Problem[];
+}
+
+export interface LoadedTool extends EndpointEntry {
+  kind: "tool";
+  name: string;
+  definition: ToolDef;
+}
+
+export function endpointError(e: EndpointEntry): string | undefined {
+  return e.problems.length > 0 ? e.problems.map(formatProblem).join("\n") : undefined;
+}
+
+const KINDS: EndpointKind[] = ["tool", "resource", "prompt"];
+
+/** Find and load every endpoint file; each file's problems stay with it so the rest still loads. */
+export function loadEndpoints(root: string, site: SiteConfig): EndpointEntry[] {
+  const entries: EndpointEntry[] = [];
+  for (const kind of KINDS) {
+    const folder = join(root, site.paths[`${kind}s` as "tools" | "resources" | "prompts"]);
+    for (const file of findYmlFiles(folder)) {
+      const entry = loadEndpointFile(root, file, kind);
+      if (entry) entries.push(entry);
+    }
+  }
+  markDuplicates(entries);
+  return entries;
+}
+
+function findYmlFiles(folder: string): string[] {
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return [];
+  const out: string[] = [];
+  for (const ent of readdirSync(folder, { withFileTypes: true })) {
+    const full = join(folder, ent.name);
+    if (ent.isDirectory()) out.push(...findYmlFiles(full));
+    else if (ent.isFile() && ent.name.endsWith(".yml")) out.push(full);
+  }
+  return out.sort();
+}
+
+function loadEndpointFile(root: string, file: string, folderKind: EndpointKind): EndpointEntry | undefined {
+  const path = relative(root, file).split(sep).join("/");
+  const text = readFileSync(file, "utf8");
+  if (text.trim() === "") return { kind: folderKind, path, problems: [{ file: path, path: "", message: "Endpoint file is empty" }] };
+  let parsed: EndpointFile;
+  let locate: (p: Problem) => Problem;
+  try {
+    const yaml = parseYamlText(text, path);
+    locate = yaml.locate;
+    if (yaml.value === null || yaml.value === undefined) {
+      return { kind: folderKind, path, problems: [{ file: path, path: "", message: "Endpoint file is empty" }] };
+    }
+    const result = endpointFileSchema.safeParse(yaml.value);
+    if (!result.success) {
+      const raw = yaml.value as Record<string, unknown>;
+      const declared = KINDS.find((k) => raw && typeof raw === "object" && k in raw);
+      // A file of another kind in this folder is skipped, as MXCP does, even when it is broken.
+      if (declared && declared !== folderKind) return undefined;
+      const name = declaredName(raw, declared ?? folderKind);
+      return { kind: folderKind, path, name, problems: zodProblems(path, result.error).map(locate) };
+    }
+    parsed = result.data;
+  } catch (e) {
+    if (e instanceof ProjectError) return { kind: folderKind, path, problems: e.problems };
+    throw e;
+  }
+  const definition = parsed[folderKind];
+  if (!definition) return undefined;
+  if (definition.enabled === false) return undefined;
+  const name = folderKind === "resource" ? (definition as ResourceDef).uri : (definition as ToolDef | PromptDef).name;
+  const entry: EndpointEntry = { kind: folderKind, path, name, definition, problems: [] };
+  if (parsed.metadata) entry.metadata = parsed.metadata;
+  entry.problems.push(...checkEndpoint(root, file, path, folderKind, definition).map(locate));
+  return entry;
+}
+
+function declaredName(raw: Record<string, unknown>, kind: EndpointKind): string | undefined {
+  const def = raw?.[kind] as Record<string, unknown> | undefined;
+  const v = kind === "resource" ? def?.uri : def?.name;
+  return typeof v === "string" ? v : undefined;
+}
+
+/** Checks beyond the shape, as `mxcp validate` makes them. */
+function checkEndpoint(root: string, file: string, path: string, kind: EndpointKind, def: ToolDef | ResourceDef | PromptDef): Problem[] {
+  const problems: Problem[] = [];
+  const params = def.parameters ?? [];
+  const paramNames = params.map((p) => p.name);
+  const seen = new Set<string>();
+  params.forEach((p, i) => {
+    if (seen.has(p.name)) problems.push({ file: path, path: `${kind}.parameters.${i}.name`, message: `Duplicate parameter name '${p.name}'` });
+    seen.add(p.name);
+  });
+  if (kind === "prompt") {
+    (def as PromptDef).messages.forEach((m, i) => {
+      let vars: string[];
+      try {
+        vars = templateVariables(m.prompt);
+      } catch (e) {
+        problems.push({ file: path, path: `prompt.messages.${i}.prompt`, message: `Invalid template: ${(e as Error).message}` });
+        return;
+      }
+      const undefinedVars = vars.filter((v) => !paramNames.includes(v));
+      if (undefinedVars.length > 0) {
+        problems.push({ file: path, path: `prompt.messages.${i}.prompt`, message: `Message ${i} uses undefined template variables: ${undefinedVars.join(", ")}` });
+      }
+    });
+    return problems;
+  }
+  const withSource = def as ToolDef | ResourceDef;
+  if (kind === "resource") {
+    const uriVars = [...(def as ResourceDef).uri.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+    const unused = paramNames.filter((n) => !uriVars.includes(n));
+    if (unused.length > 0) {
+      problems.push({
+        file: path,
+        path: "resource.parameters",
+        message: `Resource parameter(s) [${unused.join(", ")}] are not used in uri '${(def as ResourceDef).uri}'. Every parameter must appear as {name} in the URI.`,
+      });
+    }
+  }
+  if (withSource.language === "python") {
+    problems.push({ file: path, path: `${kind}.language`, message: "Python endpoints are not supported by mxcp-gen; use language: typescript" });
+    return problems;
+  }
+  const sourceFile = resolveSourceFile(root, file, withSource.source);
+  if (sourceFile !== undefined && !existsSync(sourceFile)) {
+    problems.push({ file: path, path: `${kind}.source.file`, message: `Source file not found: ${relative(root, sourceFile).split(sep).join("/")}` });
+    return problems;
+  }
+  if (withSource.language === "typescript" && sourceFile === undefined) {
+    problems.push({ file: path, path: `${kind}.source`, message: "TypeScript endpoints need source.file (inline code is not supported)" });
+  }
+  if (withSource.language === "sql") {
+    const sql = sourceFile ? readFileSync(sourceFile, "utf8") : (withSource.source.code ?? "");
+    const used = sqlParameterNames(sql);
+    const missing = used.filter((n) => !paramNames.includes(n));
+    const extra = paramNames.filter((n) => !used.includes(n));
+    if (missing.length > 0 || extra.length > 0) {
+      problems.push({ file: path, path: `${kind}.source`, message: `Parameter mismatch: missing={${missing.join(", ")}}, extra={${extra.join(", ")}}` });
+    }
+  }
+  return problems;
+}
+
+/** `source.file` is relative to the YAML file's folder; a leading `/` means the project root. */
+export function resolveSourceFile(root: string, yamlFile: string, source: SourceDef): string | undefined {
+  if (!source.file) return undefined;
+  return source.file.startsWith("/") ? resolve(root, "." + source.file) : resolve(dirname(yamlFile), source.file);
+}
+
+function markDuplicates(entries: EndpointEntry[]): void {
+  const byName = new Map<string, EndpointEntry[]>();
+  for (const e of entries) {
+    if (e.name === undefined) continue;
+    const list = byName.get(e.name) ?? [];
+    list.push(e);
+    byName.set(e.name, list);
+  }
+  for (const [name, copies] of byName) {
+    if (copies.length < 2) continue;
+    const what = copies.some((c) => c.kind === "resource") ? "URI" : "name";
+    const message = `Duplicate endpoint ${what} '${name}' found in: ${copies.map((c) => c.path).join(", ")}`;
+    for (const c of copies) c.problems.push({ file: c.path, path: "", message });
+  }
+}

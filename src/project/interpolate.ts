@@ -1,0 +1,64 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { ProjectError, type Problem } from "./schema-errors.js";
+
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+export interface InterpolateOptions {
+  env: NodeJS.ProcessEnv;
+  /** Base folder for relative `file://` paths; MXCP uses the current directory. */
+  cwd: string;
+  file: string;
+}
+
+/**
+ * Resolve `${VAR}`, `file://` and (refused) `vault://` / `op://` references in every string of `value`.
+ * Collects every problem before failing, each naming its key path.
+ */
+export function interpolate<T>(value: T, path: (string | number)[], opts: InterpolateOptions): T {
+  const problems: Problem[] = [];
+  const out = walk(value, path, opts, problems);
+  if (problems.length > 0) throw new ProjectError(problems);
+  return out as T;
+}
+
+function walk(value: unknown, path: (string | number)[], opts: InterpolateOptions, problems: Problem[]): unknown {
+  if (typeof value === "string") return resolveString(value, path, opts, problems);
+  if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i], opts, problems));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, k, { value: walk(v, [...path, k], opts, problems), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return value;
+}
+
+function resolveString(s: string, path: (string | number)[], opts: InterpolateOptions, problems: Problem[]): string {
+  const at = path.join(".");
+  for (const scheme of ["vault://", "op://"]) {
+    if (s.startsWith(scheme)) {
+      problems.push({ file: opts.file, path: at, message: `${scheme} references are not supported yet by mxcp-gen; use \${ENV} or file:// instead` });
+      return s;
+    }
+  }
+  if (s.startsWith("file://")) {
+    const p = s.slice("file://".length);
+    const full = p.startsWith("/") ? p : resolve(opts.cwd, p);
+    try {
+      return readFileSync(full, "utf8").trim();
+    } catch {
+      problems.push({ file: opts.file, path: at, message: `File not found: ${full}` });
+      return s;
+    }
+  }
+  return s.replace(ENV_REF, (whole, name: string) => {
+    const v = opts.env[name];
+    if (v === undefined) {
+      problems.push({ file: opts.file, path: at, message: `Environment variable ${name} is not set` });
+      return whole;
+    }
+    return v;
+  });
+}

@@ -1,0 +1,59 @@
+import { isAbsolute, join, resolve } from "node:path";
+import { loadEndpoints, type EndpointEntry } from "./endpoints.js";
+import { ProjectError } from "./schema-errors.js";
+import { findProjectRoot, loadSiteConfig, SITE_FILE, siteProfile, type SiteConfig, type SiteProfile } from "./site-config.js";
+import { activeUserProfile, loadUserConfig, type UserConfig, type UserProfile } from "./user-config.js";
+
+export interface LoadProjectOptions {
+  /** Where to start looking for mxcp-site.yml; defaults to the current directory. */
+  cwd?: string;
+  /** `--profile`; wins over MXCP_PROFILE and the site's profile. */
+  profile?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Project {
+  root: string;
+  site: SiteConfig;
+  profile: string;
+  siteProfile: SiteProfile;
+  userConfig: UserConfig;
+  userProfile: UserProfile | undefined;
+  endpoints: EndpointEntry[];
+  duckdbPath: string;
+  duckdbReadonly: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export function loadProject(opts: LoadProjectOptions = {}): Project {
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  const env = opts.env ?? process.env;
+  const root = findProjectRoot(cwd);
+  if (!root) throw new ProjectError([{ file: SITE_FILE, path: "", message: `No ${SITE_FILE} found in ${cwd} or any folder above it` }]);
+  const site = loadSiteConfig(root);
+  const profile = opts.profile ?? env.MXCP_PROFILE ?? site.profile;
+  const sp = siteProfile(site, profile);
+  const userConfig = loadUserConfig({ env, cwd, project: site.project, profile });
+  return {
+    root,
+    site,
+    profile,
+    siteProfile: sp,
+    userConfig,
+    userProfile: activeUserProfile(userConfig, site.project, profile),
+    endpoints: loadEndpoints(root, site),
+    duckdbPath: duckdbPath(root, site, profile, sp, env),
+    duckdbReadonly: sp.duckdb.readonly,
+    env,
+  };
+}
+
+/** MXCP_DUCKDB_PATH, else the profile's duckdb.path, else `<root>/data/db-<profile>.duckdb`. */
+function duckdbPath(root: string, site: SiteConfig, profile: string, sp: SiteProfile, env: NodeJS.ProcessEnv): string {
+  const configured = env.MXCP_DUCKDB_PATH ?? sp.duckdb.path;
+  if (configured === ":memory:") {
+    throw new ProjectError([{ file: SITE_FILE, path: `profiles.${profile}.duckdb.path`, message: "':memory:' is not supported; give a file path" }]);
+  }
+  if (configured) return isAbsolute(configured) ? configured : join(root, configured);
+  return join(root, site.paths.data, `db-${profile}.duckdb`);
+}

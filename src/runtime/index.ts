@@ -1,0 +1,95 @@
+// What handlers import: `import { db, config, onInit } from "mxcp-gen/runtime"`.
+// This module must stay free of generator code (ts-morph, handlebars, openapi-typescript).
+import type { ReloadOptions, ReloadResult } from "./database.js";
+import { runtimeState, type Hook, type LogLevel, type UserContext } from "./state.js";
+
+export { definePlugin, plugins, type PluginDefinition, type PluginFunction, type SqlTypeName } from "./plugins.js";
+export { isErrorObject, toErrorDict, type ErrorObject } from "./errors.js";
+export type { ReloadContext, ReloadOptions, ReloadResult } from "./database.js";
+export type { LogLevel, UserContext } from "./state.js";
+
+export const db = {
+  /** Run SQL with `$name` parameters on the project's DuckDB; rows come back as plain objects. */
+  async execute(sql: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>[]> {
+    const database = runtimeState().database;
+    if (!database) throw new Error("No database: the runtime is not attached to an MXCP project (use mxcp-gen run or serve)");
+    return database.execute(sql, params);
+  },
+};
+
+export const config = {
+  /** The secret's `parameters` (`{}` when it has none), or `null` when the user config has no such secret. */
+  getSecret(name: string): Record<string, unknown> | null {
+    const s = runtimeState().secrets.find((x) => x.name === name);
+    return s ? { ...s.parameters } : null;
+  },
+  /** A value from mxcp-site.yml by dotted path (`profiles.dev.duckdb.path`), or `defaultValue`. */
+  getSetting<T = unknown>(key: string, defaultValue?: T): T | undefined {
+    let cur: unknown = runtimeState().siteConfig;
+    for (const part of key.split(".")) {
+      if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, part)) return defaultValue;
+      cur = (cur as Record<string, unknown>)[part];
+    }
+    return cur as T;
+  },
+  get userConfig(): Record<string, unknown> {
+    return runtimeState().userConfig;
+  },
+  get siteConfig(): Record<string, unknown> {
+    return runtimeState().siteConfig;
+  },
+};
+
+/** Run `hook` once the project is loaded, before the first call; hooks run in registration order. */
+export function onInit(hook: Hook): void {
+  runtimeState().initHooks.push(hook);
+}
+
+/** Run `hook` when the server stops; a failing hook is logged and the next one still runs. */
+export function onShutdown(hook: Hook): void {
+  runtimeState().shutdownHooks.push(hook);
+}
+
+/**
+ * Reload the database: hold new calls, let calls in flight finish, close DuckDB, run `payload`
+ * with the file to itself, reopen, then let the held calls run. A failing payload restores the
+ * previous file; the result says what happened. It never rejects for a payload failure.
+ */
+export async function reloadDuckdb(options: ReloadOptions = {}): Promise<ReloadResult> {
+  const s = runtimeState();
+  if (!s.database) throw new Error("No database: the runtime is not attached to an MXCP project");
+  const release = s.gate.close();
+  try {
+    const drained = await s.gate.drain(s.calls.getStore()?.callId, 90_000);
+    if (!drained) s.log("warning", "reload: calls still running after 90 s; reloading anyway");
+    const result = await s.database.reload(options);
+    if (!result.ok) s.log("error", `reload${result.description ? ` (${result.description})` : ""} failed, previous database restored: ${result.error}`);
+    return result;
+  } finally {
+    release();
+  }
+}
+
+/** The user behind the current call, or null (no authentication, or outside a call). */
+export function getUserContext(): UserContext | null {
+  return runtimeState().calls.getStore()?.user ?? null;
+}
+
+async function report(level: LogLevel, message: string): Promise<void> {
+  const s = runtimeState();
+  const mcp = s.calls.getStore()?.mcp;
+  if (mcp) await mcp.log(level, message);
+  else s.log(level, message);
+}
+
+/** Logging and progress that reach the MCP client of the current call (stderr outside MCP). */
+export const mcp = {
+  debug: (message: string) => report("debug", message),
+  info: (message: string) => report("info", message),
+  warning: (message: string) => report("warning", message),
+  error: (message: string) => report("error", message),
+  log: (level: LogLevel, message: string) => report(level, message),
+  async progress(progress: number, total?: number, message?: string): Promise<void> {
+    await runtimeState().calls.getStore()?.mcp?.progress(progress, total, message);
+  },
+};

@@ -1,0 +1,86 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { CallGate } from "./call-gate.js";
+import type { Database } from "./database.js";
+
+export interface UserContext {
+  provider: string;
+  user_id: string;
+  username: string;
+  email?: string | null;
+  name?: string | null;
+  avatar_url?: string | null;
+  raw_profile?: Record<string, unknown> | null;
+  external_token?: string | null;
+  capabilities?: string[] | null;
+}
+
+export type LogLevel = "debug" | "info" | "notice" | "warning" | "error" | "critical" | "alert" | "emergency";
+
+/** How a handler's `mcp.log` / `mcp.progress` reach the client of the current call. */
+export interface McpReporter {
+  log(level: LogLevel, message: string): Promise<void>;
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+}
+
+export interface CallContext {
+  callId: number;
+  endpoint: string;
+  user?: UserContext | undefined;
+  mcp?: McpReporter | undefined;
+}
+
+export interface SecretEntry {
+  name: string;
+  type: string;
+  parameters: Record<string, unknown>;
+}
+
+export type Hook = () => unknown;
+
+export interface PluginInstance {
+  name: string;
+  module: string;
+  config: Record<string, string>;
+  functions: string[];
+  /** Whatever the plugin module's setup returned, for handlers that need it. */
+  value: unknown;
+}
+
+export interface RuntimeState {
+  database: Database | undefined;
+  siteConfig: Record<string, unknown>;
+  userConfig: Record<string, unknown>;
+  secrets: SecretEntry[];
+  initHooks: Hook[];
+  shutdownHooks: Hook[];
+  plugins: Map<string, PluginInstance>;
+  calls: AsyncLocalStorage<CallContext>;
+  gate: CallGate;
+  /** Where runtime diagnostics go; stderr unless the host says otherwise. Never stdout. */
+  log: (level: LogLevel, message: string) => void;
+}
+
+// One state per process, even if two copies of this module get loaded (a project's own
+// node_modules/mxcp-gen next to the serving one): handlers and the server must share db and config.
+const KEY = Symbol.for("mxcp-gen.runtime.state");
+
+export function runtimeState(): RuntimeState {
+  const g = globalThis as unknown as Record<symbol, RuntimeState | undefined>;
+  let s = g[KEY];
+  if (!s) {
+    s = {
+      database: undefined,
+      siteConfig: {},
+      userConfig: {},
+      secrets: [],
+      initHooks: [],
+      shutdownHooks: [],
+      plugins: new Map(),
+      calls: new AsyncLocalStorage<CallContext>(),
+      gate: new CallGate(),
+      log: (level, message) => process.stderr.write(`[${level}] ${message}\n`),
+    };
+    g[KEY] = s;
+  }
+  return s;
+}

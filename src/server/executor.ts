@@ -1,0 +1,86 @@
+import { relative } from "node:path";
+import type { PromptDef, ResourceDef, ToolDef, TypeDef } from "../project/definitions.js";
+import { resolveSourceFile, type EndpointEntry } from "../project/endpoints.js";
+import { renderTemplate } from "../project/prompt-template.js";
+import { readFileSync } from "node:fs";
+import { isErrorObject, toErrorDict, type ErrorObject } from "../runtime/errors.js";
+import type { Database } from "../runtime/database.js";
+import { ValidationError, validateInput } from "../types/validate-input.js";
+import { reshapeResult, toJsonSafe, validateOutput } from "../types/validate-output.js";
+import { loadModule } from "./module-loader.js";
+
+export type CallOutcome =
+  | { status: "ok"; result: unknown }
+  /** `message` is what MXCP would print; `errorObject` is set when the handler returned or threw one. */
+  | { status: "error"; message: string; errorObject: ErrorObject };
+
+export interface ExecuteOptions {
+  skipOutputValidation?: boolean;
+}
+
+export interface ExecutionTarget {
+  root: string;
+  database: Database;
+}
+
+/** The function a TypeScript endpoint calls: the export named like the tool (resources: name, `main`, default). */
+export async function resolveHandler(root: string, entry: EndpointEntry): Promise<(args: Record<string, unknown>) => unknown> {
+  const def = entry.definition as ToolDef | ResourceDef;
+  const file = resolveSourceFile(root, `${root}/${entry.path}`, def.source)!;
+  const mod = await loadModule(file);
+  const candidates = entry.kind === "tool" ? [(def as ToolDef).name] : [def.name, "main", "default"].filter((n): n is string => !!n);
+  for (const name of candidates) {
+    if (typeof mod[name] === "function") return mod[name] as (args: Record<string, unknown>) => unknown;
+  }
+  throw new Error(`Function '${candidates[0]}' not found in ${relative(root, file).split("\\").join("/")}`);
+}
+
+/** Run one tool or resource: validate the arguments, execute, reshape, validate the output. */
+export async function executeEndpoint(
+  target: ExecutionTarget,
+  entry: EndpointEntry,
+  args: Record<string, unknown>,
+  opts: ExecuteOptions = {},
+): Promise<CallOutcome> {
+  const def = entry.definition as ToolDef | ResourceDef;
+  try {
+    const params = def.parameters ?? [];
+    const validated = params.length > 0 ? validateInput(params, args) : { ...args };
+    let result: unknown;
+    if (def.language === "sql") {
+      const sql = def.source.file ? readFileSync(resolveSourceFile(target.root, `${target.root}/${entry.path}`, def.source)!, "utf8") : def.source.code!;
+      result = await target.database.execute(sql, validated);
+    } else {
+      const fn = await resolveHandler(target.root, entry);
+      result = await fn(validated);
+    }
+    if (isErrorObject(result)) return { status: "error", message: result.message, errorObject: toJsonSafe(result) as ErrorObject };
+    return { status: "ok", result: finishResult(result, def.return, opts) };
+  } catch (e) {
+    const errorObject = toErrorDict(e);
+    return { status: "error", message: errorObject.message, errorObject };
+  }
+}
+
+function finishResult(result: unknown, ret: TypeDef | undefined, opts: ExecuteOptions): unknown {
+  const shaped = reshapeResult(result, ret);
+  if (ret && !opts.skipOutputValidation) validateOutput(shaped, ret);
+  return toJsonSafe(shaped);
+}
+
+export interface PromptMessage {
+  role: "user" | "assistant";
+  content: { type: "text"; text: string };
+}
+
+/** Render a prompt's messages with validated arguments, in the shape MCP expects. */
+export function renderPrompt(def: PromptDef, args: Record<string, unknown>): PromptMessage[] {
+  const params = def.parameters ?? [];
+  const validated = params.length > 0 ? validateInput(params, args) : { ...args };
+  return def.messages.map((m) => ({
+    role: m.role === "assistant" ? "assistant" : "user",
+    content: { type: "text", text: renderTemplate(m.prompt, validated) },
+  }));
+}
+
+export { ValidationError };

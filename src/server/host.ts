@@ -1,0 +1,210 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { PromptDef, ResourceDef, ToolDef } from "../project/definitions.js";
+import { endpointError, resolveSourceFile, type EndpointEntry } from "../project/endpoints.js";
+import { loadProject, type LoadProjectOptions, type Project } from "../project/project.js";
+import { Database } from "../runtime/database.js";
+import { scalarFunction, type PluginDefinition } from "../runtime/plugins.js";
+import { runtimeState, type CallContext, type Hook, type LogLevel, type SecretEntry } from "../runtime/state.js";
+import { executeEndpoint, renderPrompt, resolveHandler, type CallOutcome, type ExecuteOptions, type PromptMessage } from "./executor.js";
+import { loadModule } from "./module-loader.js";
+
+export interface HostOptions extends LoadProjectOptions {
+  /** Where runtime diagnostics go; defaults to stderr. */
+  log?: (level: LogLevel, message: string) => void;
+}
+
+export interface CallOptions extends ExecuteOptions {
+  user?: CallContext["user"];
+  mcp?: CallContext["mcp"];
+}
+
+let nextCallId = 1;
+
+/**
+ * A loaded MXCP project attached to the shared runtime: database, config, plugins, hooks.
+ * `run`, `test` and `serve` all call endpoints through it.
+ */
+export class ProjectHost {
+  readonly project: Project;
+  readonly database: Database;
+  private started = false;
+
+  private constructor(project: Project, log: HostOptions["log"]) {
+    this.project = project;
+    const state = runtimeState();
+    if (log) state.log = log;
+    const secrets: SecretEntry[] = (project.userProfile?.secrets ?? []).map((s) => ({ name: s.name, type: s.type, parameters: s.parameters }));
+    state.siteConfig = project.site as unknown as Record<string, unknown>;
+    state.userConfig = project.userConfig as unknown as Record<string, unknown>;
+    state.secrets = secrets;
+    this.database = new Database({
+      path: project.duckdbPath,
+      readonly: project.duckdbReadonly,
+      onOpen: (conn) => this.prepareConnection(conn, secrets),
+    });
+    state.database = this.database;
+  }
+
+  static load(opts: HostOptions = {}): ProjectHost {
+    return new ProjectHost(loadProject(opts), opts.log);
+  }
+
+  get endpoints(): EndpointEntry[] {
+    return this.project.endpoints;
+  }
+
+  /** Endpoints that loaded without problems. */
+  get validEndpoints(): EndpointEntry[] {
+    return this.project.endpoints.filter((e) => e.problems.length === 0);
+  }
+
+  find(kind: EndpointEntry["kind"], name: string): EndpointEntry | undefined {
+    return this.project.endpoints.find((e) => e.kind === kind && e.name === name);
+  }
+
+  /**
+   * Open the database, load plugins and every TypeScript handler module (so their hooks register),
+   * then run the init hooks. A handler module that fails to load, or lacks its export, marks its endpoints.
+   */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.database.open();
+    await this.loadPlugins();
+    for (const entry of this.project.endpoints) {
+      if (entry.problems.length > 0 || entry.kind === "prompt") continue;
+      const def = entry.definition as ToolDef | ResourceDef;
+      if (def.language !== "typescript") continue;
+      try {
+        await resolveHandler(this.project.root, entry);
+      } catch (e) {
+        const file = resolveSourceFile(this.project.root, join(this.project.root, entry.path), def.source);
+        entry.problems.push({ file: entry.path, path: `${entry.kind}.source.file`, message: loadFailure(e, file) });
+      }
+    }
+    await runHooks(runtimeState().initHooks, "init");
+  }
+
+  async callTool(name: string, args: Record<string, unknown>, opts: CallOptions = {}): Promise<CallOutcome> {
+    return this.call("tool", name, args, opts);
+  }
+
+  async readResource(uri: string, args: Record<string, unknown>, opts: CallOptions = {}): Promise<CallOutcome> {
+    return this.call("resource", uri, args, opts);
+  }
+
+  getPrompt(name: string, args: Record<string, unknown>): PromptMessage[] {
+    const entry = this.find("prompt", name);
+    if (!entry) throw new Error(`Unknown prompt: ${name}`);
+    const problem = endpointError(entry);
+    if (problem) throw new Error(problem);
+    return renderPrompt(entry.definition as PromptDef, args);
+  }
+
+  private async call(kind: "tool" | "resource", name: string, args: Record<string, unknown>, opts: CallOptions): Promise<CallOutcome> {
+    const entry = this.find(kind, name);
+    if (!entry) return failure(`Unknown ${kind}: ${name}`, "Unknown endpoint");
+    const problem = endpointError(entry);
+    if (problem) return failure(problem, "Invalid endpoint");
+    await this.start();
+    const state = runtimeState();
+    const ctx: CallContext = { callId: nextCallId++, endpoint: `${kind}/${name}`, user: opts.user, mcp: opts.mcp };
+    await state.gate.enter(ctx.callId);
+    try {
+      return await state.calls.run(ctx, () => executeEndpoint({ root: this.project.root, database: this.database }, entry, args, opts));
+    } finally {
+      state.gate.leave(ctx.callId);
+    }
+  }
+
+  /** Run the shutdown hooks, then checkpoint and close the database. */
+  async shutdown(): Promise<void> {
+    const state = runtimeState();
+    await runHooks(state.shutdownHooks, "shutdown");
+    await this.database.close();
+    if (state.database === this.database) state.database = undefined;
+  }
+
+  private async prepareConnection(conn: DuckDBConnection, secrets: SecretEntry[]): Promise<void> {
+    for (const ext of this.project.site.extensions) {
+      const name = typeof ext === "string" ? ext : ext.name;
+      const repo = typeof ext === "string" ? undefined : ext.repo;
+      if (!/^\w+$/.test(name)) continue;
+      try {
+        await conn.run(`INSTALL ${name}${repo ? ` FROM ${repo}` : ""}`);
+        await conn.run(`LOAD ${name}`);
+      } catch (e) {
+        runtimeState().log("warning", `DuckDB extension ${name} could not be loaded: ${(e as Error).message}`);
+      }
+    }
+    // As MXCP does: every secret with parameters is offered to DuckDB; types DuckDB doesn't know fail quietly.
+    for (const s of secrets) {
+      if (Object.keys(s.parameters).length === 0 || !/^\w+$/.test(s.name) || !/^\w+$/.test(s.type)) continue;
+      const fields = Object.entries(s.parameters)
+        .filter(([k]) => /^\w+$/.test(k))
+        .map(([k, v]) => `${k} ${sqlLiteral(v)}`);
+      try {
+        await conn.run(`CREATE TEMPORARY SECRET ${s.name} (TYPE ${s.type}${fields.length ? ", " + fields.join(", ") : ""})`);
+      } catch {
+        // Not a DuckDB secret type (api, python, custom...): only handlers use it.
+      }
+    }
+  }
+
+  private async loadPlugins(): Promise<void> {
+    const state = runtimeState();
+    const dir = join(this.project.root, this.project.site.paths.plugins);
+    for (const p of this.project.site.plugin) {
+      const file = [`${p.module}.ts`, `${p.module}/index.ts`, p.module].map((f) => join(dir, f)).find((f) => existsSync(f));
+      if (!file) {
+        state.log("error", `Plugin ${p.name}: module ${p.module} not found under ${this.project.site.paths.plugins}/`);
+        continue;
+      }
+      try {
+        const mod = await loadModule(file);
+        const def = (mod.default ?? mod.plugin) as PluginDefinition | undefined;
+        if (!def || typeof def !== "object") throw new Error("the module has no default export from definePlugin()");
+        const config = (p.config ? this.project.userProfile?.plugin?.config[p.config] : undefined) ?? {};
+        const value = await def.setup?.(config);
+        const functions: string[] = [];
+        for (const [fname, fn] of Object.entries(def.functions ?? {})) {
+          const sqlName = `${fname}_${p.name}`;
+          await this.database.addFunction(() => scalarFunction(sqlName, fn));
+          functions.push(sqlName);
+        }
+        state.plugins.set(p.name, { name: p.name, module: p.module, config, functions, value });
+      } catch (e) {
+        state.log("error", `Plugin ${p.name} failed to load: ${(e as Error).message}`);
+      }
+    }
+  }
+}
+
+function failure(message: string, kind: string): CallOutcome {
+  return { status: "error", message, errorObject: { error: kind, message } };
+}
+
+function loadFailure(e: unknown, file: string | undefined): string {
+  const msg = (e as Error)?.message ?? String(e);
+  return msg.startsWith("Function '") ? msg : `Failed to load ${file ?? "handler"}: ${msg.split("\n")[0]}`;
+}
+
+function sqlLiteral(v: unknown): string {
+  if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+    return `MAP {${Object.entries(v).map(([k, x]) => `${sqlLiteral(k)}: ${sqlLiteral(x)}`).join(", ")}}`;
+  }
+  return `'${String(v).replace(/'/g, "''")}'`;
+}
+
+/** Run hooks in order, awaiting each; a failure is logged and the next hook still runs. */
+export async function runHooks(hooks: Hook[], kind: "init" | "shutdown"): Promise<void> {
+  for (const hook of hooks) {
+    try {
+      await hook();
+    } catch (e) {
+      runtimeState().log("error", `${kind} hook ${hook.name || "(anonymous)"} failed: ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { register as registerHooks } from "node:module";
+import { extname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { register as registerTsx } from "tsx/esm/api";
+
+// Handlers are `.ts` files loaded as they are (no build step for the user), and their
+// `import ... from "mxcp-gen/runtime"` must reach this process's runtime even when the project
+// has no node_modules. Both are Node module hooks, installed once per process.
+const ALIAS_HOOKS = `
+let runtimeUrl;
+export async function initialize(data) { runtimeUrl = data.runtimeUrl; }
+export async function resolve(specifier, context, next) {
+  if (specifier === "mxcp-gen/runtime") return { url: runtimeUrl, shortCircuit: true };
+  return next(specifier, context);
+}
+`;
+
+let installed = false;
+
+function runtimeUrl(): string {
+  const ext = extname(fileURLToPath(import.meta.url));
+  return new URL(`../runtime/index${ext}`, import.meta.url).href;
+}
+
+function installHooks(): void {
+  if (installed) return;
+  installed = true;
+  registerTsx();
+  registerHooks(`data:text/javascript,${encodeURIComponent(ALIAS_HOOKS)}`, { data: { runtimeUrl: runtimeUrl() } });
+}
+
+const cache = new Map<string, Promise<Record<string, unknown>>>();
+
+/** Import a handler or plugin module once; later calls share the first import. */
+export function loadModule(file: string): Promise<Record<string, unknown>> {
+  let p = cache.get(file);
+  if (!p) {
+    installHooks();
+    p = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
+    cache.set(file, p);
+  }
+  return p;
+}
