@@ -18,6 +18,10 @@ export class CallGate {
     this.changeWaiters.splice(0).forEach((w) => w());
   }
 
+  get isClosed(): boolean {
+    return this.closers > 0;
+  }
+
   get inFlight(): number {
     return this.active.size;
   }

@@ -2,6 +2,7 @@ import {
   BIGINT,
   BOOLEAN,
   DOUBLE,
+  INTEGER,
   TIMESTAMPTZ,
   VARCHAR,
   listValue,
@@ -23,7 +24,8 @@ export function bindParams(params: Record<string, unknown>): { values: Record<st
 }
 
 function typeFor(v: unknown): DuckDBType | undefined {
-  if (typeof v === "number") return Number.isInteger(v) ? BIGINT : DOUBLE;
+  // INTEGER when it fits, so functions declared on INTEGER match; DuckDB widens it where BIGINT is wanted.
+  if (typeof v === "number") return Number.isInteger(v) ? (Math.abs(v) < 2 ** 31 ? INTEGER : BIGINT) : DOUBLE;
   if (typeof v === "boolean") return BOOLEAN;
   if (typeof v === "string") return VARCHAR;
   if (typeof v === "bigint") return BIGINT;
@@ -33,7 +35,7 @@ function typeFor(v: unknown): DuckDBType | undefined {
 
 function toDuckValue(v: unknown): DuckDBValue {
   if (v === null || v === undefined) return null;
-  if (typeof v === "number" && Number.isInteger(v)) return BigInt(v);
+  if (typeof v === "number" && Number.isInteger(v) && Math.abs(v) >= 2 ** 31) return BigInt(v);
   if (typeof v === "number" || typeof v === "string" || typeof v === "boolean" || typeof v === "bigint") return v;
   if (v instanceof Date) return timestampTZValue(BigInt(v.getTime()) * 1000n);
   if (Array.isArray(v)) return listValue(v.map(toDuckValue));
