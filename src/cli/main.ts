@@ -1,10 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { VERSION } from "../package-info.js";
 import { initCommand, listCommand, runCommand, validateCommand } from "./commands/project-commands.js";
+import { serveCommand } from "./commands/serve-command.js";
 import { CliError, printError } from "./output.js";
 
 const COMMON_OPTIONS = {
   profile: { type: "string" },
+  dir: { type: "string" },
   "json-output": { type: "boolean", default: false },
   debug: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -20,12 +22,13 @@ interface Command {
 
 const COMMON_HELP = [
   "--profile P       profile to use (else $MXCP_PROFILE, else the site's profile)",
+  "--dir DIR         the project folder, or a folder inside it (default: the current folder)",
   "--json-output     print MXCP's JSON envelope: {\"status\":\"ok\",\"result\":…} / {\"status\":\"error\",\"error\":…}",
   "--debug           show stack traces",
 ];
 
 function common(values: Record<string, unknown>) {
-  return { profile: values.profile as string | undefined, json: values["json-output"] === true, debug: values.debug === true };
+  return { profile: values.profile as string | undefined, dir: values.dir as string | undefined, json: values["json-output"] === true, debug: values.debug === true };
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -73,6 +76,46 @@ const COMMANDS: Record<string, Command> = {
         skipOutputValidation: v["skip-output-validation"] === true,
       });
     },
+  },
+  serve: {
+    summary: "Serve the project's tools, resources and prompts over MCP (stdio or streamable HTTP)",
+    usage: "mxcp-gen serve [--transport stdio|streamable-http] [--host H] [--port P] [--stateless] [--ignore-errors] [--insecure] [--print-config claude]",
+    options: {
+      transport: { type: "string" },
+      host: { type: "string" },
+      port: { type: "string" },
+      stateless: { type: "boolean", default: false },
+      "ignore-errors": { type: "boolean", default: false },
+      insecure: { type: "boolean", default: false },
+      "print-config": { type: "string" },
+      "max-body-size": { type: "string" },
+      "grace-period": { type: "string" },
+    },
+    flagsHelp: [
+      "--transport T     stdio or streamable-http (default: the user config's transport.provider, else streamable-http)",
+      "--host H          HTTP bind address (default 127.0.0.1); a non-loopback address needs a token or --insecure",
+      "--port P          HTTP port (default: the user config's transport.http.port, else 8000; 0 picks a free port)",
+      "--stateless       HTTP without sessions: a fresh server and transport per request",
+      "--ignore-errors   serve the valid endpoints even if others are invalid (default: refuse to start)",
+      "--insecure        allow a non-loopback bind without a bearer token",
+      "--print-config claude   print a Claude Desktop entry for this project and exit",
+      "--max-body-size N largest HTTP request body in bytes (default 4194304; larger gets 413)",
+      "--grace-period S  seconds calls in flight get to finish on SIGINT/SIGTERM (default 10)",
+      "HTTP bearer token: $MXCP_GEN_HTTP_TOKEN, else transport.http.token in the user config",
+    ],
+    run: (_pos, v) =>
+      serveCommand({
+        ...common(v),
+        transport: v.transport as string | undefined,
+        host: v.host as string | undefined,
+        port: v.port as string | undefined,
+        stateless: v.stateless === true,
+        ignoreErrors: v["ignore-errors"] === true,
+        insecure: v.insecure === true,
+        printConfig: v["print-config"] as string | undefined,
+        maxBodySize: v["max-body-size"] as string | undefined,
+        gracePeriod: v["grace-period"] as string | undefined,
+      }),
   },
 };
 

@@ -11,8 +11,11 @@ import { loadModule } from "./module-loader.js";
 
 export type CallOutcome =
   | { status: "ok"; result: unknown }
-  /** `message` is what MXCP would print; `errorObject` is set when the handler returned or threw one. */
-  | { status: "error"; message: string; errorObject: ErrorObject };
+  /**
+   * `message` is what MXCP would print; `errorObject` describes the failure as an error object;
+   * `returned` is true when the handler itself returned that object (rather than something failing).
+   */
+  | { status: "error"; message: string; errorObject: ErrorObject; returned?: true };
 
 export interface ExecuteOptions {
   skipOutputValidation?: boolean;
@@ -54,7 +57,7 @@ export async function executeEndpoint(
       const fn = await resolveHandler(target.root, entry);
       result = await fn(validated);
     }
-    if (isErrorObject(result)) return { status: "error", message: result.message, errorObject: toJsonSafe(result) as ErrorObject };
+    if (isErrorObject(result)) return { status: "error", message: result.message, errorObject: toJsonSafe(result) as ErrorObject, returned: true };
     return { status: "ok", result: finishResult(result, def.return, opts) };
   } catch (e) {
     const errorObject = toErrorDict(e);

@@ -7,6 +7,7 @@ import { loadProject, type LoadProjectOptions, type Project } from "../project/p
 import { Database } from "../runtime/database.js";
 import { scalarFunction, type PluginDefinition } from "../runtime/plugins.js";
 import { runtimeState, type CallContext, type Hook, type LogLevel, type SecretEntry } from "../runtime/state.js";
+import { checkArgumentSize } from "./argument-limits.js";
 import { executeEndpoint, renderPrompt, resolveHandler, type CallOutcome, type ExecuteOptions, type PromptMessage } from "./executor.js";
 import { loadModule } from "./module-loader.js";
 
@@ -108,6 +109,11 @@ export class ProjectHost {
     if (!entry) return failure(`Unknown ${kind}: ${name}`, "Unknown endpoint");
     const problem = endpointError(entry);
     if (problem) return failure(problem, "Invalid endpoint");
+    try {
+      checkArgumentSize(args);
+    } catch (e) {
+      return failure((e as Error).message, "Invalid arguments");
+    }
     await this.start();
     const state = runtimeState();
     const ctx: CallContext = { callId: nextCallId++, endpoint: `${kind}/${name}`, user: opts.user, mcp: opts.mcp };

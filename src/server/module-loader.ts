@@ -3,7 +3,7 @@ import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { register as registerTsx } from "tsx/esm/api";
 
-// Handlers are `.ts` files loaded as they are (no build step for the user), and their
+// Handlers are `.ts` files loaded as they are (no build step for the user), always as ES modules, and their
 // `import ... from "mxcp-gen/runtime"` must reach this process's runtime even when the project
 // has no node_modules. Both are Node module hooks, installed once per process.
 const ALIAS_HOOKS = `
@@ -11,7 +11,10 @@ let runtimeUrl;
 export async function initialize(data) { runtimeUrl = data.runtimeUrl; }
 export async function resolve(specifier, context, next) {
   if (specifier === "mxcp-gen/runtime") return { url: runtimeUrl, shortCircuit: true };
-  return next(specifier, context);
+  const resolved = await next(specifier, context);
+  // Handlers are ES modules even in a project without "type": "module" (an MXCP project has no package.json).
+  if (/\.ts$/.test(resolved.url) && !resolved.url.includes("/node_modules/")) return { ...resolved, format: "module" };
+  return resolved;
 }
 `;
 

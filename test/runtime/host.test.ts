@@ -98,6 +98,7 @@ describe("a project with TypeScript and SQL tools on real DuckDB", () => {
       status: "error",
       message: "No item 7",
       errorObject: { error: "Not found", message: "No item 7", status: 404 },
+      returned: true,
     });
     expect(await host.callTool("bad_output", {})).toMatchObject({
       status: "error",

@@ -8,6 +8,8 @@ import { CliError, printError, printOk, type OutputFlags } from "../output.js";
 
 export interface CommonFlags extends OutputFlags {
   profile?: string | undefined;
+  /** The project folder (or one inside it); the current folder when absent. */
+  dir?: string | undefined;
 }
 
 export function initCommand(dir: string, flags: CommonFlags & { project?: string | undefined }): number {
@@ -17,7 +19,7 @@ export function initCommand(dir: string, flags: CommonFlags & { project?: string
 }
 
 export function listCommand(flags: CommonFlags): number {
-  const project = loadProject({ profile: flags.profile });
+  const project = loadProject({ cwd: flags.dir, profile: flags.profile });
   const endpoints = project.endpoints.map((e) => ({ path: e.path, kind: e.kind, name: e.name ?? null, error: endpointError(e) ?? null }));
   printOk({ endpoints }, flags, () =>
     endpoints.map((e) => `${e.error ? "✗" : "✓"} ${e.kind.padEnd(8)} ${String(e.name ?? "?").padEnd(30)} ${e.path}${e.error ? `\n    ${e.error.replace(/\n/g, "\n    ")}` : ""}`).join("\n") ||
@@ -28,7 +30,7 @@ export function listCommand(flags: CommonFlags): number {
 
 /** Like `mxcp validate`: reports every endpoint and always exits 0. Loads handler modules to find missing exports. */
 export async function validateCommand(flags: CommonFlags): Promise<number> {
-  const host = ProjectHost.load({ profile: flags.profile });
+  const host = ProjectHost.load({ cwd: flags.dir, profile: flags.profile });
   try {
     await host.start();
   } finally {
@@ -92,7 +94,7 @@ export async function runCommand(kind: string, name: string, flags: RunFlags): P
   const user = rawUser
     ? { provider: "cli", user_id: String(rawUser.user_id ?? "cli_user"), username: String(rawUser.username ?? "cli_user"), raw_profile: rawUser, ...rawUser }
     : undefined;
-  const host = ProjectHost.load({ profile: flags.profile });
+  const host = ProjectHost.load({ cwd: flags.dir, profile: flags.profile });
   try {
     if (kind === "prompt") {
       printOk(host.getPrompt(name, args), flags);

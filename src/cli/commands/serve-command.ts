@@ -1,0 +1,64 @@
+import { loadProject } from "../../project/project.js";
+import { claudeDesktopConfig, serveProject, type TransportName } from "../../server/mcp/serve.js";
+import { CliError } from "../output.js";
+import type { CommonFlags } from "./project-commands.js";
+
+export interface ServeFlags extends CommonFlags {
+  transport?: string | undefined;
+  host?: string | undefined;
+  port?: string | undefined;
+  stateless: boolean;
+  ignoreErrors: boolean;
+  insecure: boolean;
+  printConfig?: string | undefined;
+  maxBodySize?: string | undefined;
+  gracePeriod?: string | undefined;
+}
+
+function positiveNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new CliError(`--${flag} must be a non-negative number, got '${value}'`, 2);
+  return n;
+}
+
+/** `mxcp-gen serve`: runs until SIGINT/SIGTERM (or stdin closes, on stdio), then shuts down cleanly with exit 0. */
+export async function serveCommand(flags: ServeFlags): Promise<number> {
+  if (flags.printConfig !== undefined) {
+    if (flags.printConfig !== "claude") throw new CliError(`--print-config supports 'claude', got '${flags.printConfig}'`, 2);
+    const project = loadProject({ cwd: flags.dir, profile: flags.profile });
+    process.stdout.write(claudeDesktopConfig(project.root, project.site.project, flags.profile) + "\n");
+    return 0;
+  }
+  if (flags.transport !== undefined && flags.transport !== "stdio" && flags.transport !== "streamable-http") {
+    throw new CliError(`--transport must be stdio or streamable-http, got '${flags.transport}'`, 2);
+  }
+  const port = positiveNumber("port", flags.port);
+  const running = await serveProject({
+    transport: flags.transport as TransportName | undefined,
+    host: flags.host,
+    port,
+    stateless: flags.stateless || undefined,
+    profile: flags.profile,
+    cwd: flags.dir,
+    ignoreErrors: flags.ignoreErrors,
+    insecure: flags.insecure,
+    maxBodyBytes: positiveNumber("max-body-size", flags.maxBodySize),
+    gracePeriodMs: (positiveNumber("grace-period", flags.gracePeriod) ?? 10) * 1000,
+  });
+  return new Promise<number>((resolve) => {
+    const shutdown = (why: string) => {
+      process.stderr.write(`mxcp-gen: ${why}, shutting down\n`);
+      running.stop().then(
+        () => resolve(0),
+        (e: unknown) => {
+          process.stderr.write(`Error during shutdown: ${(e as Error)?.message ?? e}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.once("SIGINT", () => shutdown("SIGINT"));
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+    if (running.transport === "stdio") process.stdin.once("end", () => shutdown("stdin closed"));
+  });
+}

@@ -1,0 +1,205 @@
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { McpCatalog } from "./mcp-server.js";
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  stateless: boolean;
+  /** When set, every request needs `Authorization: Bearer <token>`. */
+  token?: string | undefined;
+  /** Allow a non-loopback bind without a token. */
+  insecure: boolean;
+  /** Largest accepted request body, in bytes (413 above). */
+  maxBodyBytes: number;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  close(): Promise<void>;
+}
+
+/**
+ * Streamable HTTP at `/mcp`: Host and Origin checked against DNS rebinding (403), an optional bearer
+ * token (401), a body limit (413), stateful sessions or a fresh server and transport per request.
+ */
+export class McpHttpServer {
+  private readonly catalog: McpCatalog;
+  private readonly options: HttpOptions;
+  private readonly http: HttpServer;
+  private readonly sessions = new Map<string, Session>();
+  private allowedHosts = new Set<string>();
+  /** POST requests not yet answered: their responses must go out before shutdown closes anything. */
+  private pendingPosts = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(catalog: McpCatalog, options: HttpOptions) {
+    if (!isLoopback(options.host) && !options.token && !options.insecure) {
+      throw new Error(
+        `Refusing to serve on ${options.host} without a token: set MXCP_GEN_HTTP_TOKEN (or transport.http.token in the user config), or pass --insecure`,
+      );
+    }
+    this.catalog = catalog;
+    this.options = options;
+    this.http = createServer((req, res) => {
+      if (req.method === "POST") {
+        this.pendingPosts++;
+        res.once("close", () => {
+          this.pendingPosts--;
+          if (this.pendingPosts === 0) this.idleWaiters.splice(0).forEach((w) => w());
+        });
+      }
+      this.handle(req, res).catch((e: unknown) => {
+        if (!res.headersSent) reply(res, 500, `Internal error: ${(e as Error)?.message ?? e}`);
+        else res.end();
+      });
+    });
+  }
+
+  /** Start listening; resolves with the URL of the MCP endpoint. */
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once("error", reject);
+      this.http.listen(this.options.port, this.options.host, () => resolve());
+    });
+    const port = (this.http.address() as AddressInfo).port;
+    const names = isLoopback(this.options.host) ? ["127.0.0.1", "localhost", "[::1]"] : [this.options.host];
+    this.allowedHosts = new Set(names.map((h) => `${h}:${port}`));
+    const shown = this.options.host.includes(":") ? `[${this.options.host}]` : this.options.host;
+    return `http://${shown}:${port}/mcp`;
+  }
+
+  /** Stop accepting connections; requests in flight may still finish. */
+  stopAccepting(): void {
+    this.http.close();
+  }
+
+  /** Wait until every POST in progress has been answered, or `timeoutMs` passes. */
+  async whenIdle(timeoutMs: number): Promise<boolean> {
+    if (this.pendingPosts === 0) return true;
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(false), timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(t);
+        resolve(true);
+      });
+    });
+  }
+
+  /** Close every session and connection. */
+  async close(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.close().catch(() => undefined)));
+    this.sessions.clear();
+    this.http.closeAllConnections();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://placeholder");
+    if (url.pathname !== "/mcp") return reply(res, 404, "Not found: the MCP endpoint is /mcp");
+    const host = req.headers.host ?? "";
+    if (!this.allowedHosts.has(host.toLowerCase())) return reply(res, 403, "Forbidden: Host not allowed");
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.originAllowed(origin)) return reply(res, 403, "Forbidden: Origin not allowed");
+    if (this.options.token && !tokenMatches(req.headers.authorization, this.options.token)) {
+      res.setHeader("WWW-Authenticate", 'Bearer realm="mxcp-gen"');
+      return reply(res, 401, "Unauthorized: a valid bearer token is required");
+    }
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > this.options.maxBodyBytes) return reply(res, 413, `Request body over ${this.options.maxBodyBytes} bytes`);
+
+    if (this.options.stateless) return this.handleStateless(req, res);
+
+    const sessionId = req.headers["mcp-session-id"];
+    if (typeof sessionId === "string") {
+      const session = this.sessions.get(sessionId);
+      if (!session) return reply(res, 404, "Unknown or expired session");
+      return session.transport.handleRequest(req, res);
+    }
+    if (req.method !== "POST") return reply(res, 400, "Missing mcp-session-id header");
+    const body = await readJson(req, this.options.maxBodyBytes);
+    if (body === TOO_LARGE) return reply(res, 413, `Request body over ${this.options.maxBodyBytes} bytes`);
+    if (body === INVALID) return replyJsonRpcError(res, 400, -32700, "Parse error");
+    if (!isInitializeRequest(body)) return replyJsonRpcError(res, 400, -32000, "Bad Request: no session; send initialize first");
+    const server = this.catalog.createServer();
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      maxRequestBodySize: this.options.maxBodyBytes,
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, { transport, close: () => server.close() });
+      },
+      onsessionclosed: (id) => {
+        this.sessions.delete(id);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  private async handleStateless(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== "POST") return reply(res, 405, "Method not allowed in stateless mode");
+    // A fresh server and transport per request: nothing is shared between clients.
+    const server = this.catalog.createServer();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: this.options.maxBodyBytes });
+    res.on("close", () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res);
+  }
+
+  private originAllowed(origin: string): boolean {
+    try {
+      const u = new URL(origin);
+      return (u.protocol === "http:" || u.protocol === "https:") && this.allowedHosts.has(u.host.toLowerCase());
+    } catch {
+      return false;
+    }
+  }
+}
+
+const TOO_LARGE = Symbol("too large");
+const INVALID = Symbol("invalid");
+
+async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) return TOO_LARGE;
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    return INVALID;
+  }
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? "");
+  if (!m) return false;
+  const given = Buffer.from(m[1]!.trim());
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+function reply(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(message + "\n");
+}
+
+function replyJsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
+}

@@ -1,0 +1,175 @@
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  LoggingLevelSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  SetLevelRequestSchema,
+  type CallToolResult,
+  type LoggingLevel,
+  type Tool,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { PromptDef, ResourceDef, ToolDef } from "../../project/definitions.js";
+import { VERSION } from "../../package-info.js";
+import type { McpReporter } from "../../runtime/state.js";
+import type { CallOutcome } from "../executor.js";
+import type { ProjectHost } from "../host.js";
+import { inputSchema, outputShape, type OutputShape } from "./json-schema.js";
+import { matchUriTemplate, uriVariables } from "./uri-template.js";
+
+const LEVELS = LoggingLevelSchema.options;
+
+/** What every MCP session of one project shares: the host and the tool list, built once. */
+export class McpCatalog {
+  readonly host: ProjectHost;
+  readonly tools: Tool[];
+  private readonly outputs = new Map<string, OutputShape | undefined>();
+  /** Set when the server is stopping: new calls are refused, calls in flight finish. */
+  stopping = false;
+
+  constructor(host: ProjectHost) {
+    this.host = host;
+    this.tools = host.validEndpoints
+      .filter((e) => e.kind === "tool")
+      .map((e) => {
+        const def = e.definition as ToolDef;
+        const shape = outputShape(def.return);
+        this.outputs.set(def.name, shape);
+        const tool: Tool = { name: def.name, inputSchema: inputSchema(def.parameters) as Tool["inputSchema"] };
+        if (def.description) tool.description = def.description;
+        if (def.annotations) tool.annotations = def.annotations;
+        if (shape) tool.outputSchema = shape.schema as Tool["outputSchema"];
+        return tool;
+      });
+  }
+
+  get projectName(): string {
+    return this.host.project.site.project;
+  }
+
+  /** A fresh low-level SDK server answering from this catalog (one per session or stateless request). */
+  createServer(): Server {
+    const server = new Server(
+      { name: `mxcp-gen:${this.projectName}`, version: VERSION },
+      { capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} } },
+    );
+    let minLevel: LoggingLevel = "info";
+    server.removeRequestHandler("logging/setLevel");
+    server.setRequestHandler(SetLevelRequestSchema, async (req) => {
+      minLevel = req.params.level;
+      return {};
+    });
+
+    server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: this.tools }));
+
+    server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
+      const name = req.params.name;
+      if (this.stopping) return errorResult(name, "Server is shutting down");
+      const mcp: McpReporter = {
+        log: async (level, message) => {
+          if (LEVELS.indexOf(level) < LEVELS.indexOf(minLevel)) return;
+          await extra.sendNotification({ method: "notifications/message", params: { level, logger: name, data: message } });
+        },
+        progress: async (progress, total, message) => {
+          const token = extra._meta?.progressToken;
+          if (token === undefined) return;
+          await extra.sendNotification({
+            method: "notifications/progress",
+            params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
+          });
+        },
+      };
+      const args = (req.params.arguments ?? {}) as Record<string, unknown>;
+      const outcome = await this.host.callTool(name, args, { mcp });
+      return this.toolResult(name, outcome);
+    });
+
+    server.setRequestHandler(ListResourcesRequestSchema, async () => ({
+      resources: this.resources()
+        .filter((r) => uriVariables(r.uri).length === 0)
+        .map((r) => ({ uri: r.uri, name: r.name ?? r.uri, ...(r.description ? { description: r.description } : {}), ...(r.mime_type ? { mimeType: r.mime_type } : {}) })),
+    }));
+
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+      resourceTemplates: this.resources()
+        .filter((r) => uriVariables(r.uri).length > 0)
+        .map((r) => ({ uriTemplate: r.uri, name: r.name ?? r.uri, ...(r.description ? { description: r.description } : {}), ...(r.mime_type ? { mimeType: r.mime_type } : {}) })),
+    }));
+
+    server.setRequestHandler(ReadResourceRequestSchema, async (req) => {
+      const uri = req.params.uri;
+      for (const r of this.resources()) {
+        const vars = matchUriTemplate(r.uri, uri);
+        if (!vars) continue;
+        const outcome = await this.host.readResource(r.uri, vars);
+        if (outcome.status === "error") throw new McpError(ErrorCode.InternalError, `Error reading resource ${uri}: ${outcome.message}`);
+        const value = outcome.result;
+        const mimeType = r.mime_type ?? (typeof value === "string" ? "text/plain" : "application/json");
+        const text = typeof value === "string" ? value : JSON.stringify(value, null, 2);
+        return { contents: [{ uri, mimeType, text }] };
+      }
+      throw new McpError(ErrorCode.InvalidParams, `Unknown resource: ${uri}`);
+    });
+
+    server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+      prompts: this.host.validEndpoints
+        .filter((e) => e.kind === "prompt")
+        .map((e) => {
+          const def = e.definition as PromptDef;
+          return {
+            name: def.name,
+            ...(def.description ? { description: def.description } : {}),
+            arguments: (def.parameters ?? []).map((p) => ({
+              name: p.name,
+              ...(p.description ? { description: p.description } : {}),
+              required: !Object.hasOwn(p, "default"),
+            })),
+          };
+        }),
+    }));
+
+    server.setRequestHandler(GetPromptRequestSchema, async (req) => {
+      try {
+        const messages = this.host.getPrompt(req.params.name, (req.params.arguments ?? {}) as Record<string, unknown>);
+        const def = this.host.find("prompt", req.params.name)?.definition as PromptDef;
+        return { ...(def.description ? { description: def.description } : {}), messages };
+      } catch (e) {
+        throw new McpError(ErrorCode.InvalidParams, `Error getting prompt ${req.params.name}: ${(e as Error).message}`);
+      }
+    });
+
+    return server;
+  }
+
+  private resources(): ResourceDef[] {
+    return this.host.validEndpoints.filter((e) => e.kind === "resource").map((e) => e.definition as ResourceDef);
+  }
+
+  /** MXCP's content rules: a dict as one indented JSON text, a list as one text per item, a string raw, null as nothing. */
+  private toolResult(name: string, outcome: CallOutcome): CallToolResult {
+    if (outcome.status === "error") {
+      return outcome.returned
+        ? { isError: true, content: [{ type: "text", text: JSON.stringify(outcome.errorObject) }] }
+        : errorResult(name, outcome.message);
+    }
+    const value = outcome.result;
+    const content: CallToolResult["content"] =
+      value === null || value === undefined
+        ? []
+        : Array.isArray(value)
+          ? value.map((v) => ({ type: "text" as const, text: typeof v === "string" ? v : JSON.stringify(v, null, 2) }))
+          : [{ type: "text", text: typeof value === "string" ? value : JSON.stringify(value, null, 2) }];
+    const shape = this.outputs.get(name);
+    return shape ? { content, structuredContent: shape.toStructured(value) } : { content };
+  }
+}
+
+function errorResult(name: string, message: string): CallToolResult {
+  return { isError: true, content: [{ type: "text", text: `Error executing tool ${name}: ${message}` }] };
+}

@@ -1,0 +1,132 @@
+import { realpathSync } from "node:fs";
+import { join } from "node:path";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { PACKAGE_ROOT } from "../../package-info.js";
+import { endpointError } from "../../project/endpoints.js";
+import { runtimeState } from "../../runtime/state.js";
+import { ProjectHost } from "../host.js";
+import { McpHttpServer } from "./http-server.js";
+import { McpCatalog } from "./mcp-server.js";
+import { reserveStdout } from "./stdio.js";
+
+export type TransportName = "stdio" | "streamable-http";
+
+export interface ServeOptions {
+  transport?: TransportName | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
+  stateless?: boolean | undefined;
+  profile?: string | undefined;
+  cwd?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  /** Serve the valid endpoints even when others are broken. */
+  ignoreErrors?: boolean | undefined;
+  /** Allow a non-loopback HTTP bind without a token. */
+  insecure?: boolean | undefined;
+  /** Bearer token for HTTP; else MXCP_GEN_HTTP_TOKEN, else the user config's transport.http.token. */
+  token?: string | undefined;
+  maxBodyBytes?: number | undefined;
+  /** How long calls in flight may take to finish on shutdown. */
+  gracePeriodMs?: number | undefined;
+  /** Where start-up messages go (never stdout). */
+  notice?: ((line: string) => void) | undefined;
+}
+
+export interface RunningServer {
+  transport: TransportName;
+  /** The HTTP endpoint, for streamable-http. */
+  url?: string | undefined;
+  toolCount: number;
+  /** Stop accepting, let calls finish within the grace period, run onShutdown, close DuckDB. */
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StartupError";
+  }
+}
+
+/** Serve the project in `cwd` over MCP. Resolves once the server is accepting requests. */
+export async function serveProject(opts: ServeOptions = {}): Promise<RunningServer> {
+  const env = opts.env ?? process.env;
+  const notice = opts.notice ?? ((line: string) => process.stderr.write(line + "\n"));
+  const host = ProjectHost.load({ cwd: opts.cwd, profile: opts.profile, env, log: (level, message) => notice(`[${level}] ${message}`) });
+  const transportName: TransportName = opts.transport ?? (host.project.userConfig.transport?.provider === "stdio" ? "stdio" : "streamable-http");
+  // Reserve stdout before any project code loads, so nothing a handler prints reaches it.
+  const stdout = transportName === "stdio" ? reserveStdout() : undefined;
+  await host.start();
+  const broken = host.endpoints.filter((e) => e.problems.length > 0);
+  if (broken.length > 0) {
+    const list = broken.map((e) => endpointError(e)!).join("\n");
+    if (!opts.ignoreErrors) {
+      await host.shutdown();
+      throw new StartupError(`${broken.length} invalid endpoint(s); fix them or pass --ignore-errors:\n${list}`);
+    }
+    notice(`Skipping ${broken.length} invalid endpoint(s):\n${list}`);
+  }
+  const catalog = new McpCatalog(host);
+  const userHttp = host.project.userConfig.transport?.http;
+  const grace = opts.gracePeriodMs ?? 10_000;
+
+  let http: McpHttpServer | undefined;
+  let stdio: { transport: StdioServerTransport; close(): Promise<void> } | undefined;
+  let url: string | undefined;
+  if (transportName === "stdio") {
+    const server = catalog.createServer();
+    const transport = new StdioServerTransport(process.stdin, stdout);
+    await server.connect(transport);
+    stdio = { transport, close: () => server.close() };
+  } else {
+    const token = opts.token ?? env.MXCP_GEN_HTTP_TOKEN ?? userHttp?.token;
+    try {
+      http = new McpHttpServer(catalog, {
+        host: opts.host ?? userHttp?.host ?? "127.0.0.1",
+        port: opts.port ?? userHttp?.port ?? 8000,
+        stateless: opts.stateless ?? userHttp?.stateless ?? false,
+        token,
+        insecure: opts.insecure ?? false,
+        maxBodyBytes: opts.maxBodyBytes ?? 4 * 1024 * 1024,
+      });
+      url = await http.listen();
+    } catch (e) {
+      await host.shutdown();
+      throw new StartupError((e as Error).message);
+    }
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      catalog.stopping = true;
+      http?.stopAccepting();
+      const deadline = Date.now() + grace;
+      let drained = await runtimeState().gate.drain(undefined, grace);
+      // A finished call's response is written after its handler returns; let it reach the client.
+      if (http) drained = (await http.whenIdle(Math.max(0, deadline - Date.now()))) && drained;
+      if (stdout) await flushed(stdout);
+      if (!drained) notice(`[warning] calls still running after ${grace} ms; stopping anyway`);
+      await http?.close();
+      await stdio?.close();
+      await host.shutdown();
+    })();
+    return stopping;
+  };
+
+  notice(`mxcp-gen serving ${catalog.projectName} (${host.project.profile}) over ${transportName}${url ? ` at ${url}` : ""}: ${catalog.tools.length} tools`);
+  notice(`Claude Desktop (claude_desktop_config.json):\n${claudeDesktopConfig(host.project.root, catalog.projectName, opts.profile)}`);
+  return { transport: transportName, url, toolCount: catalog.tools.length, stop };
+}
+
+async function flushed(stream: NodeJS.WritableStream & { writableLength: number }): Promise<void> {
+  await new Promise((r) => setImmediate(r));
+  if (stream.writableLength > 0) await new Promise((r) => stream.once("drain", r));
+}
+
+/** A ready-to-paste Claude Desktop entry that starts this project over stdio, with absolute paths. */
+export function claudeDesktopConfig(root: string, name: string, profile?: string): string {
+  const cli = realpathSync(join(PACKAGE_ROOT, "bin", "mxcp-gen.js"));
+  const args = [cli, "serve", "--transport", "stdio", "--dir", root, ...(profile ? ["--profile", profile] : [])];
+  return JSON.stringify({ mcpServers: { [name]: { command: process.execPath, args } } }, null, 2);
+}
