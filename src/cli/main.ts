@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { VERSION } from "../package-info.js";
 import { initCommand, listCommand, runCommand, validateCommand } from "./commands/project-commands.js";
+import { openapiCommand } from "./commands/openapi-command.js";
 import { serveCommand } from "./commands/serve-command.js";
 import { CliError, printError } from "./output.js";
 
@@ -76,6 +77,56 @@ const COMMANDS: Record<string, Command> = {
         skipOutputValidation: v["skip-output-validation"] === true,
       });
     },
+  },
+  openapi: {
+    summary: "Generate typed handlers and tool YAML from an OpenAPI document (2.0, 3.0, 3.1)",
+    usage:
+      "mxcp-gen openapi <spec file or URL> [--out DIR] [--name API] [--tag T]… [--include GLOB]… [--exclude GLOB]… [--methods get,post] [--read-only] [--base-url URL] [--allow-remote-refs] [--dry-run] [--force] [--check]",
+    options: {
+      out: { type: "string", short: "o" },
+      name: { type: "string" },
+      tag: { type: "string", multiple: true, default: [] },
+      include: { type: "string", multiple: true, default: [] },
+      exclude: { type: "string", multiple: true, default: [] },
+      methods: { type: "string" },
+      "read-only": { type: "boolean", default: false },
+      "base-url": { type: "string" },
+      "allow-remote-refs": { type: "boolean", default: false },
+      "dry-run": { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
+      check: { type: "boolean", default: false },
+    },
+    flagsHelp: [
+      "--out DIR         the project folder to write (default: the current folder; created if needed)",
+      "--name API        the API's name: tool prefix, handlers/<API>/ folder and secret name (default: from info.title)",
+      "--tag T           only operations with this tag (repeatable)",
+      "--include GLOB    only operations whose operationId, tool name or path matches (repeatable)",
+      "--exclude GLOB    leave out operations whose operationId, tool name or path matches (repeatable)",
+      "--methods LIST    only these HTTP methods, comma-separated (get,post,…)",
+      "--read-only       only safe methods (GET, HEAD, OPTIONS, TRACE)",
+      "--base-url URL    use this server instead of the document's servers",
+      "--allow-remote-refs   fetch http(s) $refs (refused by default)",
+      "--dry-run         print the plan and the diffs; write nothing",
+      "--force           overwrite generated files you edited, and remove stale ones you edited",
+      "--check           exit 1 if the project differs from what would be generated (for CI); write nothing",
+    ],
+    run: (pos, v) =>
+      openapiCommand(pos[0], {
+        json: v["json-output"] === true,
+        debug: v.debug === true,
+        out: (v.out as string | undefined) ?? (v.dir as string | undefined),
+        name: v.name as string | undefined,
+        tag: v.tag as string[],
+        include: v.include as string[],
+        exclude: v.exclude as string[],
+        methods: v.methods as string | undefined,
+        readOnly: v["read-only"] === true,
+        baseUrl: v["base-url"] as string | undefined,
+        allowRemoteRefs: v["allow-remote-refs"] === true,
+        dryRun: v["dry-run"] === true,
+        force: v.force === true,
+        check: v.check === true,
+      }),
   },
   serve: {
     summary: "Serve the project's tools, resources and prompts over MCP (stdio or streamable HTTP)",

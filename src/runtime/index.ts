@@ -7,6 +7,10 @@ export { definePlugin, plugins, type PluginDefinition, type PluginFunction, type
 export { isErrorObject, toErrorDict, type ErrorObject } from "./errors.js";
 export type { ReloadContext, ReloadOptions, ReloadResult } from "./database.js";
 export type { LogLevel, UserContext } from "./state.js";
+export { config } from "./config.js";
+export { ApiClient, DEFAULT_LIMITS, type BinaryResult, type ClientLimits } from "./http/client.js";
+export type * from "./http/types.js";
+export type { FileArgument } from "./http/serialize.js";
 
 export const db = {
   /** Run SQL with `$name` parameters on the project's DuckDB; rows come back as plain objects. */
@@ -14,29 +18,6 @@ export const db = {
     const database = runtimeState().database;
     if (!database) throw new Error("No database: the runtime is not attached to an MXCP project (use mxcp-gen run or serve)");
     return database.execute(sql, params);
-  },
-};
-
-export const config = {
-  /** The secret's `parameters` (`{}` when it has none), or `null` when the user config has no such secret. */
-  getSecret(name: string): Record<string, unknown> | null {
-    const s = runtimeState().secrets.find((x) => x.name === name);
-    return s ? { ...s.parameters } : null;
-  },
-  /** A value from mxcp-site.yml by dotted path (`profiles.dev.duckdb.path`), or `defaultValue`. */
-  getSetting<T = unknown>(key: string, defaultValue?: T): T | undefined {
-    let cur: unknown = runtimeState().siteConfig;
-    for (const part of key.split(".")) {
-      if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, part)) return defaultValue;
-      cur = (cur as Record<string, unknown>)[part];
-    }
-    return cur as T;
-  },
-  get userConfig(): Record<string, unknown> {
-    return runtimeState().userConfig;
-  },
-  get siteConfig(): Record<string, unknown> {
-    return runtimeState().siteConfig;
   },
 };
 

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
-import { Document } from "yaml";
+import { join, resolve } from "node:path";
 import { PACKAGE_ROOT } from "../package-info.js";
+import { defaultProjectName, missingProjectFiles, siteFile } from "./project-skeleton.js";
 import { SITE_FILE } from "../project/site-config.js";
 
 export interface InitOptions {
@@ -17,7 +17,7 @@ export function initProject(dir: string, opts: InitOptions = {}): string[] {
   const root = resolve(dir);
   if (existsSync(join(root, SITE_FILE))) throw new Error(`${join(root, SITE_FILE)} already exists`);
   mkdirSync(root, { recursive: true });
-  const project = opts.project ?? (basename(root).replace(/[^A-Za-z0-9_-]/g, "_") || "project");
+  const project = opts.project ?? defaultProjectName(root);
   const profile = opts.profile ?? "default";
   const templates = join(PACKAGE_ROOT, "templates", "init");
   const written: string[] = [];
@@ -27,25 +27,12 @@ export function initProject(dir: string, opts: InitOptions = {}): string[] {
     written.push(file);
   };
 
-  const site = new Document({ mxcp: 1, project, profile, secrets: [], profiles: { [profile]: { duckdb: { readonly: false } } } });
-  site.commentBefore = " MXCP project settings. Secrets live in the user config (~/.mxcp/config.yml or $MXCP_CONFIG).";
-  write(SITE_FILE, site.toString({ lineWidth: 0 }));
-  for (const file of ["tools/hello.yml", "tools/hello_sql.yml", "handlers/hello.ts", "tsconfig.json"]) {
+  write(SITE_FILE, siteFile(root, { project, profile, secrets: [] }));
+  for (const file of ["tools/hello.yml", "tools/hello_sql.yml", "handlers/hello.ts"]) {
     cpSync(join(templates, file), join(root, file));
     written.push(file);
   }
-  cpSync(join(templates, "gitignore"), join(root, ".gitignore"));
-  written.push(".gitignore");
   for (const folder of ["resources", "prompts", "plugins"]) mkdirSync(join(root, folder), { recursive: true });
-  const pkg = {
-    name: project.toLowerCase(),
-    private: true,
-    type: "module",
-    scripts: { serve: "mxcp-gen serve", typecheck: "tsc -p tsconfig.json" },
-    // The runtime handlers import; a file: link to the mxcp-gen this project was made with.
-    dependencies: { "mxcp-gen": `file:${relative(root, PACKAGE_ROOT).split("\\").join("/") || "."}` },
-    devDependencies: { typescript: "~5.9.3" },
-  };
-  write("package.json", JSON.stringify(pkg, null, 2) + "\n");
+  for (const [file, text] of missingProjectFiles(root, project)) write(file, text);
   return written;
 }

@@ -1,0 +1,94 @@
+// `mxcp-gen openapi`: an OpenAPI document (2.0, 3.0, 3.1; one file or many) → the tool model.
+import { basename } from "node:path";
+import { snakeCase } from "../../src/model/naming.js";
+import type { ApiModel, ModelNote } from "../../src/model/tool-model.js";
+import type { ServerDef } from "../../src/runtime/http/types.js";
+import type { SpecProblem } from "./diagnostics.js";
+import { loadDocument, type LoadOptions, type SourceFile } from "./load.js";
+import { buildTools, type OperationFilters } from "./operations.js";
+import { secretParameters, securitySchemes } from "./security.js";
+import { convertSwagger2 } from "./swagger2.js";
+
+type Json = Record<string, unknown>;
+
+export interface OpenApiOptions extends LoadOptions, OperationFilters {
+  /** API name: the tool prefix, folder and secret name. Default: from the document's title. */
+  name?: string | undefined;
+  /** Replaces the document's servers. */
+  baseUrl?: string | undefined;
+}
+
+export interface OpenApiResult {
+  model: ApiModel;
+  /** The bundled OpenAPI 3.x document the model was built from (for the types module). */
+  document: Json;
+  /** The version the input declared. */
+  inputVersion: string;
+  files: SourceFile[];
+  warnings: SpecProblem[];
+}
+
+/** Turn an API title into a short snake_case name: "Swagger Petstore - OpenAPI 3.0" → "swagger_petstore". */
+export function apiNameFromTitle(title: string): string {
+  const words = snakeCase(title)
+    .split("_")
+    .filter((w) => w && !["api", "openapi", "open", "rest", "the", "v"].includes(w) && !/^v?\d+$/.test(w));
+  const name = words.slice(0, 3).join("_");
+  return name || "api";
+}
+
+export async function generateOpenApiModel(source: string, opts: OpenApiOptions = {}): Promise<OpenApiResult> {
+  const loaded = await loadDocument(source, opts);
+  const diagnostics = loaded.diagnostics;
+  const raw = loaded.document;
+  const inputVersion = String(raw.swagger ?? raw.openapi);
+  const doc = typeof raw.swagger === "string" ? convertSwagger2(raw) : raw;
+  const file = isUrl(source) ? source : basename(source);
+  const info = (doc.info ?? {}) as Json;
+  const title = typeof info.title === "string" ? info.title : "API";
+  const name = opts.name ? snakeCase(opts.name) || "api" : apiNameFromTitle(title);
+  const schemes = securitySchemes(doc, file, diagnostics);
+  const notes: ModelNote[] = [];
+  const toServers = (rawServers: unknown): ServerDef[] | undefined => {
+    if (!Array.isArray(rawServers) || rawServers.length === 0) return undefined;
+    return rawServers
+      .filter((s): s is Json => !!s && typeof s === "object" && typeof (s as Json).url === "string")
+      .map((s) => {
+        const url = isUrl(source) ? new URL(String(s.url), source).href : String(s.url);
+        const vars = (s.variables ?? {}) as Record<string, Json>;
+        const variables: NonNullable<ServerDef["variables"]> = {};
+        for (const [k, v] of Object.entries(vars)) {
+          variables[k] = { default: String(v.default ?? ""), ...(Array.isArray(v.enum) ? { enum: v.enum.map(String) } : {}) };
+        }
+        return Object.keys(variables).length > 0 ? { url, variables } : { url };
+      });
+  };
+  const servers = opts.baseUrl ? [{ url: opts.baseUrl }] : (toServers(doc.servers) ?? []);
+  const tools = buildTools({
+    doc,
+    api: name,
+    file,
+    diagnostics,
+    notes,
+    schemes,
+    filters: opts,
+    openapi31: String(doc.openapi).startsWith("3.1"),
+    servers: (s) => (opts.baseUrl ? undefined : toServers(s)),
+  });
+  diagnostics.throwIfErrors();
+  const model: ApiModel = {
+    name,
+    title,
+    version: typeof info.version === "string" ? info.version : "",
+    servers,
+    securitySchemes: schemes,
+    secretParameters: secretParameters(schemes),
+    tools,
+    notes,
+  };
+  return { model, document: doc, inputVersion, files: loaded.files, warnings: diagnostics.warnings };
+}
+
+function isUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
+}

@@ -1,0 +1,373 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { Diagnostics, pointerOf } from "./diagnostics.js";
+
+export interface LoadOptions {
+  /** Fetch `http(s)://` references (refused by default). */
+  allowRemoteRefs?: boolean;
+  /** Largest single file, in bytes. */
+  maxFileBytes?: number;
+  /** Most files one document may pull in. */
+  maxFiles?: number;
+}
+
+export interface SourceFile {
+  /** Relative to the root document's folder (or the URL for remote files). */
+  path: string;
+  sha256: string;
+}
+
+export interface LoadedDocument {
+  /** The root document with every external reference bundled in; only local `#/...` refs remain. */
+  document: Record<string, unknown>;
+  /** The root file as given (path or URL). */
+  source: string;
+  /** Every file read, for the lock file. */
+  files: SourceFile[];
+  diagnostics: Diagnostics;
+}
+
+const DEFAULT_MAX_FILE = 50 * 1024 * 1024;
+
+type Json = Record<string, unknown>;
+
+/** Which components section an external target lands in, judged by where the `$ref` stands. */
+type Slot = "schemas" | "parameters" | "responses" | "requestBodies" | "headers" | "examples" | "securitySchemes" | "links" | "inline";
+
+function slotOf(path: (string | number)[], swagger2: boolean): Slot {
+  const last = path[path.length - 1];
+  const parent = path[path.length - 2];
+  if (parent === "paths" && path.length === 2) return "inline";
+  if (parent === "callbacks" || path[path.length - 3] === "callbacks") return "inline";
+  if (parent === "parameters") return "parameters";
+  if (parent === "responses") return "responses";
+  if (last === "requestBody" || parent === "requestBodies") return swagger2 ? "schemas" : "requestBodies";
+  if (parent === "headers") return swagger2 ? "schemas" : "headers";
+  if (parent === "examples" && !swagger2) return "examples";
+  if (parent === "securitySchemes") return "securitySchemes";
+  if (parent === "links") return "links";
+  return "schemas";
+}
+
+interface Location {
+  /** Absolute path, or URL for remote documents. */
+  file: string;
+  pointer: string;
+}
+
+/**
+ * Read an OpenAPI document (JSON or YAML, a file or a URL) and bundle every file it references into one
+ * document. Remote refs are refused unless allowed; refs may not leave the root document's folder.
+ */
+export async function loadDocument(source: string, opts: LoadOptions = {}): Promise<LoadedDocument> {
+  const diagnostics = new Diagnostics();
+  const loader = new FileLoader(source, opts, diagnostics);
+  const rootFile = loader.rootLocation;
+  const root = await loader.read(rootFile, rootFile, "");
+  diagnostics.throwIfErrors();
+  if (!root || typeof root !== "object" || Array.isArray(root)) {
+    diagnostics.error(loader.display(rootFile), "", "The document is not a JSON/YAML object");
+    diagnostics.throwIfErrors();
+  }
+  const doc = root as Json;
+  const swagger2 = typeof doc.swagger === "string";
+  if (!swagger2 && typeof doc.openapi !== "string") {
+    diagnostics.error(loader.display(rootFile), "", "Not an OpenAPI document: it has neither `openapi` nor `swagger`");
+    diagnostics.throwIfErrors();
+  }
+  const bundler = new Bundler(loader, doc, rootFile, swagger2, diagnostics);
+  await bundler.run();
+  diagnostics.throwIfErrors();
+  return { document: bundler.document, source, files: loader.files(), diagnostics };
+}
+
+class FileLoader {
+  readonly rootLocation: string;
+  private readonly baseDir: string | undefined;
+  private readonly cache = new Map<string, unknown>();
+  private readonly hashes = new Map<string, string>();
+
+  constructor(
+    source: string,
+    private readonly opts: LoadOptions,
+    private readonly diagnostics: Diagnostics,
+  ) {
+    if (isUrl(source)) {
+      this.rootLocation = source;
+      this.baseDir = undefined;
+    } else {
+      const abs = resolve(source);
+      this.rootLocation = existsSync(abs) ? realpathSync(abs) : abs;
+      this.baseDir = dirname(this.rootLocation);
+    }
+  }
+
+  display(file: string): string {
+    if (isUrl(file) || !this.baseDir) return file;
+    return relative(this.baseDir, file).split(sep).join("/") || basename(file);
+  }
+
+  files(): SourceFile[] {
+    return [...this.hashes].map(([file, sha256]) => ({ path: this.display(file), sha256 })).sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /** Resolve a ref's file part against the referring file; undefined (with an error) when refused. */
+  resolveTarget(ref: string, from: string, site: Location): string | undefined {
+    if (isUrl(ref) || isUrl(from)) {
+      const url = new URL(ref, isUrl(from) ? from : undefined).href;
+      if (!this.opts.allowRemoteRefs && url !== this.rootLocation) {
+        this.diagnostics.error(this.display(site.file), site.pointer, `Remote $ref refused: ${url} (pass --allow-remote-refs to fetch it)`);
+        return undefined;
+      }
+      return url;
+    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(ref) && !/^[a-z]:[\\/]/i.test(ref)) {
+      this.diagnostics.error(this.display(site.file), site.pointer, `Unsupported $ref scheme: ${ref}`);
+      return undefined;
+    }
+    const target = resolve(dirname(from), decodeURIComponent(ref));
+    if (!this.inside(target)) {
+      this.diagnostics.error(this.display(site.file), site.pointer, `$ref leaves the document's folder: ${ref}`);
+      return undefined;
+    }
+    if (!existsSync(target)) {
+      this.diagnostics.error(this.display(site.file), site.pointer, `$ref to a missing file: ${ref}`);
+      return undefined;
+    }
+    const real = realpathSync(target);
+    if (!this.inside(real)) {
+      this.diagnostics.error(this.display(site.file), site.pointer, `$ref follows a link out of the document's folder: ${ref}`);
+      return undefined;
+    }
+    return real;
+  }
+
+  private inside(path: string): boolean {
+    if (!this.baseDir) return false;
+    const rel = relative(this.baseDir, path);
+    return rel !== "" && rel.split(sep)[0] !== ".." && !isAbsolute(rel);
+  }
+
+  async read(file: string, from: string, pointer: string): Promise<unknown> {
+    if (this.cache.has(file)) return this.cache.get(file);
+    const max = this.opts.maxFiles ?? 5000;
+    if (this.cache.size >= max) {
+      this.diagnostics.error(this.display(from), pointer, `More than ${max} files referenced; stopping`);
+      return undefined;
+    }
+    let text: string;
+    try {
+      text = isUrl(file) ? await fetchText(file, this.opts.maxFileBytes ?? DEFAULT_MAX_FILE) : this.readLocal(file);
+    } catch (e) {
+      this.diagnostics.error(this.display(file), "", (e as Error).message);
+      this.cache.set(file, undefined);
+      return undefined;
+    }
+    this.hashes.set(file, createHash("sha256").update(text).digest("hex"));
+    const value = parseText(text, file, this.display(file), this.diagnostics);
+    this.cache.set(file, value);
+    return value;
+  }
+
+  private readLocal(file: string): string {
+    const size = statSync(file).size;
+    const max = this.opts.maxFileBytes ?? DEFAULT_MAX_FILE;
+    if (size > max) throw new Error(`File is ${size} bytes, over the limit of ${max} bytes`);
+    return readFileSync(file, "utf8");
+  }
+}
+
+function isUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
+}
+
+async function fetchText(url: string, max: number): Promise<string> {
+  const res = await fetch(url, { redirect: "error", signal: AbortSignal.timeout(30_000) });
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+  const body = await res.arrayBuffer();
+  if (body.byteLength > max) throw new Error(`GET ${url}: body over the limit of ${max} bytes`);
+  return new TextDecoder().decode(body);
+}
+
+function parseText(text: string, file: string, display: string, diagnostics: Diagnostics): unknown {
+  const trimmed = text.trimStart();
+  const json = trimmed.startsWith("{") || trimmed.startsWith("[") || extname(file).toLowerCase() === ".json";
+  if (json) {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      if (extname(file).toLowerCase() === ".json") {
+        diagnostics.error(display, "", `Invalid JSON: ${(e as Error).message}`);
+        return undefined;
+      }
+    }
+  }
+  try {
+    // The alias cap stops "billion laughs" documents before they expand.
+    return parseYaml(text, { maxAliasCount: 10_000, uniqueKeys: false, merge: true });
+  } catch (e) {
+    const err = e as Error & { linePos?: { line: number; col: number }[] };
+    const at = err.linePos?.[0] ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : "";
+    diagnostics.error(display, "", `Invalid YAML${at}: ${err.message.split("\n")[0]}`);
+    return undefined;
+  }
+}
+
+export function decodePointer(pointer: string): string[] {
+  if (pointer === "" || pointer === "/") return [];
+  return pointer
+    .replace(/^\//, "")
+    .split("/")
+    .map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+export function getAtPointer(doc: unknown, pointer: string): unknown {
+  let cur = doc;
+  for (const token of decodePointer(pointer)) {
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, token)) return undefined;
+    cur = (cur as Json)[token];
+  }
+  return cur;
+}
+
+function splitRef(ref: string): { file: string; pointer: string } {
+  const hash = ref.indexOf("#");
+  const file = hash === -1 ? ref : ref.slice(0, hash);
+  let pointer = hash === -1 ? "" : ref.slice(hash + 1);
+  try {
+    pointer = decodeURIComponent(pointer);
+  } catch {
+    // keep as written
+  }
+  return { file, pointer };
+}
+
+const DATA_KEYS = new Set(["example", "default", "enum", "const"]);
+
+/** Copies external targets into the root document's components and rewrites refs to point at them. */
+class Bundler {
+  readonly document: Json;
+  private readonly placed = new Map<string, string>();
+  private readonly inlining = new Set<string>();
+
+  constructor(
+    private readonly loader: FileLoader,
+    root: Json,
+    private readonly rootFile: string,
+    private readonly swagger2: boolean,
+    private readonly diagnostics: Diagnostics,
+  ) {
+    this.document = structuredClone(root);
+  }
+
+  async run(): Promise<void> {
+    await this.walk(this.document, [], this.rootFile, []);
+  }
+
+  /**
+   * Visit `node`, which sits at `path` in the output document and came from `file` at `srcPath`.
+   * Iterative over children would lose the async refs; documents are trees of modest depth.
+   */
+  private async walk(node: unknown, path: (string | number)[], file: string, srcPath: (string | number)[]): Promise<void> {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) await this.walk(node[i], [...path, i], file, [...srcPath, i]);
+      return;
+    }
+    if (node === null || typeof node !== "object") return;
+    const obj = node as Json;
+    if (typeof obj.$ref === "string") {
+      await this.resolveRef(obj, path, file, srcPath);
+      // Siblings of $ref (allowed in 3.1) are walked like any other keys.
+    }
+    const underProperties = path[path.length - 1] === "properties";
+    for (const [k, v] of Object.entries(obj)) {
+      if (k === "$ref") continue;
+      // Examples, defaults, enums and extensions are data: a `$ref` key inside them is not a reference.
+      if (!underProperties && (DATA_KEYS.has(k) || k.startsWith("x-") || (k === "examples" && Array.isArray(v)))) continue;
+      await this.walk(v, [...path, k], file, [...srcPath, k]);
+    }
+  }
+
+  private async resolveRef(obj: Json, path: (string | number)[], file: string, srcPath: (string | number)[]): Promise<void> {
+    const ref = obj.$ref as string;
+    const site = { file, pointer: pointerOf(srcPath) };
+    const { file: refFile, pointer } = splitRef(ref);
+    if (refFile === "" && file === this.rootFile) {
+      if (getAtPointer(this.document, pointer) === undefined) {
+        this.diagnostics.error(this.loader.display(file), site.pointer, `$ref target not found: ${ref}`);
+      }
+      return;
+    }
+    const targetFile = refFile === "" ? file : this.loader.resolveTarget(refFile, file, site);
+    if (!targetFile) return;
+    const targetDoc = await this.loader.read(targetFile, file, site.pointer);
+    if (targetDoc === undefined) return;
+    const target = getAtPointer(targetDoc, pointer);
+    if (target === undefined) {
+      this.diagnostics.error(this.loader.display(file), site.pointer, `$ref target not found: ${ref}`);
+      return;
+    }
+    if (targetFile === this.rootFile) {
+      obj.$ref = `#${pointer}`;
+      return;
+    }
+    const key = `${targetFile}#${pointer}`;
+    const slot = slotOf(path, this.swagger2);
+    const done = this.placed.get(key);
+    if (done) {
+      obj.$ref = done;
+      return;
+    }
+    if (slot === "inline") {
+      if (this.inlining.has(key)) {
+        this.diagnostics.error(this.loader.display(file), site.pointer, `Circular $ref between path items: ${ref}`);
+        return;
+      }
+      this.inlining.add(key);
+      const copy = structuredClone(target) as Json;
+      delete obj.$ref;
+      Object.assign(obj, copy);
+      await this.walk(obj, path, targetFile, decodePointer(pointer));
+      this.inlining.delete(key);
+      return;
+    }
+    const section = this.swagger2 ? swagger2Section(slot) : ["components", slot];
+    const container = ensureObject(this.document, section);
+    const name = uniqueName(container, nameFor(targetFile, pointer));
+    const localRef = `#${pointerOf([...section, name])}`;
+    this.placed.set(key, localRef);
+    const copy = structuredClone(target);
+    container[name] = copy;
+    obj.$ref = localRef;
+    await this.walk(copy, [...section, name], targetFile, decodePointer(pointer));
+  }
+}
+
+function swagger2Section(slot: Slot): string[] {
+  if (slot === "parameters") return ["parameters"];
+  if (slot === "responses") return ["responses"];
+  if (slot === "securitySchemes") return ["securityDefinitions"];
+  return ["definitions"];
+}
+
+function ensureObject(doc: Json, path: string[]): Json {
+  let cur = doc;
+  for (const key of path) {
+    if (!cur[key] || typeof cur[key] !== "object") cur[key] = {};
+    cur = cur[key] as Json;
+  }
+  return cur;
+}
+
+function nameFor(file: string, pointer: string): string {
+  const tokens = decodePointer(pointer);
+  const raw = tokens.length > 0 ? tokens[tokens.length - 1]! : basename(file).replace(/\.(ya?ml|json)$/i, "");
+  return raw.replace(/[^A-Za-z0-9_.-]/g, "_") || "Ref";
+}
+
+function uniqueName(container: Json, base: string): string {
+  if (!Object.hasOwn(container, base)) return base;
+  for (let i = 2; ; i++) if (!Object.hasOwn(container, `${base}_${i}`)) return `${base}_${i}`;
+}

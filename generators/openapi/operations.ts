@@ -1,0 +1,135 @@
+// Each operation of the document becomes one tool in the model.
+import picomatch from "picomatch";
+import type { AnnotationsDef } from "../../src/project/definitions.js";
+import { MAX_TOOL_NAME, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
+import { cleanDescription, joinSummary } from "../../src/model/text.js";
+import type { ModelNote, ToolModel } from "../../src/model/tool-model.js";
+import type { HttpMethod, HttpOperation, SecuritySchemeDef, ServerDef } from "../../src/runtime/http/types.js";
+import { pointerOf, type Diagnostics } from "./diagnostics.js";
+import { operationInputs } from "./parameters.js";
+import { resultShape } from "./responses.js";
+import { securityRequirements } from "./security.js";
+
+type Json = Record<string, unknown>;
+
+export const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+const SAFE = new Set(["get", "head", "options", "trace"]);
+
+export interface OperationFilters {
+  tags?: string[] | undefined;
+  include?: string[] | undefined;
+  exclude?: string[] | undefined;
+  methods?: string[] | undefined;
+  readOnly?: boolean | undefined;
+}
+
+export interface OperationsContext {
+  doc: Json;
+  api: string;
+  file: string;
+  diagnostics: Diagnostics;
+  notes: ModelNote[];
+  schemes: Record<string, SecuritySchemeDef>;
+  filters: OperationFilters;
+  openapi31: boolean;
+  servers: (raw: unknown) => ServerDef[] | undefined;
+}
+
+function annotationsFor(method: string, title: string): AnnotationsDef {
+  const a: AnnotationsDef = {};
+  if (title) a.title = title;
+  if (SAFE.has(method)) return { ...a, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+  if (method === "delete") return { ...a, readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true };
+  if (method === "put") return { ...a, readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+  return { ...a, readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
+}
+
+/** A readable base name: the operationId in snake_case, else method and path (`get_pets_pet_id`). */
+function baseName(method: string, path: string, op: Json): string {
+  if (typeof op.operationId === "string" && snakeCase(op.operationId)) return snakeCase(op.operationId);
+  return snakeCase(`${method} ${path.replace(/[{}]/g, "")}`) || method;
+}
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
+
+export function buildTools(ctx: OperationsContext): ToolModel[] {
+  const tools: ToolModel[] = [];
+  const taken = new Set<string>();
+  const includes = ctx.filters.include?.map((g) => picomatch(g, { nocase: true }));
+  const excludes = ctx.filters.exclude?.map((g) => picomatch(g, { nocase: true }));
+  const methods = ctx.filters.methods?.map((m) => m.toLowerCase());
+  const paths = (ctx.doc.paths ?? {}) as Record<string, unknown>;
+  for (const [path, rawItem] of Object.entries(paths)) {
+    if (!rawItem || typeof rawItem !== "object") continue;
+    const item = rawItem as Json;
+    for (const method of METHODS) {
+      const op = item[method] as Json | undefined;
+      if (!op || typeof op !== "object") continue;
+      const pointer = pointerOf(["paths", path, method]);
+      if (op["x-mcp"] === false || (op["x-mxcp"] as Json | undefined)?.exclude === true) continue;
+      if (ctx.filters.readOnly && !SAFE.has(method)) continue;
+      if (methods && !methods.includes(method)) continue;
+      const tags = Array.isArray(op.tags) ? op.tags.filter((t): t is string => typeof t === "string") : [];
+      if (ctx.filters.tags && !tags.some((t) => ctx.filters.tags!.some((f) => f.toLowerCase() === t.toLowerCase()))) continue;
+      const base = baseName(method, path, op);
+      const prefixed = base === ctx.api || base.startsWith(`${ctx.api}_`) ? base : `${ctx.api}_${base}`;
+      const candidates = [typeof op.operationId === "string" ? op.operationId : "", base, prefixed, path, `${method.toUpperCase()} ${path}`].filter(Boolean);
+      if (includes && !candidates.some((c) => includes.some((m) => m(c)))) continue;
+      if (excludes && candidates.some((c) => excludes.some((m) => m(c)))) continue;
+      if (typeof op.operationId !== "string") ctx.diagnostics.warn(ctx.file, pointer, `No operationId: the tool is named from the method and path`);
+      const short = shortenName(prefixed, MAX_TOOL_NAME);
+      const name = uniqueName(short, taken, MAX_TOOL_NAME);
+      if (name !== prefixed) ctx.notes.push({ tool: name, where: pointer, message: `name shortened from ${prefixed}` });
+      tools.push(buildTool(ctx, { path, method, item, op, pointer, name, tags }));
+    }
+  }
+  return tools;
+}
+
+interface OperationSite {
+  path: string;
+  method: (typeof METHODS)[number];
+  item: Json;
+  op: Json;
+  pointer: string;
+  name: string;
+  tags: string[];
+}
+
+function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
+  const { path, method, item, op, pointer, name, tags } = site;
+  const opType = `paths[${JSON.stringify(path)}][${JSON.stringify(method)}]`;
+  const schemaCtx = { doc: ctx.doc, mode: "input" as const, notes: ctx.notes, tool: name, openapi31: ctx.openapi31 };
+  const inputs = operationInputs(item, op, { doc: ctx.doc, file: ctx.file, pointer, opType, schemaCtx, diagnostics: ctx.diagnostics, schemes: ctx.schemes });
+  const result = resultShape(op, opType, { ...schemaCtx, mode: "output" }, pointer);
+  const security = securityRequirements(op.security ?? ctx.doc.security, ctx.schemes);
+  const servers = ctx.servers(op.servers ?? item.servers);
+  const operation: HttpOperation = {
+    method: method.toUpperCase() as HttpMethod,
+    path,
+    parameters: inputs.wire,
+    ...(inputs.body ? { body: inputs.body } : {}),
+    security,
+    ...(servers ? { servers } : {}),
+    ...(inputs.idempotencyKey ? { idempotencyKey: true } : {}),
+  };
+  const summary = typeof op.summary === "string" ? op.summary : undefined;
+  let description = joinSummary(summary, typeof op.description === "string" ? op.description : undefined, 1024);
+  if (op.deprecated === true) description = `Deprecated. ${description}`.trim();
+  if (!description) description = `${method.toUpperCase()} ${cleanDescription(path, 200)}`;
+  const title = cleanDescription(summary, 100).split("\n")[0] ?? "";
+  const moduleName = WINDOWS_RESERVED.test(name) ? `${name}_op` : name;
+  const origin: Record<string, string> = { method: method.toUpperCase(), path };
+  if (typeof op.operationId === "string") origin.operationId = op.operationId;
+  return {
+    name,
+    description,
+    annotations: annotationsFor(method, title),
+    tags: tags.map((t) => cleanDescription(t, 60)).filter(Boolean),
+    parameters: inputs.parameters,
+    ...(result.returns ? { returns: result.returns } : {}),
+    target: { kind: "http", operation, resultType: result.tsType, operationType: opType },
+    origin,
+    moduleName,
+  };
+}

@@ -1,0 +1,257 @@
+// OpenAPI schemas collapsed into MXCP's type system, which has no $ref, unions or pattern checks.
+// The rules, in order:
+//  - $ref is inlined; a reference back into itself becomes a bare `object` (noted).
+//  - allOf merges its members (properties and required lists are joined).
+//  - oneOf/anyOf (and 3.1 type lists) drop `null`; members of one type merge; members of mixed types
+//    become unconstrained in outputs (the property is left out, so anything passes) and, in inputs,
+//    the widest kind present (object, then array, then string), noted.
+//  - Inputs keep constraints MXCP checks (enum, lengths, ranges, items, required); outputs keep only
+//    types and descriptions, because real responses break declared constraints more often than types.
+//  - Budgets: depth and schema size; beyond them a value becomes a bare `object`/`array` (noted).
+import type { MxcpTypeName, TypeDef } from "../../src/project/definitions.js";
+import { cleanDescription } from "../../src/model/text.js";
+import type { ModelNote } from "../../src/model/tool-model.js";
+import { getAtPointer } from "./load.js";
+
+type Json = Record<string, unknown>;
+
+export type SchemaMode = "input" | "output";
+
+export interface SchemaContext {
+  doc: Json;
+  mode: SchemaMode;
+  notes: ModelNote[];
+  tool?: string | undefined;
+  /** OpenAPI 3.0 uses boolean exclusiveMinimum/Maximum; 3.1 uses numbers. */
+  openapi31: boolean;
+}
+
+export const MAX_DEPTH = { input: 8, output: 6 } as const;
+export const MAX_NODES = 400;
+
+const INPUT_FORMATS = new Set(["email", "uri", "date", "time", "duration"]);
+
+interface WalkState {
+  depth: number;
+  stack: string[];
+  /** Shared by one whole walk: nodes seen, and whether the budget note was made. */
+  nodes: { count: number; noted: boolean };
+}
+
+/** Follow `$ref`s to the schema they name; returns the schema and the chain of refs followed. */
+export function resolveSchema(doc: Json, schema: unknown, stack: string[] = []): { schema: Json; refs: string[]; cycle: boolean } {
+  let cur = schema;
+  const refs: string[] = [];
+  while (cur && typeof cur === "object" && typeof (cur as Json).$ref === "string") {
+    const ref = (cur as Json).$ref as string;
+    if (stack.includes(ref) || refs.includes(ref)) return { schema: {}, refs, cycle: true };
+    refs.push(ref);
+    const target = ref.startsWith("#") ? getAtPointer(doc, ref.slice(1)) : undefined;
+    const siblings = { ...(cur as Json) };
+    delete siblings.$ref;
+    cur = target && typeof target === "object" ? (Object.keys(siblings).length > 0 ? { ...(target as Json), ...siblings } : target) : {};
+  }
+  return { schema: (cur && typeof cur === "object" ? cur : {}) as Json, refs, cycle: false };
+}
+
+/** Collapse a schema; `undefined` means "anything" (no MXCP type can say it). */
+export function collapseSchema(schema: unknown, ctx: SchemaContext, where: string): TypeDef | undefined {
+  return collapse(schema, ctx, where, { depth: 0, stack: [], nodes: { count: 0, noted: false } });
+}
+
+function note(ctx: SchemaContext, where: string, message: string): void {
+  ctx.notes.push({ ...(ctx.tool ? { tool: ctx.tool } : {}), where, message });
+}
+
+function typesOf(s: Json): string[] {
+  if (Array.isArray(s.type)) return (s.type as unknown[]).filter((t): t is string => typeof t === "string" && t !== "null");
+  if (typeof s.type === "string") return s.type === "null" ? [] : [s.type];
+  if (s.properties || s.additionalProperties) return ["object"];
+  if (s.items) return ["array"];
+  if (Array.isArray(s.enum) && s.enum.length > 0) {
+    const kinds = new Set(s.enum.filter((v) => v !== null).map((v) => (typeof v === "number" ? (Number.isInteger(v) ? "integer" : "number") : typeof v)));
+    return [...kinds].filter((k) => ["string", "integer", "number", "boolean"].includes(k));
+  }
+  return [];
+}
+
+function collapse(raw: unknown, ctx: SchemaContext, where: string, st: WalkState): TypeDef | undefined {
+  const { schema: s, refs, cycle } = resolveSchema(ctx.doc, raw, st.stack);
+  if (cycle) {
+    note(ctx, where, "recursive schema: this level is a plain object");
+    return { type: "object" };
+  }
+  if (++st.nodes.count > MAX_NODES || st.depth > MAX_DEPTH[ctx.mode]) {
+    const kind = typesOf(s)[0];
+    if (!st.nodes.noted) note(ctx, where, `schema budget reached (depth ${MAX_DEPTH[ctx.mode]}, ${MAX_NODES} nodes): nested detail dropped here and below`);
+    st.nodes.noted = true;
+    return kind === "array" ? { type: "array" } : kind === "object" || !kind ? (ctx.mode === "output" ? undefined : { type: "object" }) : { type: kind as MxcpTypeName };
+  }
+  const next: WalkState = { depth: st.depth + 1, stack: [...st.stack, ...refs], nodes: st.nodes };
+  if (Array.isArray(s.allOf) && s.allOf.length > 0) {
+    const { allOf, ...rest } = s;
+    const parts = [...(allOf as unknown[]), ...(Object.keys(rest).some((k) => k !== "description" && k !== "title") ? [rest] : [])]
+      .map((m, i) => collapse(m, ctx, `${where}/allOf/${i}`, next))
+      .filter((m): m is TypeDef => m !== undefined);
+    const merged = mergeAll(parts, ctx, where, "all");
+    return merged ? withDescription(merged, s) : undefined;
+  }
+  const union = (Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : undefined) as unknown[] | undefined;
+  if (union) {
+    const members = union
+      .filter((m) => !(m && typeof m === "object" && (m as Json).type === "null"))
+      .map((m, i) => collapse(m, ctx, `${where}/${s.oneOf ? "oneOf" : "anyOf"}/${i}`, next));
+    if (members.some((m) => m === undefined)) return ctx.mode === "output" ? undefined : withDescription({ type: "object" }, s);
+    const merged = mergeAll(members as TypeDef[], ctx, where, "any");
+    return merged ? withDescription(merged, s) : undefined;
+  }
+  const kinds = typesOf(s);
+  if (kinds.length === 0) return undefined;
+  if (kinds.length > 1) {
+    const members = kinds.map((k) => collapse({ ...s, type: k }, ctx, where, next)).filter((m): m is TypeDef => m !== undefined);
+    return mergeAll(members, ctx, where, "any");
+  }
+  return single(s, kinds[0]!, ctx, where, next);
+}
+
+function withDescription(t: TypeDef, s: Json): TypeDef {
+  const d = cleanDescription(typeof s.description === "string" ? s.description : typeof s.title === "string" ? s.title : undefined, 300);
+  return d && !t.description ? { ...t, description: d } : t;
+}
+
+function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: WalkState): TypeDef | undefined {
+  const input = ctx.mode === "input";
+  let t: TypeDef;
+  switch (kind) {
+    case "string": {
+      t = { type: "string" };
+      const format = typeof s.format === "string" ? s.format : undefined;
+      if (input && format && INPUT_FORMATS.has(format)) t.format = format as TypeDef["format"];
+      if (format === "binary" || format === "byte" || typeof s.contentEncoding === "string") {
+        t.description = "Base64-encoded content.";
+      }
+      if (input) {
+        if (typeof s.minLength === "number") t.minLength = s.minLength;
+        if (typeof s.maxLength === "number") t.maxLength = s.maxLength;
+        if (typeof s.pattern === "string") t.pattern = s.pattern;
+      }
+      break;
+    }
+    case "integer":
+    case "number": {
+      t = { type: kind };
+      if (input) {
+        if (typeof s.minimum === "number") {
+          if (s.exclusiveMinimum === true) t.exclusiveMinimum = s.minimum;
+          else t.minimum = s.minimum;
+        }
+        if (typeof s.maximum === "number") {
+          if (s.exclusiveMaximum === true) t.exclusiveMaximum = s.maximum;
+          else t.maximum = s.maximum;
+        }
+        if (typeof s.exclusiveMinimum === "number") t.exclusiveMinimum = s.exclusiveMinimum;
+        if (typeof s.exclusiveMaximum === "number") t.exclusiveMaximum = s.exclusiveMaximum;
+        if (typeof s.multipleOf === "number" && s.multipleOf > 0) t.multipleOf = s.multipleOf;
+      }
+      break;
+    }
+    case "boolean":
+      t = { type: "boolean" };
+      break;
+    case "array": {
+      t = { type: "array" };
+      const items = s.items === undefined ? undefined : collapse(s.items, ctx, `${where}/items`, st);
+      if (items) t.items = items;
+      if (input) {
+        if (typeof s.minItems === "number") t.minItems = s.minItems;
+        if (typeof s.maxItems === "number") t.maxItems = s.maxItems;
+        if (s.uniqueItems === true) t.uniqueItems = true;
+      }
+      break;
+    }
+    case "object": {
+      t = { type: "object" };
+      const props = (s.properties ?? {}) as Record<string, unknown>;
+      const out: Record<string, TypeDef> = {};
+      for (const [name, p] of Object.entries(props)) {
+        const resolved = resolveSchema(ctx.doc, p).schema;
+        if (input && resolved.readOnly === true) continue;
+        if (!input && resolved.writeOnly === true) continue;
+        const c = collapse(p, ctx, `${where}/properties/${name}`, st);
+        if (c) Object.defineProperty(out, name, { value: c, enumerable: true, writable: true, configurable: true });
+        else if (input) Object.defineProperty(out, name, { value: { type: "object" }, enumerable: true, writable: true, configurable: true });
+      }
+      if (Object.keys(out).length > 0) t.properties = out;
+      if (input) {
+        const required = Array.isArray(s.required) ? (s.required as unknown[]).filter((r): r is string => typeof r === "string" && Object.hasOwn(out, r)) : [];
+        if (required.length > 0) t.required = required;
+        if (s.additionalProperties === false && t.properties) t.additionalProperties = false;
+      }
+      break;
+    }
+    default:
+      return undefined;
+  }
+  if (input) {
+    if (Array.isArray(s.enum) && s.enum.length > 0 && kind !== "object" && kind !== "array") {
+      const values = s.enum.filter((v) => v !== null);
+      if (values.length > 0) t.enum = values;
+    }
+    if (s.default !== undefined && s.default !== null && isScalarOf(kind, s.default)) t.default = s.default;
+    const example = s.example !== undefined ? s.example : Array.isArray(s.examples) ? s.examples[0] : undefined;
+    if (example !== undefined && example !== null && isScalarOf(kind, example)) t.examples = [example];
+  }
+  return withDescription(t, s);
+}
+
+function isScalarOf(kind: string, v: unknown): boolean {
+  if (kind === "string") return typeof v === "string";
+  if (kind === "integer") return typeof v === "number" && Number.isInteger(v);
+  if (kind === "number") return typeof v === "number";
+  if (kind === "boolean") return typeof v === "boolean";
+  if (kind === "array") return Array.isArray(v);
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Merge collapsed members: `all` joins requirements (allOf), `any` keeps only what every member requires. */
+function mergeAll(members: TypeDef[], ctx: SchemaContext, where: string, mode: "all" | "any"): TypeDef | undefined {
+  if (members.length === 0) return undefined;
+  if (members.length === 1) return members[0];
+  const kinds = new Set(members.map((m) => m.type));
+  if (kinds.size === 2 && kinds.has("integer") && kinds.has("number")) return { ...members.find((m) => m.type === "number")! };
+  if (kinds.size > 1) {
+    if (ctx.mode === "output") {
+      note(ctx, where, `values of several types (${[...kinds].join(", ")}): left unchecked`);
+      return undefined;
+    }
+    const widest: MxcpTypeName = kinds.has("object") ? "object" : kinds.has("array") ? "array" : "string";
+    note(ctx, where, `values of several types (${[...kinds].join(", ")}): taken as ${widest}`);
+    return { type: widest };
+  }
+  const kind = members[0]!.type;
+  if (kind !== "object") {
+    const base = { ...members[0]! };
+    if (mode === "any") {
+      delete base.enum;
+      const enums = members.flatMap((m) => m.enum ?? []);
+      if (members.every((m) => m.enum)) base.enum = [...new Set(enums)];
+    }
+    return base;
+  }
+  const properties: Record<string, TypeDef> = {};
+  for (const m of members) {
+    for (const [k, v] of Object.entries(m.properties ?? {})) {
+      if (!Object.hasOwn(properties, k)) Object.defineProperty(properties, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  const out: TypeDef = { type: "object" };
+  const description = members.map((m) => m.description).find(Boolean);
+  if (description) out.description = description;
+  if (Object.keys(properties).length > 0) out.properties = properties;
+  if (ctx.mode === "input") {
+    const lists = members.map((m) => m.required ?? []);
+    const required = mode === "all" ? [...new Set(lists.flat())] : lists[0]!.filter((r) => lists.every((l) => l.includes(r)));
+    if (required.length > 0) out.required = required;
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+import type { SecuritySchemeDef } from "../../src/runtime/http/types.js";
+import type { Diagnostics } from "./diagnostics.js";
+import { resolveSchema } from "./schema.js";
+
+type Json = Record<string, unknown>;
+
+/** The document's security schemes in the runtime's terms. Unknown kinds are warned about and skipped. */
+export function securitySchemes(doc: Json, file: string, diagnostics: Diagnostics): Record<string, SecuritySchemeDef> {
+  const out: Record<string, SecuritySchemeDef> = {};
+  const schemes = ((doc.components as Json | undefined)?.securitySchemes ?? {}) as Record<string, unknown>;
+  for (const [name, raw] of Object.entries(schemes)) {
+    const s = resolveSchema(doc, raw).schema;
+    const pointer = `/components/securitySchemes/${name}`;
+    if (s.type === "apiKey" && typeof s.name === "string" && (s.in === "header" || s.in === "query" || s.in === "cookie")) {
+      out[name] = { type: "apiKey", in: s.in, name: s.name };
+    } else if (s.type === "http" && typeof s.scheme === "string") {
+      out[name] = { type: "http", scheme: s.scheme.toLowerCase() };
+    } else if (s.type === "oauth2") {
+      const flows = (s.flows ?? {}) as Record<string, Json>;
+      const cc = flows.clientCredentials;
+      const tokenUrl = (cc?.tokenUrl ?? Object.values(flows).find((f) => typeof f.tokenUrl === "string")?.tokenUrl) as string | undefined;
+      const scopes = Object.keys((cc?.scopes ?? {}) as Json);
+      out[name] = { type: "oauth2", clientCredentials: cc !== undefined, ...(tokenUrl ? { tokenUrl } : {}), ...(scopes.length ? { scopes } : {}) };
+    } else if (s.type === "openIdConnect") {
+      out[name] = { type: "openIdConnect" };
+    } else {
+      diagnostics.warn(file, pointer, `Security scheme type '${String(s.type)}' is not supported; operations needing only it are sent without credentials`);
+    }
+  }
+  return out;
+}
+
+/** An operation's requirement alternatives as lists of scheme names (`[]` = anonymous allowed). */
+export function securityRequirements(requirements: unknown, schemes: Record<string, SecuritySchemeDef>): string[][] {
+  if (!Array.isArray(requirements)) return [];
+  const out: string[][] = [];
+  for (const req of requirements) {
+    if (!req || typeof req !== "object") continue;
+    const names = Object.keys(req as Json);
+    if (names.every((n) => Object.hasOwn(schemes, n))) out.push(names);
+  }
+  return out;
+}
+
+/** Secret parameters the API's schemes read, for the sample user config and the README of the API. */
+export function secretParameters(schemes: Record<string, SecuritySchemeDef>): { name: string; description: string }[] {
+  const params = new Map<string, string>();
+  params.set("base_url", "Base URL of the API (overrides the document's servers)");
+  const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase();
+  for (const [name, s] of Object.entries(schemes)) {
+    if (s.type === "apiKey") {
+      params.set("api_key", `API key (sent in ${s.in} '${s.name}')`);
+      if (Object.values(schemes).filter((x) => x.type === "apiKey").length > 1) params.set(snake(name), `API key for the '${name}' scheme (overrides api_key)`);
+    } else if (s.type === "http" && s.scheme === "basic") {
+      params.set("username", "User name for HTTP basic auth");
+      params.set("password", "Password for HTTP basic auth");
+    } else if (s.type === "oauth2" && s.clientCredentials) {
+      params.set("client_id", "OAuth2 client id (client credentials flow)");
+      params.set("client_secret", "OAuth2 client secret (client credentials flow)");
+      params.set("token", "Or: an access token to send as a bearer token");
+    } else {
+      params.set("token", "Bearer token (access token)");
+    }
+  }
+  return [...params].map(([name, description]) => ({ name, description }));
+}

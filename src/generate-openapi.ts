@@ -1,0 +1,87 @@
+// `mxcp-gen openapi` as a library call: document → model → files → project.
+import { existsSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { generateOpenApiModel, type OpenApiOptions } from "../generators/openapi/index.js";
+import { formatSpecProblem } from "../generators/openapi/diagnostics.js";
+import { apiFiles } from "./emit/api-files.js";
+import { openapiTypes } from "./emit/openapi-types.js";
+import { writeFiles, type WriteOptions, type WriteResult } from "./emit/writer.js";
+import { loadSiteConfig, SITE_FILE } from "./project/site-config.js";
+import { defaultProjectName, missingProjectFiles, siteFile } from "./scaffold/project-skeleton.js";
+
+export interface OpenApiProjectOptions extends OpenApiOptions, WriteOptions {
+  /** The project folder (created if needed). */
+  out?: string | undefined;
+  /** Phase lines for big documents; stderr in the CLI. */
+  progress?: ((line: string) => void) | undefined;
+}
+
+export interface OpenApiProjectResult extends WriteResult {
+  api: string;
+  tools: number;
+  warnings: string[];
+  notes: number;
+  out: string;
+}
+
+function isUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
+}
+
+/** The flags that reproduce this run, for file headers and the lock file. */
+function optionFlags(o: OpenApiProjectOptions, api: string): string[] {
+  const flags = ["--name", api];
+  for (const t of o.tags ?? []) flags.push("--tag", t);
+  for (const g of o.include ?? []) flags.push("--include", g);
+  for (const g of o.exclude ?? []) flags.push("--exclude", g);
+  if (o.methods?.length) flags.push("--methods", o.methods.join(","));
+  if (o.readOnly) flags.push("--read-only");
+  if (o.baseUrl) flags.push("--base-url", o.baseUrl);
+  if (o.allowRemoteRefs) flags.push("--allow-remote-refs");
+  return flags;
+}
+
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:@=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+export async function generateOpenApiProject(source: string, opts: OpenApiProjectOptions = {}): Promise<OpenApiProjectResult> {
+  const out = resolve(opts.out ?? ".");
+  const progress = opts.progress ?? (() => {});
+  let t = Date.now();
+  const step = (what: string) => {
+    progress(`✔ ${what} (${Date.now() - t} ms)`);
+    t = Date.now();
+  };
+  const result = await generateOpenApiModel(source, opts);
+  const api = result.model.name;
+  step(`read ${source}: OpenAPI ${result.inputVersion}, ${result.model.tools.length} operations, ${result.files.length} file(s)`);
+  const types = await openapiTypes(result.document);
+  step("types from openapi-typescript");
+
+  const site = existsSync(join(out, SITE_FILE)) ? loadSiteConfig(out) : undefined;
+  const project = site?.project ?? defaultProjectName(out);
+  const profile = site?.profile ?? "default";
+  const display = isUrl(source) ? source : relative(out, resolve(source)).split("\\").join("/");
+  const flags = optionFlags(opts, api);
+  const command = ["mxcp-gen", "openapi", display, ...flags].map(shellWord).join(" ") + "  (in the project folder)";
+  const warnings = result.warnings.map(formatSpecProblem);
+  const files = apiFiles(result.model, project, profile, { source: display, command, types, warnings });
+  step(`rendered ${files.size} files`);
+
+  const projectFiles = new Map<string, string>([[SITE_FILE, siteFile(out, { project, profile, secrets: [api] })], ...missingProjectFiles(out, project)]);
+  const written = writeFiles(
+    {
+      out,
+      api,
+      kind: "openapi",
+      input: { source: display, files: result.files },
+      options: Object.fromEntries(Object.entries({ ...opts, out: undefined, progress: undefined, force: undefined, dryRun: undefined, check: undefined }).filter(([, v]) => v !== undefined && v !== false)),
+      files,
+      projectFiles,
+    },
+    opts,
+  );
+  if (!opts.check && !opts.dryRun) step(`wrote ${written.added.length + written.changed.length} files, removed ${written.deleted.length}`);
+  return { ...written, api, tools: result.model.tools.length, warnings, notes: result.model.notes.length, out };
+}

@@ -1,0 +1,503 @@
+import { config } from "../config.js";
+import type { ErrorObject } from "../errors.js";
+import {
+  ArgumentError,
+  decodeBase64,
+  formUrlEncoded,
+  isFileArgument,
+  multipartBody,
+  serializeCookie,
+  serializeHeader,
+  serializePath,
+  serializeQuery,
+} from "./serialize.js";
+import type { ApiDefinition, HttpBody, HttpOperation, SecuritySchemeDef, ServerDef } from "./types.js";
+
+export interface ClientLimits {
+  /** One attempt's time limit. */
+  attemptTimeoutMs: number;
+  /** All attempts together, retries and waits included (under an MCP client's usual 60 s). */
+  deadlineMs: number;
+  /** Retries after the first attempt, for idempotent requests. */
+  retries: number;
+  /** Largest response body kept, counted after decompression. */
+  maxResponseBytes: number;
+  /** Longest error body put in an error object. */
+  maxErrorBodyChars: number;
+  maxRedirects: number;
+}
+
+export const DEFAULT_LIMITS: ClientLimits = {
+  attemptTimeoutMs: 30_000,
+  deadlineMs: 50_000,
+  retries: 2,
+  maxResponseBytes: 10 * 1024 * 1024,
+  maxErrorBodyChars: 2_000,
+  maxRedirects: 5,
+};
+
+/** A binary response, as tools return it. */
+export interface BinaryResult {
+  content_type: string;
+  size: number;
+  content_base64: string;
+}
+
+type RequestBody = NonNullable<RequestInit["body"]>;
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
+const RETRY_STATUS = new Set([408, 429, 502, 503, 504]);
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+class CallFailure extends Error {
+  constructor(readonly object: ErrorObject) {
+    super(object.message);
+  }
+}
+
+/**
+ * The client generated handlers call: base URL and credentials come from the API's secret
+ * (`base_url`, `api_key`, `token`, `username`/`password`, `client_id`/`client_secret`, ...).
+ * It builds the URL and body as the document says, applies auth, and turns every failure into an error object.
+ */
+export class ApiClient {
+  readonly definition: ApiDefinition;
+  limits: ClientLimits;
+  private secret: Record<string, unknown> = {};
+  private oauthTokens = new Map<string, { token: string; expiresAt: number }>();
+
+  constructor(definition: ApiDefinition, limits: Partial<ClientLimits> = {}) {
+    this.definition = definition;
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  /** Read the API's secret; called from the generated onInit hook, and again whenever it is missing. */
+  configure(): void {
+    this.secret = config.getSecret(this.definition.name) ?? {};
+    this.oauthTokens.clear();
+    const timeout = Number(this.secret.timeout_seconds);
+    if (Number.isFinite(timeout) && timeout > 0) this.limits.attemptTimeoutMs = timeout * 1000;
+  }
+
+  /** Run one operation with a tool's validated arguments. Never throws: failures are error objects. */
+  async call(op: HttpOperation, args: Record<string, unknown>): Promise<unknown> {
+    try {
+      if (Object.keys(this.secret).length === 0) this.configure();
+      return await this.send(op, args);
+    } catch (e) {
+      if (e instanceof CallFailure) return e.object;
+      if (e instanceof ArgumentError) return { error: "Invalid argument", message: e.message };
+      return { error: "Request failed", message: this.redact((e as Error)?.message ?? String(e)) };
+    }
+  }
+
+  private async send(op: HttpOperation, args: Record<string, unknown>): Promise<unknown> {
+    const base = this.baseUrl(op.servers);
+    const url = this.buildUrl(base, op, args);
+    const headers = new Headers();
+    const cookies: string[] = [];
+    for (const p of op.parameters) {
+      const value = args[p.arg];
+      if (value === null || value === undefined) continue;
+      if (p.in === "header") headers.set(p.name, serializeHeader(p, value));
+      else if (p.in === "cookie") cookies.push(serializeCookie(p, value));
+    }
+    const body = op.body ? this.buildBody(op.body, args, headers) : undefined;
+    await this.applySecurity(op, url, headers, cookies);
+    if (cookies.length > 0) headers.set("cookie", cookies.join("; "));
+    if (!headers.has("accept")) headers.set("accept", "application/json, text/plain;q=0.9, */*;q=0.8");
+    const retryable = IDEMPOTENT.has(op.method) || op.idempotencyKey === true;
+    return this.withRetries(op.method, url, headers, body, retryable, base);
+  }
+
+  private baseUrl(opServers: ServerDef[] | undefined): URL {
+    const configured = typeof this.secret.base_url === "string" && this.secret.base_url ? this.secret.base_url : undefined;
+    const server = opServers?.[0] ?? this.definition.servers[0];
+    let raw = configured ?? (server ? this.substitute(server) : undefined);
+    if (configured && opServers?.[0] && /^https?:/i.test(opServers[0].url)) raw = this.substitute(opServers[0]);
+    if (!raw || !/^https?:\/\//i.test(raw)) {
+      throw new CallFailure({
+        error: "No base URL",
+        message: `The ${this.definition.name} API has no absolute server URL${raw ? ` (the document says '${raw}')` : ""}`,
+        fix: `Set base_url in the '${this.definition.name}' secret of your MXCP user config`,
+      });
+    }
+    const url = new URL(raw);
+    if (!url.pathname.endsWith("/")) url.pathname += "/";
+    return url;
+  }
+
+  private substitute(server: ServerDef): string {
+    return server.url.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+      const v = server.variables?.[name];
+      const given = this.secret[name];
+      const value = typeof given === "string" ? given : (v?.default ?? "");
+      if (v?.enum && !v.enum.includes(value)) {
+        throw new CallFailure({ error: "Invalid server variable", message: `Server variable ${name} must be one of: ${v.enum.join(", ")}` });
+      }
+      return value;
+    });
+  }
+
+  private buildUrl(base: URL, op: HttpOperation, args: Record<string, unknown>): URL {
+    const path = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+      const p = op.parameters.find((x) => x.in === "path" && x.name === name);
+      const value = p ? args[p.arg] : undefined;
+      if (!p || value === null || value === undefined) throw new ArgumentError(`Missing value for path parameter '${p?.arg ?? name}'`);
+      return serializePath(p, value);
+    });
+    const url = new URL(base.href);
+    url.pathname = base.pathname.replace(/\/$/, "") + (path.startsWith("/") ? path : `/${path}`);
+    const query: string[] = [];
+    for (const p of op.parameters) {
+      if (p.in !== "query") continue;
+      const value = args[p.arg];
+      if (value === null || value === undefined) continue;
+      query.push(...serializeQuery(p, value));
+    }
+    url.search = query.length > 0 ? `?${query.join("&")}` : "";
+    url.hash = "";
+    // The request must stay on the configured server, under its path.
+    if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname.replace(/\/$/, ""))) {
+      throw new ArgumentError("Arguments would send the request outside the configured server");
+    }
+    return url;
+  }
+
+  private buildBody(spec: HttpBody, args: Record<string, unknown>, headers: Headers): RequestBody | undefined {
+    let value: unknown;
+    if (spec.arg !== undefined) value = args[spec.arg];
+    else if (spec.properties) {
+      const obj: Record<string, unknown> = {};
+      for (const p of spec.properties) {
+        const v = args[p.arg];
+        if (v !== null && v !== undefined) Object.defineProperty(obj, p.name, { value: v, enumerable: true, writable: true, configurable: true });
+      }
+      value = Object.keys(obj).length > 0 || spec.required ? obj : undefined;
+    }
+    if (value === null || value === undefined) {
+      if (!spec.required) return undefined;
+      value = spec.kind === "json" || spec.kind === "form" || spec.kind === "multipart" ? {} : "";
+    }
+    switch (spec.kind) {
+      case "json":
+        headers.set("content-type", spec.mediaType);
+        return JSON.stringify(value);
+      case "form":
+        headers.set("content-type", spec.mediaType);
+        return formUrlEncoded(value as Record<string, unknown>, spec.encoding);
+      case "multipart": {
+        const binary = new Set((spec.properties ?? []).filter((p) => p.binary).map((p) => p.name));
+        return multipartBody(value as Record<string, unknown>, binary, spec.encoding);
+      }
+      case "binary": {
+        const file = isFileArgument(value) ? value : { content_base64: String(value) };
+        headers.set("content-type", file.content_type ?? spec.mediaType);
+        return new Uint8Array(decodeBase64(file.content_base64, "the request body"));
+      }
+      case "text":
+        headers.set("content-type", spec.mediaType);
+        return typeof value === "string" ? value : JSON.stringify(value);
+    }
+  }
+
+  private async applySecurity(op: HttpOperation, url: URL, headers: Headers, cookies: string[]): Promise<void> {
+    if (op.security.length === 0) return;
+    const missing: string[] = [];
+    for (const alternative of op.security) {
+      const lacking = alternative.filter((name) => !this.hasCredentials(name));
+      if (lacking.length > 0) {
+        missing.push(alternative.map((n) => `${n} (${this.credentialKeys(n)})`).join(" + ") || "anonymous");
+        continue;
+      }
+      for (const name of alternative) await this.applyScheme(name, url, headers, cookies);
+      return;
+    }
+    throw new CallFailure({
+      error: "Missing credentials",
+      message: `This operation needs credentials: one of ${missing.join(" or ")}`,
+      fix: `Add them to the parameters of the '${this.definition.name}' secret in your MXCP user config`,
+    });
+  }
+
+  private scheme(name: string): SecuritySchemeDef | undefined {
+    return this.definition.securitySchemes[name];
+  }
+
+  /** The secret keys a scheme reads, most specific first. */
+  private credentialKeys(name: string): string {
+    const s = this.scheme(name);
+    const own = snake(name);
+    if (!s) return own;
+    if (s.type === "apiKey") return `${own} or api_key`;
+    if (s.type === "http" && s.scheme.toLowerCase() === "basic") return "username and password";
+    if (s.type === "oauth2" && s.clientCredentials) return "client_id and client_secret, or token";
+    return `${own} or token`;
+  }
+
+  private secretString(...keys: string[]): string | undefined {
+    for (const k of keys) {
+      const v = this.secret[k];
+      if (typeof v === "string" && v !== "") return v;
+    }
+    return undefined;
+  }
+
+  private hasCredentials(name: string): boolean {
+    const s = this.scheme(name);
+    if (!s) return false;
+    const own = snake(name);
+    if (s.type === "apiKey") return this.secretString(own, "api_key") !== undefined;
+    if (s.type === "http" && s.scheme.toLowerCase() === "basic") return this.secretString("username") !== undefined;
+    if (s.type === "oauth2" && s.clientCredentials && this.secretString("client_id") && this.secretString("client_secret")) return true;
+    return this.secretString(own, "token", "access_token") !== undefined;
+  }
+
+  private async applyScheme(name: string, url: URL, headers: Headers, cookies: string[]): Promise<void> {
+    const s = this.scheme(name)!;
+    const own = snake(name);
+    if (s.type === "apiKey") {
+      const key = this.secretString(own, "api_key")!;
+      if (s.in === "header") headers.set(s.name, key);
+      // Appended by hand: URLSearchParams would re-encode the query already serialized as the document says.
+      else if (s.in === "query") url.search = `${url.search ? `${url.search}&` : "?"}${encodeURIComponent(s.name)}=${encodeURIComponent(key)}`;
+      else cookies.push(`${s.name}=${encodeURIComponent(key)}`);
+      return;
+    }
+    if (s.type === "http" && s.scheme.toLowerCase() === "basic") {
+      const user = this.secretString("username") ?? "";
+      const pass = this.secretString("password") ?? "";
+      headers.set("authorization", `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`);
+      return;
+    }
+    const direct = this.secretString(own, "token", "access_token");
+    if (direct) {
+      headers.set("authorization", `Bearer ${direct}`);
+      return;
+    }
+    if (s.type === "oauth2") headers.set("authorization", `Bearer ${await this.clientCredentialsToken(name, s)}`);
+  }
+
+  /** OAuth2 client credentials: fetched once, cached until shortly before it expires. */
+  private async clientCredentialsToken(name: string, s: Extract<SecuritySchemeDef, { type: "oauth2" }>): Promise<string> {
+    const cached = this.oauthTokens.get(name);
+    if (cached && cached.expiresAt > Date.now() + 30_000) return cached.token;
+    const tokenUrl = this.secretString("token_url") ?? s.tokenUrl;
+    if (!tokenUrl) throw new CallFailure({ error: "Missing credentials", message: `No token URL for ${name}`, fix: "Set token_url in the secret" });
+    const form = new URLSearchParams({ grant_type: "client_credentials" });
+    const scopes = this.secretString("scopes") ?? s.scopes?.join(" ");
+    if (scopes) form.set("scope", scopes);
+    const basic = Buffer.from(`${encodeURIComponent(this.secretString("client_id")!)}:${encodeURIComponent(this.secretString("client_secret")!)}`).toString("base64");
+    const res = await fetch(tokenUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}`, accept: "application/json" },
+      body: form.toString(),
+      redirect: "error",
+      signal: AbortSignal.timeout(this.limits.attemptTimeoutMs),
+    });
+    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number };
+    if (!res.ok || typeof body.access_token !== "string") {
+      throw new CallFailure({ error: "Authentication failed", message: `Token request for ${name} failed with HTTP ${res.status}`, status: res.status });
+    }
+    this.oauthTokens.set(name, { token: body.access_token, expiresAt: Date.now() + (Number(body.expires_in) || 3600) * 1000 });
+    return body.access_token;
+  }
+
+  private async withRetries(method: string, url: URL, headers: Headers, body: RequestBody | undefined, retryable: boolean, base: URL): Promise<unknown> {
+    const deadline = Date.now() + this.limits.deadlineMs;
+    for (let attempt = 0; ; attempt++) {
+      const left = deadline - Date.now();
+      let response: Response;
+      try {
+        response = await this.fetchFollowing(method, url, headers, body, Math.min(this.limits.attemptTimeoutMs, left), base);
+      } catch (e) {
+        if (e instanceof CallFailure) throw e;
+        const timedOut = (e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError";
+        const failure: ErrorObject = {
+          error: timedOut ? "Timeout" : "Connection failed",
+          message: `${method} ${url.origin}${url.pathname} ${timedOut ? "timed out" : `failed: ${causeOf(e)}`}`,
+          retryable: true,
+        };
+        if (retryable && attempt < this.limits.retries && this.wait(attempt, undefined, deadline) !== undefined) {
+          await sleep(this.wait(attempt, undefined, deadline)!);
+          continue;
+        }
+        throw new CallFailure(failure);
+      }
+      if (response.ok) return this.readSuccess(response, method);
+      const retryAfter = response.headers.get("retry-after");
+      if (retryable && RETRY_STATUS.has(response.status) && attempt < this.limits.retries) {
+        const delay = this.wait(attempt, retryAfter, deadline);
+        if (delay !== undefined) {
+          await response.body?.cancel();
+          await sleep(delay);
+          continue;
+        }
+      }
+      throw new CallFailure(await this.errorObject(response, method, url));
+    }
+  }
+
+  /** Backoff 0.5 s · 2^n (±25%), or Retry-After; undefined when the wait would pass the deadline. */
+  private wait(attempt: number, retryAfter: string | null | undefined, deadline: number): number | undefined {
+    let delay = 500 * 2 ** attempt * (0.75 + Math.random() * 0.5);
+    if (retryAfter) {
+      const secs = Number(retryAfter);
+      const at = Number.isFinite(secs) ? Date.now() + secs * 1000 : Date.parse(retryAfter);
+      if (!Number.isNaN(at)) delay = Math.max(0, at - Date.now());
+    }
+    delay = Math.min(delay, retryAfter ? Infinity : 8_000);
+    return Date.now() + delay < deadline - 100 ? delay : undefined;
+  }
+
+  /** Follow redirects only within the configured origin; a redirect elsewhere is an error (credentials never follow). */
+  private async fetchFollowing(method: string, url: URL, headers: Headers, body: RequestBody | undefined, timeoutMs: number, base: URL): Promise<Response> {
+    let current = url;
+    let currentMethod = method;
+    let currentBody = body;
+    for (let hop = 0; ; hop++) {
+      const response = await fetch(current, { method: currentMethod, headers, body: currentBody, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+      if (!REDIRECTS.has(response.status)) return response;
+      const location = response.headers.get("location");
+      await response.body?.cancel();
+      if (!location) return response;
+      const next = new URL(location, current);
+      if (next.origin !== base.origin) {
+        throw new CallFailure({ error: "Redirect refused", message: `The server redirected to another origin (${next.origin}); not followed`, status: response.status });
+      }
+      if (hop >= this.limits.maxRedirects) throw new CallFailure({ error: "Too many redirects", message: `More than ${this.limits.maxRedirects} redirects` });
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === "POST")) {
+        currentMethod = "GET";
+        currentBody = undefined;
+      }
+      current = next;
+    }
+  }
+
+  private async readBody(response: Response): Promise<Uint8Array> {
+    const declared = Number(response.headers.get("content-length"));
+    if (declared > this.limits.maxResponseBytes) {
+      await response.body?.cancel();
+      throw new CallFailure({ error: "Response too large", message: `The response is ${declared} bytes, over the limit of ${this.limits.maxResponseBytes}` });
+    }
+    if (!response.body) return new Uint8Array();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > this.limits.maxResponseBytes) {
+        await reader.cancel();
+        throw new CallFailure({ error: "Response too large", message: `The response is over the limit of ${this.limits.maxResponseBytes} bytes` });
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  private async readSuccess(response: Response, method: string): Promise<unknown> {
+    const bytes = await this.readBody(response);
+    if (response.status === 204 || response.status === 205 || method === "HEAD" || bytes.byteLength === 0) return null;
+    const type = response.headers.get("content-type") ?? "";
+    if (isJson(type)) {
+      const text = new TextDecoder().decode(bytes);
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new CallFailure({ error: "Invalid response", message: `The server sent invalid JSON: ${this.snippet(text)}`, status: response.status });
+      }
+    }
+    if (isText(type)) return new TextDecoder().decode(bytes);
+    const result: BinaryResult = { content_type: type || "application/octet-stream", size: bytes.byteLength, content_base64: Buffer.from(bytes).toString("base64") };
+    return result;
+  }
+
+  private async errorObject(response: Response, method: string, url: URL): Promise<ErrorObject> {
+    let bodyText = "";
+    try {
+      const bytes = await this.readBody(response);
+      bodyText = new TextDecoder().decode(bytes);
+    } catch {
+      bodyText = "(body over the size limit)";
+    }
+    const type = response.headers.get("content-type") ?? "";
+    let body: unknown = this.snippet(bodyText);
+    if (isJson(type)) {
+      try {
+        body = JSON.parse(this.redact(bodyText)) as unknown;
+        if (JSON.stringify(body).length > this.limits.maxErrorBodyChars) body = this.snippet(bodyText);
+      } catch {
+        // keep the text
+      }
+    }
+    const reason = response.statusText || statusText(response.status);
+    const detail = typeof body === "string" ? body : messageFrom(body);
+    const out: ErrorObject = {
+      error: `HTTP ${response.status}`,
+      message: `${method} ${url.pathname} returned ${response.status} ${reason}${detail ? `: ${detail}` : ""}`,
+      status: response.status,
+      type: "http_error",
+      retryable: RETRY_STATUS.has(response.status),
+    };
+    if (bodyText) out.body = body;
+    return out;
+  }
+
+  private snippet(text: string): string {
+    const clean = this.redact(text).trim();
+    const max = this.limits.maxErrorBodyChars;
+    return clean.length > max ? `${clean.slice(0, max)}… (${clean.length - max} more characters)` : clean;
+  }
+
+  /** Remove every secret value from text that leaves the process. */
+  private redact(text: string): string {
+    let out = text;
+    for (const v of Object.values(this.secret)) {
+      if (typeof v === "string" && v.length >= 4) out = out.split(v).join("[REDACTED]");
+    }
+    for (const t of this.oauthTokens.values()) out = out.split(t.token).join("[REDACTED]");
+    return out;
+  }
+}
+
+function snake(s: string): string {
+  return s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase();
+}
+
+function isJson(type: string): boolean {
+  return /^application\/(.+\+)?json|^text\/json/i.test(type);
+}
+
+function isText(type: string): boolean {
+  return /^text\/|^application\/(xml|.+\+xml|javascript|x-yaml|yaml)/i.test(type);
+}
+
+function messageFrom(body: unknown): string {
+  if (body && typeof body === "object") {
+    const b = body as Record<string, unknown>;
+    const nested = b.error && typeof b.error === "object" ? (b.error as Record<string, unknown>) : undefined;
+    for (const v of [b.message, nested?.message, b.error_description, b.detail, b.error, b.title]) if (typeof v === "string" && v) return v;
+  }
+  return "";
+}
+
+function causeOf(e: unknown): string {
+  const err = e as { cause?: { code?: string; message?: string }; message?: string };
+  return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(e);
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
+  410: "Gone", 413: "Payload Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Entity", 429: "Too Many Requests",
+  500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+};
+
+function statusText(status: number): string {
+  return STATUS_TEXT[status] ?? "Error";
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

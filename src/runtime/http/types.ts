@@ -1,0 +1,71 @@
+// The shapes generated OpenAPI handlers hand to the runtime's HTTP client. Plain data, so a
+// handler reads as a description of its operation.
+
+export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE";
+export type ParameterLocation = "path" | "query" | "header" | "cookie";
+export type ParameterStyle = "simple" | "label" | "matrix" | "form" | "spaceDelimited" | "pipeDelimited" | "deepObject";
+
+export interface HttpParameter {
+  /** The tool argument that holds the value. */
+  arg: string;
+  /** The name on the wire. */
+  name: string;
+  in: ParameterLocation;
+  style: ParameterStyle;
+  explode: boolean;
+  allowReserved?: boolean;
+  /** `content: application/json` parameters are sent as JSON text. */
+  json?: boolean;
+  /** Swagger 2.0 `collectionFormat: tsv`. */
+  tabDelimited?: boolean;
+}
+
+export interface BodyEncoding {
+  contentType?: string;
+  style?: ParameterStyle;
+  explode?: boolean;
+}
+
+export interface HttpBody {
+  mediaType: string;
+  /** How the media type is written: chosen at generation time from `mediaType`. */
+  kind: "json" | "form" | "multipart" | "binary" | "text";
+  /** The whole body comes from one argument... */
+  arg?: string;
+  /** ...or from several, one per top-level property (`arg` → wire `name`). */
+  properties?: { arg: string; name: string; binary?: boolean }[];
+  required: boolean;
+  encoding?: Record<string, BodyEncoding>;
+}
+
+export interface HttpOperation {
+  method: HttpMethod;
+  /** The path template, such as `/pets/{petId}`. */
+  path: string;
+  parameters: HttpParameter[];
+  body?: HttpBody;
+  /** Alternatives of security requirements (scheme names); an empty alternative means anonymous is allowed. */
+  security: string[][];
+  /** Operation-level servers, overriding the API's. */
+  servers?: ServerDef[];
+  /** Whether a retry is safe although the method is not idempotent (an idempotency-key header is declared). */
+  idempotencyKey?: boolean;
+}
+
+export interface ServerDef {
+  url: string;
+  variables?: Record<string, { default: string; enum?: string[] }>;
+}
+
+export type SecuritySchemeDef =
+  | { type: "apiKey"; in: "header" | "query" | "cookie"; name: string }
+  | { type: "http"; scheme: "bearer" | "basic" | string }
+  | { type: "oauth2"; tokenUrl?: string; clientCredentials: boolean; scopes?: string[] }
+  | { type: "openIdConnect" };
+
+export interface ApiDefinition {
+  /** The API's name: the secret's name and the prefix of its tools. */
+  name: string;
+  servers: ServerDef[];
+  securitySchemes: Record<string, SecuritySchemeDef>;
+}
