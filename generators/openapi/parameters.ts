@@ -49,7 +49,9 @@ function optional(t: TypeDef): TypeDef {
 
 function describe(t: TypeDef, ...texts: (string | undefined)[]): TypeDef {
   const d = texts.map((x) => cleanDescription(x, 500)).find(Boolean);
-  return d ? { ...t, description: d } : t;
+  if (!d) return t;
+  const hint = /\(format: [^)]+\)$/.exec(t.description ?? "")?.[0];
+  return { ...t, description: hint && !d.endsWith(hint) ? `${d} ${hint}` : d };
 }
 
 const ts = JSON.stringify;

@@ -29,7 +29,9 @@ export interface SchemaContext {
 export const MAX_DEPTH = { input: 8, output: 6 } as const;
 export const MAX_NODES = 400;
 
-const INPUT_FORMATS = new Set(["email", "uri", "date", "time", "duration"]);
+const INPUT_FORMATS = new Set(["email", "uri", "date", "time", "date-time", "duration"]);
+// Formats MXCP has no word for, but a caller should know: named in the description instead.
+const HINTED_FORMATS = new Set(["uuid", "ipv4", "ipv6", "hostname", "uri-reference", "iri", "byte", "int64", "int32", "float", "double", "password", "regex", "phone", "iso-3166", "currency"]);
 
 interface WalkState {
   depth: number;
@@ -116,7 +118,10 @@ function collapse(raw: unknown, ctx: SchemaContext, where: string, st: WalkState
 
 function withDescription(t: TypeDef, s: Json): TypeDef {
   const d = cleanDescription(typeof s.description === "string" ? s.description : typeof s.title === "string" ? s.title : undefined, 300);
-  return d && !t.description ? { ...t, description: d } : t;
+  if (!d) return t;
+  // A format hint set by `single` goes after the schema's own words.
+  if (t.description?.startsWith("(format:")) return { ...t, description: `${d} ${t.description}` };
+  return t.description ? t : { ...t, description: d };
 }
 
 function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: WalkState): TypeDef | undefined {
@@ -129,6 +134,8 @@ function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: Wa
       if (input && format && INPUT_FORMATS.has(format)) t.format = format as TypeDef["format"];
       if (format === "binary" || format === "byte" || typeof s.contentEncoding === "string") {
         t.description = "Base64-encoded content.";
+      } else if (input && format && HINTED_FORMATS.has(format)) {
+        t.description = `(format: ${format})`;
       }
       if (input) {
         if (typeof s.minLength === "number") t.minLength = s.minLength;

@@ -88,12 +88,14 @@ export function handlerModule(tool: ToolModel, opts: ApiEmitOptions): string {
   if (resultType.includes("BinaryResult")) runtimeTypes.push("BinaryResult");
   if (args.some((a) => a.includes("FileArgument"))) runtimeTypes.push("FileArgument");
   const docText = [tool.description, "", `${op.method} ${op.path}`].join("\n");
+  const argsType = args.length > 0 ? `{\n${args.join("\n")}\n}` : "Record<string, never>";
   return renderTemplate("openapi/handler.ts.hbs", {
     header: tsHeader(opts),
+    typed: `${argsType} ${resultType}`.includes("Operation"),
     runtimeTypes: runtimeTypes.sort().join(", "),
     operationType: opType,
     name: tool.name,
-    argsType: args.length > 0 ? `{\n${args.join("\n")}\n}` : "Record<string, never>",
+    argsType,
     operationLiteral: tsLiteral(op),
     doc: jsdoc(docText),
     resultType,

@@ -110,11 +110,14 @@ export class ApiClient {
     return this.withRetries(op.method, url, headers, body, retryable, base);
   }
 
+  /**
+   * A configured `base_url` serves every operation (so a mock or a proxy catches all traffic);
+   * otherwise the operation's own servers, then the API's.
+   */
   private baseUrl(opServers: ServerDef[] | undefined): URL {
     const configured = typeof this.secret.base_url === "string" && this.secret.base_url ? this.secret.base_url : undefined;
     const server = opServers?.[0] ?? this.definition.servers[0];
-    let raw = configured ?? (server ? this.substitute(server) : undefined);
-    if (configured && opServers?.[0] && /^https?:/i.test(opServers[0].url)) raw = this.substitute(opServers[0]);
+    const raw = configured ?? (server ? this.substitute(server) : undefined);
     if (!raw || !/^https?:\/\//i.test(raw)) {
       throw new CallFailure({
         error: "No base URL",

@@ -117,10 +117,11 @@ export function formUrlEncoded(body: Record<string, unknown>, encoding: Record<s
       parts.push(`${formEncode(name)}=${formEncode(JSON.stringify(value))}`);
       continue;
     }
-    const style: ParameterStyle = enc?.style ?? (isObject(value) ? "deepObject" : "form");
+    const nested = isObject(value) || (Array.isArray(value) && value.some((x) => isObject(x) || Array.isArray(x)));
+    const style: ParameterStyle = enc?.style ?? (nested ? "deepObject" : "form");
     const explode = enc?.explode ?? true;
-    if (style === "deepObject" || (isObject(value) && style === "form" && explode && !enc)) {
-      for (const [k, x] of deepPairs(name, value)) parts.push(`${formEncode(k)}=${formEncode(x)}`);
+    if (style === "deepObject") {
+      for (const [k, x] of deepPairs(name, value)) parts.push(`${formKey(k)}=${formEncode(x)}`);
       continue;
     }
     for (const pair of serializeQuery({ arg: name, name, in: "query", style, explode }, value)) parts.push(pair.replace(/%20/g, "+"));
@@ -130,6 +131,11 @@ export function formUrlEncoded(body: Record<string, unknown>, encoding: Record<s
 
 function formEncode(s: string): string {
   return encodeStrict(s).replace(/%20/g, "+");
+}
+
+/** Keys keep their brackets readable (`items[0][price]`); servers decode both forms alike. */
+function formKey(s: string): string {
+  return formEncode(s).replace(/%5B/g, "[").replace(/%5D/g, "]");
 }
 
 /** A file given to a tool: base64 content with an optional name and type. */

@@ -1,0 +1,61 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { generateOpenApiProject } from "../../src/generate-openapi.js";
+import { REPO_ROOT, tempDir } from "../helpers.js";
+
+// Golden output, file by file. Regenerate after an intended change with: UPDATE_GOLDEN=1 npx vitest run test/openapi/golden.test.ts
+const CASES = [
+  { spec: "petstore3.yaml", name: "petstore" },
+  { spec: "petstore-swagger2.json", name: "petstore2" },
+];
+
+function listFiles(root: string, dir = root): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const full = join(dir, f);
+    return statSync(full).isDirectory() ? listFiles(root, full) : [relative(root, full)];
+  });
+}
+
+/** Generate into a fresh project holding a copy of the spec, so headers name it the same way every time. */
+async function generate(spec: string, name: string): Promise<string> {
+  const out = tempDir("mxcp-gen-golden-");
+  mkdirSync(join(out, "specs"));
+  cpSync(join(REPO_ROOT, "specs", spec), join(out, "specs", spec));
+  writeFileSync(join(out, "mxcp-site.yml"), "mxcp: 1\nproject: golden\nprofile: default\n");
+  await generateOpenApiProject(join(out, "specs", spec), { out, name });
+  rmSync(join(out, "specs"), { recursive: true });
+  rmSync(join(out, "package.json"));
+  return out;
+}
+
+describe("golden output", () => {
+  for (const c of CASES) {
+    it(`${c.spec} generates exactly the committed files`, async () => {
+      const out = await generate(c.spec, c.name);
+      const golden = join(REPO_ROOT, "test", "golden", c.name);
+      const produced = listFiles(out).sort();
+      if (process.env.UPDATE_GOLDEN) {
+        rmSync(golden, { recursive: true, force: true });
+        for (const f of produced) {
+          mkdirSync(dirname(join(golden, f)), { recursive: true });
+          cpSync(join(out, f), join(golden, f));
+        }
+      }
+      expect(existsSync(golden), `no golden files in ${golden}; run with UPDATE_GOLDEN=1`).toBe(true);
+      expect(produced).toEqual(listFiles(golden).sort());
+      for (const f of produced) expect(readFileSync(join(out, f), "utf8"), f).toBe(readFileSync(join(golden, f), "utf8"));
+    });
+  }
+
+  it("is deterministic: a second generation is byte-identical and writes nothing", async () => {
+    const out = await generate("petstore3.yaml", "petstore");
+    const before = new Map(listFiles(out).map((f) => [f, readFileSync(join(out, f), "utf8")]));
+    mkdirSync(join(out, "specs"));
+    cpSync(join(REPO_ROOT, "specs", "petstore3.yaml"), join(out, "specs", "petstore3.yaml"));
+    const again = await generateOpenApiProject(join(out, "specs", "petstore3.yaml"), { out, name: "petstore" });
+    expect(again.added.filter((f) => f !== "package.json")).toEqual([]);
+    expect(again.changed).toEqual([]);
+    for (const [f, text] of before) expect(readFileSync(join(out, f), "utf8"), f).toBe(text);
+  });
+});
