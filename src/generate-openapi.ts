@@ -57,7 +57,7 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const api = result.model.name;
   step(`read ${source}: OpenAPI ${result.inputVersion}, ${result.model.tools.length} operations, ${result.files.length} file(s)`);
   const types = await openapiTypes(result.document);
-  step("types from openapi-typescript");
+  step(types.warning ? `types: ${types.warning}` : "types from openapi-typescript");
 
   const site = existsSync(join(out, SITE_FILE)) ? loadSiteConfig(out) : undefined;
   const project = site?.project ?? defaultProjectName(out);
@@ -65,8 +65,8 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const display = isUrl(source) ? source : relative(out, resolve(source)).split("\\").join("/");
   const flags = optionFlags(opts, api);
   const command = ["mxcp-gen", "openapi", display, ...flags].map(shellWord).join(" ") + "  (in the project folder)";
-  const warnings = result.warnings.map(formatSpecProblem);
-  const files = apiFiles(result.model, project, profile, { source: display, command, types, warnings });
+  const warnings = [...result.warnings.map(formatSpecProblem), ...(types.warning ? [`warning: ${types.warning}`] : [])];
+  const files = apiFiles(result.model, project, profile, { source: display, command, types: types.text, warnings });
   step(`rendered ${files.size} files`);
 
   const projectFiles = new Map<string, string>([[SITE_FILE, siteFile(out, { project, profile, secrets: [api] })], ...missingProjectFiles(out, project)]);

@@ -4,6 +4,7 @@ import { Document } from "yaml";
 import type { ParamDef, TypeDef } from "../project/definitions.js";
 import { VERSION } from "../package-info.js";
 import type { ApiModel, ToolModel } from "../model/tool-model.js";
+import { cleanDescription } from "../model/text.js";
 import { normalizeText, renderTemplate } from "./templates.js";
 import { jsdoc, lineCommentText, tsLiteral } from "./ts-text.js";
 
@@ -54,10 +55,18 @@ function tsHeader(opts: ApiEmitOptions): string {
   return headerLines(opts).map((l) => `// ${l}`).join("\n");
 }
 
+/**
+ * YAML from the `yaml` serializer, never post-processed: trimming or folding lines could change a
+ * value. Quoted strings use JSON escapes, so none is ever folded across lines.
+ */
+function yamlString(doc: Document): string {
+  return doc.toString({ lineWidth: 0, doubleQuotedAsJSON: true });
+}
+
 function yamlText(value: unknown, opts: ApiEmitOptions): string {
   const doc = new Document(value);
   doc.commentBefore = headerLines(opts).map((l) => ` ${l}`).join("\n");
-  return normalizeText(doc.toString({ lineWidth: 0, defaultKeyType: "PLAIN", defaultStringType: "PLAIN" }));
+  return yamlString(doc);
 }
 
 export function toolYaml(api: ApiModel, tool: ToolModel, opts: ApiEmitOptions): string {
@@ -106,7 +115,7 @@ export function clientModule(api: ApiModel, opts: ApiEmitOptions): string {
   const definition = { name: api.name, servers: api.servers, securitySchemes: api.securitySchemes };
   return renderTemplate("openapi/client.ts.hbs", {
     header: tsHeader(opts),
-    doc: jsdoc(`Client for ${api.title}${api.version ? ` (version ${api.version})` : ""}.`),
+    doc: jsdoc(cleanDescription(`Client for ${api.title}${api.version ? ` (version ${api.version})` : ""}.`, 300)),
     definitionLiteral: tsLiteral(definition),
     secretNameComment: lineCommentText(api.name),
   });
@@ -158,7 +167,7 @@ export function sampleUserConfig(api: ApiModel, project: string, profile: string
     " Keep only the credentials your API account uses; ${VAR} reads an environment variable.",
     ...api.secretParameters.map((p) => `   ${p.name}: ${lineCommentText(p.description)}`),
   ].join("\n");
-  return normalizeText(doc.toString({ lineWidth: 0 }));
+  return yamlString(doc);
 }
 
 /** Every file of one API, keyed by path relative to the project root. */

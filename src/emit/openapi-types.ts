@@ -1,7 +1,31 @@
 import openapiTS, { astToString } from "openapi-typescript";
+import { lineCommentText } from "./ts-text.js";
+
+export interface TypesModule {
+  text: string;
+  /** Set when openapi-typescript could not read the document and the handlers are typed loosely. */
+  warning?: string;
+}
 
 /** openapi-typescript's types for a bundled OpenAPI 3.x document (no I/O: the document is passed in). */
-export async function openapiTypes(document: Record<string, unknown>): Promise<string> {
-  const ast = await openapiTS(structuredClone(document) as unknown as Parameters<typeof openapiTS>[0], { silent: true });
-  return astToString(ast);
+export async function openapiTypes(document: Record<string, unknown>): Promise<TypesModule> {
+  try {
+    const ast = await openapiTS(structuredClone(document) as unknown as Parameters<typeof openapiTS>[0], { silent: true });
+    return { text: astToString(ast) };
+  } catch (e) {
+    // Seen with property names such as `toString` that its bundler mistakes for its own methods.
+    const why = lineCommentText((e as Error)?.message ?? String(e)).slice(0, 200);
+    return {
+      text: [
+        `// openapi-typescript could not read this document (${why}),`,
+        "// so the operations are typed loosely here.",
+        "// eslint-disable-next-line @typescript-eslint/no-explicit-any",
+        "export type paths = Record<string, any>;",
+        "// eslint-disable-next-line @typescript-eslint/no-explicit-any",
+        "export type components = Record<string, any>;",
+        "",
+      ].join("\n"),
+      warning: `openapi-typescript failed (${why}); handlers are typed loosely`,
+    };
+  }
 }

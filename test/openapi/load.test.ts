@@ -1,0 +1,137 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SpecError } from "../../generators/openapi/diagnostics.js";
+import { generateOpenApiModel } from "../../generators/openapi/index.js";
+import { loadDocument } from "../../generators/openapi/load.js";
+import { tempDir, writeProject } from "../helpers.js";
+
+const head = "openapi: 3.0.3\ninfo: {title: Split API, version: '1'}\nservers: [{url: 'https://api.example.com'}]\n";
+
+async function problems(source: string, opts = {}): Promise<string[]> {
+  try {
+    await loadDocument(source, opts);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SpecError);
+    return (e as SpecError).problems.filter((p) => p.severity === "error").map((p) => `${p.file}#${p.pointer}: ${p.message}`);
+  }
+  return [];
+}
+
+describe("a document split over several files", () => {
+  it("bundles path items, parameters, responses and schemas from other files, cycles included", async () => {
+    const root = writeProject({
+      "api.yaml": `${head}paths:\n  /pets/{id}:\n    $ref: paths/pet.yaml\n`,
+      "paths/pet.yaml":
+        "get:\n  operationId: getPet\n  parameters:\n    - $ref: '../common/params.yaml#/PetId'\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema:\n            $ref: '../schemas/pet.yaml'\n",
+      "common/params.yaml": "PetId:\n  name: id\n  in: path\n  required: true\n  schema: {type: integer}\n",
+      "schemas/pet.yaml": "type: object\nproperties:\n  name: {type: string}\n  parent:\n    $ref: './pet.yaml'\n  owner:\n    $ref: './owner.yaml#/Owner'\n",
+      "schemas/owner.yaml": "Owner:\n  type: object\n  properties:\n    pets:\n      type: array\n      items:\n        $ref: './pet.yaml'\n",
+    });
+    const loaded = await loadDocument(join(root, "api.yaml"));
+    const doc = loaded.document as Record<string, any>;
+    expect(doc.paths["/pets/{id}"].get.parameters[0]).toEqual({ $ref: "#/components/parameters/PetId" });
+    expect(doc.components.parameters.PetId.name).toBe("id");
+    const schemaRef = doc.paths["/pets/{id}"].get.responses["200"].content["application/json"].schema.$ref as string;
+    const petName = schemaRef.split("/").pop()!;
+    expect(doc.components.schemas[petName].properties.parent).toEqual({ $ref: schemaRef });
+    expect(doc.components.schemas.Owner.properties.pets.items).toEqual({ $ref: schemaRef });
+    expect(loaded.files.map((f) => f.path)).toEqual(["api.yaml", "common/params.yaml", "paths/pet.yaml", "schemas/owner.yaml", "schemas/pet.yaml"]);
+    const model = await generateOpenApiModel(join(root, "api.yaml"), { name: "split" });
+    expect(model.model.tools.map((t) => t.name)).toEqual(["split_get_pet"]);
+    expect(model.model.tools[0]!.returns?.properties?.owner?.properties?.pets?.items?.type).toBe("object");
+  });
+
+  it("handles hundreds of files", async () => {
+    const files: Record<string, string> = {};
+    let paths = "paths:\n";
+    for (let i = 0; i < 300; i++) {
+      paths += `  /r${i}:\n    $ref: 'paths/r${i}.yaml'\n`;
+      files[`paths/r${i}.yaml`] = `get:\n  operationId: getR${i}\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema: {$ref: '../schemas/s${i}.yaml'}\n`;
+      files[`schemas/s${i}.yaml`] = `type: object\nproperties:\n  next: {$ref: './s${(i + 1) % 300}.yaml'}\n  n: {type: integer}\n`;
+    }
+    const root = writeProject({ "api.yaml": head + paths, ...files });
+    const model = await generateOpenApiModel(join(root, "api.yaml"), { name: "many" });
+    expect(model.model.tools).toHaveLength(300);
+    expect(model.files).toHaveLength(601);
+  });
+});
+
+describe("refs that are refused", () => {
+  it("refuses a remote $ref without fetching it, unless allowed", async () => {
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits++;
+      res.writeHead(200, { "content-type": "application/yaml" }).end("type: string\n");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/schema.yaml`;
+    try {
+      const root = writeProject({
+        "api.yaml": `${head}paths:\n  /x:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '${url}'}\n`,
+      });
+      expect(await problems(join(root, "api.yaml"))).toEqual([
+        `api.yaml#/paths/~1x/get/responses/200/content/application~1json/schema: Remote $ref refused: ${url} (pass --allow-remote-refs to fetch it)`,
+      ]);
+      expect(hits).toBe(0);
+      const allowed = await loadDocument(join(root, "api.yaml"), { allowRemoteRefs: true });
+      expect(hits).toBe(1);
+      expect((allowed.document.components as any).schemas["schema.yaml"] ?? (allowed.document.components as any).schemas.schema).toBeDefined();
+    } finally {
+      server.close();
+    }
+  });
+
+  it("refuses refs that leave the document's folder, by path or by link, and reads nothing there", async () => {
+    const outside = tempDir();
+    writeFileSync(join(outside, "secret.yaml"), "type: string\n");
+    const root = writeProject({
+      "spec/api.yaml": `${head}paths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '../../${outside.split("/").pop()}/secret.yaml'}\n  /b:\n    get:\n      responses:\n        '200': {$ref: 'link/secret.yaml'}\n  /c:\n    get:\n      responses:\n        '200': {$ref: '/etc/passwd'}\n`,
+    });
+    mkdirSync(join(root, "spec"), { recursive: true });
+    symlinkSync(outside, join(root, "spec", "link"));
+    const found = await problems(join(root, "spec", "api.yaml"));
+    expect(found).toHaveLength(3);
+    expect(found[0]).toContain("$ref leaves the document's folder");
+    expect(found[1]).toContain("$ref follows a link out of the document's folder");
+    expect(found[2]).toContain("$ref leaves the document's folder");
+  });
+
+  it("names the file and pointer of every broken ref, all at once", async () => {
+    const root = writeProject({
+      "api.yaml": `${head}paths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n  /b:\n    get:\n      responses:\n        '200': {$ref: 'other.yaml#/Missing'}\n`,
+      "other.yaml": "Present: {description: ok}\n",
+    });
+    expect(await problems(join(root, "api.yaml"))).toEqual([
+      "api.yaml#/paths/~1a/get/responses/200: $ref target not found: #/components/responses/Nope",
+      "api.yaml#/paths/~1b/get/responses/200: $ref target not found: other.yaml#/Missing",
+    ]);
+  });
+
+  it("reports broken YAML and a non-OpenAPI document clearly", async () => {
+    const root = writeProject({ "bad.yaml": "openapi: 3.0.0\npaths: [\n", "plain.yaml": "hello: world\n" });
+    expect((await problems(join(root, "bad.yaml")))[0]).toMatch(/^bad\.yaml#: Invalid YAML at line \d+, column \d+/);
+    expect(await problems(join(root, "plain.yaml"))).toEqual(["plain.yaml#: Not an OpenAPI document: it has neither `openapi` nor `swagger`"]);
+  });
+
+  it("stops a YAML alias bomb with an error naming the limit", async () => {
+    let yaml = "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths: {}\nx-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (let i = 1; i < 12; i++) yaml += `x-a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(", ")}]\n`;
+    const root = writeProject({ "bomb.yaml": yaml });
+    const start = Date.now();
+    const found = await problems(join(root, "bomb.yaml"));
+    expect(found[0]).toMatch(/Invalid YAML.*(alias|Excessive)/i);
+    expect(Date.now() - start).toBeLessThan(30_000);
+  });
+});
+
+describe("problems that do not block", () => {
+  it("warns about operations without an operationId and still names them", async () => {
+    const root = writeProject({ "api.yaml": `${head}paths:\n  /pets/{id}:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n` });
+    const r = await generateOpenApiModel(join(root, "api.yaml"), { name: "p" });
+    expect(r.model.tools.map((t) => t.name)).toEqual(["p_get_pets_id"]);
+    expect(r.warnings.map((w) => w.message)).toEqual(["No operationId: the tool is named from the method and path"]);
+  });
+});
