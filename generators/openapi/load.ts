@@ -294,10 +294,14 @@ class Bundler {
     const ref = obj.$ref as string;
     const site = { file, pointer: pointerOf(srcPath) };
     const { file: refFile, pointer } = splitRef(ref);
+    // An example is documentation: a dangling one is worth a warning, not a failure.
+    const dangling = (message: string) => {
+      if (path[path.length - 2] !== "examples") return this.diagnostics.error(this.loader.display(file), site.pointer, message);
+      this.diagnostics.warn(this.loader.display(file), site.pointer, `${message} (example ignored)`);
+      delete obj.$ref; // an empty Example Object: the document stays valid for the tools that read it next
+    };
     if (refFile === "" && file === this.rootFile) {
-      if (getAtPointer(this.document, pointer) === undefined) {
-        this.diagnostics.error(this.loader.display(file), site.pointer, `$ref target not found: ${ref}`);
-      }
+      if (getAtPointer(this.document, pointer) === undefined) dangling(`$ref target not found: ${ref}`);
       return;
     }
     const targetFile = refFile === "" ? file : this.loader.resolveTarget(refFile, file, site);
@@ -306,7 +310,7 @@ class Bundler {
     if (targetDoc === undefined) return;
     const target = getAtPointer(targetDoc, pointer);
     if (target === undefined) {
-      this.diagnostics.error(this.loader.display(file), site.pointer, `$ref target not found: ${ref}`);
+      dangling(`$ref target not found: ${ref}`);
       return;
     }
     if (targetFile === this.rootFile) {

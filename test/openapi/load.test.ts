@@ -134,4 +134,25 @@ describe("problems that do not block", () => {
     expect(r.model.tools.map((t) => t.name)).toEqual(["p_get_pets_id"]);
     expect(r.warnings.map((w) => w.message)).toEqual(["No operationId: the tool is named from the method and path"]);
   });
+
+  it("warns about a dangling example instead of failing", async () => {
+    const root = writeProject({
+      "api.yaml": `${head}paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object}
+              examples:
+                one: {$ref: '#/components/examples/Gone'}
+`,
+    });
+    const r = await generateOpenApiModel(join(root, "api.yaml"), { name: "p" });
+    expect(r.model.tools).toHaveLength(1);
+    expect(r.warnings.map((w) => w.message)).toEqual(["$ref target not found: #/components/examples/Gone (example ignored)"]);
+  });
 });
