@@ -6,8 +6,10 @@ import { cleanDescription, joinSummary } from "../../src/model/text.js";
 import type { ModelNote, ToolModel } from "../../src/model/tool-model.js";
 import type { HttpMethod, HttpOperation, SecuritySchemeDef, ServerDef } from "../../src/runtime/http/types.js";
 import { pointerOf, type Diagnostics } from "./diagnostics.js";
+import { exampleTests } from "./examples.js";
 import { operationInputs } from "./parameters.js";
 import { resultShape } from "./responses.js";
+import { resolveSchema } from "./schema.js";
 import { securityRequirements } from "./security.js";
 
 type Json = Record<string, unknown>;
@@ -119,6 +121,8 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
   if (!description) description = `${method.toUpperCase()} ${cleanDescription(path, 200)}`;
   const title = cleanDescription(summary, 100).split("\n")[0] ?? "";
   const moduleName = WINDOWS_RESERVED.test(name) ? `${name}_op` : name;
+  const bodyWireNames = new Map((inputs.body?.properties ?? []).map((p) => [p.arg, p.name] as [string, string]));
+  const tests = exampleTests(ctx.doc, op, inputs.parameters, bodyWireNames, requestBodyExample(ctx.doc, op, inputs.body?.mediaType));
   const origin: Record<string, string> = { method: method.toUpperCase(), path };
   if (typeof op.operationId === "string") origin.operationId = op.operationId;
   return {
@@ -128,8 +132,21 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
     tags: tags.map((t) => cleanDescription(t, 60)).filter(Boolean),
     parameters: inputs.parameters,
     ...(result.returns ? { returns: result.returns } : {}),
+    ...(tests.length > 0 ? { tests } : {}),
     target: { kind: "http", operation, resultType: result.tsType, operationType: opType },
     origin,
     moduleName,
   };
+}
+
+function requestBodyExample(doc: Json, op: Json, mediaType: string | undefined): unknown {
+  if (!op.requestBody || !mediaType) return undefined;
+  const rb = resolveSchema(doc, op.requestBody).schema;
+  const media = ((rb.content ?? {}) as Record<string, Json>)[mediaType];
+  if (!media) return undefined;
+  if (media.example !== undefined) return media.example;
+  const first = Object.values((media.examples ?? {}) as Json)[0];
+  if (first) return resolveSchema(doc, first).schema.value;
+  const schema = resolveSchema(doc, media.schema ?? {}).schema;
+  return schema.example;
 }

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { VERSION } from "../package-info.js";
 import { initCommand, listCommand, runCommand, validateCommand } from "./commands/project-commands.js";
 import { openapiCommand } from "./commands/openapi-command.js";
+import { lintCommand, testCommand } from "./commands/quality-commands.js";
 import { serveCommand } from "./commands/serve-command.js";
 import { CliError, printError } from "./output.js";
 
@@ -77,6 +78,24 @@ const COMMANDS: Record<string, Command> = {
         skipOutputValidation: v["skip-output-validation"] === true,
       });
     },
+  },
+  test: {
+    summary: "Run the endpoints' tests (through validation, policies and output validation); exit 1 on any failure",
+    usage: "mxcp-gen test [tool|resource|prompt] [NAME] [--mock] [-u JSON|@file]",
+    options: { user: { type: "string", short: "u" }, mock: { type: "boolean", default: false } },
+    flagsHelp: [
+      "--mock            start a local mock (Prism) of each OpenAPI document the project was generated from,",
+      "                  point the APIs at it, run the tests, and stop it: no network needed",
+      "-u JSON|@file     a user context for every test (wins over each test's user_context)",
+    ],
+    run: (pos, v) => testCommand(pos, { ...common(v), user: v.user as string | undefined, mock: v.mock === true }),
+  },
+  lint: {
+    summary: "Check endpoints for what makes tools hard or unsafe for a model to use; exits 0",
+    usage: "mxcp-gen lint [--severity all|error|warning|info]",
+    options: { severity: { type: "string", default: "all" } },
+    flagsHelp: ["--severity S      show only this level (all, error, warning, info; default all)"],
+    run: (_pos, v) => lintCommand({ ...common(v), severity: v.severity as string }),
   },
   openapi: {
     summary: "Generate typed handlers and tool YAML from an OpenAPI document (2.0, 3.0, 3.1)",

@@ -83,6 +83,7 @@ export function toolYaml(api: ApiModel, tool: ToolModel, opts: ApiEmitOptions): 
     body.parameters = parameters.map(({ name, ...type }) => ({ name, ...orderedType(type as TypeDef) }));
   }
   if (tool.returns) body.return = orderedType(tool.returns);
+  if (tool.tests && tool.tests.length > 0) body.tests = tool.tests;
   return yamlText({ mxcp: 1, metadata: { generated_by: "mxcp-gen", api: api.name, source: opts.source, operation: tool.origin }, tool: body }, opts);
 }
 

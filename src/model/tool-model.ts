@@ -1,5 +1,5 @@
 // The intermediate model every generator produces and every emitter reads: pure data, no I/O.
-import type { AnnotationsDef, TypeDef } from "../project/definitions.js";
+import type { AnnotationsDef, TestDef, TypeDef } from "../project/definitions.js";
 import type { HttpOperation, SecuritySchemeDef, ServerDef } from "../runtime/http/types.js";
 
 export interface ToolParameter {
@@ -37,6 +37,8 @@ export interface ToolModel {
   tags: string[];
   parameters: ToolParameter[];
   returns?: TypeDef;
+  /** Tests built from the source's own examples, when it has them. */
+  tests?: TestDef[];
   target: HttpToolTarget;
   /** Where the tool came from, written to the YAML `metadata`. */
   origin: Record<string, string>;

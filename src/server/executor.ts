@@ -7,7 +7,9 @@ import { isErrorObject, toErrorDict, type ErrorObject } from "../runtime/errors.
 import type { Database } from "../runtime/database.js";
 import { ValidationError, validateInput } from "../types/validate-input.js";
 import { reshapeResult, toJsonSafe, validateOutput } from "../types/validate-output.js";
+import type { UserContext } from "../runtime/state.js";
 import { loadModule } from "./module-loader.js";
+import { enforceInput, enforceOutput, policyUser, type PolicyTrace } from "./policies.js";
 
 export type CallOutcome =
   | { status: "ok"; result: unknown }
@@ -19,6 +21,11 @@ export type CallOutcome =
 
 export interface ExecuteOptions {
   skipOutputValidation?: boolean;
+  /** The caller, for policies. */
+  user?: UserContext | undefined;
+  /** Filled with what the policies decided (for the audit log). */
+  trace?: PolicyTrace | undefined;
+  log?: ((message: string) => void) | undefined;
 }
 
 export interface ExecutionTarget {
@@ -46,7 +53,12 @@ export async function executeEndpoint(
   opts: ExecuteOptions = {},
 ): Promise<CallOutcome> {
   const def = entry.definition as ToolDef | ResourceDef;
+  const trace = opts.trace ?? { evaluated: [], decision: "allow" };
+  const log = opts.log ?? (() => {});
+  const user = policyUser(opts.user);
   try {
+    // MXCP's order: input policies, then validation and conversion, execution, reshaping, output validation, output policies.
+    enforceInput(def.policies, args, user, trace, log);
     const params = def.parameters ?? [];
     const validated = params.length > 0 ? validateInput(params, args) : { ...args };
     let result: unknown;
@@ -58,7 +70,8 @@ export async function executeEndpoint(
       result = await fn(validated);
     }
     if (isErrorObject(result)) return { status: "error", message: result.message, errorObject: toJsonSafe(result) as ErrorObject, returned: true };
-    return { status: "ok", result: finishResult(result, def.return, opts) };
+    const checked = finishResult(result, def.return, opts);
+    return { status: "ok", result: toJsonSafe(enforceOutput(def.policies, checked, user, def.return, trace, log)) };
   } catch (e) {
     const errorObject = toErrorDict(e);
     return { status: "error", message: errorObject.message, errorObject };
@@ -68,7 +81,7 @@ export async function executeEndpoint(
 function finishResult(result: unknown, ret: TypeDef | undefined, opts: ExecuteOptions): unknown {
   const shaped = reshapeResult(result, ret);
   if (ret && !opts.skipOutputValidation) validateOutput(shaped, ret);
-  return toJsonSafe(shaped);
+  return shaped;
 }
 
 export interface PromptMessage {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { PromptDef, ResourceDef, ToolDef } from "../project/definitions.js";
 import { endpointError, resolveSourceFile, type EndpointEntry } from "../project/endpoints.js";
@@ -8,6 +8,8 @@ import { Database } from "../runtime/database.js";
 import { scalarFunction, type PluginDefinition } from "../runtime/plugins.js";
 import { runtimeState, type CallContext, type Hook, type LogLevel, type SecretEntry } from "../runtime/state.js";
 import { checkArgumentSize } from "./argument-limits.js";
+import { AuditLog } from "./audit.js";
+import { redactSensitive, type PolicyTrace } from "./policies.js";
 import { executeEndpoint, renderPrompt, resolveHandler, type CallOutcome, type ExecuteOptions, type PromptMessage } from "./executor.js";
 import { loadModule } from "./module-loader.js";
 
@@ -19,6 +21,8 @@ export interface HostOptions extends LoadProjectOptions {
 export interface CallOptions extends ExecuteOptions {
   user?: CallContext["user"];
   mcp?: CallContext["mcp"];
+  /** For the audit log. */
+  sessionId?: string | undefined;
 }
 
 let nextCallId = 1;
@@ -31,6 +35,7 @@ export class ProjectHost {
   readonly project: Project;
   readonly database: Database;
   private started = false;
+  private audit: { log: AuditLog; callerType: "stdio" | "http" } | undefined;
 
   private constructor(project: Project, log: HostOptions["log"]) {
     this.project = project;
@@ -50,6 +55,22 @@ export class ProjectHost {
 
   static load(opts: HostOptions = {}): ProjectHost {
     return new ProjectHost(loadProject(opts), opts.log);
+  }
+
+  /**
+   * Record every call in MXCP's audit log when the profile (or MXCP_AUDIT_ENABLED) turns it on;
+   * as in MXCP, only the server does.
+   */
+  enableAudit(callerType: "stdio" | "http"): string | undefined {
+    const { siteProfile, root, profile, site, env } = this.project;
+    const flag = env.MXCP_AUDIT_ENABLED;
+    const enabled = flag !== undefined ? /^(1|true|yes|on)$/i.test(flag) : siteProfile.audit.enabled;
+    if (!enabled) return undefined;
+    const configured = siteProfile.audit.path;
+    const path = configured ? (isAbsolute(configured) ? configured : join(root, configured)) : join(root, site.paths.audit, `logs-${profile}.jsonl`);
+    const secrets = runtimeState().secrets.flatMap((s) => Object.values(s.parameters).filter((v): v is string => typeof v === "string"));
+    this.audit = { log: new AuditLog(path, secrets), callerType };
+    return path;
   }
 
   get endpoints(): EndpointEntry[] {
@@ -118,8 +139,28 @@ export class ProjectHost {
     const state = runtimeState();
     const ctx: CallContext = { callId: nextCallId++, endpoint: `${kind}/${name}`, user: opts.user, mcp: opts.mcp };
     await state.gate.enter(ctx.callId);
+    const started = performance.now();
+    const trace: PolicyTrace = { evaluated: [], decision: "allow" };
     try {
-      return await state.calls.run(ctx, () => executeEndpoint({ root: this.project.root, database: this.database }, entry, args, opts));
+      const outcome = await state.calls.run(ctx, () =>
+        executeEndpoint({ root: this.project.root, database: this.database }, entry, args, { ...opts, trace, log: (m) => state.log("warning", m) }),
+      );
+      this.audit?.log.write({
+        operationType: kind,
+        operationName: name,
+        status: outcome.status === "ok" ? "success" : "error",
+        durationMs: performance.now() - started,
+        callerType: this.audit.callerType,
+        userId: opts.user?.user_id ?? null,
+        sessionId: opts.sessionId ?? null,
+        input: redactSensitive(args, { type: "object", properties: Object.fromEntries((entry.definition as ToolDef).parameters?.map((p) => [p.name, p]) ?? []) }),
+        output: outcome.status === "ok" ? redactSensitive(outcome.result, (entry.definition as ToolDef).return) : null,
+        error: outcome.status === "error" ? outcome.message : null,
+        policiesEvaluated: trace.evaluated,
+        policyDecision: trace.decision,
+        policyReason: trace.reason ?? null,
+      });
+      return outcome;
     } finally {
       state.gate.leave(ctx.callId);
     }

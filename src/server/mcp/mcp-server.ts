@@ -86,7 +86,7 @@ export class McpCatalog {
         },
       };
       const args = (req.params.arguments ?? {}) as Record<string, unknown>;
-      const outcome = await this.host.callTool(name, args, { mcp });
+      const outcome = await this.host.callTool(name, args, { mcp, sessionId: extra.sessionId });
       return this.toolResult(name, outcome);
     });
 

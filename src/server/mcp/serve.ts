@@ -66,6 +66,8 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
     }
     notice(`Skipping ${broken.length} invalid endpoint(s):\n${list}`);
   }
+  const auditPath = host.enableAudit(transportName === "stdio" ? "stdio" : "http");
+  if (auditPath) notice(`Audit log: ${auditPath}`);
   const catalog = new McpCatalog(host);
   const userHttp = host.project.userConfig.transport?.http;
   const grace = opts.gracePeriodMs ?? 10_000;

@@ -1,0 +1,117 @@
+// `mxcp lint`: MXCP's rules (descriptions, tests, examples, defaults, annotations, tags) plus ours
+// for tools an AI assistant reads: overlong or hidden text, instruction-like text (tool poisoning),
+// names over 64 characters, schemas over budget, destructive operations without destructiveHint.
+import type { EndpointEntry } from "../project/endpoints.js";
+import type { ParamDef, ToolDef, TypeDef } from "../project/definitions.js";
+
+export type Severity = "error" | "warning" | "info";
+
+export interface LintIssue {
+  severity: Severity;
+  path: string;
+  location: string;
+  message: string;
+  suggestion: string;
+}
+
+export const MAX_DESCRIPTION = 1024;
+export const MAX_NAME = 64;
+export const MAX_SCHEMA_NODES = 300;
+export const MAX_SCHEMA_DEPTH = 8;
+
+const HIDDEN = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]|[\uDB40][\uDC00-\uDC7F]/;
+const INSTRUCTIONS = [
+  /<\s*(important|system|instructions?)\s*>/i,
+  /\bignore (all |any )?(previous|prior|above|earlier) (instructions|messages|rules)/i,
+  /\b(do not|don't|never) (tell|inform|mention|reveal)[^.]{0,40}\b(user|human)/i,
+  /\bbefore (using|calling) (this|any other) tool\b/i,
+  /\b(read|send|upload|exfiltrate)[^.]{0,60}(~\/\.ssh|id_rsa|\.env\b|api[_ -]?keys?|passwords?|credentials)/i,
+  /\byou (must|should) (always )?(call|use|run) (the )?\w+ tool\b/i,
+  /\bsystem prompt\b/i,
+];
+const DESTRUCTIVE_VERBS = /(^|_)(delete|remove|destroy|purge|drop|erase|wipe|revoke|terminate|cancel)(_|$)/i;
+
+function describeText(issues: LintIssue[], path: string, location: string, text: string | undefined, what: string): void {
+  if (!text) return;
+  if ([...text].length > MAX_DESCRIPTION) {
+    issues.push({ severity: "warning", path, location, message: `${what} is ${[...text].length} characters long (over ${MAX_DESCRIPTION})`, suggestion: "Shorten it: models read every tool description on every turn" });
+  }
+  if (HIDDEN.test(text)) {
+    issues.push({ severity: "warning", path, location, message: `${what} contains hidden or bidirectional characters`, suggestion: "Remove zero-width and bidi control characters: they can hide instructions from reviewers" });
+  }
+  const hit = INSTRUCTIONS.find((r) => r.test(text));
+  if (hit) {
+    issues.push({
+      severity: "warning",
+      path,
+      location,
+      message: `${what} contains instruction-like text (${hit.exec(text)![0].trim()})`,
+      suggestion: "Descriptions should say what the tool does, not instruct the model (a tool-poisoning marker)",
+    });
+  }
+}
+
+function schemaSize(t: TypeDef, depth = 1): { nodes: number; depth: number } {
+  let nodes = 1;
+  let max = depth;
+  const children = [...(t.items ? [t.items] : []), ...Object.values(t.properties ?? {})];
+  for (const c of children) {
+    const s = schemaSize(c, depth + 1);
+    nodes += s.nodes;
+    max = Math.max(max, s.depth);
+  }
+  return { nodes, depth: max };
+}
+
+function lintType(issues: LintIssue[], path: string, location: string, t: TypeDef, label: string): void {
+  if (!t.description) issues.push({ severity: "warning", path, location, message: `${label} has no description`, suggestion: "Add a description" });
+  describeText(issues, path, `${location}.description`, t.description, `${label}'s description`);
+  if (t.items) lintType(issues, path, `${location}.items`, t.items, `Items of ${label}`);
+  for (const [k, p] of Object.entries(t.properties ?? {})) lintType(issues, path, `${location}.properties.${k}`, p, `Property '${k}'`);
+}
+
+export function lintEndpoint(e: EndpointEntry): LintIssue[] {
+  if (!e.definition || e.problems.length > 0) return [];
+  const issues: LintIssue[] = [];
+  const kind = e.kind;
+  const def = e.definition as ToolDef;
+  const path = e.path;
+  if (!def.description) issues.push({ severity: "warning", path, location: `${kind}.description`, message: `${kind} has no description`, suggestion: "Add a description of what it does" });
+  describeText(issues, path, `${kind}.description`, def.description, "The description");
+  if (kind !== "prompt" && (def.tests ?? []).length === 0) issues.push({ severity: "warning", path, location: `${kind}.tests`, message: `${kind} has no tests`, suggestion: "Add tests: mxcp-gen test runs them" });
+  if ((def.tags ?? []).length === 0) issues.push({ severity: "info", path, location: `${kind}.tags`, message: `${kind} has no tags`, suggestion: "Add tags to group it" });
+  (def.tests ?? []).forEach((t, i) => {
+    if (!t.description) issues.push({ severity: "info", path, location: `${kind}.tests[${i}].description`, message: `Test '${t.name}' has no description`, suggestion: "Say what the test checks" });
+  });
+  (def.parameters ?? []).forEach((p: ParamDef, i) => {
+    const loc = `${kind}.parameters[${i}]`;
+    if (!p.description) issues.push({ severity: "error", path, location: `${loc}.description`, message: `Parameter '${p.name}' has no description`, suggestion: "Describe the parameter: it is all a model knows about it" });
+    describeText(issues, path, `${loc}.description`, p.description, `Parameter '${p.name}''s description`);
+    if (!p.examples || p.examples.length === 0) issues.push({ severity: "info", path, location: `${loc}.examples`, message: `Parameter '${p.name}' has no examples`, suggestion: "Add examples" });
+    if (!Object.hasOwn(p, "default")) issues.push({ severity: "info", path, location: `${loc}.default`, message: `Parameter '${p.name}' has no default (it is required)`, suggestion: "Give a default if it can be optional" });
+  });
+  if (def.return) lintType(issues, path, `${kind}.return`, def.return, "Return type");
+  if (kind === "tool") {
+    if (!def.annotations) issues.push({ severity: "info", path, location: "tool.annotations", message: "tool has no annotations", suggestion: "Add readOnlyHint, destructiveHint, idempotentHint, openWorldHint" });
+    if (def.name.length > MAX_NAME || !/^[A-Za-z0-9_.-]+$/.test(def.name)) {
+      issues.push({ severity: "error", path, location: "tool.name", message: `Tool name '${def.name}' is over ${MAX_NAME} characters or has characters clients reject`, suggestion: `Use at most ${MAX_NAME} of A-Z a-z 0-9 _ . -` });
+    }
+    const method = String((e.metadata?.operation as Record<string, unknown> | undefined)?.method ?? "").toUpperCase();
+    if ((method === "DELETE" || DESTRUCTIVE_VERBS.test(def.name)) && def.annotations?.destructiveHint !== true) {
+      issues.push({ severity: "warning", path, location: "tool.annotations.destructiveHint", message: `${method === "DELETE" ? "A DELETE operation" : "A destructive verb"} without destructiveHint: true`, suggestion: "Set destructiveHint: true so clients ask before running it" });
+    }
+    const schemas = [...(def.parameters ?? []), ...(def.return ? [def.return] : [])];
+    const size = schemas.reduce((acc, t) => {
+      const s = schemaSize(t);
+      return { nodes: acc.nodes + s.nodes, depth: Math.max(acc.depth, s.depth) };
+    }, { nodes: 0, depth: 0 });
+    if (size.nodes > MAX_SCHEMA_NODES || size.depth > MAX_SCHEMA_DEPTH) {
+      issues.push({ severity: "warning", path, location: "tool", message: `Schemas over budget: ${size.nodes} nodes, depth ${size.depth} (budget ${MAX_SCHEMA_NODES} nodes, depth ${MAX_SCHEMA_DEPTH})`, suggestion: "Trim the return type or split the tool" });
+    }
+  }
+  return issues;
+}
+
+export function lintProject(endpoints: EndpointEntry[]): LintIssue[] {
+  return endpoints.flatMap(lintEndpoint);
+}
