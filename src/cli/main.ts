@@ -4,6 +4,7 @@ import { initCommand, listCommand, runCommand, validateCommand } from "./command
 import { openapiCommand } from "./commands/openapi-command.js";
 import { lintCommand, testCommand } from "./commands/quality-commands.js";
 import { serveCommand } from "./commands/serve-command.js";
+import { wrapCommand } from "./commands/wrap-command.js";
 import { CliError, printError } from "./output.js";
 
 const COMMON_OPTIONS = {
@@ -142,6 +143,55 @@ const COMMANDS: Record<string, Command> = {
         readOnly: v["read-only"] === true,
         baseUrl: v["base-url"] as string | undefined,
         allowRemoteRefs: v["allow-remote-refs"] === true,
+        dryRun: v["dry-run"] === true,
+        force: v.force === true,
+        check: v.check === true,
+      }),
+  },
+  wrap: {
+    summary: "Generate typed handlers and tool YAML from an installed npm package's own types",
+    usage:
+      "mxcp-gen wrap <package> [--out DIR] [--client ExportName] [--include GLOB]… [--exclude GLOB]… [--allow-destructive] [--sync] [--profile-file FILE] [--install] [--dry-run] [--force] [--check]",
+    options: {
+      out: { type: "string", short: "o" },
+      client: { type: "string" },
+      include: { type: "string", multiple: true, default: [] },
+      exclude: { type: "string", multiple: true, default: [] },
+      "allow-destructive": { type: "boolean", default: false },
+      "max-depth": { type: "string" },
+      sync: { type: "boolean", default: false },
+      "profile-file": { type: "string" },
+      install: { type: "boolean", default: false },
+      "dry-run": { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
+      check: { type: "boolean", default: false },
+    },
+    flagsHelp: [
+      "--out DIR         the project folder whose node_modules holds the package (default: the current folder)",
+      "--client NAME     the client class export (default: the profile's, else the default export)",
+      "--include GLOB    only these operations, by dotted path (customers.*, chat.completions.create); also",
+      "                  admits verbs outside the default scope (reads plus create/update)",
+      "--exclude GLOB    leave these operations out (repeatable)",
+      "--allow-destructive   include delete/remove/cancel/… operations",
+      "--sync            wrap a synchronous function library (date-fns, lodash): module functions, not a client",
+      "--profile-file F  a profile (JSON) for this package; default: wrap-profiles/<package>.json, then built-in",
+      "--install         run npm install --ignore-scripts <package> first if it is missing",
+      "--max-depth N     reserved (the parameter depth limit is 4)",
+      "--dry-run, --force, --check   as for openapi",
+    ],
+    run: (pos, v) =>
+      wrapCommand(pos[0], {
+        json: v["json-output"] === true,
+        debug: v.debug === true,
+        out: (v.out as string | undefined) ?? (v.dir as string | undefined),
+        client: v.client as string | undefined,
+        include: v.include as string[],
+        exclude: v.exclude as string[],
+        allowDestructive: v["allow-destructive"] === true,
+        maxDepth: v["max-depth"] as string | undefined,
+        sync: v.sync === true,
+        profileFile: v["profile-file"] as string | undefined,
+        install: v.install === true,
         dryRun: v["dry-run"] === true,
         force: v.force === true,
         check: v.check === true,

@@ -51,7 +51,7 @@ function headerLines(opts: ApiEmitOptions): string[] {
   ];
 }
 
-function tsHeader(opts: ApiEmitOptions): string {
+export function tsHeader(opts: ApiEmitOptions): string {
   return headerLines(opts).map((l) => `// ${l}`).join("\n");
 }
 
@@ -88,12 +88,14 @@ export function toolYaml(api: ApiModel, tool: ToolModel, opts: ApiEmitOptions): 
 }
 
 export function handlerModule(tool: ToolModel, opts: ApiEmitOptions): string {
-  const op = tool.target.operation;
-  const opType = tool.target.operationType;
+  const target = tool.target;
+  if (target.kind !== "http") throw new Error(`${tool.name} is not an HTTP operation`);
+  const op = target.operation;
+  const opType = target.operationType;
   const relative = (t: string) => t.split(opType).join("Operation");
   // Parameter names are MXCP names (letters, digits, `_`), so always plain identifiers.
   const args = tool.parameters.map((p) => `  ${p.name}: ${relative(p.tsType)}${p.required ? "" : " | null"};`);
-  const resultType = relative(tool.target.resultType);
+  const resultType = relative(target.resultType);
   const runtimeTypes = ["ErrorObject", "HttpOperation"];
   if (resultType.includes("BinaryResult")) runtimeTypes.push("BinaryResult");
   if (args.some((a) => a.includes("FileArgument"))) runtimeTypes.push("FileArgument");
@@ -127,7 +129,7 @@ export function typesModule(opts: ApiEmitOptions): string {
 }
 
 /** What the generation did not carry over exactly, so nothing is lost silently. */
-export function reportMarkdown(api: ApiModel, opts: ApiEmitOptions): string {
+export function reportMarkdown(api: ApiModel, opts: ApiEmitOptions, skipped: { path: string; reason: string }[] = []): string {
   const lines = [
     `<!-- ${headerLines(opts).join(" ").replace(/--/g, "- -")} -->`,
     `# ${api.name}: generation report`,
@@ -142,6 +144,7 @@ export function reportMarkdown(api: ApiModel, opts: ApiEmitOptions): string {
     "",
     ...(opts.warnings.length > 0 ? opts.warnings.map((w) => `- ${escapeMarkdown(w)}`) : ["None."]),
     "",
+    ...(skipped.length > 0 ? ["## Skipped", "", ...skipped.map((k) => `- \`${escapeMarkdown(k.path)}\`: ${escapeMarkdown(k.reason)}`), ""] : []),
     "## Lossy steps",
     "",
     ...(api.notes.length > 0 ? api.notes.map((n) => `- ${n.tool ? `\`${n.tool}\` ` : ""}${escapeMarkdown(n.where)}: ${escapeMarkdown(n.message)}`) : ["None."]),
@@ -177,7 +180,7 @@ export function apiFiles(api: ApiModel, project: string, profile: string, opts: 
   const dir = `handlers/${api.name}`;
   files.set(`${dir}/client.ts`, clientModule(api, opts));
   files.set(`${dir}/types.ts`, typesModule(opts));
-  files.set(`${dir}/report.md`, reportMarkdown(api, opts));
+  files.set(`mxcp-gen.report.${api.name}.md`, reportMarkdown(api, opts));
   for (const tool of api.tools) {
     files.set(`tools/${api.name}/${tool.name}.yml`, toolYaml(api, tool, opts));
     files.set(`${dir}/${tool.moduleName}.ts`, handlerModule(tool, opts));

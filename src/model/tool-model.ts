@@ -30,6 +30,28 @@ export interface HttpToolTarget {
   operationType: string;
 }
 
+/** How a wrapped SDK method gets its arguments back. */
+export type SdkArgument =
+  | { kind: "positional"; arg: string; tsType: string }
+  /** The object bag, rebuilt from flattened tool parameters (`arg` → SDK property `name`). */
+  | { kind: "bag"; properties: { arg: string; name: string }[]; tsType: string; typed: boolean }
+  /** An argument the tool does not expose (an optional bag with nothing left in it). */
+  | { kind: "undefined" };
+
+export interface SdkToolTarget {
+  kind: "sdk";
+  /** The property path from the client (`["customers", "create"]`). */
+  path: string[];
+  arguments: SdkArgument[];
+  /** Synchronous module functions (`--sync`) return their value as it is. */
+  sync: boolean;
+  /**
+   * The SDK declares several overloads. TypeScript's `Parameters<>` only sees the last one, so such a
+   * method is called through a loose signature and its arguments are typed `unknown`.
+   */
+  overloaded: boolean;
+}
+
 export interface ToolModel {
   name: string;
   description: string;
@@ -39,11 +61,19 @@ export interface ToolModel {
   returns?: TypeDef;
   /** Tests built from the source's own examples, when it has them. */
   tests?: TestDef[];
-  target: HttpToolTarget;
+  target: HttpToolTarget | SdkToolTarget;
   /** Where the tool came from, written to the YAML `metadata`. */
   origin: Record<string, string>;
   /** A file-name-safe stem for this tool's handler module. */
   moduleName: string;
+}
+
+export interface SdkInfo {
+  package: string;
+  version: string;
+  /** The client export (`default` or a name); absent for --sync module functions. */
+  client?: string;
+  profile: import("../../generators/npm/profiles.js").WrapProfile;
 }
 
 export interface ApiModel {
@@ -53,6 +83,8 @@ export interface ApiModel {
   version: string;
   servers: ServerDef[];
   securitySchemes: Record<string, SecuritySchemeDef>;
+  /** For `wrap`: the package the tools call. */
+  sdk?: SdkInfo;
   /** Which secret parameters the API's auth reads, for the sample config. */
   secretParameters: { name: string; description: string }[];
   tools: ToolModel[];

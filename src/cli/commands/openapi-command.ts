@@ -48,7 +48,7 @@ export async function openapiCommand(source: string | undefined, flags: OpenApiF
     process.stdout.write(
       `${verb}: API ${result.api}, ${result.tools} tools in ${result.out}: ${result.added.length} added, ${result.changed.length} changed, ${result.deleted.length} deleted, ${result.unchanged.length} unchanged\n`,
     );
-    if (result.warnings.length) process.stderr.write(`${result.warnings.length} warning(s) and ${result.notes} lossy step(s): see handlers/${result.api}/report.md\n`);
+    if (result.warnings.length) process.stderr.write(`${result.warnings.length} warning(s) and ${result.notes} lossy step(s): see mxcp-gen.report.${result.api}.md\n`);
     for (const c of result.conflicts) process.stderr.write(`Not overwritten: ${c.path} ${c.reason} (use --force to replace it)\n`);
     if (!flags.check && !flags.dryRun && result.conflicts.length === 0) {
       process.stdout.write(`Next: set the '${result.api}' secret in your user config (see config.${result.api}.sample.yml), then mxcp-gen serve\n`);

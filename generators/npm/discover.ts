@@ -1,0 +1,170 @@
+// Finding an SDK's operations with the type checker (npm-wrap.md §1): from the client's instance type,
+// recurse through properties; a property with a call signature returning a thenable is an operation.
+// Class methods, call-signature and function-typed properties and namespaces all fit that one rule.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Project, ts } from "ts-morph";
+import type { WrapProfile } from "./profiles.js";
+import { isDeprecated } from "./types.js";
+
+export interface DiscoveredOperation {
+  path: string[];
+  symbol: ts.Symbol;
+  signature: ts.Signature;
+  overloads: number;
+}
+
+export interface SkippedOperation {
+  path: string;
+  reason: string;
+}
+
+export interface LoadedPackage {
+  name: string;
+  version: string;
+  dir: string;
+  checker: ts.TypeChecker;
+  /** A node to resolve types at. */
+  node: ts.Node;
+  root: ts.Type;
+}
+
+const ROOT_TRANSPORT = new Set(["get", "post", "put", "patch", "delete", "request", "on", "off", "once", "emit", "errors", "rawRequest", "webhooks", "paginate", "hook", "graphql", "log", "auth", "plugin", "withOptions", "buildRequest", "makeRequest"]);
+const HELPERS = /(WithHttpInfo|WithResponseInfo|AndPoll)$|^(each\w*|getPage|stream|parse|runTools|poll|toJSON|toString|valueOf|then|catch|finally)$/;
+const MAX_WALK_DEPTH = 6;
+
+/** The package's folder in the project's node_modules (walking up), or undefined. */
+export function findPackage(name: string, from: string): string | undefined {
+  let dir = from;
+  for (;;) {
+    const candidate = join(dir, "node_modules", name, "package.json");
+    if (existsSync(candidate)) return dirname(candidate);
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Load the package's types through a virtual entry file in the project (nothing of the package runs). */
+export function loadPackage(name: string, projectDir: string, profile: WrapProfile, sync: boolean): LoadedPackage {
+  const dir = findPackage(name, projectDir);
+  if (!dir) throw new Error(`Package ${name} is not installed in ${projectDir}: run npm install ${name} there (or pass --install)`);
+  const version = String((JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version?: string }).version ?? "");
+  const project = new Project({
+    compilerOptions: {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+    },
+    skipAddingFilesFromTsConfig: true,
+  });
+  const spec = JSON.stringify(name);
+  const source = sync
+    ? `import * as __module from ${spec};\nexport declare const __root: typeof __module;\n`
+    : profile.client === "default"
+      ? `import __Client from ${spec};\nexport declare const __root: InstanceType<typeof __Client>;\n`
+      : `import { ${profile.client} as __Client } from ${spec};\nexport declare const __root: InstanceType<typeof __Client>;\n`;
+  // The entry lives (in memory only) inside the project, so the package resolves from its node_modules.
+  const entry = project.createSourceFile(join(projectDir, "__mxcp_gen_wrap_entry__.mts"), source, { overwrite: true });
+  const diagnostics = entry.getPreEmitDiagnostics().filter((d) => d.getCategory() === ts.DiagnosticCategory.Error);
+  if (diagnostics.length > 0) {
+    const text = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.getMessageText() as string | ts.DiagnosticMessageChain, " ")).join("; ");
+    throw new Error(`Cannot read ${name}'s types${profile.client !== "default" ? ` (client export ${profile.client})` : ""}: ${text}`);
+  }
+  const decl = entry.getVariableDeclarationOrThrow("__root").compilerNode;
+  const checker = project.getTypeChecker().compilerObject;
+  let root = checker.getTypeAtLocation(decl);
+  if (!sync && root.getProperties().length === 0) throw new Error(`${name}: its ${profile.client === "default" ? "default export" : `export ${profile.client}`} is not a client class with methods; name one with --client`);
+  for (const segment of profile.root) {
+    const prop = root.getProperty(segment);
+    if (!prop) throw new Error(`${name}: the client has no '${segment}' to start from`);
+    root = checker.getTypeOfSymbolAtLocation(prop, decl);
+  }
+  return { name, version, dir, checker, node: decl, root };
+}
+
+function isThenable(t: ts.Type): boolean {
+  return t.getProperty("then") !== undefined || (t.isUnion() && t.types.some((m) => m.getProperty("then") !== undefined));
+}
+
+function declaredInLibrary(sym: ts.Symbol): boolean {
+  return (sym.getDeclarations() ?? []).some((d) => {
+    const file = d.getSourceFile().fileName;
+    return /\/typescript\/lib\/lib\.|\/@types\/node\//.test(file);
+  });
+}
+
+function isHidden(sym: ts.Symbol): boolean {
+  const name = sym.getName();
+  if (name.startsWith("_") || name.startsWith("#") || name.startsWith("__@")) return true;
+  return (sym.getDeclarations() ?? []).some((d) => {
+    const flags = ts.getCombinedModifierFlags(d as ts.Declaration);
+    return (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0;
+  });
+}
+
+/** The overload a tool calls: not generic, returning a thenable (unless sync), not streaming, no trailing callback. */
+function chooseSignature(signatures: readonly ts.Signature[], checker: ts.TypeChecker, sync: boolean): ts.Signature | undefined {
+  const usable = signatures.filter((s) => {
+    if ((s.getTypeParameters() ?? []).some((tp) => !tp.getDefault())) return false;
+    const ret = s.getReturnType();
+    if (!sync && !isThenable(ret)) return false;
+    if (/Stream\b|AsyncIterable|AsyncGenerator/.test(checker.typeToString(ret))) return false;
+    const last = s.getParameters().at(-1);
+    if (last && /^(callback|cb|done)$/i.test(last.getName())) {
+      const decl = last.valueDeclaration as ts.ParameterDeclaration | undefined;
+      if (decl && !decl.questionToken) return false;
+    }
+    return true;
+  });
+  return usable[0];
+}
+
+export function discoverOperations(pkg: LoadedPackage, sync: boolean, skipRootMethods = false): { operations: DiscoveredOperation[]; skipped: SkippedOperation[] } {
+  const { checker, node } = pkg;
+  const operations: DiscoveredOperation[] = [];
+  const skipped: SkippedOperation[] = [];
+  const visitedTypes = new Set<ts.Type>();
+  const seenDeclarations = new Set<ts.Node>();
+
+  const walk = (t: ts.Type, path: string[], depth: number) => {
+    if (depth > MAX_WALK_DEPTH || visitedTypes.has(t)) return;
+    visitedTypes.add(t);
+    const props = [...checker.getPropertiesOfType(t)].sort((a, b) => (a.getName() < b.getName() ? -1 : a.getName() > b.getName() ? 1 : 0));
+    for (const sym of props) {
+      const name = sym.getName();
+      const dotted = [...path, name].join(".");
+      if (isHidden(sym) || declaredInLibrary(sym)) continue;
+      if (depth === 0 && !sync && ROOT_TRANSPORT.has(name)) continue;
+      if (HELPERS.test(name)) continue;
+      const type = checker.getTypeOfSymbolAtLocation(sym, node);
+      const signatures = type.getCallSignatures();
+      if (signatures.length > 0 && depth === 0 && skipRootMethods) continue;
+      if (signatures.length > 0 && type.getConstructSignatures().length === 0) {
+        const decl = signatures[0]!.getDeclaration();
+        if (decl && seenDeclarations.has(decl)) continue; // an alias of an operation already found
+        if (isDeprecated(sym, checker)) {
+          skipped.push({ path: dotted, reason: "deprecated" });
+          continue;
+        }
+        const signature = chooseSignature(signatures, checker, sync);
+        if (!signature) {
+          if (sync || signatures.some((s) => isThenable(s.getReturnType()))) skipped.push({ path: dotted, reason: "no usable overload (generic, streaming or callback-only)" });
+          // A synchronous helper on a client is not an operation.
+        } else {
+          if (decl) seenDeclarations.add(decl);
+          operations.push({ path: [...path, name], symbol: sym, signature, overloads: signatures.length });
+        }
+        if (sync || type.getProperties().length === 0) continue;
+      }
+      if (sync) continue;
+      if (type.getConstructSignatures().length > 0 || checker.isArrayType(type) || isThenable(type)) continue;
+      if (type.getFlags() & ts.TypeFlags.Object && type.getProperties().length > 0) walk(type, [...path, name], depth + 1);
+    }
+  };
+  walk(pkg.root, [], 0);
+  return { operations, skipped };
+}

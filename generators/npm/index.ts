@@ -1,0 +1,59 @@
+// `mxcp-gen wrap <package>`: an installed npm package's types → the tool model. The package is
+// never run while generating; only its .d.ts files are read.
+import { snakeCase } from "../../src/model/naming.js";
+import type { ApiModel, ModelNote } from "../../src/model/tool-model.js";
+import { discoverOperations, loadPackage, type SkippedOperation } from "./discover.js";
+import { buildSdkTools, type WrapFilters } from "./operations.js";
+import { loadProfile } from "./profiles.js";
+
+export interface WrapOptions extends WrapFilters {
+  /** The project folder whose node_modules holds the package. */
+  projectDir: string;
+  /** The client export, overriding the profile (`default` or a name). */
+  client?: string | undefined;
+  /** Module functions of a synchronous library (date-fns, lodash) instead of a client's methods. */
+  sync?: boolean | undefined;
+  profileFile?: string | undefined;
+}
+
+export interface WrapResult {
+  model: ApiModel;
+  skipped: SkippedOperation[];
+  profileSource: string;
+  /** Tool counts by first path segment. */
+  groups: Record<string, number>;
+}
+
+export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResult {
+  const { profile, source } = loadProfile(pkgName, opts.projectDir, opts.profileFile);
+  if (opts.client) profile.client = opts.client;
+  const sync = opts.sync === true;
+  const pkg = loadPackage(pkgName, opts.projectDir, profile, sync);
+  const { operations, skipped } = discoverOperations(pkg, sync, profile.skipRootMethods);
+  const prefix = profile.prefix ?? snakeCase(pkgName.replace(/^@[^/]+\//, ""));
+  const notes: ModelNote[] = [];
+  const tools = buildSdkTools({ pkg, profile, prefix, operations, filters: opts, sync, notes, skipped });
+  const groups: Record<string, number> = {};
+  for (const t of tools) {
+    const g = t.target.kind === "sdk" && t.target.path.length > 1 ? t.target.path[0]! : "(top level)";
+    groups[g] = (groups[g] ?? 0) + 1;
+  }
+  const secretParameters = sync
+    ? []
+    : [
+        { name: profile.keyParameter, description: `${profile.construct === "url-first" ? "Connection URL" : "API key"} for ${pkgName}${profile.keyEnv ? ` (else $${profile.keyEnv})` : ""}` },
+        ...(profile.baseUrl ? [{ name: "base_url", description: "Base URL override (a proxy or a local mock)" }] : []),
+      ];
+  const model: ApiModel = {
+    name: prefix,
+    title: pkgName,
+    version: pkg.version,
+    servers: [],
+    securitySchemes: {},
+    sdk: { package: pkgName, version: pkg.version, ...(sync ? {} : { client: profile.client }), profile },
+    secretParameters,
+    tools,
+    notes,
+  };
+  return { model, skipped, profileSource: source, groups };
+}

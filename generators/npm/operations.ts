@@ -1,0 +1,235 @@
+// A discovered SDK method → one tool: names, scope by verb, parameters (positional ones plus the
+// flattened object bag), annotations, and how the handler calls the method back.
+import picomatch from "picomatch";
+import { ts } from "ts-morph";
+import type { AnnotationsDef, TypeDef } from "../../src/project/definitions.js";
+import { MAX_TOOL_NAME, parameterName, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
+import { cleanDescription } from "../../src/model/text.js";
+import type { ModelNote, SdkArgument, ToolModel, ToolParameter } from "../../src/model/tool-model.js";
+import type { DiscoveredOperation, LoadedPackage, SkippedOperation } from "./discover.js";
+import type { WrapProfile } from "./profiles.js";
+import { docOf, isBinaryType, typeToMxcp } from "./types.js";
+
+const READ = /^(retrieve|get|list|search|fetch|find|read|count|exists|describe|lookup|query|info|check|preview|download)/i;
+const WRITE = /^(create|update|upsert|add|put|patch|edit|modify|set)/i;
+const DESTRUCTIVE = /^(del|delete|remove|cancel|void|reject|close|destroy|purge|drop|erase|revoke|terminate|flush|expire|archive|unset)/i;
+const SCHEMA_BUDGET = 16 * 1024;
+
+export interface WrapFilters {
+  include?: string[] | undefined;
+  exclude?: string[] | undefined;
+  allowDestructive?: boolean | undefined;
+}
+
+export interface OperationsInput {
+  pkg: LoadedPackage;
+  profile: WrapProfile;
+  prefix: string;
+  operations: DiscoveredOperation[];
+  filters: WrapFilters;
+  sync: boolean;
+  notes: ModelNote[];
+  skipped: SkippedOperation[];
+}
+
+type Scope = "read" | "write" | "destructive" | "other";
+
+function scopeOf(method: string, profile: WrapProfile): Scope {
+  if (profile.readVerbs.includes(method)) return "read";
+  if (DESTRUCTIVE.test(method)) return "destructive";
+  if (READ.test(method)) return "read";
+  if (WRITE.test(method)) return "write";
+  return "other";
+}
+
+function annotations(scope: Scope): AnnotationsDef {
+  if (scope === "read") return { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+  if (scope === "destructive") return { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true };
+  return { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
+}
+
+/** Drop the trailing request-options bag and callbacks: transport knobs, not tool inputs. */
+function isTransportParameter(p: ts.Symbol, index: number, pkg: LoadedPackage): boolean {
+  const t = pkg.checker.getNonNullableType(pkg.checker.getTypeOfSymbolAtLocation(p, pkg.node));
+  if (t.getCallSignatures().length > 0 && t.getProperties().length === 0) return true;
+  const typeName = (t.aliasSymbol ?? t.getSymbol())?.getName() ?? "";
+  if (/RequestOptions$|^RequestInit$/.test(typeName)) return true;
+  return index > 0 && /^(options|requestOptions|opts|callback|cb)$/.test(p.getName());
+}
+
+function isBagType(t: ts.Type, pkg: LoadedPackage): boolean {
+  const nn = pkg.checker.getNonNullableType(t);
+  if (!(nn.getFlags() & ts.TypeFlags.Object) && !nn.isUnionOrIntersection()) return false;
+  if (pkg.checker.isArrayType(nn) || isBinaryType(nn) || (nn.getSymbol()?.getName() ?? "") === "Date") return false;
+  if (nn.isUnion() && nn.types.some((m) => !(m.getFlags() & ts.TypeFlags.Object))) return false;
+  return pkg.checker.getPropertiesOfType(nn).length > 0;
+}
+
+function optional(t: TypeDef): TypeDef {
+  return Object.hasOwn(t, "default") ? t : { ...t, default: null };
+}
+
+function stripTopRequired(t: TypeDef): TypeDef {
+  if (!Object.hasOwn(t, "default")) return t;
+  const { default: _d, ...rest } = t;
+  return rest;
+}
+
+/** Over the budget, drop nested descriptions and examples, then nested structure (noted). */
+function withinBudget(params: ToolParameter[], notes: ModelNote[], tool: string): void {
+  const size = () => JSON.stringify(params.map((p) => p.type)).length;
+  if (size() <= SCHEMA_BUDGET) return;
+  const strip = (t: TypeDef, depth: number, deep: boolean): TypeDef => {
+    const out: TypeDef = { ...t };
+    if (depth >= 1) {
+      delete out.description;
+      delete out.examples;
+    }
+    if (deep && depth >= 1 && (out.properties || out.items)) {
+      delete out.properties;
+      delete out.items;
+      delete out.required;
+      return out;
+    }
+    if (out.items) out.items = strip(out.items, depth + 1, deep);
+    if (out.properties) out.properties = Object.fromEntries(Object.entries(out.properties).map(([k, v]) => [k, strip(v, depth + 1, deep)]));
+    return out;
+  };
+  for (const p of params) p.type = strip(p.type, 0, false);
+  if (size() > SCHEMA_BUDGET) {
+    for (const p of params) p.type = strip(p.type, 0, true);
+    notes.push({ tool, where: tool, message: `parameter schemas over ${SCHEMA_BUDGET} bytes: nested objects collapsed` });
+  } else {
+    notes.push({ tool, where: tool, message: `parameter schemas over ${SCHEMA_BUDGET} bytes: nested descriptions and examples dropped` });
+  }
+}
+
+export function buildSdkTools(input: OperationsInput): ToolModel[] {
+  const { profile, prefix, filters, sync, notes, skipped } = input;
+  const includes = filters.include?.map((g) => picomatch(g));
+  const excludes = [...(filters.exclude ?? []), ...profile.exclude].map((g) => picomatch(g));
+  const taken = new Set<string>();
+  const tools: ToolModel[] = [];
+  for (const op of input.operations) {
+    const dotted = op.path.join(".");
+    const method = op.path.at(-1)!;
+    if (excludes.some((m) => m(dotted))) continue;
+    const included = includes?.some((m) => m(dotted));
+    if (includes && !included) continue;
+    const scope = sync ? "read" : scopeOf(method, profile);
+    if (scope === "destructive" && !filters.allowDestructive) {
+      skipped.push({ path: dotted, reason: "destructive verb (pass --allow-destructive)" });
+      continue;
+    }
+    if (scope === "other" && !included) {
+      skipped.push({ path: dotted, reason: `verb '${method}' is neither a read nor create/update (name it with --include)` });
+      continue;
+    }
+    const full = `${prefix}_${op.path.map(snakeCase).join("_")}`;
+    const name = uniqueName(shortenName(full, MAX_TOOL_NAME), taken, MAX_TOOL_NAME);
+    if (name !== full) notes.push({ tool: name, where: dotted, message: `name shortened from ${full}` });
+    const built = buildTool(input, op, name, scope);
+    if (typeof built === "string") {
+      skipped.push({ path: dotted, reason: built });
+      taken.delete(name);
+      continue;
+    }
+    tools.push(built);
+  }
+  return tools;
+}
+
+function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string, scope: Scope): ToolModel | string {
+  const { pkg, profile, notes, sync } = input;
+  const { checker } = pkg;
+  const dotted = op.path.join(".");
+  const methodType = `Client${op.path.map((p) => `[${JSON.stringify(p)}]`).join("")}`;
+  const all = op.signature.getParameters();
+  let keep = all.length;
+  while (keep > 0 && isTransportParameter(all[keep - 1]!, keep - 1, pkg)) keep--;
+  const params = all.slice(0, keep);
+  const bagIndex = sync ? -1 : params.findLastIndex((p) => isBagType(checker.getTypeOfSymbolAtLocation(p, pkg.node), pkg));
+  const taken = new Set<string>();
+  const parameters: ToolParameter[] = [];
+  const args: SdkArgument[] = [];
+  const ctx = { checker, node: pkg.node, notes, tool: name };
+  const drop = new Set(profile.dropParameters);
+  const paramsType = (i: number) => `Parameters<${methodType}>[${i}]`;
+
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i]!;
+    const decl = p.valueDeclaration as ts.ParameterDeclaration | undefined;
+    const isOptional = !!decl && (!!decl.questionToken || !!decl.initializer || !!decl.dotDotDotToken);
+    const type = checker.getTypeOfSymbolAtLocation(p, pkg.node);
+    if (i === bagIndex) {
+      const bagType = checker.getNonNullableType(type);
+      const properties: { arg: string; name: string }[] = [];
+      const required = new Set<string>();
+      const mapped = typeToMxcp(bagType, ctx, `${dotted}(${p.getName()})`);
+      for (const r of mapped?.required ?? []) required.add(r);
+      for (const [prop, propType] of Object.entries(mapped?.properties ?? {})) {
+        if (drop.has(prop)) continue;
+        if (prop === "stream" && /create/.test(op.path.at(-1)!)) continue; // the non-streaming overload; the handler sends false
+        let arg = parameterName(prop);
+        if (taken.has(arg)) arg = `params_${arg}`;
+        arg = uniqueName(arg, taken, 64);
+        // Required-ness comes from the bag's own properties, even when the bag itself is optional.
+        const isRequired = required.has(prop);
+        parameters.push({ name: arg, type: isRequired ? stripTopRequired(propType) : optional(propType), required: isRequired, tsType: "", origin: `${p.getName()}.${prop}` });
+        properties.push({ arg, name: prop });
+      }
+      // With overloads, Parameters<> names the last one (often the streaming variant): build the bag untyped.
+      const typed = !bagType.isUnion() && properties.length > 0 && op.overloads === 1;
+      if (op.overloads > 1) notes.push({ tool: name, where: dotted, message: `${op.overloads} overloads: the non-streaming one is called; its bag is passed untyped` });
+      args.push({ kind: "bag", properties, tsType: `NonNullable<${paramsType(i)}>`, typed });
+      for (const param of parameters.filter((x) => properties.some((pp) => pp.arg === x.name))) {
+        const wire = properties.find((pp) => pp.arg === param.name)!.name;
+        param.tsType = typed ? `NonNullable<${paramsType(i)}>[${JSON.stringify(wire)}]` : "unknown";
+      }
+      continue;
+    }
+    const mapped = typeToMxcp(checker.getNonNullableType(type), ctx, `${dotted}(${p.getName()})`);
+    if (!mapped) {
+      if (!isOptional) return `required parameter '${p.getName()}' has a type MXCP cannot express`;
+      args.push({ kind: "undefined" });
+      continue;
+    }
+    if (drop.has(p.getName())) {
+      if (!isOptional) return `required parameter '${p.getName()}' is a credential the profile drops`;
+      args.push({ kind: "undefined" });
+      continue;
+    }
+    const arg = uniqueName(parameterName(p.getName()), taken, 64);
+    const doc = docOf(p, checker);
+    const t = doc && !mapped.description ? { ...mapped, description: doc } : mapped;
+    const tsType = op.overloads > 1 ? "unknown" : paramsType(i);
+    parameters.push({ name: arg, type: isOptional ? optional(t) : t, required: !isOptional, tsType, origin: `argument ${i + 1} (${p.getName()})` });
+    args.push({ kind: "positional", arg, tsType });
+  }
+  withinBudget(parameters, notes, name);
+  for (const p of parameters) {
+    if (!p.type.description) p.type = { ...p.type, description: `${p.origin.replace(/^argument \d+ \((.*)\)$/, "$1")}.` };
+  }
+  let returns: TypeDef | undefined;
+  if (sync) {
+    const ret = typeToMxcp(op.signature.getReturnType(), ctx, `${dotted}()`);
+    returns = ret && ret.type !== "object" && ret.type !== "array" ? { type: ret.type, ...(ret.format ? { format: ret.format } : {}) } : { type: "object" };
+    if (ret?.type === "array") returns = { type: "object", description: "The list, as {data: [...]}." };
+  } else {
+    returns = { type: "object", description: "The SDK's result as plain JSON (lists as {data, has_more}; a single value as {result})." };
+  }
+  const doc = docOf(op.symbol, checker, 1024);
+  const description = doc || `Calls ${pkg.name}'s ${dotted}.`;
+  const title = cleanDescription(doc.split(/[.\n]/)[0], 100);
+  return {
+    name,
+    description,
+    annotations: { ...(title ? { title } : {}), ...annotations(scope) },
+    tags: [op.path.length > 1 ? op.path[0]! : pkg.name],
+    parameters,
+    returns,
+    target: { kind: "sdk", path: op.path, arguments: args, sync, overloaded: op.overloads > 1 },
+    origin: { package: pkg.name, version: pkg.version, method: dotted },
+    moduleName: name,
+  };
+}

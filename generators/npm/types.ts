@@ -1,0 +1,197 @@
+// TypeScript types from an SDK's .d.ts collapsed into MXCP's type system (npm-wrap.md §2, §4.4):
+//  - `null`/`undefined` members are dropped (optional-ness comes from the property);
+//  - a closed union of ≤ 50 string literals is an enum; an open one (`'a' | 'b' | (string & {})`) is a
+//    string with the known values as examples, never an enum (newer values must pass);
+//  - unions of objects merge their properties (required only where every member requires them);
+//    mixed unions take object, then array, then the first member (noted);
+//  - `Date` is a date-time string; binary types are base64 strings; functions are dropped;
+//  - index signatures are open objects; recursion and depth end in a bare object (noted).
+import { ts } from "ts-morph";
+import type { TypeDef } from "../../src/project/definitions.js";
+import { cleanDescription } from "../../src/model/text.js";
+import type { ModelNote } from "../../src/model/tool-model.js";
+
+export const MAX_DEPTH = 4;
+export const MAX_ENUM = 50;
+export const MAX_UNION = 12;
+
+export interface TypeContext {
+  checker: ts.TypeChecker;
+  node: ts.Node;
+  notes: ModelNote[];
+  tool: string;
+}
+
+const BINARY = /^(Buffer|Uint8Array|ArrayBuffer|Blob|File|ReadStream|Readable|ReadableStream|Uploadable|FileLike|BlobLike|Stream)$/;
+
+export function isBinaryType(t: ts.Type): boolean {
+  const name = (t.aliasSymbol ?? t.getSymbol())?.getName() ?? "";
+  return BINARY.test(name);
+}
+
+function isFunction(t: ts.Type): boolean {
+  return t.getCallSignatures().length > 0 && t.getProperties().length === 0;
+}
+
+function literalKind(t: ts.Type): "string" | "number" | "boolean" | undefined {
+  if (t.isStringLiteral()) return "string";
+  if (t.isNumberLiteral()) return "number";
+  if (t.getFlags() & ts.TypeFlags.BooleanLiteral) return "boolean";
+  return undefined;
+}
+
+/** `string & {}` / `string & Record<never, never>`: the marker of an open enum. */
+function isOpenString(t: ts.Type): boolean {
+  return t.isIntersection() && t.types.some((m) => (m.getFlags() & ts.TypeFlags.String) !== 0);
+}
+
+export function docOf(sym: ts.Symbol | undefined, checker: ts.TypeChecker, max = 300): string {
+  if (!sym) return "";
+  const body = ts.displayPartsToString(sym.getDocumentationComment(checker));
+  const tags = sym.getJsDocTags(checker);
+  const tagText = (name: string) => ts.displayPartsToString(tags.find((t) => t.name === name)?.text ?? []);
+  const text = body || tagText("description") || tagText("summary");
+  return cleanDescription(text.split(/\n\s*\n/)[0]?.replace(/\\'/g, "'"), max);
+}
+
+export function isDeprecated(sym: ts.Symbol | undefined, checker: ts.TypeChecker): boolean {
+  return !!sym?.getJsDocTags(checker).some((t) => t.name === "deprecated");
+}
+
+interface Walk {
+  depth: number;
+  stack: ts.Type[];
+  where: string;
+}
+
+/** Collapse a type; undefined when nothing is left (a function, `never`). */
+export function typeToMxcp(t: ts.Type, ctx: TypeContext, where: string): TypeDef | undefined {
+  return convert(t, ctx, { depth: 0, stack: [], where });
+}
+
+function note(ctx: TypeContext, where: string, message: string): void {
+  ctx.notes.push({ tool: ctx.tool, where, message });
+}
+
+function convert(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef | undefined {
+  const { checker } = ctx;
+  const f = t.getFlags();
+  if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { type: "object" };
+  if (f & ts.TypeFlags.Never) return undefined;
+  if (f & (ts.TypeFlags.String | ts.TypeFlags.StringLiteral | ts.TypeFlags.TemplateLiteral)) {
+    return t.isStringLiteral() ? { type: "string", enum: [t.value] } : { type: "string" };
+  }
+  if (f & (ts.TypeFlags.Number | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BigInt | ts.TypeFlags.BigIntLiteral)) return { type: "number" };
+  if (f & (ts.TypeFlags.Boolean | ts.TypeFlags.BooleanLiteral)) return { type: "boolean" };
+  if (f & ts.TypeFlags.EnumLiteral || f & ts.TypeFlags.Enum) return { type: "string" };
+  if (t.isUnion()) return union(t.types, ctx, w);
+  if (isOpenString(t)) return { type: "string" };
+  const name = (t.aliasSymbol ?? t.getSymbol())?.getName();
+  if (name === "Date") return { type: "string", format: "date-time" };
+  if (isBinaryType(t)) return { type: "string", description: "Base64-encoded content." };
+  if (name === "Decimal" && t.getProperty("toJSON")) return { type: "string", description: "A decimal number, as a string." };
+  if (isFunction(t)) return undefined;
+  if (w.stack.includes(t)) {
+    note(ctx, w.where, "recursive type: this level is a plain object");
+    return { type: "object" };
+  }
+  if (w.depth >= MAX_DEPTH) {
+    note(ctx, w.where, `deeper than ${MAX_DEPTH} levels: nested detail dropped`);
+    return checker.isArrayType(t) || checker.isTupleType(t) ? { type: "array" } : { type: "object" };
+  }
+  const next: Walk = { depth: w.depth + 1, stack: [...w.stack, t], where: w.where };
+  if (checker.isArrayType(t) || checker.isTupleType(t)) {
+    const args = checker.getTypeArguments(t as ts.TypeReference);
+    const item = args[0] ? convert(args[0], ctx, { ...next, where: `${w.where}[]` }) : undefined;
+    return item ? { type: "array", items: item } : { type: "array" };
+  }
+  if (t.isIntersection()) {
+    const parts = t.types.map((m) => convert(m, ctx, next)).filter((m): m is TypeDef => !!m);
+    return mergeObjects(parts, "all") ?? parts[0];
+  }
+  if (f & ts.TypeFlags.Object || f & ts.TypeFlags.NonPrimitive) return objectType(t, ctx, next);
+  return { type: "object" };
+}
+
+function objectType(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef {
+  const { checker } = ctx;
+  const out: TypeDef = { type: "object" };
+  const properties: Record<string, TypeDef> = {};
+  const required: string[] = [];
+  for (const p of checker.getPropertiesOfType(t)) {
+    const name = p.getName();
+    if (name.startsWith("_") || name.startsWith("#") || name.startsWith("__@")) continue;
+    const pt = checker.getTypeOfSymbolAtLocation(p, ctx.node);
+    let converted = convert(checker.getNonNullableType(pt), ctx, { ...w, where: `${w.where}.${name}` });
+    if (!converted) continue;
+    const doc = docOf(p, checker);
+    // Numbers that are integers by their documentation or name (amounts in cents, page sizes).
+    if (converted.type === "number" && (/\binteger\b|in cents|smallest currency unit/i.test(doc) || /^(limit|page|per_page|page_size|offset|count)$/.test(name))) {
+      converted = { ...converted, type: "integer" };
+    }
+    Object.defineProperty(properties, name, { value: doc && !converted.description ? { ...converted, description: doc } : converted, enumerable: true, writable: true, configurable: true });
+    if (!(p.getFlags() & ts.SymbolFlags.Optional)) required.push(name);
+  }
+  if (Object.keys(properties).length > 0) out.properties = properties;
+  if (required.length > 0) out.required = required;
+  const index = checker.getIndexInfosOfType(t)[0];
+  if (index && Object.keys(properties).length === 0) {
+    out.description = `A map of ${checker.typeToString(index.type).slice(0, 80)} values.`;
+  }
+  return out;
+}
+
+function union(types: readonly ts.Type[], ctx: TypeContext, w: Walk): TypeDef | undefined {
+  let members = types.filter((m) => !(m.getFlags() & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+  // Stripe's Emptyable<T> (`'' | T`): the empty string unsets a field; the type is T's.
+  const emptyString = members.some((m) => m.isStringLiteral() && m.value === "");
+  if (emptyString && members.some((m) => !(m.getFlags() & (ts.TypeFlags.StringLike)))) {
+    members = members.filter((m) => !(m.isStringLiteral() && m.value === ""));
+    const inner = members.length === 1 ? convert(members[0]!, ctx, w) : union(members, ctx, w);
+    return inner ? { ...inner, description: `${inner.description ? `${inner.description} ` : ""}An empty string unsets it.` } : undefined;
+  }
+  if (members.length === 0) return undefined;
+  if (members.length === 1) return convert(members[0]!, ctx, w);
+  // Booleans arrive as `true | false`.
+  if (members.every((m) => m.getFlags() & ts.TypeFlags.BooleanLiteral)) return { type: "boolean" };
+  const literals = members.filter((m) => literalKind(m) === "string") as ts.StringLiteralType[];
+  const open = members.some((m) => isOpenString(m) || m.getFlags() & ts.TypeFlags.String);
+  if (literals.length > 0 && literals.length + (open ? members.filter((m) => isOpenString(m) || m.getFlags() & ts.TypeFlags.String).length : 0) === members.length) {
+    const values = literals.map((l) => l.value);
+    if (open) return { type: "string", examples: values.slice(0, 20), description: `Known values: ${values.slice(0, 20).join(", ")}${values.length > 20 ? ", …" : ""}.` };
+    if (values.length <= MAX_ENUM) return { type: "string", enum: values };
+    return { type: "string", description: `One of ${values.length} values, see the SDK's documentation.` };
+  }
+  if (members.every((m) => literalKind(m) === "number" || m.getFlags() & ts.TypeFlags.Number)) return { type: "number" };
+  const converted = members.slice(0, MAX_UNION + 1).map((m) => convert(m, ctx, w)).filter((m): m is TypeDef => !!m);
+  if (members.length > MAX_UNION) {
+    note(ctx, w.where, `union of ${members.length} types: taken as an object`);
+    return { type: "object" };
+  }
+  const objects = converted.filter((c) => c.type === "object");
+  const kinds = new Set(converted.map((c) => c.type));
+  if (kinds.size === 1 && objects.length === converted.length) return mergeObjects(objects, "any");
+  if (kinds.size === 1) return converted[0];
+  const pick = objects.length > 0 ? mergeObjects(objects, "any") : (converted.find((c) => c.type === "array") ?? converted[0]);
+  note(ctx, w.where, `union of ${[...kinds].join(" | ")}: taken as ${pick?.type}`);
+  return pick ? { ...pick, description: pick.description ?? `Also accepts: ${[...kinds].filter((k) => k !== pick.type).join(", ")}.` } : undefined;
+}
+
+function mergeObjects(parts: TypeDef[], mode: "all" | "any"): TypeDef | undefined {
+  const objects = parts.filter((p) => p.type === "object");
+  if (objects.length === 0) return undefined;
+  const properties: Record<string, TypeDef> = {};
+  for (const o of objects) {
+    for (const [k, v] of Object.entries(o.properties ?? {})) {
+      if (!Object.hasOwn(properties, k)) Object.defineProperty(properties, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  const lists = objects.map((o) => o.required ?? []);
+  const required = mode === "all" ? [...new Set(lists.flat())] : lists[0]!.filter((r) => lists.every((l) => l.includes(r)));
+  const out: TypeDef = { type: "object" };
+  if (Object.keys(properties).length > 0) out.properties = properties;
+  if (required.length > 0) out.required = required;
+  const description = objects.map((o) => o.description).find(Boolean);
+  if (description) out.description = description;
+  return out;
+}

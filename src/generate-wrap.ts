@@ -1,0 +1,77 @@
+// `mxcp-gen wrap` as a library call: package types → model → files → project.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { findPackage } from "../generators/npm/discover.js";
+import { generateWrapModel, type WrapOptions } from "../generators/npm/index.js";
+import { sdkFiles } from "./emit/sdk-files.js";
+import { writeFiles, type WriteOptions, type WriteResult } from "./emit/writer.js";
+import { loadSiteConfig, SITE_FILE } from "./project/site-config.js";
+import { defaultProjectName, missingProjectFiles, siteFile } from "./scaffold/project-skeleton.js";
+
+export interface WrapProjectOptions extends Omit<WrapOptions, "projectDir">, WriteOptions {
+  out?: string | undefined;
+  /** Run `npm install --ignore-scripts <package>` in the project when the package is missing. */
+  install?: boolean | undefined;
+  progress?: ((line: string) => void) | undefined;
+}
+
+export interface WrapProjectResult extends WriteResult {
+  api: string;
+  package: string;
+  version: string;
+  tools: number;
+  skipped: { path: string; reason: string }[];
+  groups: Record<string, number>;
+  notes: number;
+  out: string;
+}
+
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:@=,+*-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions = {}): Promise<WrapProjectResult> {
+  const out = resolve(opts.out ?? ".");
+  const progress = opts.progress ?? (() => {});
+  if (!findPackage(pkg, out)) {
+    if (!opts.install) throw new Error(`Package ${pkg} is not installed in ${out}: run \`npm install ${pkg}\` there, or pass --install (which runs npm install --ignore-scripts)`);
+    progress(`installing ${pkg} with npm install --ignore-scripts …`);
+    const r = spawnSync("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", pkg], { cwd: out, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`npm install ${pkg} failed:\n${(r.stderr || r.stdout).slice(-2000)}`);
+  }
+  let t = Date.now();
+  const wrapped = generateWrapModel(pkg, { ...opts, projectDir: out });
+  const model = wrapped.model;
+  progress(`✔ read ${pkg}@${model.version} types (${wrapped.profileSource} profile): ${model.tools.length} tools, ${wrapped.skipped.length} skipped (${Date.now() - t} ms)`);
+  t = Date.now();
+  const site = existsSync(join(out, SITE_FILE)) ? loadSiteConfig(out) : undefined;
+  const project = site?.project ?? defaultProjectName(out);
+  const profile = site?.profile ?? "default";
+  const flags = ["mxcp-gen", "wrap", pkg];
+  if (opts.client) flags.push("--client", opts.client);
+  for (const g of opts.include ?? []) flags.push("--include", g);
+  for (const g of opts.exclude ?? []) flags.push("--exclude", g);
+  if (opts.allowDestructive) flags.push("--allow-destructive");
+  if (opts.sync) flags.push("--sync");
+  if (opts.profileFile) flags.push("--profile-file", opts.profileFile);
+  const command = flags.map(shellWord).join(" ") + "  (in the project folder)";
+  const emitOpts = { source: `${pkg}@${model.version}`, command, types: "", warnings: [] };
+  const files = sdkFiles(model, project, profile, emitOpts, wrapped.profileSource === "generic", wrapped.skipped);
+  const secrets = model.secretParameters.length > 0 ? [model.name] : [];
+  const projectFiles = new Map<string, string>([[SITE_FILE, siteFile(out, { project, profile, secrets })], ...missingProjectFiles(out, project)]);
+  const written = writeFiles(
+    {
+      out,
+      api: model.name,
+      kind: "npm",
+      input: { package: pkg, version: model.version },
+      options: Object.fromEntries(Object.entries({ client: opts.client, include: opts.include, exclude: opts.exclude, allowDestructive: opts.allowDestructive, sync: opts.sync, profileFile: opts.profileFile }).filter(([, v]) => v !== undefined && v !== false)),
+      files,
+      projectFiles,
+    },
+    opts,
+  );
+  if (!opts.check && !opts.dryRun) progress(`✔ wrote ${written.added.length + written.changed.length} files, removed ${written.deleted.length} (${Date.now() - t} ms)`);
+  return { ...written, api: model.name, package: pkg, version: model.version, tools: model.tools.length, skipped: wrapped.skipped, groups: wrapped.groups, notes: model.notes.length, out };
+}
