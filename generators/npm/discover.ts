@@ -29,7 +29,6 @@ export interface LoadedPackage {
   root: ts.Type;
 }
 
-const ROOT_TRANSPORT = new Set(["get", "post", "put", "patch", "delete", "request", "on", "off", "once", "emit", "errors", "rawRequest", "webhooks", "paginate", "hook", "graphql", "log", "auth", "plugin", "withOptions", "buildRequest", "makeRequest"]);
 const HELPERS = /(WithHttpInfo|WithResponseInfo|AndPoll)$|^(each\w*|getPage|stream|parse|runTools|poll|toJSON|toString|valueOf|then|catch|finally)$/;
 const MAX_WALK_DEPTH = 6;
 
@@ -109,7 +108,8 @@ function isHidden(sym: ts.Symbol): boolean {
 /** The overload a tool calls: not generic, returning a thenable (unless sync), not streaming, no trailing callback. */
 function chooseSignature(signatures: readonly ts.Signature[], checker: ts.TypeChecker, sync: boolean): ts.Signature | undefined {
   const usable = signatures.filter((s) => {
-    if ((s.getTypeParameters() ?? []).some((tp) => !tp.getDefault())) return false;
+    // Generic functions of a --sync library are called at their constraints (date-fns' addDays<DateType extends Date>).
+    if (!sync && (s.getTypeParameters() ?? []).some((tp) => !tp.getDefault())) return false;
     const ret = s.getReturnType();
     if (!sync && !isThenable(ret)) return false;
     if (/Stream\b|AsyncIterable|AsyncGenerator/.test(checker.typeToString(ret))) return false;
@@ -123,7 +123,8 @@ function chooseSignature(signatures: readonly ts.Signature[], checker: ts.TypeCh
   return usable[0];
 }
 
-export function discoverOperations(pkg: LoadedPackage, sync: boolean, skipRootMethods = false): { operations: DiscoveredOperation[]; skipped: SkippedOperation[] } {
+export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: Pick<WrapProfile, "skipRootMethods" | "transportHelpers">): { operations: DiscoveredOperation[]; skipped: SkippedOperation[] } {
+  const transport = new Set(profile.transportHelpers);
   const { checker, node } = pkg;
   const operations: DiscoveredOperation[] = [];
   const skipped: SkippedOperation[] = [];
@@ -138,11 +139,11 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, skipRootMe
       const name = sym.getName();
       const dotted = [...path, name].join(".");
       if (isHidden(sym) || declaredInLibrary(sym)) continue;
-      if (depth === 0 && !sync && ROOT_TRANSPORT.has(name)) continue;
+      if (depth === 0 && !sync && transport.has(name)) continue;
       if (HELPERS.test(name)) continue;
       const type = checker.getTypeOfSymbolAtLocation(sym, node);
       const signatures = type.getCallSignatures();
-      if (signatures.length > 0 && depth === 0 && skipRootMethods) continue;
+      if (signatures.length > 0 && depth === 0 && profile.skipRootMethods) continue;
       if (signatures.length > 0 && type.getConstructSignatures().length === 0) {
         const decl = signatures[0]!.getDeclaration();
         if (decl && seenDeclarations.has(decl)) continue; // an alias of an operation already found

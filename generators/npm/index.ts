@@ -29,7 +29,7 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
   if (opts.client) profile.client = opts.client;
   const sync = opts.sync === true;
   const pkg = loadPackage(pkgName, opts.projectDir, profile, sync);
-  const { operations, skipped } = discoverOperations(pkg, sync, profile.skipRootMethods);
+  const { operations, skipped } = discoverOperations(pkg, sync, profile);
   const prefix = profile.prefix ?? snakeCase(pkgName.replace(/^@[^/]+\//, ""));
   const notes: ModelNote[] = [];
   const tools = buildSdkTools({ pkg, profile, prefix, operations, filters: opts, sync, notes, skipped });

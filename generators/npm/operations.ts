@@ -201,7 +201,9 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
     }
     const arg = uniqueName(parameterName(p.getName()), taken, 64);
     const doc = docOf(p, checker);
-    const t = doc && !mapped.description ? { ...mapped, description: doc } : mapped;
+    const own = doc.replace(/^-\s*/, "");
+    const description = [own && !/[.!?]$/.test(own) ? `${own}.` : own, mapped.description].filter(Boolean).join(" ");
+    const t = description ? { ...mapped, description } : mapped;
     const tsType = op.overloads > 1 ? "unknown" : paramsType(i);
     parameters.push({ name: arg, type: isOptional ? optional(t) : t, required: !isOptional, tsType, origin: `argument ${i + 1} (${p.getName()})` });
     args.push({ kind: "positional", arg, tsType });

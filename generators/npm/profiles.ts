@@ -39,6 +39,10 @@ const profileSchema = z.strictObject({
   exclude: z.array(z.string()).default([]),
   /** A method closing the client on shutdown (`quit`, `end`, `close`). */
   close: z.string().optional(),
+  /** Root methods that are transport helpers, not operations (`get`/`post`/`request` on an HTTP client). */
+  transportHelpers: z
+    .array(z.string())
+    .default(["get", "post", "put", "patch", "delete", "request", "on", "off", "once", "emit", "errors", "rawRequest", "webhooks", "paginate", "hook", "graphql", "log", "auth", "plugin", "withOptions", "buildRequest", "makeRequest"]),
   /** Methods on the client itself are transport helpers (Stainless and Stripe SDKs); only resources hold operations. */
   skipRootMethods: z.boolean().default(false),
   /** Read-only verbs beyond the defaults (for clients whose verbs are not REST-like, such as Redis's). */
@@ -94,6 +98,7 @@ const BUILT_IN: Record<string, z.input<typeof profileSchema>> = {
     package: "ioredis",
     prefix: "redis",
     client: "Redis",
+    transportHelpers: ["on", "off", "once", "emit", "connect", "disconnect", "duplicate", "pipeline", "multi", "monitor", "subscribe", "psubscribe"],
     construct: "url-first",
     keyParameter: "url",
     keyEnv: "REDIS_URL",

@@ -77,6 +77,10 @@ function convert(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef | undefined {
   const { checker } = ctx;
   const f = t.getFlags();
   if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { type: "object" };
+  if (f & ts.TypeFlags.TypeParameter) {
+    const constraint = checker.getBaseConstraintOfType(t);
+    return constraint && constraint !== t ? convert(constraint, ctx, w) : { type: "object" };
+  }
   if (f & ts.TypeFlags.Never) return undefined;
   if (f & (ts.TypeFlags.String | ts.TypeFlags.StringLiteral | ts.TypeFlags.TemplateLiteral)) {
     return t.isStringLiteral() ? { type: "string", enum: [t.value] } : { type: "string" };

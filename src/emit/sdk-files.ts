@@ -24,8 +24,10 @@ function argumentExpression(a: SdkArgument, tool: ToolModel): { setup: string[];
     const required = tool.parameters.find((x) => x.name === p.arg)?.required;
     return `      ${tsKey(p.name)}: args.${p.arg}${required ? "" : " ?? undefined"},`;
   });
+  const optional = a.properties.some((p) => !tool.parameters.find((x) => x.name === p.arg)?.required);
   const literal = entries.length > 0 ? `{\n${entries.join("\n")}\n    }` : "{}";
-  const setup = a.typed ? [`    const params: ${a.tsType} = ${literal};`] : [`    const params = ${literal} as unknown as ${a.tsType};`];
+  const value = optional ? `compact(${literal})` : literal;
+  const setup = a.typed ? [`    const params: ${a.tsType} = ${value};`] : [`    const params = ${value} as unknown as ${a.tsType};`];
   return { setup, expr: "params" };
 }
 
@@ -53,11 +55,13 @@ export function sdkHandlerModule(api: ApiModel, tool: ToolModel, opts: ApiEmitOp
   const call = target.overloaded ? `(${fn} as (...args: unknown[]) => unknown)(${exprs.join(", ")})` : `${fn}(${exprs.join(", ")})`;
   const body = rename([...setup, target.sync ? `    return await toPlain(${call}, { sync: true });` : `    return await toPlain(await ${call});`].join("\n"));
   const allText = [...args, body].join("\n");
+  const runtimeImports = ["isErrorObject", "sdkErrorToDict", "toPlain", ...(body.includes("compact(") ? ["compact"] : [])].sort();
   const usesParams = bagType !== undefined && allText.includes("Params");
   const usesMethod = usesParams || allText.includes("Method");
   const aliases = [usesMethod ? `type Method = ${methodType};` : "", usesParams ? `type Params = ${bagType};` : ""].filter(Boolean).join("\n");
   return renderTemplate("npm/handler.ts.hbs", {
     header: tsHeader(opts),
+    runtimeImports: runtimeImports.join(", "),
     aliases,
     name: tool.name,
     argsType: args.length > 0 ? `{\n${args.join("\n")}\n}` : "Record<string, never>",

@@ -11,7 +11,7 @@ export { config } from "./config.js";
 export { ApiClient, DEFAULT_LIMITS, type BinaryResult, type ClientLimits } from "./http/client.js";
 export type * from "./http/types.js";
 export type { FileArgument } from "./http/serialize.js";
-export { constructorArguments, constructorOf, envValue, libraryNotInstalled, redactSecrets, sdkErrorToDict, toPlain, urlParts } from "./sdk.js";
+export { compact, constructorArguments, constructorOf, envValue, libraryNotInstalled, redactSecrets, sdkErrorToDict, toPlain, urlParts } from "./sdk.js";
 
 export const db = {
   /** Run SQL with `$name` parameters on the project's DuckDB; rows come back as plain objects. */

@@ -86,7 +86,8 @@ export function sdkErrorToDict(e: unknown, prefix = "sdk"): ErrorObject {
   if (status === undefined && typeof meta?.httpStatusCode === "number") status = meta.httpStatusCode;
   if (status === undefined && typeof response?.status === "number") status = response.status;
   const name = e instanceof Error ? e.constructor?.name || e.name : typeof x.name === "string" ? x.name : "Error";
-  const type = typeof x.type === "string" ? x.type : typeof x.code === "string" && /^[a-z_]+$/.test(x.code) ? x.code : name;
+  // The SDK's own kind: its `type`, else the error class, else a code (plain errors with a code, as Slack's).
+  const type = typeof x.type === "string" ? x.type : name !== "Error" ? name : typeof x.code === "string" ? x.code : name;
   const isSdk = status !== undefined || typeof x.code === "string" || typeof x.type === "string" || (e instanceof Error && e.constructor !== Error && e.constructor !== TypeError);
   const out: ErrorObject = {
     error: isSdk ? `${prefix}_error` : "unexpected_error",
@@ -99,7 +100,7 @@ export function sdkErrorToDict(e: unknown, prefix = "sdk"): ErrorObject {
   const requestId = x.requestId ?? x.requestID ?? x.request_id;
   if (typeof requestId === "string") out.request_id = requestId;
   const errCode = typeof x.code === "string" ? x.code : "";
-  out.retryable = status === 429 || (status !== undefined && status >= 500) || /ECONN|ETIMEDOUT|EPIPE|socket hang up/i.test(`${errCode} ${out.message}`);
+  out.retryable = status === 429 || (status !== undefined && status >= 500) || /connection|timeout/i.test(type) || /ECONN|ETIMEDOUT|EPIPE|socket hang up/i.test(`${errCode} ${out.message}`);
   return out;
 }
 
@@ -153,4 +154,9 @@ export function constructorArguments(secret: Record<string, unknown>, key: strin
     }
   }
   return key !== undefined ? [key] : [];
+}
+
+/** The object without its `undefined` properties: an SDK sees an absent key, not one set to undefined. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

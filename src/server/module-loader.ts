@@ -13,7 +13,7 @@ export async function resolve(specifier, context, next) {
   if (specifier === "mxcp-gen/runtime") return { url: runtimeUrl, shortCircuit: true };
   const resolved = await next(specifier, context);
   // Handlers are ES modules even in a project without "type": "module" (an MXCP project has no package.json).
-  if (/\.ts$/.test(resolved.url) && !resolved.url.includes("/node_modules/")) return { ...resolved, format: "module" };
+  if (resolved.url.startsWith("file:") && resolved.url.endsWith(".ts") && !resolved.url.includes("/node_modules/")) return { ...resolved, format: "module" };
   return resolved;
 }
 `;

@@ -1,0 +1,184 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingMessage } from "node:http";
+import { createServer as createTcpServer, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { CLI, REPO_ROOT, runCli, tempDir } from "../helpers.js";
+
+const run = promisify(execFile);
+
+/** A project with real npm packages linked into its node_modules (as after npm install). */
+function project(...packages: string[]): string {
+  const dir = tempDir("mxcp-gen-wrap-");
+  mkdirSync(join(dir, "node_modules"));
+  for (const p of packages) symlinkSync(join(REPO_ROOT, "node_modules", p), join(dir, "node_modules", p));
+  symlinkSync(REPO_ROOT, join(dir, "node_modules", "mxcp-gen"));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
+  return dir;
+}
+
+function userConfig(dir: string, secret: string, parameters: Record<string, string>): void {
+  const projectName = (parse(readFileSync(join(dir, "mxcp-site.yml"), "utf8")) as { project: string }).project;
+  const params = Object.entries(parameters).map(([k, v]) => `              ${k}: ${JSON.stringify(v)}\n`).join("");
+  writeFileSync(join(dir, "user.yml"), `mxcp: 1\nprojects:\n  ${projectName}:\n    profiles:\n      default:\n        secrets:\n          - name: ${secret}\n            type: api\n            parameters:\n${params}`);
+}
+
+async function serveStdio(dir: string): Promise<{ client: Client; stderr: () => string }> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, "serve", "--transport", "stdio"],
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", HOME: dir, MXCP_CONFIG: join(dir, "user.yml") },
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const client = new Client({ name: "t", version: "1" });
+  await client.connect(transport);
+  return { client, stderr: () => stderr };
+}
+
+const errorOf = (r: unknown) => JSON.parse(((r as CallToolResult).content[0] as { text: string }).text) as Record<string, unknown>;
+
+describe("wrap stripe against a local mock of its API", () => {
+  it("sends what Stripe's API expects, returns plain JSON, maps errors, and leaks no key", async () => {
+    const seen: { method: string; url: string; auth?: string; body: string }[] = [];
+    const mock = createHttpServer((req: IncomingMessage, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d));
+      req.on("end", () => {
+        seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body });
+        res.setHeader("content-type", "application/json");
+        res.setHeader("request-id", "req_123");
+        if (req.method === "POST" && req.url === "/v1/customers") {
+          res.end(JSON.stringify({ id: "cus_1", object: "customer", email: "a@example.com", metadata: { order: "6735" } }));
+        } else if (req.url?.startsWith("/v1/customers/cus_missing")) {
+          res.statusCode = 404;
+          res.end(JSON.stringify({ error: { type: "invalid_request_error", code: "resource_missing", param: "id", message: "No such customer: 'cus_missing'" } }));
+        } else if (req.url?.startsWith("/v1/customers")) {
+          res.end(JSON.stringify({ object: "list", data: [{ id: "cus_1", object: "customer" }], has_more: false, url: "/v1/customers" }));
+        } else {
+          res.statusCode = 500;
+          res.end("{}");
+        }
+      });
+    });
+    await new Promise<void>((r) => mock.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(mock.address() as AddressInfo).port}`;
+    const dir = project("stripe");
+    const gen = await runCli(["wrap", "stripe", "--include", "customers.*"], { cwd: dir });
+    expect(gen.code, gen.stderr).toBe(0);
+    userConfig(dir, "stripe", { api_key: "sk_test_canary_123456", base_url: base });
+    const { client, stderr } = await serveStdio(dir);
+    try {
+      const created = (await client.callTool({ name: "stripe_customers_create", arguments: { email: "a@example.com", metadata: { order: "6735" } } })) as CallToolResult;
+      expect(created.isError, JSON.stringify(created.content)).toBeFalsy();
+      expect(created.structuredContent).toEqual({ id: "cus_1", object: "customer", email: "a@example.com", metadata: { order: "6735" } });
+      const post = seen.find((s) => s.method === "POST")!;
+      expect(post.auth).toBe("Bearer sk_test_canary_123456");
+      expect(decodeURIComponent(post.body)).toBe("email=a@example.com&metadata[order]=6735");
+      const list = await client.callTool({ name: "stripe_customers_list", arguments: { limit: 1 } });
+      expect(list.structuredContent).toEqual({ object: "list", data: [{ id: "cus_1", object: "customer" }], has_more: false, url: "/v1/customers" });
+      const missing = await client.callTool({ name: "stripe_customers_retrieve", arguments: { id: "cus_missing" } });
+      expect(missing.isError).toBe(true);
+      expect(errorOf(missing)).toMatchObject({ error: "stripe_error", type: "StripeInvalidRequestError", status: 404, code: "resource_missing", param: "id", request_id: "req_123", retryable: false });
+    } finally {
+      await client.close();
+      mock.close();
+    }
+    expect(stderr()).not.toContain("sk_test_canary_123456");
+  });
+});
+
+describe("wrap ioredis: a long-lived connection made in onInit and closed in onShutdown", () => {
+  it("connects once, runs commands on it, and quits on shutdown", async () => {
+    // A tiny RESP server standing in for Redis: PING, SET, GET, QUIT, and whatever the client sends first.
+    const store = new Map<string, string>();
+    const log: string[] = [];
+    let connections = 0;
+    const server = createTcpServer((socket: Socket) => {
+      connections++;
+      let buffer = "";
+      socket.on("data", (d: Buffer) => {
+        buffer += d.toString();
+        for (;;) {
+          const m = /^\*(\d+)\r\n/.exec(buffer);
+          if (!m) return;
+          let rest = buffer.slice(m[0].length);
+          const parts: string[] = [];
+          for (let i = 0; i < Number(m[1]); i++) {
+            const b = /^\$(\d+)\r\n/.exec(rest);
+            if (!b || rest.length < b[0].length + Number(b[1]) + 2) return;
+            parts.push(rest.slice(b[0].length, b[0].length + Number(b[1])));
+            rest = rest.slice(b[0].length + Number(b[1]) + 2);
+          }
+          buffer = rest;
+          const [cmd, ...args] = parts;
+          log.push(cmd!.toUpperCase());
+          switch (cmd!.toUpperCase()) {
+            case "SET":
+              store.set(args[0]!, args[1]!);
+              socket.write("+OK\r\n");
+              break;
+            case "GET": {
+              const v = store.get(args[0]!);
+              socket.write(v === undefined ? "$-1\r\n" : `$${Buffer.byteLength(v)}\r\n${v}\r\n`);
+              break;
+            }
+            case "QUIT":
+              socket.end("+OK\r\n");
+              break;
+            case "INFO": {
+              const info = "# Server\r\nloading:0\r\n";
+              socket.write(`$${Buffer.byteLength(info)}\r\n${info}\r\n`);
+              break;
+            }
+            default:
+              socket.write("+OK\r\n");
+          }
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `redis://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const dir = project("ioredis");
+    const gen = await runCli(["wrap", "ioredis", "--include", "get", "--include", "set"], { cwd: dir });
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.stdout).toContain("ioredis@5.4.2: 2 tools");
+    userConfig(dir, "redis", { url });
+    const { client } = await serveStdio(dir);
+    try {
+      const set = await client.callTool({ name: "redis_set", arguments: { key: "greeting", value: "hello" } });
+      expect(set.structuredContent).toEqual({ result: "OK" });
+      const get = await client.callTool({ name: "redis_get", arguments: { key: "greeting" } });
+      expect(get.structuredContent).toEqual({ result: "hello" });
+      expect(connections).toBe(1);
+    } finally {
+      await client.close();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(log).toContain("QUIT");
+    server.close();
+  });
+});
+
+describe("wrap compiles against real SDKs", () => {
+  it.each([
+    ["openai", []],
+    ["date-fns", ["--sync"]],
+  ] as [string, string[]][])("%s", async (pkg, flags) => {
+    const dir = project(pkg);
+    const gen = await runCli(["wrap", pkg, ...flags], { cwd: dir });
+    expect(gen.code, gen.stderr).toBe(0);
+    const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+    const { stdout } = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--noEmit", "--noUnusedLocals"], { maxBuffer: 32 * 1024 * 1024 }).catch((e: { stdout: string }) => e);
+    expect(stdout.split("\n").slice(0, 10).join("\n")).toBe("");
+  });
+});
