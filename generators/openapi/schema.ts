@@ -7,7 +7,8 @@
 //    the widest kind present (object, then array, then string), noted.
 //  - Inputs keep constraints MXCP checks (enum, lengths, ranges, items, required); outputs keep only
 //    types and descriptions, because real responses break declared constraints more often than types.
-//  - Budgets: depth and schema size; beyond them a value becomes a bare `object`/`array` (noted).
+//  - Budgets: depth and schema size (inputs 8 levels and 400 nodes, outputs 3 and 150); beyond them a
+//    value becomes a bare `object`/`array` (noted).
 import type { MxcpTypeName, TypeDef } from "../../src/project/definitions.js";
 import { cleanDescription } from "../../src/model/text.js";
 import type { ModelNote } from "../../src/model/tool-model.js";
@@ -26,8 +27,9 @@ export interface SchemaContext {
   openapi31: boolean;
 }
 
-export const MAX_DEPTH = { input: 8, output: 6 } as const;
-export const MAX_NODES = 400;
+// Outputs are checked leniently anyway, and every level costs YAML to load and bytes in tools/list.
+export const MAX_DEPTH = { input: 8, output: 3 } as const;
+export const MAX_NODES = { input: 400, output: 150 } as const;
 
 const INPUT_FORMATS = new Set(["email", "uri", "date", "time", "date-time", "duration"]);
 // Formats MXCP has no word for, but a caller should know: named in the description instead.
@@ -83,9 +85,9 @@ function collapse(raw: unknown, ctx: SchemaContext, where: string, st: WalkState
     note(ctx, where, "recursive schema: this level is a plain object");
     return { type: "object" };
   }
-  if (++st.nodes.count > MAX_NODES || st.depth > MAX_DEPTH[ctx.mode]) {
+  if (++st.nodes.count > MAX_NODES[ctx.mode] || st.depth > MAX_DEPTH[ctx.mode]) {
     const kind = typesOf(s)[0];
-    if (!st.nodes.noted) note(ctx, where, `schema budget reached (depth ${MAX_DEPTH[ctx.mode]}, ${MAX_NODES} nodes): nested detail dropped here and below`);
+    if (!st.nodes.noted) note(ctx, where, `schema budget reached (depth ${MAX_DEPTH[ctx.mode]}, ${MAX_NODES[ctx.mode]} nodes): nested detail dropped here and below`);
     st.nodes.noted = true;
     return kind === "array" ? { type: "array" } : kind === "object" || !kind ? (ctx.mode === "output" ? undefined : { type: "object" }) : { type: kind as MxcpTypeName };
   }

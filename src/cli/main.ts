@@ -1,10 +1,21 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { VERSION } from "../package-info.js";
-import { initCommand, listCommand, runCommand, validateCommand } from "./commands/project-commands.js";
-import { openapiCommand } from "./commands/openapi-command.js";
-import { lintCommand, testCommand } from "./commands/quality-commands.js";
-import { serveCommand } from "./commands/serve-command.js";
-import { wrapCommand } from "./commands/wrap-command.js";
+// Commands load on demand: `serve` never pays for the generators (ts-morph, openapi-typescript).
+type Project = typeof import("./commands/project-commands.js");
+type Quality = typeof import("./commands/quality-commands.js");
+const project = () => import("./commands/project-commands.js");
+const quality = () => import("./commands/quality-commands.js");
+const initCommand = async (...a: Parameters<Project["initCommand"]>) => (await project()).initCommand(...a);
+const listCommand = async (...a: Parameters<Project["listCommand"]>) => (await project()).listCommand(...a);
+const validateCommand = async (...a: Parameters<Project["validateCommand"]>) => (await project()).validateCommand(...a);
+const runCommand = async (...a: Parameters<Project["runCommand"]>) => (await project()).runCommand(...a);
+const testCommand = async (...a: Parameters<Quality["testCommand"]>) => (await quality()).testCommand(...a);
+const lintCommand = async (...a: Parameters<Quality["lintCommand"]>) => (await quality()).lintCommand(...a);
+const openapiCommand = async (...a: Parameters<typeof import("./commands/openapi-command.js").openapiCommand>) =>
+  (await import("./commands/openapi-command.js")).openapiCommand(...a);
+const wrapCommand = async (...a: Parameters<typeof import("./commands/wrap-command.js").wrapCommand>) => (await import("./commands/wrap-command.js")).wrapCommand(...a);
+const serveCommand = async (...a: Parameters<typeof import("./commands/serve-command.js").serveCommand>) => (await import("./commands/serve-command.js")).serveCommand(...a);
+
 import { CliError, printError } from "./output.js";
 
 const COMMON_OPTIONS = {

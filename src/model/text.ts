@@ -22,13 +22,18 @@ export function stripHtml(text: string): string {
     });
 }
 
+/** Markdown links keep their text and lose their target: long documentation URLs cost every model call. */
+export function stripLinkTargets(text: string): string {
+  return text.replace(/\[([^\]\n]{1,200})\]\((?:https?:\/\/|\/)[^)\s]{1,500}\)/g, "$1");
+}
+
 /**
- * A description fit for a tool: HTML stripped, hidden and bidi characters removed, whitespace tidied,
+ * A description fit for a tool: HTML stripped, link targets dropped, hidden and bidi characters removed, whitespace tidied,
  * at most `max` characters (cut at a word boundary with an ellipsis).
  */
 export function cleanDescription(text: string | undefined, max = 1024): string {
   if (!text) return "";
-  let s = stripHidden(stripHtml(text)).replace(/\r\n?/g, "\n").replace(/[ \t]+\n/g, "\n").replace(/\n{3,}/g, "\n\n").trim();
+  let s = stripHidden(stripLinkTargets(stripHtml(text))).replace(/\r\n?/g, "\n").replace(/[ \t]+\n/g, "\n").replace(/\n{3,}/g, "\n\n").trim();
   if ([...s].length > max) {
     const cut = [...s].slice(0, max - 1).join("");
     const space = cut.lastIndexOf(" ");

@@ -6,6 +6,7 @@ import { templateVariables } from "./prompt-template.js";
 import { formatProblem, ProjectError, zodProblems, type Problem } from "./schema-errors.js";
 import type { SiteConfig } from "./site-config.js";
 import { sqlParameterNames } from "./sql-params.js";
+import { YamlCache } from "./yaml-cache.js";
 import { parseYamlText } from "./yaml-file.js";
 
 /** One endpoint file after loading: either a definition, or the problems that stopped it. */
@@ -35,13 +36,15 @@ const KINDS: EndpointKind[] = ["tool", "resource", "prompt"];
 /** Find and load every endpoint file; each file's problems stay with it so the rest still loads. */
 export function loadEndpoints(root: string, site: SiteConfig): EndpointEntry[] {
   const entries: EndpointEntry[] = [];
+  const cache = new YamlCache(root);
   for (const kind of KINDS) {
     const folder = join(root, site.paths[`${kind}s` as "tools" | "resources" | "prompts"]);
     for (const file of findYmlFiles(folder)) {
-      const entry = loadEndpointFile(root, file, kind);
+      const entry = loadEndpointFile(root, file, kind, cache);
       if (entry) entries.push(entry);
     }
   }
+  cache.save();
   markDuplicates(entries);
   return entries;
 }
@@ -57,8 +60,14 @@ function findYmlFiles(folder: string): string[] {
   return out.sort();
 }
 
-function loadEndpointFile(root: string, file: string, folderKind: EndpointKind): EndpointEntry | undefined {
+function loadEndpointFile(root: string, file: string, folderKind: EndpointKind, cache: YamlCache): EndpointEntry | undefined {
   const path = relative(root, file).split(sep).join("/");
+  const cached = cache.get(file);
+  if (cached !== undefined) {
+    // A file that parsed before: only a problem needs the full parse, for its line and column.
+    const quick = endpointFileSchema.safeParse(cached);
+    if (quick.success) return finishEntry(root, file, path, folderKind, quick.data, (p) => p);
+  }
   const text = readFileSync(file, "utf8");
   if (text.trim() === "") return { kind: folderKind, path, problems: [{ file: path, path: "", message: "Endpoint file is empty" }] };
   let parsed: EndpointFile;
@@ -66,6 +75,7 @@ function loadEndpointFile(root: string, file: string, folderKind: EndpointKind):
   try {
     const yaml = parseYamlText(text, path);
     locate = yaml.locate;
+    if (yaml.value !== null && yaml.value !== undefined) cache.set(file, yaml.value);
     if (yaml.value === null || yaml.value === undefined) {
       return { kind: folderKind, path, problems: [{ file: path, path: "", message: "Endpoint file is empty" }] };
     }
@@ -83,6 +93,10 @@ function loadEndpointFile(root: string, file: string, folderKind: EndpointKind):
     if (e instanceof ProjectError) return { kind: folderKind, path, problems: e.problems };
     throw e;
   }
+  return finishEntry(root, file, path, folderKind, parsed, locate);
+}
+
+function finishEntry(root: string, file: string, path: string, folderKind: EndpointKind, parsed: EndpointFile, locate: (p: Problem) => Problem): EndpointEntry | undefined {
   const definition = parsed[folderKind];
   if (!definition) return undefined;
   if (definition.enabled === false) return undefined;

@@ -24,7 +24,20 @@ export const db = {
 
 /** Run `hook` once the project is loaded, before the first call; hooks run in registration order. */
 export function onInit(hook: Hook): void {
-  runtimeState().initHooks.push(hook);
+  const s = runtimeState();
+  s.initHooks.push(hook);
+  if (s.initDone) {
+    // Registered by a module loaded after start-up: run it now; the call that loaded the module waits for it.
+    s.lateInits.push(
+      (async () => {
+        try {
+          await hook();
+        } catch (e) {
+          s.log("error", `init hook ${hook.name || "(anonymous)"} failed: ${(e as Error)?.message ?? String(e)}`);
+        }
+      })(),
+    );
+  }
 }
 
 /** Run `hook` when the server stops; a failing hook is logged and the next one still runs. */

@@ -53,6 +53,10 @@ export interface RuntimeState {
   secrets: SecretEntry[];
   initHooks: Hook[];
   shutdownHooks: Hook[];
+  /** Whether the init hooks have run; a hook registered later (a handler module loaded lazily) runs at once. */
+  initDone: boolean;
+  /** Init hooks started after the init phase; calls wait for them. */
+  lateInits: Promise<void>[];
   plugins: Map<string, PluginInstance>;
   calls: AsyncLocalStorage<CallContext>;
   gate: CallGate;
@@ -75,6 +79,8 @@ export function runtimeState(): RuntimeState {
       secrets: [],
       initHooks: [],
       shutdownHooks: [],
+      initDone: false,
+      lateInits: [],
       plugins: new Map(),
       calls: new AsyncLocalStorage<CallContext>(),
       gate: new CallGate(),

@@ -7,7 +7,7 @@ import { isErrorObject, toErrorDict, type ErrorObject } from "../runtime/errors.
 import type { Database } from "../runtime/database.js";
 import { ValidationError, validateInput } from "../types/validate-input.js";
 import { reshapeResult, toJsonSafe, validateOutput } from "../types/validate-output.js";
-import type { UserContext } from "../runtime/state.js";
+import { runtimeState, type UserContext } from "../runtime/state.js";
 import { loadModule } from "./module-loader.js";
 import { enforceInput, enforceOutput, policyUser, type PolicyTrace } from "./policies.js";
 
@@ -67,6 +67,8 @@ export async function executeEndpoint(
       result = await target.database.execute(sql, validated);
     } else {
       const fn = await resolveHandler(target.root, entry);
+      // A module loaded just now may have registered init hooks (its client): they finish first.
+      await Promise.all(runtimeState().lateInits);
       result = await fn(validated);
     }
     if (isErrorObject(result)) return { status: "error", message: result.message, errorObject: toJsonSafe(result) as ErrorObject, returned: true };

@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { PromptDef, ResourceDef, ToolDef } from "../project/definitions.js";
 import { endpointError, resolveSourceFile, type EndpointEntry } from "../project/endpoints.js";
@@ -16,6 +16,11 @@ import { loadModule } from "./module-loader.js";
 export interface HostOptions extends LoadProjectOptions {
   /** Where runtime diagnostics go; defaults to stderr. */
   log?: (level: LogLevel, message: string) => void;
+  /**
+   * Load TypeScript handler modules on first use instead of at start (serve does, so a project with
+   * a thousand tools starts fast). Exports are then checked from the source text at start.
+   */
+  lazyHandlers?: boolean;
 }
 
 export interface CallOptions extends ExecuteOptions {
@@ -37,8 +42,11 @@ export class ProjectHost {
   private started = false;
   private audit: { log: AuditLog; callerType: "stdio" | "http" } | undefined;
 
-  private constructor(project: Project, log: HostOptions["log"]) {
+  private readonly lazyHandlers: boolean;
+
+  private constructor(project: Project, log: HostOptions["log"], lazyHandlers: boolean) {
     this.project = project;
+    this.lazyHandlers = lazyHandlers;
     const state = runtimeState();
     if (log) state.log = log;
     const secrets: SecretEntry[] = (project.userProfile?.secrets ?? []).map((s) => ({ name: s.name, type: s.type, parameters: s.parameters }));
@@ -54,7 +62,7 @@ export class ProjectHost {
   }
 
   static load(opts: HostOptions = {}): ProjectHost {
-    return new ProjectHost(loadProject(opts), opts.log);
+    return new ProjectHost(loadProject(opts), opts.log, opts.lazyHandlers === true);
   }
 
   /**
@@ -99,14 +107,21 @@ export class ProjectHost {
       if (entry.problems.length > 0 || entry.kind === "prompt") continue;
       const def = entry.definition as ToolDef | ResourceDef;
       if (def.language !== "typescript") continue;
+      const file = resolveSourceFile(this.project.root, join(this.project.root, entry.path), def.source);
+      if (this.lazyHandlers) {
+        const missing = missingExport(this.project.root, entry, file);
+        if (missing) entry.problems.push({ file: entry.path, path: `${entry.kind}.source.file`, message: missing });
+        continue;
+      }
       try {
         await resolveHandler(this.project.root, entry);
       } catch (e) {
-        const file = resolveSourceFile(this.project.root, join(this.project.root, entry.path), def.source);
         entry.problems.push({ file: entry.path, path: `${entry.kind}.source.file`, message: loadFailure(e, file) });
       }
     }
-    await runHooks(runtimeState().initHooks, "init");
+    const state = runtimeState();
+    await runHooks(state.initHooks, "init");
+    state.initDone = true;
   }
 
   async callTool(name: string, args: Record<string, unknown>, opts: CallOptions = {}): Promise<CallOutcome> {
@@ -227,6 +242,21 @@ export class ProjectHost {
       }
     }
   }
+}
+
+const sourceCache = new Map<string, string>();
+
+/** Without importing the module: does its source export a function named like the tool? */
+function missingExport(root: string, entry: EndpointEntry, file: string | undefined): string | undefined {
+  if (!file || entry.kind !== "tool") return undefined;
+  let text = sourceCache.get(file);
+  if (text === undefined) {
+    text = readFileSync(file, "utf8");
+    sourceCache.set(file, text);
+  }
+  const name = (entry.definition as ToolDef).name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const exported = new RegExp(`export\\s+(async\\s+)?function\\s*\\*?\\s*${name}\\b|export\\s+(const|let|var)\\s+${name}\\b|export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`);
+  return exported.test(text) ? undefined : `Function '${(entry.definition as ToolDef).name}' not found in ${relative(root, file).split(sep).join("/")}`;
 }
 
 function failure(message: string, kind: string): CallOutcome {

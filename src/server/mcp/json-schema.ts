@@ -22,7 +22,11 @@ const CONSTRAINTS = [
 interface SchemaOptions {
   /** Accept `null` at every level, as MXCP's output validation does. */
   nullable: boolean;
+  /** Levels of nested structure to describe; below, a value is just its type (keeps tools/list small). */
+  depth?: number;
 }
+
+
 
 /** One MXCP type as JSON Schema: inline, no `$ref`, every array with `items`. */
 export function typeToJsonSchema(t: TypeDef, opts: SchemaOptions = { nullable: false }): JsonSchema {
@@ -32,26 +36,30 @@ export function typeToJsonSchema(t: TypeDef, opts: SchemaOptions = { nullable: f
   } else {
     s.type = opts.nullable ? [t.type, "null"] : t.type;
   }
+  const depth = opts.depth ?? Infinity;
   if (t.description !== undefined) s.description = t.description;
   if (t.format && JSON_FORMATS.has(t.format) && !opts.nullable) s.format = t.format;
   // Output validation does not check enums, so output schemas leave them out.
   if (t.enum !== undefined && !opts.nullable) s.enum = t.enum;
-  if (Object.hasOwn(t, "default")) s.default = t.default;
+  // `default: null` says only "optional", which `required` already says.
+  if (Object.hasOwn(t, "default") && t.default !== null) s.default = t.default;
   if (t.examples !== undefined) s.examples = t.examples;
   // Output validation checks only some constraints; a client must not reject what the server accepted.
   const kept = opts.nullable ? (["minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"] as const) : CONSTRAINTS;
   for (const k of kept) if (t[k] !== undefined) s[k] = t[k];
-  if (t.type === "array") s.items = t.items ? typeToJsonSchema(t.items, opts) : {};
-  if (t.type === "object") {
+  const inner = { ...opts, depth: depth - 1 };
+  if (t.type === "array") s.items = t.items && depth > 0 ? typeToJsonSchema(t.items, inner) : {};
+  if (t.type === "object" && depth > 0) {
     if (t.properties) {
       const props: JsonSchema = {};
       for (const [k, v] of Object.entries(t.properties)) {
-        Object.defineProperty(props, k, { value: typeToJsonSchema(v, opts), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(props, k, { value: typeToJsonSchema(v, inner), enumerable: true, writable: true, configurable: true });
       }
       s.properties = props;
     }
     if (t.required && t.required.length > 0) s.required = t.required;
-    s.additionalProperties = t.additionalProperties ?? true;
+    // JSON Schema's default is true already; only a closed object needs saying.
+    if (t.additionalProperties === false) s.additionalProperties = false;
   }
   return s;
 }
@@ -81,10 +89,10 @@ export interface OutputShape {
  * accepts `null` because MXCP's output validation does. An object's declared but missing properties
  * appear as `null` in structuredContent, as MXCP's dumped model has them.
  */
-export function outputShape(ret: TypeDef | undefined): OutputShape | undefined {
+export function outputShape(ret: TypeDef | undefined, depth = Infinity): OutputShape | undefined {
   if (!ret) return undefined;
   if (ret.type === "object") {
-    const schema = typeToJsonSchema(ret, { nullable: true });
+    const schema = typeToJsonSchema(ret, { nullable: true, depth });
     schema.type = "object";
     const declared = Object.keys(ret.properties ?? {});
     return {
@@ -100,7 +108,7 @@ export function outputShape(ret: TypeDef | undefined): OutputShape | undefined {
     };
   }
   return {
-    schema: { type: "object", properties: { result: typeToJsonSchema(ret, { nullable: true }) }, required: ["result"] },
+    schema: { type: "object", properties: { result: typeToJsonSchema(ret, { nullable: true, depth }) }, required: ["result"] },
     toStructured: (result) => ({ result: result ?? null }),
   };
 }

@@ -25,28 +25,53 @@ import { matchUriTemplate, uriVariables } from "./uri-template.js";
 
 const LEVELS = LoggingLevelSchema.options;
 
+/** tools/list should stay under this many bytes; a huge API gets leaner listings, never fewer parameters. */
+export const LIST_BUDGET_BYTES = 1_000_000;
+
+/**
+ * How much a listing keeps, fullest first: 0 = output schemas as MXCP maps them; 1 = output schemas
+ * one level deep; 2 = output schemas as bare types and tool descriptions cut to their first paragraph.
+ * Input schemas are never trimmed.
+ */
+type ListingLevel = 0 | 1 | 2;
+
 /** What every MCP session of one project shares: the host and the tool list, built once. */
 export class McpCatalog {
   readonly host: ProjectHost;
   readonly tools: Tool[];
+  /** Which listing level fit the budget (see ListingLevel). */
+  readonly listingLevel: ListingLevel;
   private readonly outputs = new Map<string, OutputShape | undefined>();
   /** Set when the server is stopping: new calls are refused, calls in flight finish. */
   stopping = false;
 
   constructor(host: ProjectHost) {
     this.host = host;
-    this.tools = host.validEndpoints
-      .filter((e) => e.kind === "tool")
-      .map((e) => {
-        const def = e.definition as ToolDef;
-        const shape = outputShape(def.return);
-        this.outputs.set(def.name, shape);
-        const tool: Tool = { name: def.name, inputSchema: inputSchema(def.parameters) as Tool["inputSchema"] };
-        if (def.description) tool.description = def.description;
-        if (def.annotations) tool.annotations = def.annotations;
-        if (shape) tool.outputSchema = shape.schema as Tool["outputSchema"];
-        return tool;
-      });
+    const defs = host.validEndpoints.filter((e) => e.kind === "tool").map((e) => e.definition as ToolDef);
+    let level: ListingLevel = 0;
+    let tools = this.listing(defs, level);
+    while (level < 2 && JSON.stringify(tools).length > LIST_BUDGET_BYTES) {
+      level = (level + 1) as ListingLevel;
+      tools = this.listing(defs, level);
+    }
+    this.tools = tools;
+    this.listingLevel = level;
+  }
+
+  private listing(defs: ToolDef[], level: ListingLevel): Tool[] {
+    return defs.map((def) => {
+      const shape = outputShape(def.return, level === 0 ? Infinity : level === 1 ? 1 : 0);
+      this.outputs.set(def.name, shape);
+      const tool: Tool = { name: def.name, inputSchema: inputSchema(def.parameters) as Tool["inputSchema"] };
+      const description = level === 2 ? def.description?.split(/\n\s*\n/)[0] : def.description;
+      if (description) tool.description = description;
+      if (def.annotations) {
+        const { title, ...rest } = def.annotations;
+        tool.annotations = level === 2 && title && description?.startsWith(title) ? rest : def.annotations;
+      }
+      if (shape) tool.outputSchema = shape.schema as Tool["outputSchema"];
+      return tool;
+    });
   }
 
   get projectName(): string {

@@ -6,7 +6,7 @@ import { endpointError } from "../../project/endpoints.js";
 import { runtimeState } from "../../runtime/state.js";
 import { ProjectHost } from "../host.js";
 import { McpHttpServer } from "./http-server.js";
-import { McpCatalog } from "./mcp-server.js";
+import { LIST_BUDGET_BYTES, McpCatalog } from "./mcp-server.js";
 import { reserveStdout } from "./stdio.js";
 
 export type TransportName = "stdio" | "streamable-http";
@@ -52,7 +52,7 @@ export class StartupError extends Error {
 export async function serveProject(opts: ServeOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   const notice = opts.notice ?? ((line: string) => process.stderr.write(line + "\n"));
-  const host = ProjectHost.load({ cwd: opts.cwd, profile: opts.profile, env, log: (level, message) => notice(`[${level}] ${message}`) });
+  const host = ProjectHost.load({ cwd: opts.cwd, profile: opts.profile, env, lazyHandlers: true, log: (level, message) => notice(`[${level}] ${message}`) });
   const transportName: TransportName = opts.transport ?? (host.project.userConfig.transport?.provider === "stdio" ? "stdio" : "streamable-http");
   // Reserve stdout before any project code loads, so nothing a handler prints reaches it.
   const stdout = transportName === "stdio" ? reserveStdout() : undefined;
@@ -117,6 +117,9 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
   };
 
   notice(`mxcp-gen serving ${catalog.projectName} (${host.project.profile}) over ${transportName}${url ? ` at ${url}` : ""}: ${catalog.tools.length} tools`);
+  if (catalog.listingLevel > 0) {
+    notice(`tools/list kept under ${LIST_BUDGET_BYTES} bytes: ${catalog.listingLevel === 1 ? "output schemas one level deep" : "output schemas as bare types, tool descriptions cut to their first paragraph"}`);
+  }
   notice(`Claude Desktop (claude_desktop_config.json):\n${claudeDesktopConfig(host.project.root, catalog.projectName, opts.profile)}`);
   return { transport: transportName, url, toolCount: catalog.tools.length, stop };
 }
