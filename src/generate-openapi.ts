@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { generateOpenApiModel, type OpenApiOptions } from "../generators/openapi/index.js";
 import { formatSpecProblem } from "../generators/openapi/diagnostics.js";
-import { apiFiles } from "./emit/api-files.js";
+import { apiFiles, reportMarkdown, typesModule } from "./emit/api-files.js";
 import { openapiTypes } from "./emit/openapi-types.js";
 import { writeFiles, type WriteOptions, type WriteResult } from "./emit/writer.js";
 import { loadSiteConfig, SITE_FILE } from "./project/site-config.js";
@@ -56,8 +56,6 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const result = await generateOpenApiModel(source, opts);
   const api = result.model.name;
   step(`read ${source}: OpenAPI ${result.inputVersion}, ${result.model.tools.length} operations, ${result.files.length} file(s)`);
-  const types = await openapiTypes(result.document);
-  step(types.warning ? `types: ${types.warning}` : "types from openapi-typescript");
 
   const site = existsSync(join(out, SITE_FILE)) ? loadSiteConfig(out) : undefined;
   const project = site?.project ?? defaultProjectName(out);
@@ -65,9 +63,15 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const display = isUrl(source) ? source : relative(out, resolve(source)).split("\\").join("/");
   const flags = optionFlags(opts, api);
   const command = ["mxcp-gen", "openapi", display, ...flags].map(shellWord).join(" ") + "  (in the project folder)";
-  const warnings = [...result.warnings.map(formatSpecProblem), ...(types.warning ? [`warning: ${types.warning}`] : [])];
-  const files = apiFiles(result.model, project, profile, { source: display, command, types: types.text, warnings });
+  const warnings = result.warnings.map(formatSpecProblem);
+  const emitOpts = { source: display, command, types: "", warnings };
+  const files = apiFiles(result.model, project, profile, emitOpts);
   step(`rendered ${files.size} files`);
+  const types = await openapiTypes(result.document);
+  step(types.warning ? `types: ${types.warning}` : "types from openapi-typescript");
+  if (types.warning) warnings.push(`warning: ${types.warning}`);
+  files.set(`handlers/${api}/types.ts`, typesModule({ ...emitOpts, types: types.text }));
+  files.set(`mxcp-gen.report.${api}.md`, reportMarkdown(result.model, emitOpts));
 
   const projectFiles = new Map<string, string>([[SITE_FILE, siteFile(out, { project, profile, secrets: [api] })], ...missingProjectFiles(out, project)]);
   const written = writeFiles(

@@ -166,7 +166,8 @@ function requestBody(op: Json, ctx: InputContext, taken: Set<string>, parameters
   const { mt, kind } = chosen;
   const required = rb.required === true;
   const media = content[mt]!;
-  const contentType = `NonNullable<${ctx.opType}["requestBody"]>["content"][${ts(mt)}]`;
+  // The body schema may be nullable (`{...} | null`): properties are read from its object part.
+  const contentType = `NonNullable<NonNullable<${ctx.opType}["requestBody"]>["content"][${ts(mt)}]>`;
   if (kind === "binary") return singleBody(mt, kind, { type: "string", description: "Request body, base64-encoded." }, rb, ctx, taken, parameters, "string");
   if (kind === "text") return singleBody(mt, kind, { type: "string", description: cleanDescription(rb.description as string | undefined, 500) || `Request body (${mt}).` }, rb, ctx, taken, parameters, "string");
 

@@ -29,3 +29,4 @@ export async function openapiTypes(document: Record<string, unknown>): Promise<T
     };
   }
 }
+

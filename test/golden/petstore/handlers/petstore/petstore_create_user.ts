@@ -8,14 +8,14 @@ type Operation = paths["/user"]["post"];
 
 /** The arguments of `petstore_create_user`, after MXCP has validated them. */
 export type Args = {
-  id: NonNullable<Operation["requestBody"]>["content"]["application/json"]["id"] | null;
-  username: NonNullable<Operation["requestBody"]>["content"]["application/json"]["username"] | null;
-  firstName: NonNullable<Operation["requestBody"]>["content"]["application/json"]["firstName"] | null;
-  lastName: NonNullable<Operation["requestBody"]>["content"]["application/json"]["lastName"] | null;
-  email: NonNullable<Operation["requestBody"]>["content"]["application/json"]["email"] | null;
-  password: NonNullable<Operation["requestBody"]>["content"]["application/json"]["password"] | null;
-  phone: NonNullable<Operation["requestBody"]>["content"]["application/json"]["phone"] | null;
-  userStatus: NonNullable<Operation["requestBody"]>["content"]["application/json"]["userStatus"] | null;
+  id: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["id"] | null;
+  username: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["username"] | null;
+  firstName: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["firstName"] | null;
+  lastName: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["lastName"] | null;
+  email: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["email"] | null;
+  password: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["password"] | null;
+  phone: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["phone"] | null;
+  userStatus: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["userStatus"] | null;
 };
 
 const operation: HttpOperation = {

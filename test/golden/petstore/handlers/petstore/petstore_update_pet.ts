@@ -8,12 +8,12 @@ type Operation = paths["/pet"]["put"];
 
 /** The arguments of `petstore_update_pet`, after MXCP has validated them. */
 export type Args = {
-  id: NonNullable<Operation["requestBody"]>["content"]["application/json"]["id"] | null;
-  name: NonNullable<Operation["requestBody"]>["content"]["application/json"]["name"];
-  category: NonNullable<Operation["requestBody"]>["content"]["application/json"]["category"] | null;
-  photoUrls: NonNullable<Operation["requestBody"]>["content"]["application/json"]["photoUrls"];
-  tags: NonNullable<Operation["requestBody"]>["content"]["application/json"]["tags"] | null;
-  status: NonNullable<Operation["requestBody"]>["content"]["application/json"]["status"] | null;
+  id: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["id"] | null;
+  name: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["name"];
+  category: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["category"] | null;
+  photoUrls: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["photoUrls"];
+  tags: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["tags"] | null;
+  status: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["status"] | null;
 };
 
 const operation: HttpOperation = {

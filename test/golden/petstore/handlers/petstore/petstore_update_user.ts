@@ -9,7 +9,7 @@ type Operation = paths["/user/{username}"]["put"];
 /** The arguments of `petstore_update_user`, after MXCP has validated them. */
 export type Args = {
   username: NonNullable<Operation["parameters"]["path"]>["username"];
-  body: NonNullable<Operation["requestBody"]>["content"]["application/json"] | null;
+  body: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]> | null;
 };
 
 const operation: HttpOperation = {

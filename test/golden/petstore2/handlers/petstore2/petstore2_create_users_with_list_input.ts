@@ -8,7 +8,7 @@ type Operation = paths["/user/createWithList"]["post"];
 
 /** The arguments of `petstore2_create_users_with_list_input`, after MXCP has validated them. */
 export type Args = {
-  body: NonNullable<Operation["requestBody"]>["content"]["application/json"];
+  body: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>;
 };
 
 const operation: HttpOperation = {

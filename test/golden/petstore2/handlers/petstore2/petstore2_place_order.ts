@@ -8,12 +8,12 @@ type Operation = paths["/store/order"]["post"];
 
 /** The arguments of `petstore2_place_order`, after MXCP has validated them. */
 export type Args = {
-  id: NonNullable<Operation["requestBody"]>["content"]["application/json"]["id"] | null;
-  petId: NonNullable<Operation["requestBody"]>["content"]["application/json"]["petId"] | null;
-  quantity: NonNullable<Operation["requestBody"]>["content"]["application/json"]["quantity"] | null;
-  shipDate: NonNullable<Operation["requestBody"]>["content"]["application/json"]["shipDate"] | null;
-  status: NonNullable<Operation["requestBody"]>["content"]["application/json"]["status"] | null;
-  complete: NonNullable<Operation["requestBody"]>["content"]["application/json"]["complete"] | null;
+  id: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["id"] | null;
+  petId: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["petId"] | null;
+  quantity: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["quantity"] | null;
+  shipDate: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["shipDate"] | null;
+  status: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["status"] | null;
+  complete: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["complete"] | null;
 };
 
 const operation: HttpOperation = {

@@ -9,8 +9,8 @@ type Operation = paths["/pet/{petId}"]["post"];
 /** The arguments of `petstore2_update_pet_with_form`, after MXCP has validated them. */
 export type Args = {
   petId: NonNullable<Operation["parameters"]["path"]>["petId"];
-  name: NonNullable<Operation["requestBody"]>["content"]["application/x-www-form-urlencoded"]["name"] | null;
-  status: NonNullable<Operation["requestBody"]>["content"]["application/x-www-form-urlencoded"]["status"] | null;
+  name: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/x-www-form-urlencoded"]>["name"] | null;
+  status: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/x-www-form-urlencoded"]>["status"] | null;
 };
 
 const operation: HttpOperation = {

@@ -9,7 +9,7 @@ type Operation = paths["/pet/{petId}/uploadImage"]["post"];
 /** The arguments of `petstore2_upload_file`, after MXCP has validated them. */
 export type Args = {
   petId: NonNullable<Operation["parameters"]["path"]>["petId"];
-  additionalMetadata: NonNullable<Operation["requestBody"]>["content"]["multipart/form-data"]["additionalMetadata"] | null;
+  additionalMetadata: NonNullable<NonNullable<Operation["requestBody"]>["content"]["multipart/form-data"]>["additionalMetadata"] | null;
   file: FileArgument | null;
 };
 
