@@ -93,8 +93,11 @@ export function handlerModule(tool: ToolModel, opts: ApiEmitOptions): string {
   const op = target.operation;
   const opType = target.operationType;
   const relative = (t: string) => t.split(opType).join("Operation");
+  // The request body's type gets a short name when parameters come from its properties.
+  const bodyType = /^NonNullable<NonNullable<Operation\["requestBody"\]>\["content"\]\[[^\]]+\]>/.exec(tool.parameters.map((p) => relative(p.tsType)).find((t) => t.startsWith("NonNullable<NonNullable<Operation")) ?? "")?.[0];
+  const named = (t: string) => (bodyType ? relative(t).split(bodyType).join("Body") : relative(t));
   // Parameter names are MXCP names (letters, digits, `_`), so always plain identifiers.
-  const args = tool.parameters.map((p) => `  ${p.name}: ${relative(p.tsType)}${p.required ? "" : " | null"};`);
+  const args = tool.parameters.map((p) => `  ${p.name}: ${named(p.tsType)}${p.required ? "" : " | null"};`);
   const resultType = relative(target.resultType);
   const runtimeTypes = ["ErrorObject", "HttpOperation"];
   if (resultType.includes("BinaryResult")) runtimeTypes.push("BinaryResult");
@@ -103,7 +106,8 @@ export function handlerModule(tool: ToolModel, opts: ApiEmitOptions): string {
   const argsType = args.length > 0 ? `{\n${args.join("\n")}\n}` : "Record<string, never>";
   return renderTemplate("openapi/handler.ts.hbs", {
     header: tsHeader(opts),
-    typed: `${argsType} ${resultType}`.includes("Operation"),
+    typed: `${argsType} ${resultType}`.includes("Operation") || bodyType !== undefined,
+    bodyAlias: bodyType ? `type Body = ${bodyType};` : "",
     runtimeTypes: runtimeTypes.sort().join(", "),
     operationType: opType,
     name: tool.name,

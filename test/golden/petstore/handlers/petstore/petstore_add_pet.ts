@@ -5,15 +5,16 @@ import { api } from "./client.js";
 import type { paths } from "./types.js";
 
 type Operation = paths["/pet"]["post"];
+type Body = NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>;
 
 /** The arguments of `petstore_add_pet`, after MXCP has validated them. */
 export type Args = {
-  id: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["id"] | null;
-  name: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["name"];
-  category: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["category"] | null;
-  photoUrls: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["photoUrls"];
-  tags: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["tags"] | null;
-  status: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["status"] | null;
+  id: Body["id"] | null;
+  name: Body["name"];
+  category: Body["category"] | null;
+  photoUrls: Body["photoUrls"];
+  tags: Body["tags"] | null;
+  status: Body["status"] | null;
 };
 
 const operation: HttpOperation = {

@@ -5,15 +5,16 @@ import { api } from "./client.js";
 import type { paths } from "./types.js";
 
 type Operation = paths["/store/order"]["post"];
+type Body = NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>;
 
 /** The arguments of `petstore_place_order`, after MXCP has validated them. */
 export type Args = {
-  id: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["id"] | null;
-  petId: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["petId"] | null;
-  quantity: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["quantity"] | null;
-  shipDate: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["shipDate"] | null;
-  status: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["status"] | null;
-  complete: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["complete"] | null;
+  id: Body["id"] | null;
+  petId: Body["petId"] | null;
+  quantity: Body["quantity"] | null;
+  shipDate: Body["shipDate"] | null;
+  status: Body["status"] | null;
+  complete: Body["complete"] | null;
 };
 
 const operation: HttpOperation = {

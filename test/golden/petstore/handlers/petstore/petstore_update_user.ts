@@ -5,11 +5,12 @@ import { api } from "./client.js";
 import type { paths } from "./types.js";
 
 type Operation = paths["/user/{username}"]["put"];
+type Body = NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>;
 
 /** The arguments of `petstore_update_user`, after MXCP has validated them. */
 export type Args = {
   username: NonNullable<Operation["parameters"]["path"]>["username"];
-  body: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]> | null;
+  body: Body | null;
 };
 
 const operation: HttpOperation = {

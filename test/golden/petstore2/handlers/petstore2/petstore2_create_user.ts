@@ -5,17 +5,18 @@ import { api } from "./client.js";
 import type { paths } from "./types.js";
 
 type Operation = paths["/user"]["post"];
+type Body = NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>;
 
 /** The arguments of `petstore2_create_user`, after MXCP has validated them. */
 export type Args = {
-  id: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["id"] | null;
-  username: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["username"] | null;
-  firstName: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["firstName"] | null;
-  lastName: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["lastName"] | null;
-  email: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["email"] | null;
-  password: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["password"] | null;
-  phone: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["phone"] | null;
-  userStatus: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["userStatus"] | null;
+  id: Body["id"] | null;
+  username: Body["username"] | null;
+  firstName: Body["firstName"] | null;
+  lastName: Body["lastName"] | null;
+  email: Body["email"] | null;
+  password: Body["password"] | null;
+  phone: Body["phone"] | null;
+  userStatus: Body["userStatus"] | null;
 };
 
 const operation: HttpOperation = {

@@ -5,10 +5,11 @@ import { api } from "./client.js";
 import type { paths } from "./types.js";
 
 type Operation = paths["/user/createWithArray"]["post"];
+type Body = NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>;
 
 /** The arguments of `petstore2_create_users_with_array_input`, after MXCP has validated them. */
 export type Args = {
-  body: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>;
+  body: Body;
 };
 
 const operation: HttpOperation = {

@@ -5,15 +5,16 @@ import { api } from "./client.js";
 import type { paths } from "./types.js";
 
 type Operation = paths["/pet"]["put"];
+type Body = NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>;
 
 /** The arguments of `petstore2_update_pet`, after MXCP has validated them. */
 export type Args = {
-  id: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["id"] | null;
-  category: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["category"] | null;
-  name: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["name"];
-  photoUrls: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["photoUrls"];
-  tags: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["tags"] | null;
-  status: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/json"]>["status"] | null;
+  id: Body["id"] | null;
+  category: Body["category"] | null;
+  name: Body["name"];
+  photoUrls: Body["photoUrls"];
+  tags: Body["tags"] | null;
+  status: Body["status"] | null;
 };
 
 const operation: HttpOperation = {

@@ -5,12 +5,13 @@ import { api } from "./client.js";
 import type { paths } from "./types.js";
 
 type Operation = paths["/pet/{petId}"]["post"];
+type Body = NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/x-www-form-urlencoded"]>;
 
 /** The arguments of `petstore2_update_pet_with_form`, after MXCP has validated them. */
 export type Args = {
   petId: NonNullable<Operation["parameters"]["path"]>["petId"];
-  name: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/x-www-form-urlencoded"]>["name"] | null;
-  status: NonNullable<NonNullable<Operation["requestBody"]>["content"]["application/x-www-form-urlencoded"]>["status"] | null;
+  name: Body["name"] | null;
+  status: Body["status"] | null;
 };
 
 const operation: HttpOperation = {

@@ -5,11 +5,12 @@ import { api } from "./client.js";
 import type { paths } from "./types.js";
 
 type Operation = paths["/pet/{petId}/uploadImage"]["post"];
+type Body = NonNullable<NonNullable<Operation["requestBody"]>["content"]["multipart/form-data"]>;
 
 /** The arguments of `petstore2_upload_file`, after MXCP has validated them. */
 export type Args = {
   petId: NonNullable<Operation["parameters"]["path"]>["petId"];
-  additionalMetadata: NonNullable<NonNullable<Operation["requestBody"]>["content"]["multipart/form-data"]>["additionalMetadata"] | null;
+  additionalMetadata: Body["additionalMetadata"] | null;
   file: FileArgument | null;
 };
 
