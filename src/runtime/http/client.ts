@@ -327,7 +327,18 @@ export class ApiClient {
         }
         throw new CallFailure(failure);
       }
-      if (response.ok) return this.readSuccess(response, method);
+      if (response.ok) {
+        try {
+          return await this.readSuccess(response, method);
+        } catch (e) {
+          if (e instanceof CallFailure) throw e;
+          const name = (e as Error)?.name;
+          if (name === "TimeoutError" || name === "AbortError") {
+            throw new CallFailure({ error: "Timeout", message: `${method} ${url.origin}${url.pathname} timed out while reading the response`, retryable: true });
+          }
+          throw new CallFailure({ error: "Connection failed", message: `${method} ${url.origin}${url.pathname} failed while reading the response: ${causeOf(e)}`, retryable: true });
+        }
+      }
       const retryAfter = response.headers.get("retry-after");
       if (retryable && RETRY_STATUS.has(response.status) && attempt < this.limits.retries) {
         const delay = this.wait(attempt, retryAfter, deadline);
