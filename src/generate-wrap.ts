@@ -53,6 +53,7 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
   for (const g of opts.include ?? []) flags.push("--include", g);
   for (const g of opts.exclude ?? []) flags.push("--exclude", g);
   if (opts.allowDestructive) flags.push("--allow-destructive");
+  if (opts.maxDepth !== undefined) flags.push("--max-depth", String(opts.maxDepth));
   if (opts.sync) flags.push("--sync");
   if (opts.profileFile) flags.push("--profile-file", opts.profileFile);
   const command = flags.map(shellWord).join(" ") + "  (in the project folder)";
@@ -66,7 +67,7 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
       api: model.name,
       kind: "npm",
       input: { package: pkg, version: model.version },
-      options: Object.fromEntries(Object.entries({ client: opts.client, include: opts.include, exclude: opts.exclude, allowDestructive: opts.allowDestructive, sync: opts.sync, profileFile: opts.profileFile }).filter(([, v]) => v !== undefined && v !== false)),
+      options: Object.fromEntries(Object.entries({ client: opts.client, include: opts.include, exclude: opts.exclude, allowDestructive: opts.allowDestructive, maxDepth: opts.maxDepth, sync: opts.sync, profileFile: opts.profileFile }).filter(([, v]) => v !== undefined && v !== false)),
       files,
       projectFiles,
     },

@@ -105,6 +105,20 @@ function isHidden(sym: ts.Symbol): boolean {
   });
 }
 
+/**
+ * Whether a return type streams (a Stream, an async iterable), judged by names only: printing an SDK's
+ * response types (Octokit's are huge) would cost seconds and gigabytes.
+ */
+function isStreaming(ret: ts.Type, checker: ts.TypeChecker): boolean {
+  const named = (t: ts.Type) => (t.aliasSymbol ?? t.getSymbol())?.getName() ?? "";
+  const candidates = [ret, checker.getAwaitedType(ret) ?? ret];
+  for (const t of [...candidates]) {
+    const args = (t as ts.TypeReference).typeArguments ?? t.aliasTypeArguments ?? [];
+    candidates.push(...args);
+  }
+  return candidates.some((t) => /Stream|AsyncIterable|AsyncGenerator/.test(named(t)));
+}
+
 /** The overload a tool calls: not generic, returning a thenable (unless sync), not streaming, no trailing callback. */
 function chooseSignature(signatures: readonly ts.Signature[], checker: ts.TypeChecker, sync: boolean): ts.Signature | undefined {
   const usable = signatures.filter((s) => {
@@ -112,7 +126,7 @@ function chooseSignature(signatures: readonly ts.Signature[], checker: ts.TypeCh
     if (!sync && (s.getTypeParameters() ?? []).some((tp) => !tp.getDefault())) return false;
     const ret = s.getReturnType();
     if (!sync && !isThenable(ret)) return false;
-    if (/Stream\b|AsyncIterable|AsyncGenerator/.test(checker.typeToString(ret))) return false;
+    if (isStreaming(ret, checker)) return false;
     const last = s.getParameters().at(-1);
     if (last && /^(callback|cb|done)$/i.test(last.getName())) {
       const decl = last.valueDeclaration as ts.ParameterDeclaration | undefined;
@@ -159,7 +173,8 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
           if (decl) seenDeclarations.add(decl);
           operations.push({ path: [...path, name], symbol: sym, signature, overloads: signatures.length });
         }
-        if (sync || type.getProperties().length === 0) continue;
+        // A callable is an operation or nothing: its own properties (Octokit's `endpoint`, `defaults`) are not resources.
+        continue;
       }
       if (sync) continue;
       if (type.getConstructSignatures().length > 0 || checker.isArrayType(type) || isThenable(type)) continue;

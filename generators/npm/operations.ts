@@ -16,6 +16,8 @@ const DESTRUCTIVE = /^(del|delete|remove|cancel|void|reject|close|destroy|purge|
 const SCHEMA_BUDGET = 16 * 1024;
 
 export interface WrapFilters {
+  /** Levels of nesting kept below a parameter (default 4). */
+  maxDepth?: number | undefined;
   include?: string[] | undefined;
   exclude?: string[] | undefined;
   allowDestructive?: boolean | undefined;
@@ -152,7 +154,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
   const taken = new Set<string>();
   const parameters: ToolParameter[] = [];
   const args: SdkArgument[] = [];
-  const ctx = { checker, node: pkg.node, notes, tool: name };
+  const ctx = { checker, node: pkg.node, notes, tool: name, maxDepth: input.filters.maxDepth };
   const drop = new Set(profile.dropParameters);
   const paramsType = (i: number) => `Parameters<${methodType}>[${i}]`;
 

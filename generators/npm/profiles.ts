@@ -90,7 +90,8 @@ const BUILT_IN: Record<string, z.input<typeof profileSchema>> = {
     keyParameter: "token",
     keyEnv: "GITHUB_TOKEN",
     baseUrl: { option: "baseUrl" },
-    options: { request: { retries: 0 }, log: { debug: null, info: null, warn: null, error: null } },
+    // Octokit's default logger writes warnings and errors to stderr only, which stdio allows.
+    options: { request: { retries: 0 } },
     dropParameters: ["baseUrl", "headers", "mediaType", "request", "query"],
     skipRootMethods: true,
   },

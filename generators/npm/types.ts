@@ -16,6 +16,8 @@ export const MAX_ENUM = 50;
 export const MAX_UNION = 12;
 
 export interface TypeContext {
+  /** Levels below a parameter (default MAX_DEPTH). */
+  maxDepth?: number | undefined;
   checker: ts.TypeChecker;
   node: ts.Node;
   notes: ModelNote[];
@@ -99,8 +101,9 @@ function convert(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef | undefined {
     note(ctx, w.where, "recursive type: this level is a plain object");
     return { type: "object" };
   }
-  if (w.depth >= MAX_DEPTH) {
-    note(ctx, w.where, `deeper than ${MAX_DEPTH} levels: nested detail dropped`);
+  const maxDepth = ctx.maxDepth ?? MAX_DEPTH;
+  if (w.depth >= maxDepth) {
+    note(ctx, w.where, `deeper than ${maxDepth} levels: nested detail dropped`);
     return checker.isArrayType(t) || checker.isTupleType(t) ? { type: "array" } : { type: "object" };
   }
   const next: Walk = { depth: w.depth + 1, stack: [...w.stack, t], where: w.where };
@@ -140,7 +143,8 @@ function objectType(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef {
   if (required.length > 0) out.required = required;
   const index = checker.getIndexInfosOfType(t)[0];
   if (index && Object.keys(properties).length === 0) {
-    out.description = `A map of ${checker.typeToString(index.type).slice(0, 80)} values.`;
+    const valueName = (index.type.aliasSymbol ?? index.type.getSymbol())?.getName();
+    out.description = valueName && !valueName.startsWith("__") ? `A map of ${valueName} values.` : "A map of values.";
   }
   return out;
 }

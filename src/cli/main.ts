@@ -162,7 +162,7 @@ const COMMANDS: Record<string, Command> = {
   wrap: {
     summary: "Generate typed handlers and tool YAML from an installed npm package's own types",
     usage:
-      "mxcp-gen wrap <package> [--out DIR] [--client ExportName] [--include GLOB]… [--exclude GLOB]… [--allow-destructive] [--sync] [--profile-file FILE] [--install] [--dry-run] [--force] [--check]",
+      "mxcp-gen wrap <package> [--out DIR] [--client ExportName] [--include GLOB]… [--exclude GLOB]… [--allow-destructive] [--max-depth N] [--sync] [--profile-file FILE] [--install] [--dry-run] [--force] [--check]",
     options: {
       out: { type: "string", short: "o" },
       client: { type: "string" },
@@ -187,7 +187,7 @@ const COMMANDS: Record<string, Command> = {
       "--sync            wrap a synchronous function library (date-fns, lodash): module functions, not a client",
       "--profile-file F  a profile (JSON) for this package; default: wrap-profiles/<package>.json, then built-in",
       "--install         run npm install --ignore-scripts <package> first if it is missing",
-      "--max-depth N     reserved (the parameter depth limit is 4)",
+      "--max-depth N     levels of nesting kept below a parameter (default 4)",
       "--dry-run, --force, --check   as for openapi",
     ],
     run: (pos, v) =>

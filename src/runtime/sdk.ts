@@ -85,7 +85,9 @@ export function sdkErrorToDict(e: unknown, prefix = "sdk"): ErrorObject {
   for (const k of STATUS_KEYS) if (typeof x[k] === "number") status = x[k] as number;
   if (status === undefined && typeof meta?.httpStatusCode === "number") status = meta.httpStatusCode;
   if (status === undefined && typeof response?.status === "number") status = response.status;
-  const name = e instanceof Error ? e.constructor?.name || e.name : typeof x.name === "string" ? x.name : "Error";
+  // The error's own name first (Octokit's RequestError calls itself HttpError), then its class.
+  const ownName = typeof x.name === "string" && x.name !== "Error" ? x.name : undefined;
+  const name = ownName ?? (e instanceof Error ? e.constructor?.name || "Error" : "Error");
   // The SDK's own kind: its `type`, else the error class, else a code (plain errors with a code, as Slack's).
   const type = typeof x.type === "string" ? x.type : name !== "Error" ? name : typeof x.code === "string" ? x.code : name;
   const isSdk = status !== undefined || typeof x.code === "string" || typeof x.type === "string" || (e instanceof Error && e.constructor !== Error && e.constructor !== TypeError);

@@ -133,3 +133,31 @@ describe("wrap acme-sdk (a package without a profile)", () => {
     expect(r.stderr).toContain("npm install not-a-real-package-xyz");
   });
 });
+
+describe("golden output of wrap", () => {
+  it("acme-sdk generates exactly the committed files, and again byte for byte", async () => {
+    const { readdirSync, statSync } = await import("node:fs");
+    const list = (root: string, dir = root): string[] =>
+      readdirSync(dir).flatMap((f) => {
+        const full = join(dir, f);
+        if (f === "node_modules" || f === "package.json") return [];
+        return statSync(full).isDirectory() ? list(root, full) : [full.slice(root.length + 1)];
+      });
+    const dir = project();
+    writeFileSync(join(dir, "mxcp-site.yml"), "mxcp: 1\nproject: golden\nprofile: default\n");
+    expect((await runCli(["wrap", "acme-sdk"], { cwd: dir })).code).toBe(0);
+    const golden = join(REPO_ROOT, "test", "golden", "acme_sdk");
+    const produced = list(dir).sort();
+    if (process.env.UPDATE_GOLDEN) {
+      rmSync(golden, { recursive: true, force: true });
+      for (const f of produced) {
+        mkdirSync(join(golden, f, ".."), { recursive: true });
+        writeFileSync(join(golden, f), readFileSync(join(dir, f)));
+      }
+    }
+    expect(produced).toEqual(list(golden).sort());
+    for (const f of produced) expect(readFileSync(join(dir, f), "utf8"), f).toBe(readFileSync(join(golden, f), "utf8"));
+    const again = await runCli(["wrap", "acme-sdk"], { cwd: dir });
+    expect(again.stdout).toContain("0 added, 0 changed, 0 deleted");
+  });
+});

@@ -18,7 +18,10 @@ const run = promisify(execFile);
 function project(...packages: string[]): string {
   const dir = tempDir("mxcp-gen-wrap-");
   mkdirSync(join(dir, "node_modules"));
-  for (const p of packages) symlinkSync(join(REPO_ROOT, "node_modules", p), join(dir, "node_modules", p));
+  for (const p of packages) {
+    mkdirSync(join(dir, "node_modules", p, ".."), { recursive: true });
+    symlinkSync(join(REPO_ROOT, "node_modules", p), join(dir, "node_modules", p));
+  }
   symlinkSync(REPO_ROOT, join(dir, "node_modules", "mxcp-gen"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
   return dir;
@@ -169,9 +172,66 @@ describe("wrap ioredis: a long-lived connection made in onInit and closed in onS
   });
 });
 
+/** A local server answering JSON by path, recording what it saw. */
+async function jsonServer(routes: Record<string, [number, unknown]>) {
+  const seen: { method: string; url: string; headers: IncomingMessage["headers"] }[] = [];
+  const server = createHttpServer((req, res) => {
+    seen.push({ method: req.method!, url: req.url!, headers: req.headers });
+    req.resume();
+    const path = req.url!.split("?")[0]!;
+    const [status, body] = routes[path] ?? [404, { message: "Not Found", error: { message: "Not Found", type: "not_found" } }];
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => server.close() };
+}
+
+describe("wrap openai and @octokit/rest against local servers", () => {
+  it("openai: a page becomes {data, has_more}; a 404 becomes its error object", async () => {
+    const api = await jsonServer({ "/v1/models": [200, { object: "list", data: [{ id: "gpt-test", object: "model", created: 1, owned_by: "me" }] }] });
+    const dir = project("openai");
+    expect((await runCli(["wrap", "openai", "--include", "models.*"], { cwd: dir })).code).toBe(0);
+    userConfig(dir, "openai", { api_key: "sk-canary-openai", base_url: api.base });
+    const { client, stderr } = await serveStdio(dir);
+    try {
+      const list = await client.callTool({ name: "openai_models_list", arguments: {} });
+      expect(list.structuredContent).toEqual({ data: [{ id: "gpt-test", object: "model", created: 1, owned_by: "me" }], has_more: false });
+      expect(api.seen[0]).toMatchObject({ method: "GET", url: "/v1/models", headers: { authorization: "Bearer sk-canary-openai" } });
+      const missing = await client.callTool({ name: "openai_models_retrieve", arguments: { model: "nope" } });
+      expect(missing.isError).toBe(true);
+      expect(errorOf(missing)).toMatchObject({ error: "openai_error", type: "not_found", status: 404 });
+    } finally {
+      await client.close();
+      api.close();
+    }
+    expect(stderr()).not.toContain("sk-canary-openai");
+  });
+
+  it("@octokit/rest: the response's data is the result; a 404 becomes an HttpError object", async () => {
+    const api = await jsonServer({ "/repos/octo/hello": [200, { id: 1, name: "hello", full_name: "octo/hello", private: false }] });
+    const dir = project("@octokit/rest");
+    expect((await runCli(["wrap", "@octokit/rest", "--include", "repos.get"], { cwd: dir })).code).toBe(0);
+    userConfig(dir, "github", { token: "ghp_canary_token", base_url: api.base });
+    const { client } = await serveStdio(dir);
+    try {
+      const repo = await client.callTool({ name: "github_repos_get", arguments: { owner: "octo", repo: "hello" } });
+      expect(repo.structuredContent).toEqual({ id: 1, name: "hello", full_name: "octo/hello", private: false });
+      expect(api.seen[0]).toMatchObject({ method: "GET", url: "/repos/octo/hello", headers: { authorization: "token ghp_canary_token" } });
+      const missing = await client.callTool({ name: "github_repos_get", arguments: { owner: "octo", repo: "nope" } });
+      expect(missing.isError).toBe(true);
+      expect(errorOf(missing)).toMatchObject({ error: "github_error", type: "HttpError", status: 404 });
+    } finally {
+      await client.close();
+      api.close();
+    }
+  });
+});
+
 describe("wrap compiles against real SDKs", () => {
   it.each([
+    ["stripe", []],
     ["openai", []],
+    ["@octokit/rest", []],
     ["date-fns", ["--sync"]],
   ] as [string, string[]][])("%s", async (pkg, flags) => {
     const dir = project(pkg);

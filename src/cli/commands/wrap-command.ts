@@ -20,13 +20,15 @@ const MANY_TOOLS = 50;
 
 export async function wrapCommand(pkg: string | undefined, flags: WrapFlags): Promise<number> {
   if (!pkg) throw new CliError("usage: mxcp-gen wrap <package> [--out DIR] [--include GLOB]… …", 2);
-  if (flags.maxDepth !== undefined) throw new CliError("--max-depth is fixed at 4 in this version; the flag is reserved", 2);
+  const maxDepth = flags.maxDepth === undefined ? undefined : Number(flags.maxDepth);
+  if (maxDepth !== undefined && (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 10)) throw new CliError("--max-depth must be a whole number from 1 to 10", 2);
   const result = await wrapPackageProject(pkg, {
     out: flags.out,
     client: flags.client,
     include: flags.include.length ? flags.include : undefined,
     exclude: flags.exclude.length ? flags.exclude : undefined,
     allowDestructive: flags.allowDestructive,
+    maxDepth,
     sync: flags.sync,
     profileFile: flags.profileFile,
     install: flags.install,
