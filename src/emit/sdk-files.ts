@@ -104,7 +104,7 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
   const typeImport = sync ? "* as __Lib" : sdk.client === "default" ? "__Client" : `{ ${sdk.client} as __Client }`;
   const usesUrlParts = !sync && !generic && profile.baseUrl?.style === "host-port-protocol";
   // Import only what the client code uses, so it compiles under noUnusedLocals.
-  const used = ["onInit", "onShutdown", "type ErrorObject", "libraryNotInstalled"];
+  const used = ["onInit", "onShutdown", "type ErrorObject", "libraryNotInstalled", "sdkErrorToDict"];
   if (!sync) used.push("config", "constructorOf");
   if (!sync && !generic && profile.keyEnv) used.push("envValue");
   if (!sync && generic) used.push("constructorArguments", ...(profile.keyEnv ? ["envValue"] : []));
