@@ -1,7 +1,8 @@
 import { wrapPackageProject } from "../../generate-wrap.js";
-import { CliError, type OutputFlags } from "../output.js";
+import { CliError } from "../output.js";
+import { counts, reportWrite, type WriteFlags } from "./write-report.js";
 
-export interface WrapFlags extends OutputFlags {
+export interface WrapFlags extends WriteFlags {
   out?: string | undefined;
   client?: string | undefined;
   include: string[];
@@ -11,9 +12,7 @@ export interface WrapFlags extends OutputFlags {
   sync: boolean;
   profileFile?: string | undefined;
   install: boolean;
-  dryRun: boolean;
   force: boolean;
-  check: boolean;
 }
 
 const MANY_TOOLS = 50;
@@ -37,28 +36,13 @@ export async function wrapCommand(pkg: string | undefined, flags: WrapFlags): Pr
     check: flags.check,
     progress: flags.json ? undefined : (line) => process.stderr.write(line + "\n"),
   });
-  const drift = result.added.length + result.changed.length + result.deleted.length > 0;
-  if (flags.json) {
-    const { diffs, ...rest } = result;
-    process.stdout.write(JSON.stringify({ status: result.conflicts.length || (flags.check && drift) ? "error" : "ok", result: flags.dryRun || flags.check ? { ...rest, diffs } : rest }, null, 2) + "\n");
-  } else {
-    if (flags.dryRun || flags.check) for (const d of result.diffs) process.stdout.write(d.endsWith("\n") ? d : d + "\n");
-    const groups = Object.entries(result.groups).sort((a, b) => b[1] - a[1]);
-    process.stdout.write(`${result.package}@${result.version}: ${result.tools} tools in ${groups.length} group(s): ${groups.slice(0, 12).map(([g, n]) => `${g} ${n}`).join(", ")}${groups.length > 12 ? ", …" : ""}\n`);
-    if (result.tools > MANY_TOOLS) {
-      process.stderr.write(
-        `Warning: ${result.tools} tools is a lot for one assistant. Narrow it with --include, for example: ${groups
-          .filter(([g]) => g !== "(top level)")
-          .slice(0, 3)
-          .map(([g]) => `--include '${g}.*'`)
-          .join(" ") || "--include 'name*'"}\n`,
-      );
-    }
-    const verb = flags.check ? "Drift" : flags.dryRun ? "Would change" : "Generated";
-    process.stdout.write(`${verb}: ${result.added.length} added, ${result.changed.length} changed, ${result.deleted.length} deleted, ${result.unchanged.length} unchanged; ${result.skipped.length} skipped (see mxcp-gen.report.${result.api}.md)\n`);
-    for (const c of result.conflicts) process.stderr.write(`Not overwritten: ${c.path} ${c.reason} (use --force to replace it)\n`);
+  const groups = Object.entries(result.groups).sort((a, b) => b[1] - a[1]);
+  if (!flags.json && result.tools > MANY_TOOLS) {
+    const hints = groups.filter(([g]) => g !== "(top level)").slice(0, 3).map(([g]) => `--include '${g}.*'`);
+    process.stderr.write(`Warning: ${result.tools} tools is a lot for one assistant. Narrow it with --include, for example: ${hints.join(" ") || "--include 'name*'"}\n`);
   }
-  if (result.conflicts.length > 0) return 1;
-  if (flags.check && drift) return 1;
-  return 0;
+  return reportWrite(result, flags, (verb) => [
+    `${result.package}@${result.version}: ${result.tools} tools in ${groups.length} group(s): ${groups.slice(0, 12).map(([g, n]) => `${g} ${n}`).join(", ")}${groups.length > 12 ? ", …" : ""}`,
+    `${verb}: ${counts(result)}; ${result.skipped.length} skipped (see mxcp-gen.report.${result.api}.md)`,
+  ]);
 }

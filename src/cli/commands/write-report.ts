@@ -1,0 +1,31 @@
+import type { WriteResult } from "../../emit/writer.js";
+import type { OutputFlags } from "../output.js";
+
+export interface WriteFlags extends OutputFlags {
+  dryRun: boolean;
+  check: boolean;
+}
+
+/**
+ * What `openapi` and `wrap` print after planning or writing: the JSON envelope, or the diffs (dry run,
+ * check), the counts line from `summary`, and every file not overwritten. Returns the exit code:
+ * 1 on a conflict, or on drift with --check.
+ */
+export function reportWrite(result: WriteResult, flags: WriteFlags, summary: (verb: string) => string[]): number {
+  const drift = result.added.length + result.changed.length + result.deleted.length > 0;
+  const failed = result.conflicts.length > 0 || (flags.check && drift);
+  if (flags.json) {
+    const { diffs, ...rest } = result;
+    process.stdout.write(JSON.stringify({ status: failed ? "error" : "ok", result: flags.dryRun || flags.check ? { ...rest, diffs } : rest }, null, 2) + "\n");
+  } else {
+    if (flags.dryRun || flags.check) for (const d of result.diffs) process.stdout.write(d.endsWith("\n") ? d : d + "\n");
+    const verb = flags.check ? "Drift" : flags.dryRun ? "Would change" : "Generated";
+    for (const line of summary(verb)) process.stdout.write(line + "\n");
+    for (const c of result.conflicts) process.stderr.write(`Not overwritten: ${c.path} ${c.reason} (use --force to replace it)\n`);
+  }
+  return failed ? 1 : 0;
+}
+
+export function counts(r: WriteResult): string {
+  return `${r.added.length} added, ${r.changed.length} changed, ${r.deleted.length} deleted, ${r.unchanged.length} unchanged`;
+}
