@@ -95,8 +95,9 @@ export class ProjectHost {
   }
 
   /**
-   * Open the database, load plugins and every TypeScript handler module (so their hooks register),
-   * then run the init hooks. A handler module that fails to load, or lacks its export, marks its endpoints.
+   * Open the database, load plugins and every TypeScript handler module (so their hooks register; with
+   * `lazyHandlers`, only check their exports in the source text), then run the init hooks.
+   * A handler module that fails to load, or lacks its export, marks its endpoints.
    */
   async start(): Promise<void> {
     if (this.started) return;
