@@ -1,6 +1,7 @@
 // What a successful call returns: the 2xx response schemas collapsed for output (lenient), text as a
 // string, binary as {content_type, size, content_base64}, no content as null.
 import type { TypeDef } from "../../src/project/definitions.js";
+import { isJsonMediaType, isTextMediaType } from "../../src/runtime/http/media-types.js";
 import { collapseSchema, resolveSchema, type SchemaContext } from "./schema.js";
 
 type Json = Record<string, unknown>;
@@ -21,14 +22,6 @@ const BINARY_RESULT: TypeDef = {
   },
 };
 
-function isJson(mt: string): boolean {
-  return /^application\/(.+\+)?json|^text\/json/i.test(mt);
-}
-
-function isText(mt: string): boolean {
-  return /^text\/|^application\/(xml|.+\+xml|javascript|x-yaml|yaml)/i.test(mt);
-}
-
 export function resultShape(op: Json, opType: string, ctx: SchemaContext, pointer: string): ResultShape {
   const responses = (op.responses ?? {}) as Record<string, unknown>;
   const codes = Object.keys(responses).filter((c) => /^2(\d\d|XX)$/i.test(c)).sort();
@@ -42,20 +35,20 @@ export function resultShape(op: Json, opType: string, ctx: SchemaContext, pointe
       empty = true;
       continue;
     }
-    const mt = types.find(isJson) ?? types.find(isText) ?? types[0]!;
+    const mt = types.find(isJsonMediaType) ?? types.find(isTextMediaType) ?? types[0]!;
     withContent.push({ code, mt, schema: content[mt]!.schema });
   }
   if (withContent.length === 0) return { tsType: "null" };
   const first = withContent[0]!;
-  if (!isJson(first.mt)) {
-    if (isText(first.mt)) return { returns: { type: "string", description: `Response body (${first.mt}).` }, tsType: empty ? "string | null" : "string" };
+  if (!isJsonMediaType(first.mt)) {
+    if (isTextMediaType(first.mt)) return { returns: { type: "string", description: `Response body (${first.mt}).` }, tsType: empty ? "string | null" : "string" };
     return { returns: BINARY_RESULT, tsType: "BinaryResult" };
   }
-  const schemas = withContent.filter((w) => isJson(w.mt)).map((w) => w.schema ?? {});
+  const schemas = withContent.filter((w) => isJsonMediaType(w.mt)).map((w) => w.schema ?? {});
   const schema = schemas.length === 1 ? schemas[0] : { anyOf: schemas };
   const returns = collapseSchema(schema, ctx, `${pointer}/responses/${first.code}`);
   const members = withContent
-    .filter((w) => isJson(w.mt))
+    .filter((w) => isJsonMediaType(w.mt))
     .map((w) => `${opType}["responses"][${/^\d+$/.test(w.code) ? w.code : JSON.stringify(w.code)}]["content"][${JSON.stringify(w.mt)}]`);
   const tsType = [...members, ...(empty ? ["null"] : [])].join(" | ");
   return returns ? { returns, tsType } : { tsType };

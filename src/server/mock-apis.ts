@@ -34,7 +34,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startPrism(entry: string, spec: string): Promise<{ url: string; child: ChildProcess }> {
+/** `prism mock` of one document on 127.0.0.1 and a free port, once it is listening. */
+export async function startPrism(spec: string, entry = prismEntry()): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [entry, "mock", "-h", "127.0.0.1", "-p", String(port), spec], { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
@@ -54,7 +55,8 @@ async function startPrism(entry: string, spec: string): Promise<{ url: string; c
       reject(new Error(`The mock of ${spec} exited with ${code}:\n${log.slice(-2000)}`));
     });
   });
-  return { url: `http://127.0.0.1:${port}`, child };
+  const stop = () => new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once("exit", () => r()), child.kill())));
+  return { url: `http://127.0.0.1:${port}`, child, stop };
 }
 
 /** Mock every OpenAPI-generated API of the project and point its secret at the mock (in this process only). */
@@ -63,9 +65,9 @@ export async function mockApis(root: string): Promise<MockedApis> {
   const entries = Object.entries(lock.apis).filter(([, e]) => e.kind === "openapi");
   if (entries.length === 0) throw new Error("test --mock: the project has no API generated from an OpenAPI document (see mxcp-gen.lock.json)");
   const prism = prismEntry();
-  const started: { name: string; url: string; child: ChildProcess }[] = [];
+  const started: { name: string; url: string; stop(): Promise<void> }[] = [];
   const stop = async () => {
-    await Promise.all(started.map((s) => new Promise<void>((r) => (s.child.exitCode !== null ? r() : (s.child.once("exit", () => r()), s.child.kill())))));
+    await Promise.all(started.map((s) => s.stop()));
   };
   try {
     for (const [name, entry] of entries) {
@@ -73,7 +75,7 @@ export async function mockApis(root: string): Promise<MockedApis> {
       if (/^https?:/i.test(source)) throw new Error(`test --mock: ${name} was generated from a URL; generate it from a local copy to mock it`);
       const spec = join(root, source);
       if (!existsSync(spec)) throw new Error(`test --mock: ${name}'s document ${source} is missing`);
-      started.push({ name, ...(await startPrism(prism, spec)) });
+      started.push({ name, ...(await startPrism(spec, prism)) });
     }
   } catch (e) {
     await stop();

@@ -11,6 +11,7 @@ import {
   serializePath,
   serializeQuery,
 } from "./serialize.js";
+import { isJsonMediaType, isTextMediaType } from "./media-types.js";
 import type { ApiDefinition, HttpBody, HttpOperation, SecuritySchemeDef, ServerDef } from "./types.js";
 
 export interface ClientLimits {
@@ -415,7 +416,7 @@ export class ApiClient {
     const bytes = await this.readBody(response);
     if (response.status === 204 || response.status === 205 || method === "HEAD" || bytes.byteLength === 0) return null;
     const type = response.headers.get("content-type") ?? "";
-    if (isJson(type)) {
+    if (isJsonMediaType(type)) {
       const text = new TextDecoder().decode(bytes);
       try {
         return JSON.parse(text) as unknown;
@@ -423,7 +424,7 @@ export class ApiClient {
         throw new CallFailure({ error: "Invalid response", message: `The server sent invalid JSON: ${this.snippet(text)}`, status: response.status });
       }
     }
-    if (isText(type)) return new TextDecoder().decode(bytes);
+    if (isTextMediaType(type)) return new TextDecoder().decode(bytes);
     const result: BinaryResult = { content_type: type || "application/octet-stream", size: bytes.byteLength, content_base64: Buffer.from(bytes).toString("base64") };
     return result;
   }
@@ -438,7 +439,7 @@ export class ApiClient {
     }
     const type = response.headers.get("content-type") ?? "";
     let body: unknown = this.snippet(bodyText);
-    if (isJson(type)) {
+    if (isJsonMediaType(type)) {
       try {
         body = JSON.parse(this.redact(bodyText)) as unknown;
         if (JSON.stringify(body).length > this.limits.maxErrorBodyChars) body = this.snippet(bodyText);
@@ -478,14 +479,6 @@ export class ApiClient {
 
 function snake(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase();
-}
-
-function isJson(type: string): boolean {
-  return /^application\/(.+\+)?json|^text\/json/i.test(type);
-}
-
-function isText(type: string): boolean {
-  return /^text\/|^application\/(xml|.+\+xml|javascript|x-yaml|yaml)/i.test(type);
 }
 
 function messageFrom(body: unknown): string {
