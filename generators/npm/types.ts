@@ -10,6 +10,7 @@ import { ts } from "ts-morph";
 import type { TypeDef } from "../../src/project/definitions.js";
 import { cleanDescription } from "../../src/model/text.js";
 import type { ModelNote } from "../../src/model/tool-model.js";
+import { setOwn } from "../../src/runtime/own.js";
 
 export const MAX_DEPTH = 4;
 export const MAX_ENUM = 50;
@@ -136,7 +137,7 @@ function objectType(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef {
     if (converted.type === "number" && (/\binteger\b|in cents|smallest currency unit/i.test(doc) || /^(limit|page|per_page|page_size|offset|count)$/.test(name))) {
       converted = { ...converted, type: "integer" };
     }
-    Object.defineProperty(properties, name, { value: doc && !converted.description ? { ...converted, description: doc } : converted, enumerable: true, writable: true, configurable: true });
+    setOwn(properties, name, doc && !converted.description ? { ...converted, description: doc } : converted);
     if (!(p.getFlags() & ts.SymbolFlags.Optional)) required.push(name);
   }
   if (Object.keys(properties).length > 0) out.properties = properties;
@@ -191,7 +192,7 @@ function mergeObjects(parts: TypeDef[], mode: "all" | "any"): TypeDef | undefine
   const properties: Record<string, TypeDef> = {};
   for (const o of objects) {
     for (const [k, v] of Object.entries(o.properties ?? {})) {
-      if (!Object.hasOwn(properties, k)) Object.defineProperty(properties, k, { value: v, enumerable: true, writable: true, configurable: true });
+      if (!Object.hasOwn(properties, k)) setOwn(properties, k, v);
     }
   }
   const lists = objects.map((o) => o.required ?? []);

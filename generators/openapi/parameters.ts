@@ -7,6 +7,7 @@ import type { ToolParameter } from "../../src/model/tool-model.js";
 import type { HttpBody, HttpParameter, ParameterLocation, ParameterStyle, SecuritySchemeDef } from "../../src/runtime/http/types.js";
 import type { Diagnostics } from "./diagnostics.js";
 import { collapseSchema, resolveSchema, type SchemaContext } from "./schema.js";
+import { setOwn } from "../../src/runtime/own.js";
 
 type Json = Record<string, unknown>;
 
@@ -180,7 +181,7 @@ function requestBody(op: Json, ctx: InputContext, taken: Set<string>, parameters
     if (typeof e.contentType === "string") entry.contentType = e.contentType;
     if (typeof e.style === "string") entry.style = e.style as ParameterStyle;
     if (typeof e.explode === "boolean") entry.explode = e.explode;
-    Object.defineProperty(enc, prop, { value: entry, enumerable: true, writable: true, configurable: true });
+    setOwn(enc, prop, entry);
   }
   const flattenable = type?.type === "object" && type.properties && !resolved.oneOf && !resolved.anyOf && Object.keys(type.properties).length <= 60;
   if (flattenable) {

@@ -13,6 +13,7 @@ import type { MxcpTypeName, TypeDef } from "../../src/project/definitions.js";
 import { cleanDescription } from "../../src/model/text.js";
 import type { ModelNote } from "../../src/model/tool-model.js";
 import { getAtPointer } from "./load.js";
+import { setOwn } from "../../src/runtime/own.js";
 
 type Json = Record<string, unknown>;
 
@@ -187,8 +188,8 @@ function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: Wa
         if (input && resolved.readOnly === true) continue;
         if (!input && resolved.writeOnly === true) continue;
         const c = collapse(p, ctx, `${where}/properties/${name}`, st);
-        if (c) Object.defineProperty(out, name, { value: c, enumerable: true, writable: true, configurable: true });
-        else if (input) Object.defineProperty(out, name, { value: { type: "object" }, enumerable: true, writable: true, configurable: true });
+        if (c) setOwn(out, name, c);
+        else if (input) setOwn(out, name, { type: "object" });
       }
       if (Object.keys(out).length > 0) t.properties = out;
       if (input) {
@@ -250,7 +251,7 @@ function mergeAll(members: TypeDef[], ctx: SchemaContext, where: string, mode: "
   const properties: Record<string, TypeDef> = {};
   for (const m of members) {
     for (const [k, v] of Object.entries(m.properties ?? {})) {
-      if (!Object.hasOwn(properties, k)) Object.defineProperty(properties, k, { value: v, enumerable: true, writable: true, configurable: true });
+      if (!Object.hasOwn(properties, k)) setOwn(properties, k, v);
     }
   }
   const out: TypeDef = { type: "object" };

@@ -2,6 +2,7 @@
 // body and formData parameters become request bodies, collectionFormat becomes style/explode,
 // host/basePath/schemes become servers, securityDefinitions become securitySchemes.
 import { getAtPointer } from "./load.js";
+import { setOwn } from "../../src/runtime/own.js";
 
 type Json = Record<string, unknown>;
 
@@ -208,9 +209,9 @@ function rewriteRefs(node: unknown): unknown {
   for (const [k, v] of Object.entries(node)) {
     if (k === "$ref" && typeof v === "string") {
       const move = REF_MOVES.find(([from]) => v.startsWith(from));
-      Object.defineProperty(out, k, { value: move ? move[1] + v.slice(move[0].length) : v, enumerable: true, writable: true, configurable: true });
+      setOwn(out, k, move ? move[1] + v.slice(move[0].length) : v);
     } else {
-      Object.defineProperty(out, k, { value: rewriteRefs(v), enumerable: true, writable: true, configurable: true });
+      setOwn(out, k, rewriteRefs(v));
     }
   }
   return out;

@@ -7,6 +7,7 @@ import type { ApiModel, ToolModel } from "../model/tool-model.js";
 import { cleanDescription } from "../model/text.js";
 import { normalizeText, renderTemplate } from "./templates.js";
 import { jsdoc, lineCommentText, tsLiteral } from "./ts-text.js";
+import { setOwn } from "../runtime/own.js";
 
 export interface ApiEmitOptions {
   /** The input as the regenerate command names it (a path relative to the project, or a URL). */
@@ -36,7 +37,7 @@ function orderedType(t: TypeDef): Record<string, unknown> {
     else if (k === "properties") {
       const props: Record<string, unknown> = {};
       for (const [name, p] of Object.entries(v as Record<string, TypeDef>)) {
-        Object.defineProperty(props, name, { value: orderedType(p), enumerable: true, writable: true, configurable: true });
+        setOwn(props, name, orderedType(p));
       }
       out.properties = props;
     } else out[k] = v;

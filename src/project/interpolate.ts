@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ProjectError, type Problem } from "./schema-errors.js";
+import { setOwn } from "../runtime/own.js";
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -28,7 +29,7 @@ function walk(value: unknown, path: (string | number)[], opts: InterpolateOption
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      Object.defineProperty(out, k, { value: walk(v, [...path, k], opts, problems), enumerable: true, writable: true, configurable: true });
+      setOwn(out, k, walk(v, [...path, k], opts, problems));
     }
     return out;
   }

@@ -1,4 +1,5 @@
 import { DuckDBTypeId, type DuckDBResultReader, type DuckDBType, type Json } from "@duckdb/node-api";
+import { setOwn } from "./own.js";
 
 /**
  * Rows as plain JSON-safe objects. Starting from DuckDB's own JSON form:
@@ -13,7 +14,7 @@ export function readRows(reader: DuckDBResultReader): Record<string, unknown>[] 
   return reader.getRowsJson().map((row) => {
     const obj: Record<string, unknown> = {};
     row.forEach((value, i) => {
-      Object.defineProperty(obj, names[i]!, { value: convert(value, types[i]!), enumerable: true, writable: true, configurable: true });
+      setOwn(obj, names[i]!, convert(value, types[i]!));
     });
     return obj;
   });
@@ -39,7 +40,7 @@ function convert(value: Json, type: DuckDBType): unknown {
     const st = type as unknown as { entryNames: readonly string[]; entryTypes: readonly DuckDBType[] };
     const out: Record<string, unknown> = {};
     st.entryNames.forEach((name, i) => {
-      Object.defineProperty(out, name, { value: convert((value as Record<string, Json>)[name] ?? null, st.entryTypes[i]!), enumerable: true, writable: true, configurable: true });
+      setOwn(out, name, convert((value as Record<string, Json>)[name] ?? null, st.entryTypes[i]!));
     });
     return out;
   }
@@ -49,7 +50,7 @@ function convert(value: Json, type: DuckDBType): unknown {
     if (mt.keyType.typeId === DuckDBTypeId.VARCHAR) {
       const out: Record<string, unknown> = {};
       for (const e of entries) {
-        Object.defineProperty(out, String(e.key), { value: convert(e.value, mt.valueType), enumerable: true, writable: true, configurable: true });
+        setOwn(out, String(e.key), convert(e.value, mt.valueType));
       }
       return out;
     }

@@ -2,6 +2,7 @@
 // objects, and the "library not installed" answer.
 import type { ErrorObject } from "./errors.js";
 import { runtimeState } from "./state.js";
+import { setOwn } from "./own.js";
 
 /** Largest stream read into a result. */
 export const MAX_STREAM_BYTES = 10 * 1024 * 1024;
@@ -27,7 +28,7 @@ function plain(v: unknown, seen: WeakSet<object>): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       const p = plain(x, seen);
-      if (p !== undefined) Object.defineProperty(out, k, { value: p, enumerable: true, writable: true, configurable: true });
+      if (p !== undefined) setOwn(out, k, p);
     }
     return out;
   } finally {

@@ -3,6 +3,7 @@
 import { parse } from "@marcbachmann/cel-js";
 import type { PoliciesDef, PolicyRule, TypeDef } from "../project/definitions.js";
 import type { UserContext } from "../runtime/state.js";
+import { setOwn } from "../runtime/own.js";
 
 export class PolicyError extends Error {
   constructor(message: string) {
@@ -72,7 +73,7 @@ function celValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(celValue);
   if (typeof v === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: celValue(x), enumerable: true, writable: true, configurable: true });
+    for (const [k, x] of Object.entries(v)) setOwn(out, k, celValue(x));
     return out;
   }
   return v;
@@ -163,7 +164,7 @@ export function dropSensitive(value: unknown, t: TypeDef): unknown {
     for (const [k, v] of Object.entries(value)) {
       const pt = Object.hasOwn(t.properties, k) ? t.properties[k] : undefined;
       if (pt?.sensitive) continue;
-      Object.defineProperty(out, k, { value: pt ? dropSensitive(v, pt) : v, enumerable: true, writable: true, configurable: true });
+      setOwn(out, k, pt ? dropSensitive(v, pt) : v);
     }
     return out;
   }
@@ -179,7 +180,7 @@ export function redactSensitive(value: unknown, t: TypeDef | undefined): unknown
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const pt = Object.hasOwn(t.properties, k) ? t.properties[k] : undefined;
-      Object.defineProperty(out, k, { value: redactSensitive(v, pt), enumerable: true, writable: true, configurable: true });
+      setOwn(out, k, redactSensitive(v, pt));
     }
     return out;
   }

@@ -4,6 +4,7 @@ import type { TestDef, ToolDef } from "../project/definitions.js";
 import type { UserContext } from "../runtime/state.js";
 import { pyTruthy } from "../types/python-names.js";
 import type { ProjectHost } from "./host.js";
+import { setOwn } from "../runtime/own.js";
 
 export interface TestCaseResult {
   name: string;
@@ -127,7 +128,7 @@ export async function runTests(host: ProjectHost, opts: TestOptions = {}): Promi
     const results: TestCaseResult[] = [];
     for (const test of tests) {
       const args: Record<string, unknown> = {};
-      for (const a of test.arguments) Object.defineProperty(args, a.key, { value: a.value, enumerable: true, writable: true, configurable: true });
+      for (const a of test.arguments) setOwn(args, a.key, a.value);
       const user = opts.user ? userContext("cli", opts.user) : test.user_context ? userContext("test", test.user_context) : undefined;
       const started = performance.now();
       let status: TestCaseResult["status"] = "passed";

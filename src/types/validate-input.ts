@@ -1,4 +1,5 @@
 import type { ParamDef, TypeDef } from "../project/definitions.js";
+import { setOwn } from "../runtime/own.js";
 import { pyRepr, pyTruthy, pyType } from "./python-names.js";
 
 /** A validation failure; its message is MXCP's text. */
@@ -15,10 +16,6 @@ const FORMAT_PATTERNS: Partial<Record<string, RegExp>> = {
   duration: /^P(\d+Y)?(\d+M)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$/,
 };
 
-/** Set an own property even for keys such as `__proto__`, so arguments can never reach a prototype. */
-export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 /**
  * MXCP's `validate_input`: defaults, required, unknown, the raw enum, then conversion.

@@ -1,6 +1,7 @@
 import type { TypeDef } from "../project/definitions.js";
 import { pyType } from "./python-names.js";
-import { setOwn, ValidationError } from "./validate-input.js";
+import { setOwn } from "../runtime/own.js";
+import { ValidationError } from "./validate-input.js";
 
 const OUTPUT_FORMATS: Partial<Record<string, RegExp>> = {
   email: /^[^@]+@[^@]+\.[^@]+$/,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { endpointError } from "../../project/endpoints.js";
+import { setOwn } from "../../runtime/own.js";
 import { loadProject } from "../../project/project.js";
 import { initProject } from "../../scaffold/init-project.js";
 import { ProjectHost } from "../../server/host.js";
@@ -72,7 +73,7 @@ export function parseParams(pairs: string[]): Record<string, unknown> {
         throw new CliError(`Invalid parameter '${key}': cannot read JSON from ${raw.slice(1)}: ${(e as Error).message}`, 2);
       }
     }
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    setOwn(out, key, value);
   }
   return out;
 }

@@ -13,6 +13,7 @@ import {
 } from "./serialize.js";
 import { isJsonMediaType, isTextMediaType } from "./media-types.js";
 import type { ApiDefinition, HttpBody, HttpOperation, SecuritySchemeDef, ServerDef } from "./types.js";
+import { setOwn } from "../own.js";
 
 export interface ClientLimits {
   /** One attempt's time limit. */
@@ -175,7 +176,7 @@ export class ApiClient {
       const obj: Record<string, unknown> = {};
       for (const p of spec.properties) {
         const v = args[p.arg];
-        if (v !== null && v !== undefined) Object.defineProperty(obj, p.name, { value: v, enumerable: true, writable: true, configurable: true });
+        if (v !== null && v !== undefined) setOwn(obj, p.name, v);
       }
       value = Object.keys(obj).length > 0 || spec.required ? obj : undefined;
     }

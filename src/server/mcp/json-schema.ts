@@ -1,4 +1,5 @@
 import type { ParamDef, TypeDef } from "../../project/definitions.js";
+import { setOwn } from "../../runtime/own.js";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -53,7 +54,7 @@ export function typeToJsonSchema(t: TypeDef, opts: SchemaOptions = { nullable: f
     if (t.properties) {
       const props: JsonSchema = {};
       for (const [k, v] of Object.entries(t.properties)) {
-        Object.defineProperty(props, k, { value: typeToJsonSchema(v, inner), enumerable: true, writable: true, configurable: true });
+        setOwn(props, k, typeToJsonSchema(v, inner));
       }
       s.properties = props;
     }
@@ -70,7 +71,7 @@ export function inputSchema(params: ParamDef[] | undefined): JsonSchema {
   const required: string[] = [];
   for (const p of params ?? []) {
     const { name, ...type } = p;
-    Object.defineProperty(properties, name, { value: typeToJsonSchema(type), enumerable: true, writable: true, configurable: true });
+    setOwn(properties, name, typeToJsonSchema(type));
     if (!Object.hasOwn(p, "default")) required.push(name);
   }
   const s: JsonSchema = { type: "object", properties, additionalProperties: false };
@@ -99,9 +100,9 @@ export function outputShape(ret: TypeDef | undefined, depth = Infinity): OutputS
       schema,
       toStructured(result) {
         const out: Record<string, unknown> = {};
-        for (const k of declared) Object.defineProperty(out, k, { value: null, enumerable: true, writable: true, configurable: true });
+        for (const k of declared) setOwn(out, k, null);
         if (result && typeof result === "object") {
-          for (const [k, v] of Object.entries(result)) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+          for (const [k, v] of Object.entries(result)) setOwn(out, k, v);
         }
         return out;
       },

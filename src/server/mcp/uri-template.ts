@@ -1,3 +1,5 @@
+import { setOwn } from "../../runtime/own.js";
+
 /** The `{name}` variables of a resource URI template, in order. */
 export function uriVariables(template: string): string[] {
   return [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
@@ -26,7 +28,7 @@ export function matchUriTemplate(template: string, uri: string): Record<string, 
     } catch {
       // Keep the raw text when it is not valid percent-encoding.
     }
-    Object.defineProperty(vars, n, { value: v, enumerable: true, writable: true, configurable: true });
+    setOwn(vars, n, v);
   });
   return vars;
 }
