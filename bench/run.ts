@@ -130,36 +130,38 @@ async function callOverhead(): Promise<void> {
   await measure(stdio);
   const viaStdio = await measure(stdio);
   await stdio.close();
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], { cwd: dir, env: { PATH: process.env.PATH ?? "", MXCP_CONFIG: "/nonexistent" } });
-  const url = await new Promise<string>((resolve) => {
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString();
-      const m = / at (http:\/\/\S+\/mcp)/.exec(err);
-      if (m) resolve(m[1]!);
-    });
-  });
-  const http = new Client({ name: "bench", version: "1" });
-  await http.connect(new StreamableHTTPClientTransport(new URL(url)));
-  await measure(http);
-  const viaHttp = await measure(http);
   const d = median(direct);
   row("direct HTTP request to the API", `${d.toFixed(2)} ms median`, `p99 ${percentile(direct, 0.99).toFixed(2)} ms`);
   row("tool call overhead, stdio", `${(median(viaStdio) - d).toFixed(2)} ms median`, `p99 ${(percentile(viaStdio, 0.99) - percentile(direct, 0.99)).toFixed(2)} ms`);
-  row("tool call overhead, HTTP", `${(median(viaHttp) - d).toFixed(2)} ms median`, `p99 ${(percentile(viaHttp, 0.99) - percentile(direct, 0.99)).toFixed(2)} ms`);
-  for (const concurrency of [1, 32]) {
-    const total = 1000;
-    let next = 0;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < total) await http.callTool({ name: "bench_get_item", arguments: { id: next++ } });
-      }),
-    );
-    row(`calls per second over HTTP, concurrency ${concurrency}`, `${((total / (performance.now() - t0)) * 1000).toFixed(0)}`);
+  for (const [label, extra] of [["HTTP", []], ["HTTP --json-response", ["--json-response"]]] as [string, string[]][]) {
+    const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...extra], { cwd: dir, env: { PATH: process.env.PATH ?? "", MXCP_CONFIG: "/nonexistent" } });
+    const url = await new Promise<string>((resolve) => {
+      let err = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        err += chunk.toString();
+        const m = / at (http:\/\/\S+\/mcp)/.exec(err);
+        if (m) resolve(m[1]!);
+      });
+    });
+    const http = new Client({ name: "bench", version: "1" });
+    await http.connect(new StreamableHTTPClientTransport(new URL(url)));
+    await measure(http);
+    const viaHttp = await measure(http);
+    row(`tool call overhead, ${label}`, `${(median(viaHttp) - d).toFixed(2)} ms median`, `p99 ${(percentile(viaHttp, 0.99) - percentile(direct, 0.99)).toFixed(2)} ms`);
+    for (const concurrency of [1, 32]) {
+      const total = 1000;
+      let next = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < total) await http.callTool({ name: "bench_get_item", arguments: { id: next++ } });
+        }),
+      );
+      row(`calls per second, ${label}, concurrency ${concurrency}`, `${((total / (performance.now() - t0)) * 1000).toFixed(0)}`);
+    }
+    await http.close();
+    child.kill("SIGTERM");
   }
-  await http.close();
-  child.kill("SIGTERM");
   api.close();
 }
 
@@ -174,14 +176,20 @@ async function wrapStripe(): Promise<void> {
   row("wrap stripe (472 tools)", `${r.s.toFixed(2)} s, ${r.mb.toFixed(0)} MB`);
 }
 
+/** BENCH_ONLY=generation,calls,wrap runs a subset (type-check and start-up come with generation). */
+const ONLY = process.env.BENCH_ONLY?.split(",");
+const wanted = (part: string) => !ONLY || ONLY.includes(part);
+
 async function main(): Promise<void> {
   process.stderr.write(`mxcp-gen benchmarks: ${RUNS} runs each (BENCH_RUNS), ${cpus().length} cores, Node ${process.version}\n`);
-  await generation("box", BOX);
-  const github = await generation("github", GITHUB);
-  await typecheck("GitHub", github);
-  await startup(github);
-  await callOverhead();
-  await wrapStripe();
+  if (wanted("generation")) {
+    await generation("box", BOX);
+    const github = await generation("github", GITHUB);
+    await typecheck("GitHub", github);
+    await startup(github);
+  }
+  if (wanted("calls")) await callOverhead();
+  if (wanted("wrap")) await wrapStripe();
   const width = Math.max(...rows.map((r) => r[0].length));
   if (process.argv.includes("--markdown")) {
     process.stdout.write("| measure | figure | note |\n|---|---|---|\n" + rows.map((r) => `| ${r.join(" | ")} |`).join("\n") + "\n");

@@ -264,6 +264,21 @@ describe("HTTP options", () => {
     }
   });
 
+  it("--json-response answers with plain JSON instead of an SSE stream", async () => {
+    const server = await startHttpServer(serveFixture(), ["--json-response"]);
+    try {
+      const init = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } } };
+      const r = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify(init) });
+      expect(r.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(((await r.json()) as { result: { serverInfo: { name: string } } }).result.serverInfo.name).toBe("mxcp-gen:rt");
+      const client = await httpClient(server.url);
+      expect((await client.callTool({ name: "echo", arguments: { value: 9 } })).structuredContent).toEqual({ value: 9, note: null });
+      await client.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("refuses to bind a non-loopback address without a token unless --insecure", async () => {
     const root = serveFixture();
     const r = await runCli(["serve", "--host", "0.0.0.0", "--port", "0"], { cwd: root, env: { MXCP_CONFIG: join(root, "user.yml") } });

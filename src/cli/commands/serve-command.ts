@@ -8,6 +8,7 @@ export interface ServeFlags extends CommonFlags {
   host?: string | undefined;
   port?: string | undefined;
   stateless: boolean;
+  jsonResponse: boolean;
   ignoreErrors: boolean;
   insecure: boolean;
   printConfig?: string | undefined;
@@ -39,6 +40,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     host: flags.host,
     port,
     stateless: flags.stateless || undefined,
+    jsonResponse: flags.jsonResponse || undefined,
     profile: flags.profile,
     cwd: flags.dir,
     ignoreErrors: flags.ignoreErrors,

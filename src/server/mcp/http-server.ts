@@ -15,6 +15,11 @@ export interface HttpOptions {
   insecure: boolean;
   /** Largest accepted request body, in bytes (413 above). */
   maxBodyBytes: number;
+  /**
+   * Answer each request with plain JSON instead of an SSE stream: less latency per call, but a call's
+   * progress and log notifications are not delivered (the SDK's JSON mode drops them).
+   */
+  jsonResponse?: boolean | undefined;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
@@ -133,6 +138,7 @@ export class McpHttpServer {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       maxRequestBodySize: this.options.maxBodyBytes,
+      enableJsonResponse: this.options.jsonResponse === true,
       onsessioninitialized: (id) => {
         this.sessions.set(id, { transport, close: () => server.close() });
       },
@@ -151,7 +157,11 @@ export class McpHttpServer {
     if (req.method !== "POST") return reply(res, 405, "Method not allowed in stateless mode");
     // A fresh server and transport per request: nothing is shared between clients.
     const server = this.catalog.createServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: this.options.maxBodyBytes });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      maxRequestBodySize: this.options.maxBodyBytes,
+      enableJsonResponse: this.options.jsonResponse === true,
+    });
     res.on("close", () => {
       void transport.close();
       void server.close();

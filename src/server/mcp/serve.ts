@@ -26,6 +26,8 @@ export interface ServeOptions {
   /** Bearer token for HTTP; else MXCP_GEN_HTTP_TOKEN, else the user config's transport.http.token. */
   token?: string | undefined;
   maxBodyBytes?: number | undefined;
+  /** HTTP: plain JSON answers instead of SSE streams (faster; no per-call notifications). */
+  jsonResponse?: boolean | undefined;
   /** How long calls in flight may take to finish on shutdown. */
   gracePeriodMs?: number | undefined;
   /** Where start-up messages go (never stdout). */
@@ -90,6 +92,7 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
         token,
         insecure: opts.insecure ?? false,
         maxBodyBytes: opts.maxBodyBytes ?? 4 * 1024 * 1024,
+        jsonResponse: opts.jsonResponse,
       });
       url = await http.listen();
     } catch (e) {
