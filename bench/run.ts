@@ -132,7 +132,8 @@ async function callOverhead(): Promise<void> {
   await stdio.close();
   const d = median(direct);
   row("direct HTTP request to the API", `${d.toFixed(2)} ms median`, `p99 ${percentile(direct, 0.99).toFixed(2)} ms`);
-  row("tool call overhead, stdio", `${(median(viaStdio) - d).toFixed(2)} ms median`, `p99 ${(percentile(viaStdio, 0.99) - percentile(direct, 0.99)).toFixed(2)} ms`);
+  // p99s are shown as measured: a difference of two tails is mostly noise.
+  row("tool call overhead, stdio", `${(median(viaStdio) - d).toFixed(2)} ms median`, `call p99 ${percentile(viaStdio, 0.99).toFixed(2)} ms`);
   for (const [label, extra] of [["HTTP", []], ["HTTP --json-response", ["--json-response"]]] as [string, string[]][]) {
     const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...extra], { cwd: dir, env: { PATH: process.env.PATH ?? "", MXCP_CONFIG: "/nonexistent" } });
     const url = await new Promise<string>((resolve) => {
@@ -147,7 +148,7 @@ async function callOverhead(): Promise<void> {
     await http.connect(new StreamableHTTPClientTransport(new URL(url)));
     await measure(http);
     const viaHttp = await measure(http);
-    row(`tool call overhead, ${label}`, `${(median(viaHttp) - d).toFixed(2)} ms median`, `p99 ${(percentile(viaHttp, 0.99) - percentile(direct, 0.99)).toFixed(2)} ms`);
+    row(`tool call overhead, ${label}`, `${(median(viaHttp) - d).toFixed(2)} ms median`, `call p99 ${percentile(viaHttp, 0.99).toFixed(2)} ms`);
     for (const concurrency of [1, 32]) {
       const total = 1000;
       let next = 0;
