@@ -77,22 +77,30 @@ export function readLock(out: string): LockFile {
 }
 
 /** Refuse any path that could land outside the project: absolute, `..`, reserved names, links leading out. */
-export function safeTarget(out: string, rel: string): string {
+/** Folders already checked (and the project's real path) during one write, so 2,000 files cost 2,000 checks, not 10,000. */
+export interface TargetChecks {
+  root?: string;
+  folders: Set<string>;
+}
+
+export function safeTarget(out: string, rel: string, checks: TargetChecks = { folders: new Set() }): string {
   if (isAbsolute(rel) || rel.includes("\\") || rel.includes("\0") || rel.split("/").some((p) => p === ".." || p === "." || p === "")) {
     throw new WriteError(`Refusing to write '${rel}': not a plain relative path`);
   }
   if (rel.split("/").some((p) => /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(p) || Buffer.byteLength(p) > 255)) {
     throw new WriteError(`Refusing to write '${rel}': reserved or overlong file name`);
   }
-  const root = realpathSync(out);
+  const root = (checks.root ??= realpathSync(out));
   const target = resolve(root, rel);
   // Every existing part of the path must be a real folder inside the project (no link leading out).
   let cur = root;
   for (const part of rel.split("/").slice(0, -1)) {
     cur = join(cur, part);
+    if (checks.folders.has(cur)) continue;
     if (!existsSync(cur)) break;
     const st = lstatSync(cur);
     if (st.isSymbolicLink() || !st.isDirectory()) throw new WriteError(`Refusing to write '${rel}': ${relative(root, cur)} is a link or not a folder`);
+    checks.folders.add(cur);
   }
   if (existsSync(target) && lstatSync(target).isSymbolicLink()) throw new WriteError(`Refusing to write '${rel}': it is a symbolic link`);
   const back = relative(root, target);
@@ -100,8 +108,12 @@ export function safeTarget(out: string, rel: string): string {
   return target;
 }
 
-function atomicWrite(target: string, text: string): void {
-  mkdirSync(dirname(target), { recursive: true });
+function atomicWrite(target: string, text: string, made = new Set<string>()): void {
+  const dir = dirname(target);
+  if (!made.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  }
   const tmp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
   writeFileSync(tmp, text, { flag: "wx" });
   renameSync(tmp, target);
@@ -119,9 +131,10 @@ export function writeFiles(req: WriteRequest, opts: WriteOptions = {}): WriteRes
   const result: WriteResult = { added: [], changed: [], unchanged: [], deleted: [], conflicts: [], diffs: [] };
   const writes: [string, string][] = [];
   const showDiffs = opts.dryRun || opts.check;
+  const checks: TargetChecks = { folders: new Set() };
 
   for (const [rel, text] of req.files) {
-    const target = safeTarget(req.out, rel);
+    const target = safeTarget(req.out, rel, checks);
     if (!existsSync(target)) {
       result.added.push(rel);
       writes.push([target, text]);
@@ -145,7 +158,7 @@ export function writeFiles(req: WriteRequest, opts: WriteOptions = {}): WriteRes
     if (showDiffs) result.diffs.push(diffOf(rel, current, text));
   }
   for (const [rel, text] of req.projectFiles) {
-    const target = safeTarget(req.out, rel);
+    const target = safeTarget(req.out, rel, checks);
     const current = existsSync(target) ? readFileSync(target, "utf8") : undefined;
     if (current === text) continue;
     (current === undefined ? result.added : result.changed).push(rel);
@@ -155,7 +168,7 @@ export function writeFiles(req: WriteRequest, opts: WriteOptions = {}): WriteRes
   const stale = Object.keys(previous?.files ?? {}).filter((rel) => !req.files.has(rel));
   const deletions: string[] = [];
   for (const rel of stale) {
-    const target = safeTarget(req.out, rel);
+    const target = safeTarget(req.out, rel, checks);
     if (!existsSync(target)) continue;
     const current = readFileSync(target, "utf8");
     if (sha256(current) !== previous!.files[rel] && !opts.force) {
@@ -168,7 +181,8 @@ export function writeFiles(req: WriteRequest, opts: WriteOptions = {}): WriteRes
   }
   if (opts.check || opts.dryRun) return result;
 
-  for (const [target, text] of writes) atomicWrite(target, text);
+  const made = new Set<string>();
+  for (const [target, text] of writes) atomicWrite(target, text, made);
   for (const target of deletions) rmSync(target);
   const files: Record<string, string> = {};
   for (const [rel, text] of req.files) {
