@@ -14,6 +14,7 @@ const lintCommand = async (...a: Parameters<Quality["lintCommand"]>) => (await q
 const openapiCommand = async (...a: Parameters<typeof import("./commands/openapi-command.js").openapiCommand>) =>
   (await import("./commands/openapi-command.js")).openapiCommand(...a);
 const wrapCommand = async (...a: Parameters<typeof import("./commands/wrap-command.js").wrapCommand>) => (await import("./commands/wrap-command.js")).wrapCommand(...a);
+const checkCommand = async (...a: Parameters<typeof import("./commands/check-command.js").checkCommand>) => (await import("./commands/check-command.js")).checkCommand(...a);
 const serveCommand = async (...a: Parameters<typeof import("./commands/serve-command.js").serveCommand>) => (await import("./commands/serve-command.js")).serveCommand(...a);
 
 import { CliError, printError } from "./output.js";
@@ -207,6 +208,13 @@ const COMMANDS: Record<string, Command> = {
         force: v.force === true,
         check: v.check === true,
       }),
+  },
+  check: {
+    summary: "Regenerate every API in mxcp-gen.lock.json in memory and exit 1 on any drift (for CI)",
+    usage: "mxcp-gen check",
+    options: {},
+    flagsHelp: ["Uses the inputs and options recorded in mxcp-gen.lock.json; writes nothing."],
+    run: (_pos, v) => checkCommand({ ...common(v) }),
   },
   serve: {
     summary: "Serve the project's tools, resources and prompts over MCP (stdio or streamable HTTP)",

@@ -60,6 +60,18 @@ describe("mxcp-gen openapi: regeneration", () => {
     expect(r.stderr).toContain("petstore_delete_pet.yml is no longer generated but was edited; left in place");
   });
 
+  it("mxcp-gen check regenerates every API from the lock file and reports drift", async () => {
+    const out = project();
+    await gen(out, "--read-only");
+    expect((await runCli(["check"], { cwd: out })).stdout).toContain("petstore: up to date");
+    const yml = join(out, "tools", "petstore", "petstore_get_pet_by_id.yml");
+    writeFileSync(yml, readFileSync(yml, "utf8").replace("Find pet by ID", "Find a pet"));
+    const drift = await runCli(["check"], { cwd: out });
+    expect(drift.code).toBe(1);
+    expect(drift.stdout).toContain("petstore: drift");
+    expect(drift.stdout).toContain("-    Find a pet");
+  });
+
   it("--dry-run prints the plan and diffs and writes nothing", async () => {
     const out = project();
     const r = await gen(out, "--dry-run");
