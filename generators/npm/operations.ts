@@ -8,7 +8,7 @@ import { cleanDescription } from "../../src/model/text.js";
 import type { ModelNote, SdkArgument, ToolModel, ToolParameter } from "../../src/model/tool-model.js";
 import type { DiscoveredOperation, LoadedPackage, SkippedOperation } from "./discover.js";
 import type { WrapProfile } from "./profiles.js";
-import { docOf, isBinaryType, typeToMxcp } from "./types.js";
+import { docOf, isBinaryOnly, isBinaryType, typeToMxcp } from "./types.js";
 
 const READ = /^(retrieve|get|list|search|fetch|find|read|count|exists|describe|lookup|query|info|check|preview|download)/i;
 const WRITE = /^(create|update|upsert|add|put|patch|edit|modify|set)/i;
@@ -154,7 +154,8 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
   const taken = new Set<string>();
   const parameters: ToolParameter[] = [];
   const args: SdkArgument[] = [];
-  const ctx = { checker, node: pkg.node, notes, tool: name, maxDepth: input.filters.maxDepth };
+  const binaryRequired: string[] = [];
+  const ctx = { checker, node: pkg.node, notes, tool: name, maxDepth: input.filters.maxDepth, binaryRequired };
   const drop = new Set(profile.dropParameters);
   const paramsType = (i: number) => `Parameters<${methodType}>[${i}]`;
 
@@ -190,6 +191,12 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
       }
       continue;
     }
+    if (isBinaryOnly(checker.getNonNullableType(type))) {
+      if (!isOptional) return `required parameter '${p.getName()}' takes binary data, which a tool cannot pass`;
+      notes.push({ tool: name, where: dotted, message: `binary-only argument '${p.getName()}' left out` });
+      args.push({ kind: "undefined" });
+      continue;
+    }
     const mapped = typeToMxcp(checker.getNonNullableType(type), ctx, `${dotted}(${p.getName()})`);
     if (!mapped) {
       if (!isOptional) return `required parameter '${p.getName()}' has a type MXCP cannot express`;
@@ -210,6 +217,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
     parameters.push({ name: arg, type: isOptional ? optional(t) : t, required: !isOptional, tsType, origin: `argument ${i + 1} (${p.getName()})` });
     args.push({ kind: "positional", arg, tsType });
   }
+  if (binaryRequired.length > 0) return `required binary input '${binaryRequired[0]}' (a tool cannot pass binary data)`;
   withinBudget(parameters, notes, name);
   for (const p of parameters) {
     if (!p.type.description) p.type = { ...p.type, description: `${p.origin.replace(/^argument \d+ \((.*)\)$/, "$1")}.` };

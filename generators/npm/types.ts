@@ -19,6 +19,8 @@ export const MAX_UNION = 12;
 export interface TypeContext {
   /** Levels below a parameter (default MAX_DEPTH). */
   maxDepth?: number | undefined;
+  /** Required top-level properties that only take binary data (Buffer, Blob, a stream), which a tool cannot pass. */
+  binaryRequired?: string[];
   checker: ts.TypeChecker;
   node: ts.Node;
   notes: ModelNote[];
@@ -30,6 +32,19 @@ const BINARY = /^(Buffer|Uint8Array|ArrayBuffer|Blob|File|ReadStream|Readable|Re
 export function isBinaryType(t: ts.Type): boolean {
   const name = (t.aliasSymbol ?? t.getSymbol())?.getName() ?? "";
   return BINARY.test(name);
+}
+
+/** Binary data with no string alternative (npm-wrap.md §2: such an input is dropped, or its operation skipped). */
+export function isBinaryOnly(t: ts.Type): boolean {
+  if (isBinaryType(t)) return true;
+  if (!t.isUnion()) return false;
+  const members = t.types.filter((m) => !(m.getFlags() & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
+  return members.length > 0 && members.every((m) => isBinaryType(m) || (m.getFlags() & ts.TypeFlags.Object && !(m.getFlags() & ts.TypeFlags.StringLike) && isBinaryLike(m)));
+}
+
+function isBinaryLike(t: ts.Type): boolean {
+  // File-like objects (`{ name, arrayBuffer() }`, response-like bodies) count as binary too.
+  return t.getProperty("arrayBuffer") !== undefined || t.getProperty("pipe") !== undefined || isBinaryType(t);
 }
 
 function isFunction(t: ts.Type): boolean {
@@ -130,6 +145,13 @@ function objectType(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef {
     const name = p.getName();
     if (name.startsWith("_") || name.startsWith("#") || name.startsWith("__@")) continue;
     const pt = checker.getTypeOfSymbolAtLocation(p, ctx.node);
+    const optionalProp = (p.getFlags() & ts.SymbolFlags.Optional) !== 0;
+    if (isBinaryOnly(checker.getNonNullableType(pt))) {
+      // A tool can only pass text: binary-only inputs are left out, and a required one rules the operation out.
+      note(ctx, `${w.where}.${name}`, optionalProp ? "binary-only property left out" : "required binary-only property");
+      if (!optionalProp && w.depth === 1) ctx.binaryRequired?.push(name);
+      continue;
+    }
     let converted = convert(checker.getNonNullableType(pt), ctx, { ...w, where: `${w.where}.${name}` });
     if (!converted) continue;
     const doc = docOf(p, checker);
