@@ -52,6 +52,8 @@ describe("wrap acme-sdk (a package without a profile)", () => {
     expect(report).toContain("`widgets.all`: deprecated");
     expect(report).toContain("`widgets.del`: destructive verb (pass --allow-destructive)");
     expect(report).not.toContain("widgets.parse");
+    expect(report).toContain("`files.create`: required binary input 'file' (a tool cannot pass binary data)");
+    expect(report).toContain("binary-only property left out");
   });
 
   it("flattens the object bag, keeps positional ids, and maps types by the rules", () => {
