@@ -134,6 +134,8 @@ export function buildSdkTools(input: OperationsInput): ToolModel[] {
     if (typeof built === "string") {
       skipped.push({ path: dotted, reason: built });
       taken.delete(name);
+      // A skipped operation's notes would describe a tool that does not exist.
+      for (let i = notes.length - 1; i >= 0; i--) if (notes[i]!.tool === name) notes.splice(i, 1);
       continue;
     }
     tools.push(built);
