@@ -67,7 +67,8 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const emitOpts = { source: display, command, types: "", warnings };
   const files = apiFiles(result.model, project, profile, emitOpts);
   step(`rendered ${files.size} files`);
-  const types = await openapiTypes(result.document);
+  // Last use of the document: openapi-typescript may have it.
+  const types = await openapiTypes(result.document, { consume: true });
   step(types.warning ? `types: ${types.warning}` : "types from openapi-typescript");
   if (types.warning) warnings.push(`warning: ${types.warning}`);
   files.set(`handlers/${api}/types.ts`, typesModule({ ...emitOpts, types: types.text }));

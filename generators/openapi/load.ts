@@ -259,7 +259,9 @@ class Bundler {
     private readonly swagger2: boolean,
     private readonly diagnostics: Diagnostics,
   ) {
-    this.document = structuredClone(root);
+    // The root is bundled in place: the loader's copy is only read again for refs back into the root,
+    // which resolve to local pointers without reading it.
+    this.document = root;
   }
 
   async run(): Promise<void> {

@@ -7,10 +7,14 @@ export interface TypesModule {
   warning?: string;
 }
 
-/** openapi-typescript's types for a bundled OpenAPI 3.x document (no I/O: the document is passed in). */
-export async function openapiTypes(document: Record<string, unknown>): Promise<TypesModule> {
+/**
+ * openapi-typescript's types for a bundled OpenAPI 3.x document (no I/O: the document is passed in).
+ * openapi-typescript may change the document it is given; pass `{ consume: true }` when it is not needed after.
+ */
+export async function openapiTypes(document: Record<string, unknown>, opts: { consume?: boolean } = {}): Promise<TypesModule> {
   try {
-    const ast = await openapiTS(structuredClone(document) as unknown as Parameters<typeof openapiTS>[0], { silent: true });
+    const input = opts.consume ? document : structuredClone(document);
+    const ast = await openapiTS(input as unknown as Parameters<typeof openapiTS>[0], { silent: true });
     return { text: astToString(ast) };
   } catch (e) {
     // Seen with property names such as `toString` that its bundler mistakes for its own methods.
