@@ -156,3 +156,28 @@ describe("problems that do not block", () => {
     expect(r.warnings.map((w) => w.message)).toEqual(["$ref target not found: #/components/examples/Gone (example ignored)"]);
   });
 });
+
+describe("a document given as a URL", () => {
+  it("is fetched; its relative refs are remote, so they need --allow-remote-refs", async () => {
+    const files: Record<string, string> = {
+      "/api.yaml": `${head}paths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: 'schemas.yaml#/Pets'}\n`,
+      "/schemas.yaml": "Pets:\n  type: array\n  items: {type: object, properties: {name: {type: string}}}\n",
+    };
+    const server = createServer((req, res) => {
+      const body = files[req.url ?? ""];
+      if (!body) return res.writeHead(404).end();
+      res.writeHead(200, { "content-type": "application/yaml" }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect((await problems(`${base}/api.yaml`))[0]).toContain(`Remote $ref refused: ${base}/schemas.yaml`);
+      const r = await generateOpenApiModel(`${base}/api.yaml`, { name: "remote", allowRemoteRefs: true });
+      expect(r.model.tools.map((t) => t.name)).toEqual(["remote_list_pets"]);
+      expect(r.model.tools[0]!.returns).toMatchObject({ type: "array", items: { type: "object" } });
+      expect(r.files.map((f) => f.path)).toEqual([`${base}/api.yaml`, `${base}/schemas.yaml`]);
+    } finally {
+      server.close();
+    }
+  });
+});
