@@ -57,6 +57,13 @@ function describe(t: TypeDef, ...texts: (string | undefined)[]): TypeDef {
 
 const ts = JSON.stringify;
 
+/** Every parameter gets a description (MXCP's lint requires one): the document's, else where it goes on the wire. */
+function withFallbackDescription(parameters: ToolParameter[]): void {
+  for (const p of parameters) {
+    if (!p.type.description) p.type = { ...p.type, description: `${p.origin[0]!.toUpperCase()}${p.origin.slice(1)}.` };
+  }
+}
+
 export function operationInputs(pathItem: Json, op: Json, ctx: InputContext): OperationInputs {
   const { doc, diagnostics, file } = ctx;
   const taken = new Set<string>();
@@ -123,6 +130,7 @@ export function operationInputs(pathItem: Json, op: Json, ctx: InputContext): Op
   }
 
   const body = requestBody(op, ctx, taken, parameters);
+  withFallbackDescription(parameters);
   return { parameters, wire, ...(body ? { body } : {}), idempotencyKey };
 }
 
