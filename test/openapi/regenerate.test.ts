@@ -26,6 +26,8 @@ describe("mxcp-gen openapi: regeneration", () => {
     expect(Object.keys(lock.apis.petstore.files)).toContain("tools/petstore/petstore_get_pet_by_id.yml");
     const again = await gen(out);
     expect(again.stdout).toContain("0 added, 0 changed, 0 deleted");
+    const lint = await runCli(["lint", "--severity", "error", "--json-output"], { cwd: out });
+    expect(JSON.parse(lint.stdout)).toEqual([]);
     expect((await gen(out, "--check")).code).toBe(0);
   });
 
