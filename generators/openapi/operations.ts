@@ -102,7 +102,7 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
   const { path, method, item, op, pointer, name, tags } = site;
   const opType = `paths[${JSON.stringify(path)}][${JSON.stringify(method)}]`;
   const schemaCtx = { doc: ctx.doc, mode: "input" as const, notes: ctx.notes, tool: name, openapi31: ctx.openapi31 };
-  const inputs = operationInputs(item, op, { doc: ctx.doc, file: ctx.file, pointer, opType, schemaCtx, diagnostics: ctx.diagnostics, schemes: ctx.schemes });
+  const inputs = operationInputs(item, op, { doc: ctx.doc, path, file: ctx.file, pointer, opType, schemaCtx, diagnostics: ctx.diagnostics, schemes: ctx.schemes });
   const result = resultShape(op, opType, { ...schemaCtx, mode: "output" }, pointer);
   const security = securityRequirements(op.security ?? ctx.doc.security, ctx.schemes);
   const servers = ctx.servers(op.servers ?? item.servers);

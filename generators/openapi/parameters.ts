@@ -24,6 +24,8 @@ export interface OperationInputs {
 
 export interface InputContext {
   doc: Json;
+  /** The path template, such as `/pets/{petId}`. */
+  path: string;
   file: string;
   pointer: string;
   /** The TS type of this operation in the types module, `paths["/x"]["get"]`. */
@@ -129,6 +131,15 @@ export function operationInputs(pathItem: Json, op: Json, ctx: InputContext): Op
     });
   }
 
+  // A `{name}` in the path with no declared parameter: take it as a required string, and say so.
+  for (const m of ctx.path.matchAll(/\{([^}]+)\}/g)) {
+    const wireName = m[1]!;
+    if (wire.some((w) => w.in === "path" && w.name === wireName)) continue;
+    diagnostics.warn(file, ctx.pointer, `Path parameter {${wireName}} is not declared; taken as a required string`);
+    const name = uniqueName(parameterName(wireName), taken, 64);
+    wire.push({ arg: name, name: wireName, in: "path", style: "simple", explode: false });
+    parameters.push({ name, type: { type: "string" }, required: true, tsType: "string", origin: `path parameter ${wireName}` });
+  }
   const body = requestBody(op, ctx, taken, parameters);
   withFallbackDescription(parameters);
   return { parameters, wire, ...(body ? { body } : {}), idempotencyKey };

@@ -135,6 +135,13 @@ describe("problems that do not block", () => {
     expect(r.warnings.map((w) => w.message)).toEqual(["No operationId: the tool is named from the method and path"]);
   });
 
+  it("takes an undeclared {path} variable as a required string, with a warning", async () => {
+    const root = writeProject({ "api.yaml": `${head}paths:\n  /pets/{petId}:\n    get:\n      operationId: getPet\n      responses: {'204': {description: ok}}\n` });
+    const r = await generateOpenApiModel(join(root, "api.yaml"), { name: "p" });
+    expect(r.model.tools[0]!.parameters).toMatchObject([{ name: "petId", required: true, type: { type: "string" } }]);
+    expect(r.warnings.map((w) => w.message)).toEqual(["Path parameter {petId} is not declared; taken as a required string"]);
+  });
+
   it("warns about a dangling example instead of failing", async () => {
     const root = writeProject({
       "api.yaml": `${head}paths:
