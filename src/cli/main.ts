@@ -275,7 +275,7 @@ function mainHelp(): string {
   ].join("\n");
 }
 
-function commandHelp(name: string, c: Command): string {
+function commandHelp(c: Command): string {
   return [`${c.summary}.`, "", `Usage: ${c.usage}`, "", "Options:", ...[...c.flagsHelp, ...COMMON_HELP].map((l) => `  ${l}`)].join("\n");
 }
 
@@ -299,14 +299,14 @@ export async function main(argv: string[]): Promise<number> {
     const parsed = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
     values = parsed.values as Record<string, unknown>;
     if (values.help) {
-      process.stdout.write(commandHelp(name, command) + "\n");
+      process.stdout.write(commandHelp(command) + "\n");
       return 0;
     }
     return await command.run(parsed.positionals, values);
   } catch (e) {
     const flags = { json: values["json-output"] === true, debug: values.debug === true };
     if (e instanceof Error && "code" in e && String((e as { code: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
-      printError(new CliError(`${e.message}\n\n${commandHelp(name, command)}`, 2), flags);
+      printError(new CliError(`${e.message}\n\n${commandHelp(command)}`, 2), flags);
       return 2;
     }
     printError(e, flags);
