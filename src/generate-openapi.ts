@@ -62,7 +62,7 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const profile = site?.profile ?? "default";
   const display = isUrl(source) ? source : relative(out, resolve(source)).split("\\").join("/");
   const flags = optionFlags(opts, api);
-  const command = ["mxcp-gen", "openapi", display, ...flags].map(shellWord).join(" ") + "  (in the project folder)";
+  const command = ["mxcp-gen", "openapi", display, ...flags].map(shellWord).join(" ");
   const warnings = result.warnings.map(formatSpecProblem);
   const emitOpts = { source: display, command, types: "", warnings };
   const files = apiFiles(result.model, project, profile, emitOpts);

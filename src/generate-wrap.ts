@@ -56,7 +56,7 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
   if (opts.maxDepth !== undefined) flags.push("--max-depth", String(opts.maxDepth));
   if (opts.sync) flags.push("--sync");
   if (opts.profileFile) flags.push("--profile-file", opts.profileFile);
-  const command = flags.map(shellWord).join(" ") + "  (in the project folder)";
+  const command = flags.map(shellWord).join(" ");
   const emitOpts = { source: `${pkg}@${model.version}`, command, types: "", warnings: [] };
   const files = sdkFiles(model, project, profile, emitOpts, wrapped.profileSource === "generic", wrapped.skipped);
   const secrets = model.secretParameters.length > 0 ? [model.name] : [];

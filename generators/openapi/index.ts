@@ -1,10 +1,12 @@
 // `mxcp-gen openapi`: an OpenAPI document (2.0, 3.0, 3.1; one file or many) → the tool model.
 import { basename } from "node:path";
 import { snakeCase } from "../../src/model/naming.js";
+import { setOwn } from "../../src/runtime/own.js";
 import type { ApiModel, ModelNote } from "../../src/model/tool-model.js";
 import type { ServerDef } from "../../src/runtime/http/types.js";
-import type { SpecProblem } from "./diagnostics.js";
-import { loadDocument, type LoadOptions, type SourceFile } from "./load.js";
+import { addressKind, refusedByDefault } from "../../src/runtime/http/addresses.js";
+import type { Diagnostics, SpecProblem } from "./diagnostics.js";
+import { confineRefs, loadDocument, type LoadOptions, type SourceFile } from "./load.js";
 import { buildTools, type OperationFilters } from "./operations.js";
 import { secretParameters, securitySchemes } from "./security.js";
 import { convertSwagger2 } from "./swagger2.js";
@@ -58,12 +60,13 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
         const vars = (s.variables ?? {}) as Record<string, Json>;
         const variables: NonNullable<ServerDef["variables"]> = {};
         for (const [k, v] of Object.entries(vars)) {
-          variables[k] = { default: String(v.default ?? ""), ...(Array.isArray(v.enum) ? { enum: v.enum.map(String) } : {}) };
+          setOwn(variables, k, { default: String(v.default ?? ""), ...(Array.isArray(v.enum) ? { enum: v.enum.map(String) } : {}) });
         }
         return Object.keys(variables).length > 0 ? { url, variables } : { url };
       });
   };
   const servers = opts.baseUrl ? [{ url: opts.baseUrl }] : (toServers(doc.servers) ?? []);
+  if (!opts.baseUrl) warnSpecialServers(servers, file, diagnostics);
   const tools = buildTools({
     doc,
     api: name,
@@ -86,7 +89,34 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
     tools,
     notes,
   };
+  // The document goes on to openapi-typescript, whose resolver follows every `$ref` it meets.
+  confineRefs(doc);
   return { model, document: doc, inputVersion, files: loaded.files, warnings: diagnostics.warnings };
+}
+
+/**
+ * A server (with any value its variables may take) on a metadata, link-local or private address would
+ * send the API's credentials there: say so. The runtime refuses the first two unless the user names them.
+ */
+function warnSpecialServers(servers: ServerDef[], file: string, diagnostics: Diagnostics): void {
+  servers.forEach((server, i) => {
+    const choices = Object.entries(server.variables ?? {}).map(([name, v]) => [name, [...new Set([v.default, ...(v.enum ?? [])])]] as const);
+    let urls = [server.url];
+    for (const [name, values] of choices) urls = urls.flatMap((u) => values.map((v) => u.split(`{${name}}`).join(v))).slice(0, 64);
+    for (const url of urls) {
+      let host: string;
+      try {
+        host = new URL(url).hostname;
+      } catch {
+        continue;
+      }
+      const kind = addressKind(host);
+      if (kind && kind !== "loopback") {
+        diagnostics.warn(file, `/servers/${i}`, `server ${url} is a ${kind} address: requests would carry the API's credentials there${refusedByDefault(kind) ? " (refused at run time unless base_url names it)" : ""}`);
+        return;
+      }
+    }
+  });
 }
 
 function isUrl(s: string): boolean {

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { setOwn } from "../../src/runtime/own.js";
+import { expandedSize } from "../../src/project/yaml-budget.js";
 import { Diagnostics, pointerOf } from "./diagnostics.js";
 
 export interface LoadOptions {
@@ -11,6 +13,10 @@ export interface LoadOptions {
   maxFileBytes?: number;
   /** Most files one document may pull in. */
   maxFiles?: number;
+  /** Most nodes one file may expand to through YAML aliases (default 10 million). */
+  maxNodes?: number;
+  /** How long one remote file may take, headers and body together (default 30 s). */
+  fetchTimeoutMs?: number;
 }
 
 export interface SourceFile {
@@ -30,6 +36,8 @@ export interface LoadedDocument {
 }
 
 const DEFAULT_MAX_FILE = 50 * 1024 * 1024;
+/** GitHub's description, the largest we know, is about 260,000 nodes (1.2 million dereferenced). */
+const DEFAULT_MAX_NODES = 10_000_000;
 
 type Json = Record<string, unknown>;
 
@@ -159,14 +167,14 @@ class FileLoader {
     }
     let text: string;
     try {
-      text = isUrl(file) ? await fetchText(file, this.opts.maxFileBytes ?? DEFAULT_MAX_FILE) : this.readLocal(file);
+      text = isUrl(file) ? await fetchText(file, this.opts.maxFileBytes ?? DEFAULT_MAX_FILE, this.opts.fetchTimeoutMs ?? 30_000) : this.readLocal(file);
     } catch (e) {
       this.diagnostics.error(this.display(file), "", (e as Error).message);
       this.cache.set(file, undefined);
       return undefined;
     }
     this.hashes.set(file, createHash("sha256").update(text).digest("hex"));
-    const value = parseText(text, file, this.display(file), this.diagnostics);
+    const value = parseText(text, file, this.display(file), this.diagnostics, this.opts.maxNodes ?? DEFAULT_MAX_NODES);
     this.cache.set(file, value);
     return value;
   }
@@ -183,15 +191,33 @@ function isUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
 }
 
-async function fetchText(url: string, max: number): Promise<string> {
-  const res = await fetch(url, { redirect: "error", signal: AbortSignal.timeout(30_000) });
-  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
-  const body = await res.arrayBuffer();
-  if (body.byteLength > max) throw new Error(`GET ${url}: body over the limit of ${max} bytes`);
-  return new TextDecoder().decode(body);
+/** GET a remote file, counting bytes as they arrive: an endless or huge body stops at the cap, not after it. */
+async function fetchText(url: string, max: number, timeoutMs: number): Promise<string> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const res = await fetch(url, { redirect: "error", signal: controller.signal });
+    if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+    const declared = Number(res.headers.get("content-length") ?? NaN);
+    if (declared > max) throw new Error(`GET ${url}: body of ${declared} bytes is over the limit of ${max} bytes`);
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of res.body ?? []) {
+      size += chunk.byteLength;
+      if (size > max) throw new Error(`GET ${url}: body over the limit of ${max} bytes`);
+      chunks.push(chunk);
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks));
+  } catch (e) {
+    if (controller.signal.aborted) throw new Error(`GET ${url}: timed out after ${timeoutMs} ms`);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    controller.abort(); // releases the connection when we stopped early
+  }
 }
 
-function parseText(text: string, file: string, display: string, diagnostics: Diagnostics): unknown {
+function parseText(text: string, file: string, display: string, diagnostics: Diagnostics, maxNodes: number): unknown {
   const trimmed = text.trimStart();
   const json = trimmed.startsWith("{") || trimmed.startsWith("[") || extname(file).toLowerCase() === ".json";
   if (json) {
@@ -205,8 +231,14 @@ function parseText(text: string, file: string, display: string, diagnostics: Dia
     }
   }
   try {
-    // The alias cap stops "billion laughs" documents before they expand.
-    return parseYaml(text, { maxAliasCount: 10_000, uniqueKeys: false, merge: true });
+    // The alias cap stops "billion laughs" documents before they expand; the node budget stops the ones
+    // that stay under it by sharing a few huge values many times.
+    const value: unknown = parseYaml(text, { maxAliasCount: 10_000, uniqueKeys: false, merge: true });
+    if (expandedSize(value, maxNodes) > maxNodes) {
+      diagnostics.error(display, "", `The YAML expands to more than ${maxNodes} nodes through its aliases (the limit); refusing to read it`);
+      return undefined;
+    }
+    return value;
   } catch (e) {
     const err = e as Error & { linePos?: { line: number; col: number }[] };
     const at = err.linePos?.[0] ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : "";
@@ -246,6 +278,39 @@ function splitRef(ref: string): { file: string; pointer: string } {
 
 const DATA_KEYS = new Set(["example", "default", "enum", "const"]);
 
+/**
+ * Whether `key` of the object at `path` holds data rather than OpenAPI structure: examples, defaults, enums,
+ * consts, extensions, and an Example Object's `value`. A `$ref` inside data is data: never a reference.
+ */
+export function isDataKey(path: readonly (string | number)[], key: string, value: unknown): boolean {
+  if (path[path.length - 1] === "properties") return false; // a property may be called `example`
+  if (DATA_KEYS.has(key) || key.startsWith("x-")) return true;
+  if (key === "examples" && Array.isArray(value)) return true;
+  return key === "value" && path[path.length - 2] === "examples";
+}
+
+/**
+ * Make the bundled document safe to hand to anything that resolves references (openapi-typescript's
+ * resolver, Prism): every `$ref` inside data, and any that is not a local `#…` pointer, is removed, so no
+ * component can read a file or fetch a URL that the loader did not allow. Changes the document in place.
+ */
+export function confineRefs(doc: unknown): void {
+  const stack: { node: unknown; path: (string | number)[]; data: boolean }[] = [{ node: doc, path: [], data: false }];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const { node, path, data } = stack.pop()!;
+    if (node === null || typeof node !== "object" || seen.has(node)) continue;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      node.forEach((v, i) => stack.push({ node: v, path: [...path, i], data }));
+      continue;
+    }
+    const obj = node as Json;
+    if (Object.hasOwn(obj, "$ref") && (data || typeof obj.$ref !== "string" || !obj.$ref.startsWith("#"))) delete obj.$ref;
+    for (const [k, v] of Object.entries(obj)) stack.push({ node: v, path: [...path, k], data: data || isDataKey(path, k, v) });
+  }
+}
+
 /** Copies external targets into the root document's components and rewrites refs to point at them. */
 class Bundler {
   readonly document: Json;
@@ -283,11 +348,8 @@ class Bundler {
       await this.resolveRef(obj, path, file, srcPath);
       // Siblings of $ref (allowed in 3.1) are walked like any other keys.
     }
-    const underProperties = path[path.length - 1] === "properties";
     for (const [k, v] of Object.entries(obj)) {
-      if (k === "$ref") continue;
-      // Examples, defaults, enums and extensions are data: a `$ref` key inside them is not a reference.
-      if (!underProperties && (DATA_KEYS.has(k) || k.startsWith("x-") || (k === "examples" && Array.isArray(v)))) continue;
+      if (k === "$ref" || isDataKey(path, k, v)) continue;
       await this.walk(v, [...path, k], file, [...srcPath, k]);
     }
   }
@@ -345,7 +407,7 @@ class Bundler {
     const localRef = `#${pointerOf([...section, name])}`;
     this.placed.set(key, localRef);
     const copy = structuredClone(target);
-    container[name] = copy;
+    setOwn(container, name, copy);
     obj.$ref = localRef;
     await this.walk(copy, [...section, name], targetFile, decodePointer(pointer));
   }

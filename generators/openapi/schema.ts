@@ -7,10 +7,12 @@
 //    the widest kind present (object, then array, then string), noted.
 //  - Inputs keep constraints MXCP checks (enum, lengths, ranges, items, required); outputs keep only
 //    types and descriptions, because real responses break declared constraints more often than types.
+//  - A `pattern` that does not compile, or backtracks catastrophically, is dropped (noted).
 //  - Budgets: depth and schema size (inputs 8 levels and 400 nodes, outputs 3 and 150); beyond them a
 //    value becomes a bare `object`/`array` (noted).
 import type { MxcpTypeName, TypeDef } from "../../src/project/definitions.js";
 import { cleanDescription } from "../../src/model/text.js";
+import { checkPattern } from "../../src/model/patterns.js";
 import type { ModelNote } from "../../src/model/tool-model.js";
 import { getAtPointer } from "./load.js";
 import { setOwn } from "../../src/runtime/own.js";
@@ -143,7 +145,11 @@ function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: Wa
       if (input) {
         if (typeof s.minLength === "number") t.minLength = s.minLength;
         if (typeof s.maxLength === "number") t.maxLength = s.maxLength;
-        if (typeof s.pattern === "string") t.pattern = s.pattern;
+        if (typeof s.pattern === "string") {
+          const verdict = checkPattern(s.pattern);
+          if (verdict.ok) t.pattern = s.pattern;
+          else note(ctx, where, `pattern ${JSON.stringify(s.pattern.slice(0, 80))} dropped: ${verdict.reason}`);
+        }
       }
       break;
     }

@@ -1,4 +1,5 @@
 import type { SecuritySchemeDef } from "../../src/runtime/http/types.js";
+import { setOwn } from "../../src/runtime/own.js";
 import type { Diagnostics } from "./diagnostics.js";
 import { resolveSchema } from "./schema.js";
 
@@ -12,17 +13,17 @@ export function securitySchemes(doc: Json, file: string, diagnostics: Diagnostic
     const s = resolveSchema(doc, raw).schema;
     const pointer = `/components/securitySchemes/${name}`;
     if (s.type === "apiKey" && typeof s.name === "string" && (s.in === "header" || s.in === "query" || s.in === "cookie")) {
-      out[name] = { type: "apiKey", in: s.in, name: s.name };
+      setOwn(out, name, { type: "apiKey", in: s.in, name: s.name });
     } else if (s.type === "http" && typeof s.scheme === "string") {
-      out[name] = { type: "http", scheme: s.scheme.toLowerCase() };
+      setOwn(out, name, { type: "http", scheme: s.scheme.toLowerCase() });
     } else if (s.type === "oauth2") {
       const flows = (s.flows ?? {}) as Record<string, Json>;
       const cc = flows.clientCredentials;
       const tokenUrl = (cc?.tokenUrl ?? Object.values(flows).find((f) => typeof f.tokenUrl === "string")?.tokenUrl) as string | undefined;
       const scopes = Object.keys((cc?.scopes ?? {}) as Json);
-      out[name] = { type: "oauth2", clientCredentials: cc !== undefined, ...(tokenUrl ? { tokenUrl } : {}), ...(scopes.length ? { scopes } : {}) };
+      setOwn(out, name, { type: "oauth2", clientCredentials: cc !== undefined, ...(tokenUrl ? { tokenUrl } : {}), ...(scopes.length ? { scopes } : {}) });
     } else if (s.type === "openIdConnect") {
-      out[name] = { type: "openIdConnect" };
+      setOwn(out, name, { type: "openIdConnect" });
     } else {
       diagnostics.warn(file, pointer, `Security scheme type '${String(s.type)}' is not supported; operations needing only it are sent without credentials`);
     }

@@ -26,7 +26,7 @@ export function convertSwagger2(doc: Json): Json {
   const params = (doc.parameters ?? {}) as Record<string, Json>;
   const convertedParams: Json = {};
   for (const [name, p] of Object.entries(params)) {
-    if (p.in !== "body" && p.in !== "formData") convertedParams[name] = convertParameter(p);
+    if (p.in !== "body" && p.in !== "formData") setOwn(convertedParams, name, convertParameter(p));
   }
   if (Object.keys(convertedParams).length > 0) components.parameters = convertedParams;
   if (doc.responses) {
@@ -47,7 +47,7 @@ export function convertSwagger2(doc: Json): Json {
       const op = item[method] as Json | undefined;
       if (op) newItem[method] = convertOperation(doc, op, shared, consumes, produces);
     }
-    paths[path] = newItem;
+    setOwn(paths, path, newItem);
   }
   out.paths = paths;
   return rewriteRefs(out) as Json;

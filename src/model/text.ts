@@ -7,6 +7,28 @@ export function stripHidden(text: string): string {
   return text.replace(HIDDEN, "");
 }
 
+export function hasHidden(text: string): boolean {
+  HIDDEN.lastIndex = 0;
+  const found = HIDDEN.test(text);
+  HIDDEN.lastIndex = 0;
+  return found;
+}
+
+/**
+ * Each hidden character written as its `\uXXXX` escape: the same character inside a TypeScript, JSON or
+ * double-quoted YAML string, and visible text inside a comment or markdown (Trojan Source).
+ */
+export function escapeHidden(text: string): string {
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(HIDDEN)) {
+    out += text.slice(last, m.index);
+    for (let i = 0; i < m[0].length; i++) out += `\\u${m[0].charCodeAt(i).toString(16).padStart(4, "0")}`;
+    last = m.index + m[0].length;
+  }
+  return out + text.slice(last);
+}
+
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
 /** HTML tags removed (block tags become line breaks), common entities decoded. */

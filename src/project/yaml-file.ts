@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import { ProjectError, type Problem } from "./schema-errors.js";
+import { assertExpandedSize } from "./yaml-budget.js";
+
+/** Most nodes one endpoint file may expand to: far above any real tool, far below a bomb. */
+export const MAX_ENDPOINT_NODES = 200_000;
 
 export interface YamlFile {
   file: string;
@@ -26,7 +30,13 @@ export function parseYamlText(text: string, file: string): YamlFile {
       }),
     );
   }
-  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    assertExpandedSize(value, MAX_ENDPOINT_NODES);
+  } catch (e) {
+    throw new ProjectError([{ file, path: "", message: (e as Error).message }]);
+  }
   return {
     file,
     value,

@@ -1,3 +1,4 @@
+import { setOwn } from "./own.js";
 import {
   BIGINT,
   BOOLEAN,
@@ -41,7 +42,7 @@ function toDuckValue(v: unknown): DuckDBValue {
   if (Array.isArray(v)) return listValue(v.map(toDuckValue));
   if (typeof v === "object") {
     const entries: Record<string, DuckDBValue> = {};
-    for (const [k, x] of Object.entries(v)) entries[k] = toDuckValue(x);
+    for (const [k, x] of Object.entries(v)) setOwn(entries, k, toDuckValue(x));
     return structValue(entries);
   }
   return String(v);

@@ -3,6 +3,7 @@ import { basename, join, relative } from "node:path";
 import { Document, parseDocument } from "yaml";
 import { PACKAGE_ROOT } from "../package-info.js";
 import { SITE_FILE } from "../project/site-config.js";
+import { portableYaml } from "../emit/yaml-text.js";
 
 // The files every mxcp-gen project has besides its endpoints; shared by `init` and the generators.
 
@@ -16,7 +17,7 @@ export function siteFile(root: string, opts: { project: string; profile: string;
   if (!existsSync(path)) {
     const doc = new Document({ mxcp: 1, project: opts.project, profile: opts.profile, secrets: opts.secrets, profiles: { [opts.profile]: { duckdb: { readonly: false } } } });
     doc.commentBefore = " MXCP project settings. Secrets live in the user config (~/.mxcp/config.yml or $MXCP_CONFIG).";
-    return doc.toString({ lineWidth: 0 });
+    return portableYaml(doc);
   }
   const text = readFileSync(path, "utf8");
   const doc = parseDocument(text);
@@ -26,7 +27,7 @@ export function siteFile(root: string, opts: { project: string; profile: string;
   const missing = opts.secrets.filter((s) => !names.includes(s));
   if (missing.length === 0) return text;
   doc.set("secrets", [...names, ...missing]);
-  return doc.toString({ lineWidth: 0 });
+  return portableYaml(doc);
 }
 
 /** package.json linking this checkout of mxcp-gen, so handlers type-check after `npm install`. */

@@ -1,10 +1,12 @@
 // `mxcp-gen test --mock`: a local mock of each OpenAPI document the project was generated from
 // (Prism, which also rejects requests that break the document), with the APIs' base URLs pointed at it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
+import { confineRefs, loadDocument } from "../../generators/openapi/load.js";
 import { PACKAGE_ROOT } from "../package-info.js";
 import { readLock } from "../emit/writer.js";
 import { runtimeState } from "../runtime/state.js";
@@ -66,8 +68,12 @@ export async function mockApis(root: string): Promise<MockedApis> {
   if (entries.length === 0) throw new Error("test --mock: the project has no API generated from an OpenAPI document (see mxcp-gen.lock.json)");
   const prism = prismEntry();
   const started: { name: string; url: string; stop(): Promise<void> }[] = [];
+  // Prism gets the document as our loader bundled it, never the file: its own resolver would follow
+  // `$ref`s that the loader refuses (remote, outside the folder, inside examples).
+  const scratch = mkdtempSync(join(tmpdir(), "mxcp-gen-mock-"));
   const stop = async () => {
     await Promise.all(started.map((s) => s.stop()));
+    rmSync(scratch, { recursive: true, force: true });
   };
   try {
     for (const [name, entry] of entries) {
@@ -75,7 +81,11 @@ export async function mockApis(root: string): Promise<MockedApis> {
       if (/^https?:/i.test(source)) throw new Error(`test --mock: ${name} was generated from a URL; generate it from a local copy to mock it`);
       const spec = join(root, source);
       if (!existsSync(spec)) throw new Error(`test --mock: ${name}'s document ${source} is missing`);
-      started.push({ name, ...(await startPrism(spec, prism)) });
+      const { document } = await loadDocument(spec);
+      confineRefs(document);
+      const bundled = join(scratch, `${name}.json`);
+      writeFileSync(bundled, JSON.stringify(document));
+      started.push({ name, ...(await startPrism(bundled, prism)) });
     }
   } catch (e) {
     await stop();

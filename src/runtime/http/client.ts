@@ -1,3 +1,4 @@
+import { addressKind, refusedByDefault } from "./addresses.js";
 import { config } from "../config.js";
 import type { ErrorObject } from "../errors.js";
 import {
@@ -128,6 +129,14 @@ export class ApiClient {
       });
     }
     const url = new URL(raw);
+    const kind = addressKind(url.hostname);
+    if (!configured && refusedByDefault(kind)) {
+      throw new CallFailure({
+        error: "Refused server",
+        message: `The ${this.definition.name} API's server ${url.host} is a ${kind} address; requests there are refused unless you name it yourself`,
+        fix: `Set base_url in the '${this.definition.name}' secret of your MXCP user config if you really mean ${url.origin}`,
+      });
+    }
     if (!url.pathname.endsWith("/")) url.pathname += "/";
     return url;
   }
