@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Project, ts } from "ts-morph";
+import { allowedTypeRoots, ConfinedFileSystemHost } from "./confined-fs.js";
 import type { WrapProfile } from "./profiles.js";
 import { isDeprecated } from "./types.js";
 
@@ -27,6 +28,8 @@ export interface LoadedPackage {
   /** A node to resolve types at. */
   node: ts.Node;
   root: ts.Type;
+  /** Files the package's types tried to reach outside its folder and dependencies (refused). */
+  refused: ReadonlySet<string>;
 }
 
 const HELPERS = /(WithHttpInfo|WithResponseInfo|AndPoll)$|^(each\w*|getPage|stream|parse|runTools|poll|toJSON|toString|valueOf|then|catch|finally)$/;
@@ -49,7 +52,9 @@ export function loadPackage(name: string, projectDir: string, profile: WrapProfi
   const dir = findPackage(name, projectDir);
   if (!dir) throw new Error(`Package ${name} is not installed in ${projectDir}: run npm install ${name} there (or pass --install)`);
   const version = String((JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version?: string }).version ?? "");
+  const fileSystem = new ConfinedFileSystemHost(allowedTypeRoots(dir, findPackage), projectDir);
   const project = new Project({
+    fileSystem,
     compilerOptions: {
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -82,7 +87,7 @@ export function loadPackage(name: string, projectDir: string, profile: WrapProfi
     if (!prop) throw new Error(`${name}: the client has no '${segment}' to start from`);
     root = checker.getTypeOfSymbolAtLocation(prop, decl);
   }
-  return { name, version, dir, checker, node: decl, root };
+  return { name, version, dir, checker, node: decl, root, refused: fileSystem.refused };
 }
 
 function isThenable(t: ts.Type): boolean {

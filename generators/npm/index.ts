@@ -33,6 +33,9 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
   const prefix = profile.prefix ?? snakeCase(pkgName.replace(/^@[^/]+\//, ""));
   const notes: ModelNote[] = [];
   const tools = buildSdkTools({ pkg, profile, prefix, operations, filters: opts, sync, notes, skipped });
+  for (const path of [...pkg.refused].sort()) {
+    notes.push({ where: path, message: "the package's types refer to this file outside the package and its dependencies; it was not read" });
+  }
   const groups: Record<string, number> = {};
   for (const t of tools) {
     const g = t.target.kind === "sdk" && t.target.path.length > 1 ? t.target.path[0]! : "(top level)";

@@ -159,7 +159,7 @@ describe("wrap ioredis: a long-lived connection made in onInit and closed in onS
     const { client } = await serveStdio(dir);
     try {
       const set = await client.callTool({ name: "redis_set", arguments: { key: "greeting", value: "hello" } });
-      expect(set.structuredContent).toEqual({ result: "OK" });
+      expect(set.structuredContent, JSON.stringify(set)).toEqual({ result: "OK" });
       const get = await client.callTool({ name: "redis_get", arguments: { key: "greeting" } });
       expect(get.structuredContent).toEqual({ result: "hello" });
       expect(connections).toBe(1);

@@ -1,0 +1,51 @@
+// Issue 11, item 8: `wrap` reads only the package's own folder and its declared dependencies' types.
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT, runCli, tempDir, writeProject } from "../helpers.js";
+
+function allText(dir: string): string {
+  return readdirSync(dir)
+    .filter((n) => n !== "node_modules" && n !== "outside")
+    .map((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? allText(p) : readFileSync(p, "utf8");
+    })
+    .join("\n");
+}
+
+describe("a package's types that reach outside it are not read", () => {
+  it("/// <reference path> and import type outside the package give nothing, and the report says so", async () => {
+    const dir = writeProject({
+      "package.json": JSON.stringify({ private: true, type: "module" }),
+      "outside/x.d.ts": "declare interface StolenGlobal { stolen_global_field: string }\n",
+      "outside/y.d.ts": "export interface Stolen { stolen_import_field: string; other_stolen: number }\n",
+      "node_modules/evil-sdk/package.json": JSON.stringify({ name: "evil-sdk", version: "1.0.0", types: "index.d.ts", main: "index.js" }),
+      "node_modules/evil-sdk/index.js": "export default class Evil {}\n",
+      "node_modules/evil-sdk/index.d.ts": [
+        '/// <reference path="../../outside/x.d.ts" />',
+        'import type { Stolen } from "../../outside/y";',
+        "export interface Things {",
+        "  /** Create a thing. */",
+        "  create(params: Stolen): Promise<{ id: string }>;",
+        "  /** Update a thing. */",
+        "  update(id: string, params: StolenGlobal): Promise<{ id: string }>;",
+        "}",
+        "export default class Evil {",
+        "  constructor(apiKey: string);",
+        "  things: Things;",
+        "}",
+        "",
+      ].join("\n"),
+    }, tempDir("mxcp-gen-evil-"));
+    symlinkSync(REPO_ROOT, join(dir, "node_modules", "mxcp-gen"));
+    const r = await runCli(["wrap", "evil-sdk", "--include", "*.*"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const out = allText(dir);
+    expect(out).not.toContain("stolen_import_field");
+    expect(out).not.toContain("stolen_global_field");
+    const report = readFileSync(join(dir, "mxcp-gen.report.evil_sdk.md"), "utf8");
+    expect(report).toMatch(/outside\/x\.d\.ts.*not read/);
+    expect(report).toMatch(/outside\/y\.d\.ts.*not read/);
+  }, 60_000);
+});
