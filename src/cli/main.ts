@@ -230,6 +230,9 @@ const COMMANDS: Record<string, Command> = {
       "print-config": { type: "string" },
       "max-body-size": { type: "string" },
       "grace-period": { type: "string" },
+      "max-sessions": { type: "string" },
+      "session-idle": { type: "string" },
+      "max-result-bytes": { type: "string" },
     },
     flagsHelp: [
       "--transport T     stdio or streamable-http (default: the user config's transport.provider, else streamable-http)",
@@ -242,6 +245,9 @@ const COMMANDS: Record<string, Command> = {
       "--print-config claude   print a Claude Desktop entry for this project and exit",
       "--max-body-size N largest HTTP request body in bytes (default 4194304; larger gets 413)",
       "--grace-period S  seconds calls in flight get to finish on SIGINT/SIGTERM (default 10)",
+      "--max-sessions N  most HTTP sessions at once (default 1000; beyond it an initialize gets 503)",
+      "--session-idle S  seconds an unused HTTP session lives (default 1800)",
+      "--max-result-bytes N  most text one tool result sends (default 262144; longer is cut with a notice)",
       "HTTP bearer token: $MXCP_GEN_HTTP_TOKEN, else transport.http.token in the user config",
     ],
     run: (_pos, v) =>
@@ -257,6 +263,9 @@ const COMMANDS: Record<string, Command> = {
         printConfig: v["print-config"] as string | undefined,
         maxBodySize: v["max-body-size"] as string | undefined,
         gracePeriod: v["grace-period"] as string | undefined,
+        maxSessions: v["max-sessions"] as string | undefined,
+        sessionIdle: v["session-idle"] as string | undefined,
+        maxResultBytes: v["max-result-bytes"] as string | undefined,
       }),
   },
 };

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { EndpointFile, EndpointKind, PromptDef, ResourceDef, SourceDef, ToolDef } from "./definitions.js";
 import { endpointFileSchema } from "./endpoint-schema.js";
 import { templateVariables } from "./prompt-template.js";
@@ -156,6 +156,10 @@ function checkEndpoint(root: string, file: string, path: string, kind: EndpointK
     return problems;
   }
   const sourceFile = resolveSourceFile(root, file, withSource.source);
+  if (sourceFile !== undefined && !insideProject(root, sourceFile)) {
+    problems.push({ file: path, path: `${kind}.source.file`, message: `Source file is outside the project: ${withSource.source.file}` });
+    return problems;
+  }
   if (sourceFile !== undefined && !existsSync(sourceFile)) {
     problems.push({ file: path, path: `${kind}.source.file`, message: `Source file not found: ${relative(root, sourceFile).split(sep).join("/")}` });
     return problems;
@@ -173,6 +177,17 @@ function checkEndpoint(root: string, file: string, path: string, kind: EndpointK
     }
   }
   return problems;
+}
+
+/** Whether `file` (and, when it exists, the file a link leads to) lies inside the project root. */
+export function insideProject(root: string, file: string): boolean {
+  const within = (base: string, p: string) => {
+    const rel = relative(base, p);
+    return rel !== "" && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
+  };
+  if (!within(root, file)) return false;
+  if (!existsSync(file)) return true;
+  return within(realpathSync(root), realpathSync(file));
 }
 
 /** `source.file` is relative to the YAML file's folder; a leading `/` means the project root. */

@@ -13,6 +13,11 @@ export class CallGate {
     this.active.add(id);
   }
 
+  /** Count a call that left with `leave` as running again, without waiting for the gate to open. */
+  rejoin(id: number): void {
+    this.active.add(id);
+  }
+
   leave(id: number): void {
     this.active.delete(id);
     this.changeWaiters.splice(0).forEach((w) => w());

@@ -19,13 +19,36 @@ export interface ReloadContext {
 export interface ReloadOptions {
   payload?: (ctx: ReloadContext) => unknown;
   description?: string;
+  /** How long calls and queries in flight get to finish before queries are interrupted (default 90 s). */
+  drainTimeoutMs?: number;
 }
+
+/** What a caller whose query a reload interrupted is told. */
+export const INTERRUPTED_BY_RELOAD = "Query interrupted by reload: the database was reloaded while it ran; try again";
 
 export interface ReloadResult {
   ok: boolean;
   description: string;
   /** Why the payload failed; the previous database was restored. */
   error?: string;
+}
+
+/**
+ * DuckDB quotes the statement's line, and the token it failed at, in its errors; a statement can hold data
+ * (a SQL file pointed at a file of secrets, a literal). Keep the error and its place, not the text.
+ */
+export function sqlErrorMessage(message: string): string {
+  const lines = message.split("\n");
+  const at = lines.findIndex((l) => /^LINE \d+:/.test(l));
+  let place = "";
+  if (at !== -1) {
+    const lineNo = /^LINE (\d+):/.exec(lines[at]!)![1];
+    const caret = lines[at + 1]?.indexOf("^") ?? -1;
+    const column = caret === -1 ? undefined : caret - `LINE ${lineNo}: `.length + 1;
+    place = ` (at line ${lineNo}${column !== undefined && column > 0 ? `, column ${column}` : ""})`;
+  }
+  const head = lines.slice(0, at === -1 ? lines.length : at).join("\n").trim();
+  return head.replace(/ at or near "[^"]*"/, " here") + place;
 }
 
 /** Scalar functions to register on every instance, so they survive a reload. */
@@ -40,6 +63,8 @@ export class Database {
   private readonly options: DatabaseOptions;
   private instance: DuckDBInstance | undefined;
   private running = 0;
+  private readonly connections = new Set<DuckDBConnection>();
+  private readonly interrupted = new WeakSet<DuckDBConnection>();
   private idleWaiters: (() => void)[] = [];
   /** Set while the instance is closed for a reload; queries wait on it. */
   private paused: Promise<void> | undefined;
@@ -91,11 +116,17 @@ export class Database {
     this.running++;
     try {
       const conn = await this.instance!.connect();
+      this.connections.add(conn);
       try {
         const { values, types } = bindParams(params);
         const reader = Object.keys(values).length > 0 ? await conn.runAndReadAll(sql, values, types) : await conn.runAndReadAll(sql);
         return readRows(reader);
+      } catch (e) {
+        if (this.interrupted.has(conn)) throw new Error(INTERRUPTED_BY_RELOAD);
+        if (e instanceof Error) e.message = sqlErrorMessage(e.message);
+        throw e;
       } finally {
+        this.connections.delete(conn);
         conn.closeSync();
       }
     } finally {
@@ -106,6 +137,22 @@ export class Database {
 
   private whenIdle(): Promise<void> {
     return this.running === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  /** Wait for running queries up to `timeoutMs`, then interrupt the rest (their callers get an error). */
+  private async idleOrInterrupt(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.whenIdle().then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), Math.max(0, timeoutMs)))),
+    ]);
+    clearTimeout(timer);
+    if (!timedOut) return;
+    for (const conn of this.connections) {
+      this.interrupted.add(conn);
+      conn.interrupt();
+    }
+    await this.whenIdle();
   }
 
   /**
@@ -122,20 +169,31 @@ export class Database {
     const backup = `${this.path}.reload-backup`;
     let result: ReloadResult = { ok: true, description };
     try {
-      await this.whenIdle();
+      await this.idleOrInterrupt(options.drainTimeoutMs ?? 90_000);
       await this.closeInstance();
       const existed = existsSync(this.path);
       if (existed) copyFileSync(this.path, backup);
+      const restore = () => {
+        rmSync(`${this.path}.wal`, { force: true });
+        if (existed) copyFileSync(backup, this.path);
+        else rmSync(this.path, { force: true });
+      };
       try {
         await options.payload?.({ path: this.path });
       } catch (e) {
         result = { ok: false, description, error: (e as Error)?.message ?? String(e) };
-        rmSync(`${this.path}.wal`, { force: true });
-        if (existed) copyFileSync(backup, this.path);
-        else rmSync(this.path, { force: true });
+        restore();
+      }
+      try {
+        await this.open();
+      } catch (e) {
+        // The payload left something DuckDB cannot open: the database as it was comes back.
+        result = { ok: false, description, error: `the database could not be opened after the payload (${(e as Error).message}); previous database restored` };
+        this.instance = undefined;
+        restore();
+        await this.open();
       }
       rmSync(backup, { force: true });
-      await this.open();
     } finally {
       resume();
       if (this.paused === gate) this.paused = undefined;

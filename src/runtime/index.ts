@@ -1,6 +1,7 @@
 // What handlers import: `import { db, config, onInit } from "mxcp-gen/runtime"`.
 // This module must stay free of generator code (ts-morph, handlebars, openapi-typescript).
 import type { ReloadOptions, ReloadResult } from "./database.js";
+import { redactText } from "./redact.js";
 import { runtimeState, type Hook, type LogLevel, type UserContext } from "./state.js";
 
 export { definePlugin, plugins, type PluginDefinition, type PluginFunction, type SqlTypeName } from "./plugins.js";
@@ -53,17 +54,32 @@ export function onShutdown(hook: Hook): void {
 export async function reloadDuckdb(options: ReloadOptions = {}): Promise<ReloadResult> {
   const s = runtimeState();
   if (!s.database) throw new Error("No database: the runtime is not attached to an MXCP project");
+  const db = s.database;
+  const callId = s.calls.getStore()?.callId;
+  // One reload at a time. A call waiting for another reload leaves the gate first, so that reload's
+  // drain does not wait for it (two reloading calls would otherwise wait on each other).
+  if (callId !== undefined) s.gate.leave(callId);
+  const previous = reloadChain;
+  let done!: () => void;
+  reloadChain = new Promise<void>((r) => (done = r));
+  await previous;
   const release = s.gate.close();
   try {
-    const drained = await s.gate.drain(s.calls.getStore()?.callId, 90_000);
-    if (!drained) s.log("warning", "reload: calls still running after 90 s; reloading anyway");
-    const result = await s.database.reload(options);
+    const timeout = options.drainTimeoutMs ?? 90_000;
+    const started = Date.now();
+    const drained = await s.gate.drain(callId, timeout);
+    if (!drained) s.log("warning", `reload: calls still running after ${timeout} ms; interrupting their queries and reloading`);
+    const result = await db.reload({ ...options, drainTimeoutMs: Math.max(0, timeout - (Date.now() - started)) });
     if (!result.ok) s.log("error", `reload${result.description ? ` (${result.description})` : ""} failed, previous database restored: ${result.error}`);
     return result;
   } finally {
     release();
+    if (callId !== undefined) s.gate.rejoin(callId);
+    done();
   }
 }
+
+let reloadChain: Promise<void> = Promise.resolve();
 
 /** The user behind the current call, or null (no authentication, or outside a call). */
 export function getUserContext(): UserContext | null {
@@ -73,8 +89,9 @@ export function getUserContext(): UserContext | null {
 async function report(level: LogLevel, message: string): Promise<void> {
   const s = runtimeState();
   const mcp = s.calls.getStore()?.mcp;
-  if (mcp) await mcp.log(level, message);
-  else s.log(level, message);
+  const clean = redactText(message);
+  if (mcp) await mcp.log(level, clean);
+  else s.log(level, clean);
 }
 
 /** Logging and progress that reach the MCP client of the current call (stderr outside MCP). */
@@ -85,6 +102,6 @@ export const mcp = {
   error: (message: string) => report("error", message),
   log: (level: LogLevel, message: string) => report(level, message),
   async progress(progress: number, total?: number, message?: string): Promise<void> {
-    await runtimeState().calls.getStore()?.mcp?.progress(progress, total, message);
+    await runtimeState().calls.getStore()?.mcp?.progress(progress, total, message === undefined ? undefined : redactText(message));
   },
 };

@@ -1,5 +1,6 @@
 // MXCP's audit log (schema mxcp.endpoints v2): one JSONL record per call, chained by hashes.
 // Secrets and `sensitive` parameters never reach the file.
+import { redactText } from "../runtime/redact.js";
 import { createHash, randomUUID } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -71,8 +72,6 @@ export class AuditLog {
   }
 
   private redact(text: string): string {
-    let out = text;
-    for (const s of this.secrets) if (s.length >= 4) out = out.split(JSON.stringify(s).slice(1, -1)).join("[REDACTED]");
-    return out;
+    return redactText(text, this.secrets.map((s) => JSON.stringify(s).slice(1, -1)));
   }
 }

@@ -1,3 +1,4 @@
+import { redactText, redactValue } from "../runtime/redact.js";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -36,6 +37,11 @@ let nextCallId = 1;
  * A loaded MXCP project attached to the shared runtime: database, config, plugins, hooks.
  * `run`, `test` and `serve` all call endpoints through it.
  */
+function redactOutcome(outcome: CallOutcome): CallOutcome {
+  if (outcome.status === "ok") return { status: "ok", result: redactValue(outcome.result) };
+  return { ...outcome, message: redactText(outcome.message), errorObject: redactValue(outcome.errorObject) };
+}
+
 export class ProjectHost {
   readonly project: Project;
   readonly database: Database;
@@ -48,7 +54,9 @@ export class ProjectHost {
     this.project = project;
     this.lazyHandlers = lazyHandlers;
     const state = runtimeState();
-    if (log) state.log = log;
+    // Every diagnostic line leaves without secrets, whoever wrote it.
+    const sink = log ?? state.log;
+    state.log = (level, message) => sink(level, redactText(message));
     const secrets: SecretEntry[] = (project.userProfile?.secrets ?? []).map((s) => ({ name: s.name, type: s.type, parameters: s.parameters }));
     state.siteConfig = project.site as unknown as Record<string, unknown>;
     state.userConfig = project.userConfig as unknown as Record<string, unknown>;
@@ -158,8 +166,11 @@ export class ProjectHost {
     const started = performance.now();
     const trace: PolicyTrace = { evaluated: [], decision: "allow" };
     try {
-      const outcome = await state.calls.run(ctx, () =>
-        executeEndpoint({ root: this.project.root, database: this.database }, entry, args, { ...opts, trace, log: (m) => state.log("warning", m) }),
+      // Secrets are removed here, once, from whatever any handler, SDK or upstream produced.
+      const outcome = redactOutcome(
+        await state.calls.run(ctx, () =>
+          executeEndpoint({ root: this.project.root, database: this.database }, entry, args, { ...opts, trace, log: (m) => state.log("warning", m) }),
+        ),
       );
       this.audit?.log.write({
         operationType: kind,

@@ -3,6 +3,7 @@
 // names over 64 characters, schemas over budget, destructive operations without destructiveHint.
 import type { EndpointEntry } from "../project/endpoints.js";
 import type { ParamDef, ToolDef, TypeDef } from "../project/definitions.js";
+import { hasHidden, stripHidden } from "../model/text.js";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -19,16 +20,36 @@ export const MAX_NAME = 64;
 export const MAX_SCHEMA_NODES = 300;
 export const MAX_SCHEMA_DEPTH = 8;
 
-const HIDDEN = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]|[\uDB40][\uDC00-\uDC7F]/;
+// Instruction-like text (tool poisoning), matched on normalised text: lower case, one space for any run of
+// whitespace or `_`, NFKC, look-alike letters from other scripts mapped to Latin. Phrasings seen in attacks.
 const INSTRUCTIONS = [
-  /<\s*(important|system|instructions?)\s*>/i,
-  /\bignore (all |any )?(previous|prior|above|earlier) (instructions|messages|rules)/i,
-  /\b(do not|don't|never) (tell|inform|mention|reveal)[^.]{0,40}\b(user|human)/i,
-  /\bbefore (using|calling) (this|any other) tool\b/i,
-  /\b(read|send|upload|exfiltrate)[^.]{0,60}(~\/\.ssh|id_rsa|\.env\b|api[_ -]?keys?|passwords?|credentials)/i,
-  /\byou (must|should) (always )?(call|use|run) (the )?\w+ tool\b/i,
-  /\bsystem prompt\b/i,
+  /<\s*\/?\s*(important|system|instructions?|admin)\s*>/,
+  /\[\s*(system|important|admin|instructions?)\s*\]/,
+  /\b(ignore|disregard|forget|override|bypass)\b (all |any |the |your |of |these |those )*(previous|prior|above|earlier|preceding|other|everything|instructions?|guidance|rules)\b/,
+  /\b(do not|don't|dont|never)\b.{0,40}\b(tell|inform|mention|reveal|show|let)\b.{0,50}\b(user|human|person|people|anyone|customer|know)\b/,
+  /\bbefore (using|calling|invoking|running) (this|any|another|other|the)\b.{0,20}\btools?\b/,
+  /~\/\.(ssh|aws|cursor|config|docker|kube|gnupg|npmrc|netrc|mcp)|\bid_rsa\b|\.aws\/credentials|\bmcp\.json\b|\/etc\/(passwd|shadow)/,
+  /\b(read|send|upload|exfiltrate|include|attach|forward|post)\b.{0,60}\b(api keys?|passwords?|credentials|secrets?|private keys?|\.env)\b/,
+  /\byou (must|should|need to|have to) (always |first |now )?(call|use|run|invoke|read|send)\b/,
+  /\b(system prompt|new instructions|developer mode|jailbreak)\b/,
 ];
+
+// Letters from other scripts that look like Latin ones (Cyrillic, Greek): a poisoned word can hide behind one.
+const CONFUSABLES: Record<string, string> = {
+  "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x",
+  "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
+  "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y",
+};
+
+/** Text as a reviewer would read it: hidden characters gone, look-alikes mapped, case and spacing folded. */
+export function normalizeForLint(text: string): string {
+  return stripHidden(text.normalize("NFKC"))
+    .toLowerCase()
+    .replace(/[^\x00-\x7f]/g, (c) => CONFUSABLES[c] ?? c)
+    .replace(/[\s_]+/g, " ")
+    .trim();
+}
+
 const DESTRUCTIVE_VERBS = /(^|_)(delete|remove|destroy|purge|drop|erase|wipe|revoke|terminate|cancel)(_|$)/i;
 
 function describeText(issues: LintIssue[], path: string, location: string, text: string | undefined, what: string): void {
@@ -36,16 +57,22 @@ function describeText(issues: LintIssue[], path: string, location: string, text:
   if ([...text].length > MAX_DESCRIPTION) {
     issues.push({ severity: "warning", path, location, message: `${what} is ${[...text].length} characters long (over ${MAX_DESCRIPTION})`, suggestion: "Shorten it: models read every tool description on every turn" });
   }
-  if (HIDDEN.test(text)) {
+  if (hasHidden(text)) {
     issues.push({ severity: "warning", path, location, message: `${what} contains hidden or bidirectional characters`, suggestion: "Remove zero-width and bidi control characters: they can hide instructions from reviewers" });
   }
-  const hit = INSTRUCTIONS.find((r) => r.test(text));
+  instructionLike(issues, path, location, text, what);
+}
+
+/** Any string a model reads (a name, an enum value, a default) checked for instruction-like text. */
+function instructionLike(issues: LintIssue[], path: string, location: string, text: string, what: string): void {
+  const normal = normalizeForLint(text);
+  const hit = INSTRUCTIONS.find((r) => r.test(normal));
   if (hit) {
     issues.push({
       severity: "warning",
       path,
       location,
-      message: `${what} contains instruction-like text (${hit.exec(text)![0].trim()})`,
+      message: `${what} contains instruction-like text (${hit.exec(normal)![0].trim()})`,
       suggestion: "Descriptions should say what the tool does, not instruct the model (a tool-poisoning marker)",
     });
   }
@@ -63,11 +90,24 @@ function schemaSize(t: TypeDef, depth = 1): { nodes: number; depth: number } {
   return { nodes, depth: max };
 }
 
-function lintType(issues: LintIssue[], path: string, location: string, t: TypeDef, label: string): void {
-  if (!t.description) issues.push({ severity: "warning", path, location, message: `${label} has no description`, suggestion: "Add a description" });
+function lintType(issues: LintIssue[], path: string, location: string, t: TypeDef, label: string, needsDescription = true): void {
+  if (needsDescription && !t.description) issues.push({ severity: "warning", path, location, message: `${label} has no description`, suggestion: "Add a description" });
   describeText(issues, path, `${location}.description`, t.description, `${label}'s description`);
-  if (t.items) lintType(issues, path, `${location}.items`, t.items, `Items of ${label}`);
-  for (const [k, p] of Object.entries(t.properties ?? {})) lintType(issues, path, `${location}.properties.${k}`, p, `Property '${k}'`);
+  lintValues(issues, path, location, t, label);
+  if (t.items) lintType(issues, path, `${location}.items`, t.items, `Items of ${label}`, needsDescription);
+  for (const [k, p] of Object.entries(t.properties ?? {})) {
+    instructionLike(issues, path, `${location}.properties.${k}`, k, `The property name '${k}'`);
+    lintType(issues, path, `${location}.properties.${k}`, p, `Property '${k}'`, needsDescription);
+  }
+}
+
+/** Enum values, defaults and examples are read by the model too. */
+function lintValues(issues: LintIssue[], path: string, location: string, t: TypeDef, label: string): void {
+  const strings = (v: unknown): string[] =>
+    typeof v === "string" ? [v] : Array.isArray(v) ? v.flatMap(strings) : v && typeof v === "object" ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]) : [];
+  for (const [key, v] of [["enum", t.enum], ["default", t.default], ["examples", t.examples]] as const) {
+    for (const text of strings(v)) instructionLike(issues, path, `${location}.${key}`, text, `${label}'s ${key}`);
+  }
 }
 
 export function lintEndpoint(e: EndpointEntry): LintIssue[] {
@@ -78,6 +118,7 @@ export function lintEndpoint(e: EndpointEntry): LintIssue[] {
   const path = e.path;
   if (!def.description) issues.push({ severity: "warning", path, location: `${kind}.description`, message: `${kind} has no description`, suggestion: "Add a description of what it does" });
   describeText(issues, path, `${kind}.description`, def.description, "The description");
+  if (def.name) instructionLike(issues, path, `${kind}.name`, def.name, "The name");
   if (kind !== "prompt" && (def.tests ?? []).length === 0) issues.push({ severity: "warning", path, location: `${kind}.tests`, message: `${kind} has no tests`, suggestion: "Add tests: mxcp-gen test runs them" });
   if ((def.tags ?? []).length === 0) issues.push({ severity: "info", path, location: `${kind}.tags`, message: `${kind} has no tags`, suggestion: "Add tags to group it" });
   (def.tests ?? []).forEach((t, i) => {
@@ -86,7 +127,8 @@ export function lintEndpoint(e: EndpointEntry): LintIssue[] {
   (def.parameters ?? []).forEach((p: ParamDef, i) => {
     const loc = `${kind}.parameters[${i}]`;
     if (!p.description) issues.push({ severity: "error", path, location: `${loc}.description`, message: `Parameter '${p.name}' has no description`, suggestion: "Describe the parameter: it is all a model knows about it" });
-    describeText(issues, path, `${loc}.description`, p.description, `Parameter '${p.name}''s description`);
+    instructionLike(issues, path, `${loc}.name`, p.name, `The parameter name '${p.name}'`);
+    lintType(issues, path, loc, p, `Parameter '${p.name}'`, false);
     if (!p.examples || p.examples.length === 0) issues.push({ severity: "info", path, location: `${loc}.examples`, message: `Parameter '${p.name}' has no examples`, suggestion: "Add examples" });
     if (!Object.hasOwn(p, "default")) issues.push({ severity: "info", path, location: `${loc}.default`, message: `Parameter '${p.name}' has no default (it is required)`, suggestion: "Give a default if it can be optional" });
   });

@@ -9,7 +9,7 @@ import { setOwn } from "../runtime/own.js";
 export interface TestCaseResult {
   name: string;
   description: string | null;
-  status: "passed" | "failed" | "error";
+  status: "passed" | "failed" | "error" | "skipped";
   error?: string;
   time: number;
 }
@@ -31,6 +31,20 @@ export interface TestOptions {
   name?: string | undefined;
   /** A CLI user context (`-u`); it wins over each test's own. */
   user?: Record<string, unknown> | undefined;
+  /** The project's APIs are mocked: tests of generated tools that change data may run. */
+  mock?: boolean | undefined;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
+
+/**
+ * A generated tool whose operation changes data (POST, PUT, PATCH, DELETE) must never be called on the real
+ * API by a test: its example values came from a document, and `DELETE /things/production` is a valid example.
+ */
+function unsafeWithoutMock(metadata: Record<string, unknown> | undefined): string | undefined {
+  const op = metadata?.operation as Record<string, unknown> | undefined;
+  if (metadata?.generated_by !== "mxcp-gen" || typeof op?.method !== "string") return undefined;
+  return SAFE_METHODS.has(op.method.toUpperCase()) ? undefined : op.method.toUpperCase();
 }
 
 /** MXCP's equality: sorted-key JSON, so 1 and 1.0 differ only where JSON does. */
@@ -126,7 +140,12 @@ export async function runTests(host: ProjectHost, opts: TestOptions = {}): Promi
       continue;
     }
     const results: TestCaseResult[] = [];
+    const unsafe = opts.mock ? undefined : unsafeWithoutMock(entry.metadata as Record<string, unknown> | undefined);
     for (const test of tests) {
+      if (unsafe) {
+        results.push({ name: test.name, description: test.description ?? null, status: "skipped", error: `Skipped: a ${unsafe} would change data on the real API; run with --mock to test it against a local mock`, time: 0 });
+        continue;
+      }
       const args: Record<string, unknown> = {};
       for (const a of test.arguments) setOwn(args, a.key, a.value);
       const user = opts.user ? userContext("cli", opts.user) : test.user_context ? userContext("test", test.user_context) : undefined;
@@ -166,7 +185,7 @@ export async function runTests(host: ProjectHost, opts: TestOptions = {}): Promi
       results.push({ name: test.name, description: test.description ?? null, status, ...(error ? { error } : {}), time: Math.round(performance.now() - started) / 1000 });
     }
     const suiteStatus = results.some((r) => r.status === "error") ? "error" : results.some((r) => r.status === "failed") ? "failed" : "ok";
-    endpoints.push({ endpoint: label, path: entry.path, test_results: { status: suiteStatus, tests_run: results.length, tests: results } });
+    endpoints.push({ endpoint: label, path: entry.path, test_results: { status: suiteStatus, tests_run: results.filter((r) => r.status !== "skipped").length, tests: results } });
   }
   const tests_run = endpoints.reduce((n, e) => n + e.test_results.tests_run, 0);
   const status = endpoints.some((e) => e.test_results.status === "error") ? "error" : endpoints.some((e) => e.test_results.status === "failed") ? "failed" : "ok";

@@ -1,5 +1,5 @@
 // Issue 11, item 8: `wrap` reads only the package's own folder and its declared dependencies' types.
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT, runCli, tempDir, writeProject } from "../helpers.js";

@@ -30,7 +30,7 @@ export async function testCommand(positionals: string[], flags: TestFlags): Prom
   const mocks = flags.mock ? await mockApis(host.project.root) : undefined;
   try {
     if (mocks && !flags.json) for (const m of mocks.apis) process.stderr.write(`Mock of ${m.name} at ${m.url}\n`);
-    const result = await runTests(host, { kind, name, user });
+    const result = await runTests(host, { kind, name, user, mock: flags.mock });
     if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
     else {
       const rows: string[][] = [];
@@ -45,7 +45,7 @@ export async function testCommand(positionals: string[], flags: TestFlags): Prom
       const all = result.endpoints.flatMap((e) => e.test_results.tests);
       const untested = result.endpoints.filter((e) => e.test_results.no_tests).length;
       process.stdout.write(
-        `\n${all.filter((t) => t.status === "passed").length} passed, ${all.filter((t) => t.status === "failed").length} failed, ${all.filter((t) => t.status === "error").length} errors; ${untested} endpoint(s) without tests\n`,
+        `\n${all.filter((t) => t.status === "passed").length} passed, ${all.filter((t) => t.status === "failed").length} failed, ${all.filter((t) => t.status === "error").length} errors, ${all.filter((t) => t.status === "skipped").length} skipped; ${untested} endpoint(s) without tests\n`,
       );
     }
     return result.status === "ok" ? 0 : 1;

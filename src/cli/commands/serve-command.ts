@@ -14,6 +14,9 @@ export interface ServeFlags extends CommonFlags {
   printConfig?: string | undefined;
   maxBodySize?: string | undefined;
   gracePeriod?: string | undefined;
+  maxSessions?: string | undefined;
+  sessionIdle?: string | undefined;
+  maxResultBytes?: string | undefined;
 }
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
@@ -47,6 +50,9 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     insecure: flags.insecure,
     maxBodyBytes: positiveNumber("max-body-size", flags.maxBodySize),
     gracePeriodMs: (positiveNumber("grace-period", flags.gracePeriod) ?? 10) * 1000,
+    maxSessions: positiveNumber("max-sessions", flags.maxSessions),
+    sessionIdleMs: flags.sessionIdle === undefined ? undefined : positiveNumber("session-idle", flags.sessionIdle)! * 1000,
+    maxResultBytes: positiveNumber("max-result-bytes", flags.maxResultBytes),
   });
   return new Promise<number>((resolve) => {
     const shutdown = (why: string) => {

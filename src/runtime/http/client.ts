@@ -1,3 +1,4 @@
+import { addSecretValue, redactText } from "../redact.js";
 import { addressKind, refusedByDefault } from "./addresses.js";
 import { config } from "../config.js";
 import type { ErrorObject } from "../errors.js";
@@ -161,12 +162,24 @@ export class ApiClient {
       return serializePath(p, value);
     });
     const url = new URL(base.href);
-    url.pathname = base.pathname.replace(/\/$/, "") + (path.startsWith("/") ? path : `/${path}`);
+    const intended = base.pathname.replace(/\/$/, "") + (path.startsWith("/") ? path : `/${path}`);
+    url.pathname = intended;
+    // URL normalisation drops `.` segments and an empty value leaves `//`: either way another endpoint.
+    if (url.pathname !== intended || (path.includes("//") && !op.path.includes("//"))) {
+      throw new ArgumentError(`The path parameters would change the request path away from ${op.path}; refused`);
+    }
+    // Names a free-form object's keys may not take: the declared query parameters and the query credentials.
+    const taken = new Set(op.parameters.filter((x) => x.in === "query").map((x) => x.name));
+    for (const scheme of Object.values(this.definition.securitySchemes)) if (scheme.type === "apiKey" && scheme.in === "query") taken.add(scheme.name);
     const query: string[] = [];
     for (const p of op.parameters) {
       if (p.in !== "query") continue;
       const value = args[p.arg];
       if (value === null || value === undefined) continue;
+      if (p.explode && (p.style ?? "form") === "form" && value && typeof value === "object" && !Array.isArray(value)) {
+        const clash = Object.keys(value).find((k) => taken.has(k));
+        if (clash !== undefined) throw new ArgumentError(`Invalid value for '${p.arg}': the key '${clash}' is the name of another query parameter or a credential`);
+      }
       query.push(...serializeQuery(p, value));
     }
     url.search = query.length > 0 ? `?${query.join("&")}` : "";
@@ -313,6 +326,7 @@ export class ApiClient {
     if (!res.ok || typeof body.access_token !== "string") {
       throw new CallFailure({ error: "Authentication failed", message: `Token request for ${name} failed with HTTP ${res.status}`, status: res.status });
     }
+    addSecretValue(body.access_token);
     this.oauthTokens.set(name, { token: body.access_token, expiresAt: Date.now() + (Number(body.expires_in) || 3600) * 1000 });
     return body.access_token;
   }
@@ -327,11 +341,15 @@ export class ApiClient {
       } catch (e) {
         if (e instanceof CallFailure) throw e;
         const timedOut = (e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError";
+        // Only a request refused before it was sent is surely not applied; a non-idempotent one that may
+        // have reached the server must not invite the model to send it again.
+        const neverSent = NEVER_SENT.test(causeOf(e));
         const failure: ErrorObject = {
           error: timedOut ? "Timeout" : "Connection failed",
           message: `${method} ${url.origin}${url.pathname} ${timedOut ? "timed out" : `failed: ${causeOf(e)}`}`,
           retryable: true,
         };
+        if (!retryable && !neverSent) outcomeUnknown(failure);
         if (retryable && attempt < this.limits.retries && this.wait(attempt, undefined, deadline) !== undefined) {
           await sleep(this.wait(attempt, undefined, deadline)!);
           continue;
@@ -344,10 +362,12 @@ export class ApiClient {
         } catch (e) {
           if (e instanceof CallFailure) throw e;
           const name = (e as Error)?.name;
-          if (name === "TimeoutError" || name === "AbortError") {
-            throw new CallFailure({ error: "Timeout", message: `${method} ${url.origin}${url.pathname} timed out while reading the response`, retryable: true });
-          }
-          throw new CallFailure({ error: "Connection failed", message: `${method} ${url.origin}${url.pathname} failed while reading the response: ${causeOf(e)}`, retryable: true });
+          const failure: ErrorObject =
+            name === "TimeoutError" || name === "AbortError"
+              ? { error: "Timeout", message: `${method} ${url.origin}${url.pathname} timed out while reading the response`, retryable: true }
+              : { error: "Connection failed", message: `${method} ${url.origin}${url.pathname} failed while reading the response: ${causeOf(e)}`, retryable: true };
+          if (!retryable) outcomeUnknown(failure); // the server answered: it did the work
+          throw new CallFailure(failure);
         }
       }
       const retryAfter = response.headers.get("retry-after");
@@ -478,13 +498,17 @@ export class ApiClient {
 
   /** Remove every secret value from text that leaves the process. */
   private redact(text: string): string {
-    let out = text;
-    for (const v of Object.values(this.secret)) {
-      if (typeof v === "string" && v.length >= 4) out = out.split(v).join("[REDACTED]");
-    }
-    for (const t of this.oauthTokens.values()) out = out.split(t.token).join("[REDACTED]");
-    return out;
+    const own = Object.values(this.secret).filter((v): v is string => typeof v === "string");
+    return redactText(text, [...own, ...[...this.oauthTokens.values()].map((t) => t.token)]);
   }
+}
+
+// Causes that mean the request never left this machine (nothing was applied upstream).
+const NEVER_SENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_INVALID_URL/;
+
+function outcomeUnknown(failure: ErrorObject): void {
+  failure.retryable = false;
+  failure.message += ". The request may have been applied: its outcome is unknown, so check before sending it again";
 }
 
 function snake(s: string): string {

@@ -32,6 +32,9 @@ export function serializePath(p: HttpParameter, value: unknown): string {
     return encodeStrict(s);
   };
   const v = p.json ? JSON.stringify(value) : value;
+  if ((Array.isArray(v) && v.length === 0) || (isObject(v) && Object.values(v).every((x) => x === null || x === undefined))) {
+    throw new ArgumentError(`Invalid value for path parameter '${p.arg}': an empty ${Array.isArray(v) ? "list" : "object"} would change the request path`);
+  }
   const prefix = p.style === "label" ? "." : p.style === "matrix" ? `;${encodeStrict(p.name)}=` : "";
   if (Array.isArray(v)) {
     const items = v.map((x) => enc(scalarText(x)));

@@ -20,7 +20,14 @@ export interface HttpOptions {
    * progress and log notifications are not delivered (the SDK's JSON mode drops them).
    */
   jsonResponse?: boolean | undefined;
+  /** Most sessions at once (default 1,000); an initialize beyond it gets 503. */
+  maxSessions?: number | undefined;
+  /** A session unused this long is closed (default 30 minutes). */
+  sessionIdleMs?: number | undefined;
 }
+
+export const DEFAULT_MAX_SESSIONS = 1000;
+export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
@@ -31,6 +38,7 @@ export function isLoopback(host: string): boolean {
 interface Session {
   transport: StreamableHTTPServerTransport;
   close(): Promise<void>;
+  lastUsed: number;
 }
 
 /**
@@ -46,6 +54,7 @@ export class McpHttpServer {
   /** POST requests not yet answered: their responses must go out before shutdown closes anything. */
   private pendingPosts = 0;
   private idleWaiters: (() => void)[] = [];
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(catalog: McpCatalog, options: HttpOptions) {
     if (!isLoopback(options.host) && !options.token && !options.insecure) {
@@ -68,6 +77,23 @@ export class McpHttpServer {
         else res.end();
       });
     });
+    const idle = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+    this.sweeper = setInterval(() => this.expireIdle(idle), Math.min(60_000, Math.max(50, idle / 4)));
+    this.sweeper.unref();
+  }
+
+  /** Close sessions nobody has used for `idleMs` (their memory would otherwise grow without end). */
+  private expireIdle(idleMs: number): void {
+    const now = Date.now();
+    for (const [id, s] of this.sessions) {
+      if (now - s.lastUsed < idleMs) continue;
+      this.sessions.delete(id);
+      void s.close().catch(() => undefined);
+    }
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
   }
 
   /** Start listening; resolves with the URL of the MCP endpoint. */
@@ -102,6 +128,7 @@ export class McpHttpServer {
 
   /** Close every session and connection. */
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     await Promise.all([...this.sessions.values()].map((s) => s.close().catch(() => undefined)));
     this.sessions.clear();
     this.http.closeAllConnections();
@@ -127,6 +154,7 @@ export class McpHttpServer {
     if (typeof sessionId === "string") {
       const session = this.sessions.get(sessionId);
       if (!session) return reply(res, 404, "Unknown or expired session");
+      session.lastUsed = Date.now();
       return session.transport.handleRequest(req, res);
     }
     if (req.method !== "POST") return reply(res, 400, "Missing mcp-session-id header");
@@ -134,13 +162,21 @@ export class McpHttpServer {
     if (body === TOO_LARGE) return reply(res, 413, `Request body over ${this.options.maxBodyBytes} bytes`);
     if (body === INVALID) return replyJsonRpcError(res, 400, -32700, "Parse error");
     if (!isInitializeRequest(body)) return replyJsonRpcError(res, 400, -32000, "Bad Request: no session; send initialize first");
+    const max = this.options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+    if (this.sessions.size >= max) {
+      this.expireIdle(this.options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS);
+      if (this.sessions.size >= max) {
+        res.setHeader("Retry-After", "60");
+        return reply(res, 503, `Service unavailable: the server holds its maximum of ${max} sessions; close one (DELETE /mcp) or try again later (serve --max-sessions raises the limit)`);
+      }
+    }
     const server = this.catalog.createServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       maxRequestBodySize: this.options.maxBodyBytes,
       enableJsonResponse: this.options.jsonResponse === true,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, close: () => server.close() });
+        this.sessions.set(id, { transport, close: () => server.close(), lastUsed: Date.now() });
       },
       onsessionclosed: (id) => {
         this.sessions.delete(id);

@@ -45,7 +45,7 @@ export class McpCatalog {
   /** Set when the server is stopping: new calls are refused, calls in flight finish. */
   stopping = false;
 
-  constructor(host: ProjectHost) {
+  constructor(host: ProjectHost, private readonly maxResultBytes = DEFAULT_MAX_RESULT_BYTES) {
     this.host = host;
     const defs = host.validEndpoints.filter((e) => e.kind === "tool").map((e) => e.definition as ToolDef);
     let level: ListingLevel = 0;
@@ -191,8 +191,25 @@ export class McpCatalog {
           ? value.map((v) => ({ type: "text" as const, text: typeof v === "string" ? v : JSON.stringify(v, null, 2) }))
           : [{ type: "text", text: typeof value === "string" ? value : JSON.stringify(value, null, 2) }];
     const shape = this.outputs.get(name);
-    return shape ? { content, structuredContent: shape.toStructured(value) } : { content };
+    const result: CallToolResult = shape ? { content, structuredContent: shape.toStructured(value) } : { content };
+    return capResult(result, this.maxResultBytes);
   }
+}
+
+export const DEFAULT_MAX_RESULT_BYTES = 256 * 1024;
+
+/**
+ * One result may send at most `max` bytes of text to the model. A longer one is cut, says how much was cut,
+ * and is marked an error: a cut structured value would not match the tool's output schema.
+ */
+export function capResult(result: CallToolResult, max: number): CallToolResult {
+  const texts = result.content.map((c) => (c.type === "text" ? c.text : ""));
+  const size = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) + (result.structuredContent ? Buffer.byteLength(JSON.stringify(result.structuredContent)) : 0);
+  if (size <= max) return result;
+  const joined = texts.join("\n");
+  const kept = Buffer.from(joined).subarray(0, max).toString("utf8").replace(/\uFFFD$/, "");
+  const notice = `[Result cut: ${Buffer.byteLength(kept)} of ${size} bytes shown. Ask for less (filters, a smaller page, fewer fields) to see the rest.]`;
+  return { isError: true, content: [{ type: "text", text: `${notice}\n${kept}\n${notice}` }] };
 }
 
 function errorResult(name: string, message: string): CallToolResult {

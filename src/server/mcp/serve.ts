@@ -1,3 +1,5 @@
+import { toErrorDict } from "../../runtime/errors.js";
+import { redactText } from "../../runtime/redact.js";
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
@@ -30,6 +32,11 @@ export interface ServeOptions {
   jsonResponse?: boolean | undefined;
   /** How long calls in flight may take to finish on shutdown. */
   gracePeriodMs?: number | undefined;
+  /** HTTP: most sessions at once, and how long an unused one lives. */
+  maxSessions?: number | undefined;
+  sessionIdleMs?: number | undefined;
+  /** Most text one tool result sends to the client (default 256 KiB). */
+  maxResultBytes?: number | undefined;
   /** Where start-up messages go (never stdout). */
   notice?: ((line: string) => void) | undefined;
 }
@@ -70,7 +77,7 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
   }
   const auditPath = host.enableAudit(transportName === "stdio" ? "stdio" : "http");
   if (auditPath) notice(`Audit log: ${auditPath}`);
-  const catalog = new McpCatalog(host);
+  const catalog = new McpCatalog(host, opts.maxResultBytes);
   const userHttp = host.project.userConfig.transport?.http;
   const grace = opts.gracePeriodMs ?? 10_000;
 
@@ -93,6 +100,8 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
         insecure: opts.insecure ?? false,
         maxBodyBytes: opts.maxBodyBytes ?? 4 * 1024 * 1024,
         jsonResponse: opts.jsonResponse,
+        maxSessions: opts.maxSessions,
+        sessionIdleMs: opts.sessionIdleMs,
       });
       url = await http.listen();
     } catch (e) {
@@ -101,9 +110,21 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
     }
   }
 
+  // A handler's stray timer or forgotten promise must not end the server for every other call.
+  const stray = (kind: string) => (e: unknown) => {
+    const err = toErrorDict(e);
+    notice(`[error] ${kind} in a handler, ignored so the server keeps serving: ${redactText(err.message)}`);
+  };
+  const onException = stray("uncaught exception");
+  const onRejection = stray("unhandled rejection");
+  process.on("uncaughtException", onException);
+  process.on("unhandledRejection", onRejection);
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      process.off("uncaughtException", onException);
+      process.off("unhandledRejection", onRejection);
       catalog.stopping = true;
       http?.stopAccepting();
       const deadline = Date.now() + grace;

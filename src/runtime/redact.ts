@@ -1,0 +1,72 @@
+// A secret leaves in more shapes than its raw value: percent-encoded in a query an upstream echoes, as the
+// base64 of `user:password` in a Basic header, JSON-escaped in a log record. Every form a secret can be sent
+// or stored in is removed from whatever the process hands out: results, errors, log lines, audit records.
+import { runtimeState } from "./state.js";
+
+const MIN_LENGTH = 4;
+export const REDACTED = "[REDACTED]";
+
+function forms(value: string): string[] {
+  const out = new Set<string>([value]);
+  const pct = encodeURIComponent(value);
+  out.add(pct);
+  out.add(pct.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  out.add(pct.replace(/%20/g, "+"));
+  out.add(encodeURI(value));
+  out.add(Buffer.from(value).toString("base64"));
+  out.add(Buffer.from(value).toString("base64url"));
+  return [...out];
+}
+
+let cached: { key: unknown; extra: number; list: string[] } | undefined;
+// Secrets obtained at run time (OAuth access tokens): redacted like configured ones.
+const obtained = new Set<string>();
+
+/** Treat a value obtained at run time (an access token) as a secret from now on. */
+export function addSecretValue(value: string): void {
+  if (value.length >= MIN_LENGTH) obtained.add(value);
+}
+
+/** Every form of every secret value, longest first (so a longer form is never cut by a shorter one). */
+export function secretForms(): string[] {
+  const secrets = runtimeState().secrets;
+  if (cached?.key === secrets && cached.extra === obtained.size) return cached.list;
+  const all = new Set<string>();
+  for (const v of obtained) for (const f of forms(v)) all.add(f);
+  for (const s of secrets) {
+    const p = s.parameters;
+    for (const v of Object.values(p)) if (typeof v === "string" && v.length >= MIN_LENGTH) for (const f of forms(v)) all.add(f);
+    const user = typeof p.username === "string" ? p.username : typeof p.user === "string" ? p.user : undefined;
+    const pass = typeof p.password === "string" ? p.password : undefined;
+    if (user !== undefined && pass !== undefined) {
+      const pair = `${user}:${pass}`;
+      all.add(Buffer.from(pair).toString("base64"));
+      all.add(Buffer.from(pair).toString("base64url"));
+    }
+  }
+  for (const f of [...all]) all.add(JSON.stringify(f).slice(1, -1)); // as it appears inside JSON text
+  const list = [...all].filter((f) => f.length >= MIN_LENGTH).sort((a, b) => b.length - a.length);
+  cached = { key: secrets, extra: obtained.size, list };
+  return list;
+}
+
+/** `text` with every form of every secret replaced. `extra` adds values only this caller knows (tokens). */
+export function redactText(text: string, extra: readonly string[] = []): string {
+  let out = text;
+  for (const f of [...secretForms(), ...extra.filter((x) => x.length >= MIN_LENGTH)]) if (out.includes(f)) out = out.split(f).join(REDACTED);
+  return out;
+}
+
+/** A JSON value with every secret form removed from its strings and keys (the value itself when none is there). */
+export function redactValue<T>(value: T): T {
+  if (value === undefined) return value;
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return value;
+  }
+  if (text === undefined) return value;
+  const clean = redactText(text);
+  return clean === text ? value : (JSON.parse(clean) as T);
+}
