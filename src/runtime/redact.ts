@@ -4,6 +4,8 @@
 import { runtimeState } from "./state.js";
 
 const MIN_LENGTH = 4;
+// Secret parameters that configure rather than authenticate: hiding them would only hide where a request went.
+const NOT_SECRET = new Set(["base_url", "timeout_seconds"]);
 export const REDACTED = "[REDACTED]";
 
 function forms(value: string): string[] {
@@ -35,7 +37,7 @@ export function secretForms(): string[] {
   for (const v of obtained) for (const f of forms(v)) all.add(f);
   for (const s of secrets) {
     const p = s.parameters;
-    for (const v of Object.values(p)) if (typeof v === "string" && v.length >= MIN_LENGTH) for (const f of forms(v)) all.add(f);
+    for (const [k, v] of Object.entries(p)) if (!NOT_SECRET.has(k) && typeof v === "string" && v.length >= MIN_LENGTH) for (const f of forms(v)) all.add(f);
     const user = typeof p.username === "string" ? p.username : typeof p.user === "string" ? p.user : undefined;
     const pass = typeof p.password === "string" ? p.password : undefined;
     if (user !== undefined && pass !== undefined) {

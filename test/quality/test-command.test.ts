@@ -41,7 +41,7 @@ tool:
     expect(r.stdout).toMatch(/tool\/add\s+wrong\s+FAILED .*Expected result 5, got 4/);
     expect(r.stdout).toMatch(/tool\/add\s+bad_arg\s+ERROR .*Error validating parameter 'a': Expected integer, got str/);
     expect(r.stdout).toMatch(/tool\/who\s+guest\s+ERROR .*Policy enforcement failed: admins only/);
-    expect(r.stdout).toContain("2 passed, 1 failed, 2 errors; 1 endpoint(s) without tests");
+    expect(r.stdout).toContain("2 passed, 1 failed, 2 errors, 0 skipped; 1 endpoint(s) without tests");
 
     const one = await runCli(["test", "tool", "who", "--json-output", "-u", '{"role": "admin"}'], { cwd: root });
     expect(one.code).toBe(0);

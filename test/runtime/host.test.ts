@@ -68,8 +68,9 @@ describe("a project with TypeScript and SQL tools on real DuckDB", () => {
     });
   });
 
-  it("reads secrets from the user config, interpolated", async () => {
-    expect(await host.callTool("get_secret", { name: "svc" })).toEqual({ status: "ok", result: { api_key: "canary-svc-key", base_url: "http://127.0.0.1:1" } });
+  it("reads secrets from the user config, interpolated; a secret value a handler returns leaves redacted", async () => {
+    expect(runtimeState().secrets.find((s) => s.name === "svc")?.parameters.api_key).toBe("canary-svc-key");
+    expect(await host.callTool("get_secret", { name: "svc" })).toEqual({ status: "ok", result: { api_key: "[REDACTED]", base_url: "http://127.0.0.1:1" } });
     expect(await host.callTool("get_secret", { name: "missing" })).toEqual({ status: "ok", result: null });
   });
 

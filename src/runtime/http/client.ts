@@ -498,8 +498,7 @@ export class ApiClient {
 
   /** Remove every secret value from text that leaves the process. */
   private redact(text: string): string {
-    const own = Object.values(this.secret).filter((v): v is string => typeof v === "string");
-    return redactText(text, [...own, ...[...this.oauthTokens.values()].map((t) => t.token)]);
+    return redactText(text, [...this.oauthTokens.values()].map((t) => t.token));
   }
 }
 
