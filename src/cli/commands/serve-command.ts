@@ -1,5 +1,6 @@
 import { loadProject } from "../../project/project.js";
-import { claudeDesktopConfig, serveProject, type TransportName } from "../../server/mcp/serve.js";
+import { claudeDesktopConfig, parseExpose, serveProject, type TransportName } from "../../server/mcp/serve.js";
+import type { ExposeMode } from "../../server/surfaces/surfaces.js";
 import { CliError } from "../output.js";
 import type { CommonFlags } from "./project-commands.js";
 
@@ -17,6 +18,13 @@ export interface ServeFlags extends CommonFlags {
   maxSessions?: string | undefined;
   sessionIdle?: string | undefined;
   maxResultBytes?: string | undefined;
+  expose?: string | undefined;
+  exposeThreshold?: string | undefined;
+  codeTimeout?: string | undefined;
+  codeMemory?: string | undefined;
+  codeStack?: string | undefined;
+  codeMaxCalls?: string | undefined;
+  codeMaxOutput?: string | undefined;
 }
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
@@ -28,12 +36,31 @@ function positiveNumber(flag: string, value: string | undefined): number | undef
 
 /** `mxcp-gen serve`: runs until SIGINT/SIGTERM (or stdin closes, on stdio), then shuts down cleanly with exit 0. */
 export async function serveCommand(flags: ServeFlags): Promise<number> {
+  let expose: ExposeMode | undefined;
+  try {
+    expose = parseExpose(flags.expose);
+  } catch (e) {
+    throw new CliError(`--expose: ${(e as Error).message}`, 2);
+  }
   if (flags.printConfig !== undefined) {
     if (flags.printConfig !== "claude") throw new CliError(`--print-config supports 'claude', got '${flags.printConfig}'`, 2);
     const project = loadProject({ cwd: flags.dir, profile: flags.profile });
-    process.stdout.write(claudeDesktopConfig(project.root, project.site.project, flags.profile) + "\n");
+    process.stdout.write(claudeDesktopConfig(project.root, project.site.project, flags.profile, expose) + "\n");
     return 0;
   }
+  const scaled = (flag: string, value: string | undefined, unit: number) => {
+    const n = positiveNumber(flag, value);
+    return n === undefined ? undefined : n * unit;
+  };
+  const codeLimits = Object.fromEntries(
+    Object.entries({
+      timeMs: scaled("code-timeout", flags.codeTimeout, 1000),
+      memoryBytes: scaled("code-memory", flags.codeMemory, 1024 * 1024),
+      stackBytes: scaled("code-stack", flags.codeStack, 1024),
+      maxCalls: positiveNumber("code-max-calls", flags.codeMaxCalls),
+      maxOutputBytes: positiveNumber("code-max-output", flags.codeMaxOutput),
+    }).filter(([, v]) => v !== undefined),
+  );
   if (flags.transport !== undefined && flags.transport !== "stdio" && flags.transport !== "streamable-http") {
     throw new CliError(`--transport must be stdio or streamable-http, got '${flags.transport}'`, 2);
   }
@@ -53,6 +80,9 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     maxSessions: positiveNumber("max-sessions", flags.maxSessions),
     sessionIdleMs: flags.sessionIdle === undefined ? undefined : positiveNumber("session-idle", flags.sessionIdle)! * 1000,
     maxResultBytes: positiveNumber("max-result-bytes", flags.maxResultBytes),
+    expose,
+    exposeThreshold: positiveNumber("expose-threshold", flags.exposeThreshold),
+    codeLimits,
   });
   return new Promise<number>((resolve) => {
     const shutdown = (why: string) => {

@@ -22,6 +22,8 @@ import type { CallOutcome } from "../executor.js";
 import type { ProjectHost } from "../host.js";
 import { inputSchema, outputShape, type OutputShape } from "./json-schema.js";
 import { matchUriTemplate, uriVariables } from "./uri-template.js";
+import type { SandboxLimits } from "../surfaces/sandbox-limits.js";
+import { ToolSurfaces, type Surface } from "../surfaces/surfaces.js";
 
 const LEVELS = LoggingLevelSchema.options;
 
@@ -45,8 +47,13 @@ export class McpCatalog {
   /** Set when the server is stopping: new calls are refused, calls in flight finish. */
   stopping = false;
 
-  constructor(host: ProjectHost, private readonly maxResultBytes = DEFAULT_MAX_RESULT_BYTES) {
+  /** The meta-tools that stand in for the tool list under the search and code surfaces. */
+  readonly surfaces: ToolSurfaces;
+  private readonly maxResultBytes: number;
+
+  constructor(host: ProjectHost, options: CatalogOptions = {}) {
     this.host = host;
+    this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
     const defs = host.validEndpoints.filter((e) => e.kind === "tool").map((e) => e.definition as ToolDef);
     let level: ListingLevel = 0;
     let tools = this.listing(defs, level);
@@ -56,6 +63,21 @@ export class McpCatalog {
     }
     this.tools = tools;
     this.listingLevel = level;
+    const entries = new Map(this.host.validEndpoints.filter((e) => e.kind === "tool").map((e) => [(e.definition as ToolDef).name, e]));
+    this.surfaces = new ToolSurfaces(
+      {
+        tools: this.tools,
+        definition: (name) => entries.get(name)?.definition as ToolDef | undefined,
+        entry: (name) => entries.get(name),
+        database: this.host.database,
+      },
+      options.surface ?? "all",
+      options.sandbox,
+    );
+  }
+
+  get surface(): Surface {
+    return this.surfaces.surface;
   }
 
   private listing(defs: ToolDef[], level: ListingLevel): Tool[] {
@@ -91,7 +113,7 @@ export class McpCatalog {
       return {};
     });
 
-    server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: this.tools }));
+    server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: this.surface === "all" ? this.tools : this.surfaces.listing() }));
 
     server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
       const name = req.params.name;
@@ -111,8 +133,18 @@ export class McpCatalog {
         },
       };
       const args = (req.params.arguments ?? {}) as Record<string, unknown>;
-      const outcome = await this.host.callTool(name, args, { mcp, sessionId: extra.sessionId });
-      return this.toolResult(name, outcome);
+      const call = async (tool: string, toolArgs: Record<string, unknown>) => this.host.callTool(tool, toolArgs, { mcp, sessionId: extra.sessionId });
+      if (this.surface !== "all" && this.surfaces.isMetaTool(name)) {
+        return this.surfaces.call(name, args, {
+          callTool: async (tool, toolArgs) => this.toolResult(tool, await call(tool, toolArgs)),
+          callForCode: async (tool, toolArgs) => {
+            const outcome = await call(tool, toolArgs);
+            if (outcome.status === "ok") return outcome.result;
+            throw new Error(outcome.returned ? JSON.stringify(outcome.errorObject) : outcome.message);
+          },
+        });
+      }
+      return this.toolResult(name, await call(name, args));
     });
 
     server.setRequestHandler(ListResourcesRequestSchema, async () => ({
@@ -197,6 +229,15 @@ export class McpCatalog {
 }
 
 export const DEFAULT_MAX_RESULT_BYTES = 256 * 1024;
+
+export interface CatalogOptions {
+  /** Most text one tool result sends (default 256 KiB). */
+  maxResultBytes?: number | undefined;
+  /** What tools/list shows (default `all`). */
+  surface?: Surface | undefined;
+  /** run_code's limits. */
+  sandbox?: Partial<SandboxLimits> | undefined;
+}
 
 /**
  * One result may send at most `max` bytes of text to the model. A longer one is cut, says how much was cut,

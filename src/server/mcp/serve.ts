@@ -1,4 +1,6 @@
 import { toErrorDict } from "../../runtime/errors.js";
+import type { SandboxLimits } from "../surfaces/sandbox-limits.js";
+import { chooseSurface, DEFAULT_EXPOSE_THRESHOLD, EXPOSE_MODES, type ExposeMode, type Surface } from "../surfaces/surfaces.js";
 import { redactText } from "../../runtime/redact.js";
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
@@ -37,6 +39,12 @@ export interface ServeOptions {
   sessionIdleMs?: number | undefined;
   /** Most text one tool result sends to the client (default 256 KiB). */
   maxResultBytes?: number | undefined;
+  /** What tools/list shows: every tool, or the search or code surface (default `auto`, else $MXCP_GEN_EXPOSE). */
+  expose?: ExposeMode | undefined;
+  /** `auto` lists every tool up to this many (default 100). */
+  exposeThreshold?: number | undefined;
+  /** run_code's limits under the code surface. */
+  codeLimits?: Partial<SandboxLimits> | undefined;
   /** Where start-up messages go (never stdout). */
   notice?: ((line: string) => void) | undefined;
 }
@@ -46,8 +54,17 @@ export interface RunningServer {
   /** The HTTP endpoint, for streamable-http. */
   url?: string | undefined;
   toolCount: number;
+  /** What tools/list shows. */
+  surface: Surface;
   /** Stop accepting, let calls finish within the grace period, run onShutdown, close DuckDB. */
   stop(): Promise<void>;
+}
+
+/** `$MXCP_GEN_EXPOSE` as a mode; an unknown value is an error naming the choices. */
+export function parseExpose(value: string | undefined): ExposeMode | undefined {
+  if (value === undefined || value === "") return undefined;
+  if ((EXPOSE_MODES as readonly string[]).includes(value)) return value as ExposeMode;
+  throw new StartupError(`Unknown surface '${value}': choose one of ${EXPOSE_MODES.join(", ")}`);
 }
 
 export class StartupError extends Error {
@@ -77,7 +94,11 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
   }
   const auditPath = host.enableAudit(transportName === "stdio" ? "stdio" : "http");
   if (auditPath) notice(`Audit log: ${auditPath}`);
-  const catalog = new McpCatalog(host, opts.maxResultBytes);
+  const toolCount = host.validEndpoints.filter((e) => e.kind === "tool").length;
+  const exposeMode = opts.expose ?? parseExpose(env.MXCP_GEN_EXPOSE) ?? "auto";
+  const chosen = chooseSurface(exposeMode, toolCount, opts.exposeThreshold ?? DEFAULT_EXPOSE_THRESHOLD);
+  const catalog = new McpCatalog(host, { maxResultBytes: opts.maxResultBytes, surface: chosen.surface, sandbox: opts.codeLimits });
+  const indexMs = chosen.surface === "all" ? undefined : catalog.surfaces.warm();
   const userHttp = host.project.userConfig.transport?.http;
   const grace = opts.gracePeriodMs ?? 10_000;
 
@@ -141,11 +162,16 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
   };
 
   notice(`mxcp-gen serving ${catalog.projectName} (${host.project.profile}) over ${transportName}${url ? ` at ${url}` : ""}: ${catalog.tools.length} tools`);
-  if (catalog.listingLevel > 0) {
+  notice(
+    chosen.surface === "all"
+      ? `Surface: all (${chosen.reason}): every tool is listed`
+      : `Surface: ${chosen.surface} (${chosen.reason}): tools/list shows ${catalog.surfaces.listing().map((t) => t.name).join(", ")}; index of ${toolCount} tools built in ${Math.round(indexMs ?? 0)} ms`,
+  );
+  if (chosen.surface === "all" && catalog.listingLevel > 0) {
     notice(`tools/list kept under ${LIST_BUDGET_BYTES} bytes: ${catalog.listingLevel === 1 ? "output schemas one level deep" : "output schemas as bare types, tool descriptions cut to their first paragraph"}`);
   }
-  notice(`Claude Desktop (claude_desktop_config.json):\n${claudeDesktopConfig(host.project.root, catalog.projectName, opts.profile)}`);
-  return { transport: transportName, url, toolCount: catalog.tools.length, stop };
+  notice(`Claude Desktop (claude_desktop_config.json):\n${claudeDesktopConfig(host.project.root, catalog.projectName, opts.profile, opts.expose)}`);
+  return { transport: transportName, url, toolCount: catalog.tools.length, surface: chosen.surface, stop };
 }
 
 async function flushed(stream: NodeJS.WritableStream & { writableLength: number }): Promise<void> {
@@ -154,8 +180,8 @@ async function flushed(stream: NodeJS.WritableStream & { writableLength: number 
 }
 
 /** A ready-to-paste Claude Desktop entry that starts this project over stdio, with absolute paths. */
-export function claudeDesktopConfig(root: string, name: string, profile?: string): string {
+export function claudeDesktopConfig(root: string, name: string, profile?: string, expose?: ExposeMode): string {
   const cli = realpathSync(join(PACKAGE_ROOT, "bin", "mxcp-gen.js"));
-  const args = [cli, "serve", "--transport", "stdio", "--dir", root, ...(profile ? ["--profile", profile] : [])];
+  const args = [cli, "serve", "--transport", "stdio", "--dir", root, ...(profile ? ["--profile", profile] : []), ...(expose ? ["--expose", expose] : [])];
   return JSON.stringify({ mcpServers: { [name]: { command: process.execPath, args } } }, null, 2);
 }
