@@ -20,7 +20,7 @@ export type SandboxOutcome =
 
 // Inside the sandbox: the bindings as a model expects them, built on one host function that takes and
 // returns JSON text. `then` is not a tool (an awaited `tools` must not call the host).
-const PRELUDE = `
+const PRELUDE = `(() => {
 const __host = globalThis.__host; delete globalThis.__host;
 const __text = (a) => a.map((x) => typeof x === "string" ? x : (() => { try { return JSON.stringify(x); } catch { return String(x); } })()).join(" ");
 globalThis.console = { log: (...a) => __host.log(__text(a)), info: (...a) => __host.log(__text(a)), warn: (...a) => __host.log(__text(a)), error: (...a) => __host.log(__text(a)) };
@@ -29,6 +29,7 @@ globalThis.tools = new Proxy({}, { get(_t, name) {
   return (args) => __host.call("tool", name, JSON.stringify(args === undefined ? {} : args)).then((t) => JSON.parse(t));
 } });
 globalThis.sql = (query, params) => __host.call("sql", String(query), JSON.stringify(params === undefined ? {} : params)).then((t) => JSON.parse(t));
+})();
 `;
 
 // One WebAssembly module for all runs (each run has its own runtime in it); replaced if a run breaks it.

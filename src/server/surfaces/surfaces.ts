@@ -91,13 +91,14 @@ export class ToolSurfaces {
     const sdkGroup = typeof op.package === "string" && typeof op.method === "string" && op.method.includes(".") ? op.method.split(".")[0]! : undefined;
     return {
       name: tool.name,
-      title: tool.annotations?.title ?? splitWords(tool.name).join(" "),
+      // From the definition: a large project's listing may leave the title out of its annotations.
+      title: def?.annotations?.title ?? tool.annotations?.title ?? splitWords(tool.name).join(" "),
       description: def?.description ?? tool.description ?? "",
       tags,
       route,
       parameters: params,
-      readOnly: tool.annotations?.readOnlyHint === true,
-      destructive: tool.annotations?.destructiveHint === true,
+      readOnly: (def?.annotations ?? tool.annotations)?.readOnlyHint === true,
+      destructive: (def?.annotations ?? tool.annotations)?.destructiveHint === true,
       group: tags[0] ?? sdkGroup ?? String(this.host.entry(tool.name)?.metadata?.api ?? "(no group)"),
     };
   }

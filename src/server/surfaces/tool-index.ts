@@ -122,7 +122,9 @@ export class ToolIndex {
       },
     });
     this.search.addAll(
-      this.tools.map((t, id) => ({ id, nameWords: t.name, title: t.title, description: t.description, tagText: t.tags.join(" "), route: t.route, parameters: t.parameters })),
+      // The description's first paragraph only: long reference text repeats common words ("request") so often
+      // that it would outrank a tool whose name and title say exactly what was asked.
+      this.tools.map((t, id) => ({ id, nameWords: t.name, title: t.title, description: leadParagraph(t.description), tagText: t.tags.join(" "), route: t.route, parameters: t.parameters })),
     );
   }
 
@@ -137,18 +139,16 @@ export class ToolIndex {
   /** Best first; ties broken by name so the same query always gives the same list. */
   query(text: string, limit: number): SearchResult[] {
     const hits = this.search.search(expandQuery(text));
-    // A tool whose title holds every word of the query is what was asked for, not a neighbour; the fewer other
-    // words its title has, the closer it is ("Upload file" over "Upload part of file" for "upload file").
-    const asked = terms(text);
+    // A title made of the query's words is what was asked for, not a neighbour: the more of the title the query
+    // covers, and the more of the query the title covers, the closer ("List pull requests" for "list pull
+    // requests of a repository", "Upload file" over "Upload part of file" for "upload file").
+    const asked = new Set(terms(text));
     const bonusFor = (tool: IndexedTool): number => {
-      if (asked.length === 0) return 1;
       const title = terms(tool.title);
-      if (asked.every((t) => title.includes(t))) {
-        const precision = title.filter((t) => asked.includes(t)).length / title.length;
-        return 1 + 2 * precision * precision;
-      }
-      const name = terms(tool.name);
-      return asked.every((t) => name.includes(t)) ? 1.3 : 1;
+      if (asked.size === 0 || title.length === 0) return 1;
+      const titleCovered = title.filter((t) => asked.has(t)).length / title.length;
+      const queryCovered = [...asked].filter((t) => title.includes(t)).length / asked.size;
+      return 1 + 2 * titleCovered * titleCovered * queryCovered;
     };
     const ranked = hits
       .map((h) => {
@@ -185,6 +185,12 @@ export class ToolIndex {
       .map((x) => x.name);
     return [...found, ...byPrefix].slice(0, n);
   }
+}
+
+function leadParagraph(text: string): string {
+  const paragraphs = text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  // A first paragraph that only repeats the title says nothing; take the next one too.
+  return paragraphs.slice(0, 2).join(" ").slice(0, 400);
 }
 
 function terms(text: string): string[] {
