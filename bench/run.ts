@@ -17,6 +17,7 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "bin", "mxcp-gen.js");
 import { setMaxListeners } from "node:events";
+import { surfaces } from "./surfaces.js";
 
 // The SDK client adds an abort listener per request to one signal; a benchmark makes thousands.
 setMaxListeners(100_000);
@@ -77,7 +78,7 @@ async function typecheck(name: string, dir: string): Promise<void> {
 async function startup(dir: string): Promise<void> {
   const once = async () => {
     const t0 = performance.now();
-    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--transport", "stdio"], cwd: dir, env: { PATH: process.env.PATH ?? "", MXCP_CONFIG: "/nonexistent" }, stderr: "ignore" });
+    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--transport", "stdio", "--expose", "all"], cwd: dir, env: { PATH: process.env.PATH ?? "", MXCP_CONFIG: "/nonexistent" }, stderr: "ignore" });
     const client = new Client({ name: "bench", version: "1" });
     await client.connect(transport);
     const list = await client.listTools();
@@ -88,8 +89,8 @@ async function startup(dir: string): Promise<void> {
   const first = await once();
   const warm = [];
   for (let i = 0; i < Math.max(3, RUNS); i++) warm.push(await once());
-  row("start-up to tools/list, GitHub", `${median(warm.map((w) => w.ms)).toFixed(0)} ms`, `${first.tools} tools; first start ${first.ms.toFixed(0)} ms`);
-  row("tools/list payload, GitHub", `${(first.bytes / 1e6).toFixed(2)} MB`, "peers send 1.7–2.0 MB");
+  row("start-up to tools/list, GitHub, --expose all", `${median(warm.map((w) => w.ms)).toFixed(0)} ms`, `${first.tools} tools; first start ${first.ms.toFixed(0)} ms`);
+  row("tools/list payload, GitHub, --expose all", `${(first.bytes / 1e6).toFixed(2)} MB`, "peers send 1.7–2.0 MB");
 }
 
 async function callOverhead(): Promise<void> {
@@ -177,18 +178,20 @@ async function wrapStripe(): Promise<void> {
   row("wrap stripe (472 tools)", `${r.s.toFixed(2)} s, ${r.mb.toFixed(0)} MB`);
 }
 
-/** BENCH_ONLY=generation,calls,wrap runs a subset (type-check and start-up come with generation). */
+/** BENCH_ONLY=generation,calls,wrap,surfaces runs a subset (type-check and start-up come with generation). */
 const ONLY = process.env.BENCH_ONLY?.split(",");
 const wanted = (part: string) => !ONLY || ONLY.includes(part);
 
 async function main(): Promise<void> {
   process.stderr.write(`mxcp-gen benchmarks: ${RUNS} runs each (BENCH_RUNS), ${cpus().length} cores, Node ${process.version}\n`);
+  let github: string | undefined;
   if (wanted("generation")) {
     await generation("box", BOX);
-    const github = await generation("github", GITHUB);
+    github = await generation("github", GITHUB);
     await typecheck("GitHub", github);
     await startup(github);
   }
+  if (wanted("surfaces")) await surfaces({ root: ROOT, cli: CLI, runs: RUNS, temp, row, median, percentile }, github);
   if (wanted("calls")) await callOverhead();
   if (wanted("wrap")) await wrapStripe();
   const width = Math.max(...rows.map((r) => r[0].length));

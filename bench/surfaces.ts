@@ -1,0 +1,142 @@
+// Issue 14's figures: tools/list size per surface, search latency and index build time, start-up under the
+// default surface, run_code's overhead over a direct call, and search quality (top-1, top-5 by query style).
+import { execFile } from "node:child_process";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { generateOpenApiProject } from "../src/generate-openapi.js";
+import { ProjectHost } from "../src/server/host.js";
+import { McpCatalog } from "../src/server/mcp/mcp-server.js";
+import { SEARCH_CASES } from "../test/surfaces/search-queries.js";
+
+const run = promisify(execFile);
+
+export interface BenchContext {
+  root: string;
+  cli: string;
+  runs: number;
+  temp(prefix: string): string;
+  row(what: string, value: string, note?: string): void;
+  median(xs: number[]): number;
+  percentile(xs: number[], p: number): number;
+}
+
+async function listBytes(ctx: BenchContext, dir: string, expose: string): Promise<{ bytes: number; tools: number; ms: number }> {
+  const t0 = performance.now();
+  const client = new Client({ name: "bench", version: "1" });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [ctx.cli, "serve", "--transport", "stdio", "--expose", expose], cwd: dir, env: { PATH: process.env.PATH ?? "", MXCP_CONFIG: "/nonexistent" }, stderr: "ignore" }));
+  const list = await client.listTools();
+  const ms = performance.now() - t0;
+  await client.close();
+  return { bytes: Buffer.byteLength(JSON.stringify(list)), tools: list.tools.length, ms };
+}
+
+export async function surfaces(ctx: BenchContext, github: string | undefined): Promise<void> {
+  const githubDir = github ?? ctx.temp("github");
+  if (!github) await generateOpenApiProject(join(ctx.root, "node_modules/@octokit/openapi/generated/api.github.com.json"), { out: githubDir, name: "github" });
+  const stripeDir = ctx.temp("stripe-wrap");
+  mkdirSync(join(stripeDir, "node_modules"));
+  symlinkSync(join(ctx.root, "node_modules", "stripe"), join(stripeDir, "node_modules", "stripe"));
+  writeFileSync(join(stripeDir, "package.json"), '{"type":"module"}');
+  await run(process.execPath, [ctx.cli, "wrap", "stripe"], { cwd: stripeDir, maxBuffer: 64 * 1024 * 1024 });
+
+  for (const [name, dir] of [["GitHub (openapi)", githubDir], ["Stripe (wrap stripe)", stripeDir]] as const) {
+    const sizes: string[] = [];
+    for (const expose of ["all", "search", "code"]) {
+      const r = await listBytes(ctx, dir, expose);
+      sizes.push(`${expose} ${r.bytes >= 1e6 ? `${(r.bytes / 1e6).toFixed(2)} MB` : `${(r.bytes / 1024).toFixed(1)} KB`}`);
+      if (expose === "all") sizes[sizes.length - 1] += ` (${r.tools} tools)`;
+    }
+    ctx.row(`tools/list size, ${name}`, sizes.join("; "), name.startsWith("GitHub") ? "target: search ≤ 8 KB" : "");
+  }
+  await listBytes(ctx, githubDir, "auto"); // warm the YAML cache
+  const starts: number[] = [];
+  for (let i = 0; i < Math.max(3, ctx.runs); i++) starts.push((await listBytes(ctx, githubDir, "auto")).ms);
+  ctx.row("start-up to tools/list, GitHub, default surface", `${ctx.median(starts).toFixed(0)} ms`, "warm; target < 1 s");
+
+  const host = ProjectHost.load({ cwd: githubDir, lazyHandlers: true, env: { MXCP_CONFIG: "/nonexistent" } });
+  const catalog = new McpCatalog(host, { surface: "search" });
+  const buildMs = catalog.surfaces.warm();
+  const backend = { callTool: async () => ({ content: [] }), callForCode: async () => null };
+  const queries = Object.values(SEARCH_CASES).flat().map((c) => c.query);
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const q of queries) {
+      const t0 = performance.now();
+      await catalog.surfaces.call("search_tools", { query: q, limit: 8 }, backend);
+      times.push(performance.now() - t0);
+    }
+  }
+  ctx.row(`search_tools over ${catalog.tools.length} tools`, `p50 ${ctx.median(times).toFixed(2)} ms, p99 ${ctx.percentile(times, 0.99).toFixed(2)} ms`, `${times.length} queries; index built in ${buildMs.toFixed(0)} ms`);
+
+  await runCodeOverhead(ctx);
+  await searchQuality(ctx);
+}
+
+async function runCodeOverhead(ctx: BenchContext): Promise<void> {
+  const api = createServer((req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: Number(req.url!.split("/").pop()), name: "item" })));
+  await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  const dir = ctx.temp("runcode");
+  writeFileSync(
+    join(dir, "spec.json"),
+    JSON.stringify({
+      openapi: "3.0.3",
+      info: { title: "Bench", version: "1" },
+      servers: [{ url: base }],
+      paths: { "/items/{id}": { get: { operationId: "getItem", parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }], responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object", properties: { id: { type: "integer" }, name: { type: "string" } } } } } } } } } },
+    }),
+  );
+  await run(process.execPath, [ctx.cli, "openapi", "spec.json", "--name", "bench"], { cwd: dir });
+  const connect = async (expose: string) => {
+    const client = new Client({ name: "bench", version: "1" });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [ctx.cli, "serve", "--transport", "stdio", "--expose", expose], cwd: dir, env: { PATH: process.env.PATH ?? "", MXCP_CONFIG: "/nonexistent" }, stderr: "ignore" }));
+    return client;
+  };
+  const measure = async (f: (i: number) => Promise<unknown>) => {
+    for (let i = 0; i < 30; i++) await f(i);
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = performance.now();
+      await f(i);
+      times.push(performance.now() - t0);
+    }
+    return ctx.median(times);
+  };
+  const all = await connect("all");
+  const direct = await measure((i) => all.callTool({ name: "bench_get_item", arguments: { id: i } }));
+  await all.close();
+  const code = await connect("code");
+  const viaCode = await measure((i) => code.callTool({ name: "run_code", arguments: { code: `await tools.bench_get_item({ id: ${i} })` } }));
+  await code.close();
+  api.close();
+  ctx.row("run_code with one tool call, over a direct call", `+${(viaCode - direct).toFixed(2)} ms median`, `direct ${direct.toFixed(2)} ms, run_code ${viaCode.toFixed(2)} ms; target ≤ +5 ms`);
+}
+
+async function searchQuality(ctx: BenchContext): Promise<void> {
+  const SPECS: Record<string, string> = { box: "box.json", twilio_verify_v2: "twilio_verify_v2.json", blockfrost: "blockfrost.yaml", figma: "figma.yaml" };
+  const backend = { callTool: async () => ({ content: [] }), callForCode: async () => null };
+  const tally = { model: { n: 0, top1: 0, top5: 0 }, person: { n: 0, top1: 0, top5: 0 } };
+  for (const [api, cases] of Object.entries(SEARCH_CASES)) {
+    const out = ctx.temp(`search-${api}`);
+    await generateOpenApiProject(join(ctx.root, "..", "shared", "specs", SPECS[api]!), { out, name: api });
+    const catalog = new McpCatalog(ProjectHost.load({ cwd: out, lazyHandlers: true, env: { MXCP_CONFIG: "/nonexistent" } }), { surface: "search" });
+    for (const c of cases) {
+      const r = await catalog.surfaces.call("search_tools", { query: c.query, limit: 5 }, backend);
+      const names = ((r.structuredContent as { results: { name: string }[] }).results ?? []).map((x) => x.name);
+      const rank = names.findIndex((n) => c.answers.includes(n));
+      const t = tally[c.style];
+      t.n++;
+      if (rank === 0) t.top1++;
+      if (rank >= 0 && rank < 5) t.top5++;
+    }
+  }
+  for (const style of ["model", "person"] as const) {
+    const t = tally[style];
+    ctx.row(`search quality, ${style}-style queries (${t.n})`, `top-1 ${((t.top1 / t.n) * 100).toFixed(0)}%, top-5 ${((t.top5 / t.n) * 100).toFixed(0)}%`, style === "model" ? "test fails below 90% top-5" : "");
+  }
+}
