@@ -176,3 +176,26 @@ export async function leak() { return { key: config.getSecret("svc")!.api_key };
     expect(existsSync(join(root, "audit"))).toBe(true);
   });
 });
+
+describe("choosing the surface", () => {
+  it("$MXCP_GEN_EXPOSE and --expose-threshold pick it; --expose wins over the variable", async () => {
+    const root = writeProject({
+      "mxcp-site.yml": "mxcp: 1\nproject: pick\nprofile: d\n",
+      "user.yml": "mxcp: 1\n",
+      "tools/a.yml": "mxcp: 1\ntool:\n  name: a\n  description: A\n  source: {code: 'SELECT 1 AS x'}\n",
+      "tools/b.yml": "mxcp: 1\ntool:\n  name: b\n  description: B\n  source: {code: 'SELECT 2 AS x'}\n",
+    });
+    const names = async (args: string[], env: Record<string, string> = {}) => {
+      const { client, stderr } = await connect(root, args, env);
+      const tools = (await client.listTools()).tools.map((t) => t.name);
+      await client.close();
+      return { tools, stderr: stderr() };
+    };
+    expect((await names([])).tools).toEqual(["a", "b"]);
+    expect((await names([], { MXCP_GEN_EXPOSE: "search" })).tools).toEqual(["search_tools", "describe_tool", "call_tool"]);
+    const low = await names(["--expose-threshold", "1"]);
+    expect(low.tools).toEqual(["search_tools", "describe_tool", "call_tool"]);
+    expect(low.stderr).toMatch(/Surface: search \(auto: 2 tools, over 1/);
+    expect((await names(["--expose", "all"], { MXCP_GEN_EXPOSE: "code" })).tools).toEqual(["a", "b"]);
+  }, 60_000);
+});

@@ -40,9 +40,8 @@ type ListingLevel = 0 | 1 | 2;
 /** What every MCP session of one project shares: the host and the tool list, built once. */
 export class McpCatalog {
   readonly host: ProjectHost;
-  readonly tools: Tool[];
-  /** Which listing level fit the budget (see ListingLevel). */
-  readonly listingLevel: ListingLevel;
+  private listed: { tools: Tool[]; level: ListingLevel } | undefined;
+  private readonly defs: ToolDef[];
   private readonly outputs = new Map<string, OutputShape | undefined>();
   /** Set when the server is stopping: new calls are refused, calls in flight finish. */
   stopping = false;
@@ -54,19 +53,12 @@ export class McpCatalog {
   constructor(host: ProjectHost, options: CatalogOptions = {}) {
     this.host = host;
     this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
-    const defs = host.validEndpoints.filter((e) => e.kind === "tool").map((e) => e.definition as ToolDef);
-    let level: ListingLevel = 0;
-    let tools = this.listing(defs, level);
-    while (level < 2 && JSON.stringify(tools).length > LIST_BUDGET_BYTES) {
-      level = (level + 1) as ListingLevel;
-      tools = this.listing(defs, level);
-    }
-    this.tools = tools;
-    this.listingLevel = level;
+    this.defs = host.validEndpoints.filter((e) => e.kind === "tool").map((e) => e.definition as ToolDef);
     const entries = new Map(this.host.validEndpoints.filter((e) => e.kind === "tool").map((e) => [(e.definition as ToolDef).name, e]));
     this.surfaces = new ToolSurfaces(
       {
-        tools: this.tools,
+        names: this.defs.map((d) => d.name),
+        listed: (name) => this.tools.find((t) => t.name === name),
         definition: (name) => entries.get(name)?.definition as ToolDef | undefined,
         entry: (name) => entries.get(name),
         database: this.host.database,
@@ -74,6 +66,33 @@ export class McpCatalog {
       options.surface ?? "all",
       options.sandbox,
     );
+  }
+
+  /**
+   * Every tool as tools/list gives it under `all`, built on first use (the search and code surfaces start
+   * without it): each listing level is tried until the whole fits the budget.
+   */
+  get tools(): Tool[] {
+    if (!this.listed) {
+      let level: ListingLevel = 0;
+      let tools = this.listing(this.defs, level);
+      while (level < 2 && JSON.stringify(tools).length > LIST_BUDGET_BYTES) {
+        level = (level + 1) as ListingLevel;
+        tools = this.listing(this.defs, level);
+      }
+      this.listed = { tools, level };
+    }
+    return this.listed.tools;
+  }
+
+  /** Which listing level fit the budget (see ListingLevel). */
+  get listingLevel(): ListingLevel {
+    void this.tools;
+    return this.listed!.level;
+  }
+
+  get toolCount(): number {
+    return this.defs.length;
   }
 
   get surface(): Surface {
@@ -222,6 +241,7 @@ export class McpCatalog {
         : Array.isArray(value)
           ? value.map((v) => ({ type: "text" as const, text: typeof v === "string" ? v : JSON.stringify(v, null, 2) }))
           : [{ type: "text", text: typeof value === "string" ? value : JSON.stringify(value, null, 2) }];
+    if (!this.listed) void this.tools; // output shapes are made with the listing
     const shape = this.outputs.get(name);
     const result: CallToolResult = shape ? { content, structuredContent: shape.toStructured(value) } : { content };
     return capResult(result, this.maxResultBytes);

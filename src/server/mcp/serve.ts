@@ -161,7 +161,7 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
     return stopping;
   };
 
-  notice(`mxcp-gen serving ${catalog.projectName} (${host.project.profile}) over ${transportName}${url ? ` at ${url}` : ""}: ${catalog.tools.length} tools`);
+  notice(`mxcp-gen serving ${catalog.projectName} (${host.project.profile}) over ${transportName}${url ? ` at ${url}` : ""}: ${catalog.toolCount} tools`);
   notice(
     chosen.surface === "all"
       ? `Surface: all (${chosen.reason}): every tool is listed`
@@ -171,7 +171,7 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
     notice(`tools/list kept under ${LIST_BUDGET_BYTES} bytes: ${catalog.listingLevel === 1 ? "output schemas one level deep" : "output schemas as bare types, tool descriptions cut to their first paragraph"}`);
   }
   notice(`Claude Desktop (claude_desktop_config.json):\n${claudeDesktopConfig(host.project.root, catalog.projectName, opts.profile, opts.expose)}`);
-  return { transport: transportName, url, toolCount: catalog.tools.length, surface: chosen.surface, stop };
+  return { transport: transportName, url, toolCount: catalog.toolCount, surface: chosen.surface, stop };
 }
 
 async function flushed(stream: NodeJS.WritableStream & { writableLength: number }): Promise<void> {

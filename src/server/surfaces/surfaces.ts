@@ -26,8 +26,10 @@ export const META_TOOLS = ["search_tools", "describe_tool", "call_tool", "run_co
 
 /** What the surfaces need from the catalog: the listing as `all` gives it, definitions and the database. */
 export interface SurfaceHost {
-  /** Each tool exactly as tools/list gives it under `all`. */
-  tools: Tool[];
+  /** Every tool's name. */
+  names: string[];
+  /** A tool exactly as tools/list gives it under `all`. */
+  listed(name: string): Tool | undefined;
   definition(name: string): ToolDef | undefined;
   entry(name: string): EndpointEntry | undefined;
   database: Database;
@@ -79,27 +81,27 @@ export class ToolSurfaces {
   }
 
   private searchIndex(): ToolIndex {
-    return (this.index ??= new ToolIndex(this.host.tools.map((t) => this.indexed(t))));
+    return (this.index ??= new ToolIndex(this.host.names.map((n) => this.indexed(n))));
   }
 
-  private indexed(tool: Tool): IndexedTool {
-    const def = this.host.definition(tool.name);
-    const op = (this.host.entry(tool.name)?.metadata?.operation ?? {}) as Record<string, unknown>;
+  /** What the index knows of a tool, from its definition (the listing is not needed for searching). */
+  private indexed(name: string): IndexedTool {
+    const def = this.host.definition(name);
+    const op = (this.host.entry(name)?.metadata?.operation ?? {}) as Record<string, unknown>;
     const route = typeof op.path === "string" ? `${String(op.method ?? "")} ${op.path}` : typeof op.method === "string" ? op.method : "";
     const params = (def?.parameters ?? []).map((p) => `${p.name} ${p.description ?? ""}`).join(" ");
     const tags = def?.tags ?? [];
     const sdkGroup = typeof op.package === "string" && typeof op.method === "string" && op.method.includes(".") ? op.method.split(".")[0]! : undefined;
     return {
-      name: tool.name,
-      // From the definition: a large project's listing may leave the title out of its annotations.
-      title: def?.annotations?.title ?? tool.annotations?.title ?? splitWords(tool.name).join(" "),
-      description: def?.description ?? tool.description ?? "",
+      name,
+      title: def?.annotations?.title ?? splitWords(name).join(" "),
+      description: def?.description ?? "",
       tags,
       route,
       parameters: params,
-      readOnly: (def?.annotations ?? tool.annotations)?.readOnlyHint === true,
-      destructive: (def?.annotations ?? tool.annotations)?.destructiveHint === true,
-      group: tags[0] ?? sdkGroup ?? String(this.host.entry(tool.name)?.metadata?.api ?? "(no group)"),
+      readOnly: def?.annotations?.readOnlyHint === true,
+      destructive: def?.annotations?.destructiveHint === true,
+      group: tags[0] ?? sdkGroup ?? String(this.host.entry(name)?.metadata?.api ?? "(no group)"),
     };
   }
 
@@ -205,7 +207,7 @@ export class ToolSurfaces {
 
   private describe(args: Record<string, unknown>): CallToolResult {
     const name = args.name;
-    const tool = typeof name === "string" ? this.host.tools.find((t) => t.name === name) : undefined;
+    const tool = typeof name === "string" ? this.host.listed(name) : undefined;
     const def = typeof name === "string" ? this.host.definition(name) : undefined;
     if (!tool || !def) return this.unknownTool(name);
     const out = { ...tool, declaration: toolsNamespace([def]) };
