@@ -61,7 +61,7 @@ export async function surfaces(ctx: BenchContext, github: string | undefined): P
   const host = ProjectHost.load({ cwd: githubDir, lazyHandlers: true, env: { MXCP_CONFIG: "/nonexistent" } });
   const catalog = new McpCatalog(host, { surface: "search" });
   const buildMs = catalog.surfaces.warm();
-  const backend = { callTool: async () => ({ content: [] }), callForCode: async () => null };
+  const backend = { callTool: async () => ({ content: [] }), callForCode: async () => null, sql: async () => [] };
   const queries = Object.values(SEARCH_CASES).flat().map((c) => c.query);
   const times: number[] = [];
   for (let round = 0; round < 5; round++) {
@@ -119,7 +119,7 @@ async function runCodeOverhead(ctx: BenchContext): Promise<void> {
 
 async function searchQuality(ctx: BenchContext): Promise<void> {
   const SPECS: Record<string, string> = { box: "box.json", twilio_verify_v2: "twilio_verify_v2.json", blockfrost: "blockfrost.yaml", figma: "figma.yaml" };
-  const backend = { callTool: async () => ({ content: [] }), callForCode: async () => null };
+  const backend = { callTool: async () => ({ content: [] }), callForCode: async () => null, sql: async () => [] };
   const tally = { model: { n: 0, top1: 0, top5: 0 }, person: { n: 0, top1: 0, top5: 0 } };
   for (const [api, cases] of Object.entries(SEARCH_CASES)) {
     const out = ctx.temp(`search-${api}`);

@@ -240,6 +240,9 @@ const COMMANDS: Record<string, Command> = {
       "code-stack": { type: "string" },
       "code-max-calls": { type: "string" },
       "code-max-output": { type: "string" },
+      "store-results-over": { type: "string" },
+      "results-budget": { type: "string" },
+      "keep-results": { type: "boolean", default: false },
     },
     flagsHelp: [
       "--transport T     stdio or streamable-http (default: the user config's transport.provider, else streamable-http)",
@@ -263,6 +266,9 @@ const COMMANDS: Record<string, Command> = {
       "--code-stack KB   run_code: stack of one run (default 48)",
       "--code-max-calls N  run_code: tool and sql calls per run (default 50)",
       "--code-max-output N  run_code: bytes of result and log returned (default 102400; longer is cut with a note)",
+      "--store-results-over N  a result over N bytes is stored in DuckDB and summarised; query it with query_results (default 65536; 0 = off)",
+      "--results-budget N  bytes all stored results may take; the oldest go first (default 536870912)",
+      "--keep-results    keep stored results in the database after the server stops",
       "HTTP bearer token: $MXCP_GEN_HTTP_TOKEN, else transport.http.token in the user config",
     ],
     run: (_pos, v) =>
@@ -288,6 +294,9 @@ const COMMANDS: Record<string, Command> = {
         codeStack: v["code-stack"] as string | undefined,
         codeMaxCalls: v["code-max-calls"] as string | undefined,
         codeMaxOutput: v["code-max-output"] as string | undefined,
+        storeResultsOver: v["store-results-over"] as string | undefined,
+        resultsBudget: v["results-budget"] as string | undefined,
+        keepResults: v["keep-results"] === true,
       }),
   },
 };

@@ -210,7 +210,7 @@ describe("item 15: HTTP sessions are capped and expire", () => {
       expect(stale.status).toBe(404);
       const client = new Client({ name: "x", version: "1" });
       await client.connect(new StreamableHTTPClientTransport(new URL(srv.url)));
-      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["fine"]);
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["fine", "query_results"]);
       await client.close();
     } finally {
       await srv.stop();

@@ -12,7 +12,7 @@ const SPECS: Record<string, string> = { box: "box.json", twilio_verify_v2: "twil
 const ranks: { style: string; rank: number; query: string }[] = [];
 
 beforeAll(async () => {
-  const backend = { callTool: async () => ({ content: [] }), callForCode: async () => null };
+  const backend = { callTool: async () => ({ content: [] }), callForCode: async () => null, sql: async () => [] };
   for (const [api, cases] of Object.entries(SEARCH_CASES)) {
     const out = tempDir(`mxcp-gen-search-${api}-`);
     await generateOpenApiProject(join(REPO_ROOT, "..", "shared", "specs", SPECS[api]!), { out, name: api });

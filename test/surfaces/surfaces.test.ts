@@ -191,11 +191,11 @@ describe("choosing the surface", () => {
       await client.close();
       return { tools, stderr: stderr() };
     };
-    expect((await names([])).tools).toEqual(["a", "b"]);
+    expect((await names([])).tools).toEqual(["a", "b", "query_results"]);
     expect((await names([], { MXCP_GEN_EXPOSE: "search" })).tools).toEqual(["search_tools", "describe_tool", "call_tool"]);
     const low = await names(["--expose-threshold", "1"]);
     expect(low.tools).toEqual(["search_tools", "describe_tool", "call_tool"]);
     expect(low.stderr).toMatch(/Surface: search \(auto: 2 tools, over 1/);
-    expect((await names(["--expose", "all"], { MXCP_GEN_EXPOSE: "code" })).tools).toEqual(["a", "b"]);
+    expect((await names(["--expose", "all"], { MXCP_GEN_EXPOSE: "code" })).tools).toEqual(["a", "b", "query_results"]);
   }, 60_000);
 });

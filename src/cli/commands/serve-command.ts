@@ -25,6 +25,9 @@ export interface ServeFlags extends CommonFlags {
   codeStack?: string | undefined;
   codeMaxCalls?: string | undefined;
   codeMaxOutput?: string | undefined;
+  storeResultsOver?: string | undefined;
+  resultsBudget?: string | undefined;
+  keepResults?: boolean | undefined;
 }
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
@@ -83,6 +86,13 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     expose,
     exposeThreshold: positiveNumber("expose-threshold", flags.exposeThreshold),
     codeLimits,
+    results: Object.fromEntries(
+      Object.entries({
+        thresholdBytes: positiveNumber("store-results-over", flags.storeResultsOver),
+        budgetBytes: positiveNumber("results-budget", flags.resultsBudget),
+        keep: flags.keepResults || undefined,
+      }).filter(([, v]) => v !== undefined),
+    ),
   });
   return new Promise<number>((resolve) => {
     const shutdown = (why: string) => {

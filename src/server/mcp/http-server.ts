@@ -87,9 +87,15 @@ export class McpHttpServer {
     const now = Date.now();
     for (const [id, s] of this.sessions) {
       if (now - s.lastUsed < idleMs) continue;
-      this.sessions.delete(id);
+      this.forget(id);
       void s.close().catch(() => undefined);
     }
+  }
+
+  /** A session is gone: its entry and whatever it stored. */
+  private forget(id: string): void {
+    this.sessions.delete(id);
+    void this.catalog.sessionClosed(id).catch(() => undefined);
   }
 
   get sessionCount(): number {
@@ -178,12 +184,10 @@ export class McpHttpServer {
       onsessioninitialized: (id) => {
         this.sessions.set(id, { transport, close: () => server.close(), lastUsed: Date.now() });
       },
-      onsessionclosed: (id) => {
-        this.sessions.delete(id);
-      },
+      onsessionclosed: (id) => this.forget(id),
     });
     transport.onclose = () => {
-      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+      if (transport.sessionId) this.forget(transport.sessionId);
     };
     await server.connect(transport);
     await transport.handleRequest(req, res, body);

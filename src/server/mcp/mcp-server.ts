@@ -24,6 +24,8 @@ import { inputSchema, outputShape, type OutputShape } from "./json-schema.js";
 import { matchUriTemplate, uriVariables } from "./uri-template.js";
 import type { SandboxLimits } from "../surfaces/sandbox-limits.js";
 import { ToolSurfaces, type Surface } from "../surfaces/surfaces.js";
+import { runReadOnly } from "../surfaces/read-only-sql.js";
+import { RESULTS_SCHEMA, ResultStore, type ResultStoreOptions } from "../results/result-store.js";
 
 const LEVELS = LoggingLevelSchema.options;
 
@@ -50,16 +52,22 @@ export class McpCatalog {
   readonly surfaces: ToolSurfaces;
   private readonly maxResultBytes: number;
 
+  /** Where large results are kept (off when the project's database is read-only or the threshold is 0). */
+  readonly results: ResultStore | undefined;
+
   constructor(host: ProjectHost, options: CatalogOptions = {}) {
     this.host = host;
     this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
+    const store = new ResultStore(host.database, options.results);
+    this.results = store.enabled && !host.project.duckdbReadonly ? store : undefined;
     this.defs = host.validEndpoints.filter((e) => e.kind === "tool").map((e) => e.definition as ToolDef);
+    if (this.results && !this.defs.some((d) => d.name === QUERY_RESULTS)) this.defs.push(QUERY_RESULTS_DEF);
     const entries = new Map(this.host.validEndpoints.filter((e) => e.kind === "tool").map((e) => [(e.definition as ToolDef).name, e]));
     this.surfaces = new ToolSurfaces(
       {
         names: this.defs.map((d) => d.name),
         listed: (name) => this.tools.find((t) => t.name === name),
-        definition: (name) => entries.get(name)?.definition as ToolDef | undefined,
+        definition: (name) => (entries.get(name)?.definition as ToolDef | undefined) ?? (name === QUERY_RESULTS && this.queryResultsServed ? QUERY_RESULTS_DEF : undefined),
         entry: (name) => entries.get(name),
         database: this.host.database,
       },
@@ -120,7 +128,7 @@ export class McpCatalog {
   }
 
   /** A fresh low-level SDK server answering from this catalog (one per session or stateless request). */
-  createServer(): Server {
+  createServer(opts: { session?: string } = {}): Server {
     const server = new Server(
       { name: `mxcp-gen:${this.projectName}`, version: VERSION },
       { capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} } },
@@ -152,18 +160,26 @@ export class McpCatalog {
         },
       };
       const args = (req.params.arguments ?? {}) as Record<string, unknown>;
-      const call = async (tool: string, toolArgs: Record<string, unknown>) => this.host.callTool(tool, toolArgs, { mcp, sessionId: extra.sessionId });
+      // Stored results belong to a session: an HTTP session, or the one client of a stdio server.
+      const session = extra.sessionId ?? opts.session;
+      const call = async (tool: string, toolArgs: Record<string, unknown>): Promise<CallOutcome> => {
+        if (tool === QUERY_RESULTS && this.queryResultsServed) return this.queryResults(session, toolArgs);
+        return this.host.callTool(tool, toolArgs, { mcp, sessionId: extra.sessionId });
+      };
+      const finish = async (tool: string, outcome: CallOutcome) => (await this.storedResult(tool, outcome, session)) ?? this.toolResult(tool, outcome);
       if (this.surface !== "all" && this.surfaces.isMetaTool(name)) {
         return this.surfaces.call(name, args, {
-          callTool: async (tool, toolArgs) => this.toolResult(tool, await call(tool, toolArgs)),
+          callTool: async (tool, toolArgs) => finish(tool, await call(tool, toolArgs)),
           callForCode: async (tool, toolArgs) => {
             const outcome = await call(tool, toolArgs);
             if (outcome.status === "ok") return outcome.result;
             throw new Error(outcome.returned ? JSON.stringify(outcome.errorObject) : outcome.message);
           },
+          sql: (query, params) =>
+            runReadOnly(this.host.database, query, params, { also: session && this.results ? this.results.tablesOf(session) : [], hiddenSchemas: [RESULTS_SCHEMA] }),
         });
       }
-      return this.toolResult(name, await call(name, args));
+      return finish(name, await call(name, args));
     });
 
     server.setRequestHandler(ListResourcesRequestSchema, async () => ({
@@ -227,6 +243,48 @@ export class McpCatalog {
     return this.host.validEndpoints.filter((e) => e.kind === "resource").map((e) => e.definition as ResourceDef);
   }
 
+  /** Whether `query_results` is one of this server's tools (the store is on and no project tool has the name). */
+  get queryResultsServed(): boolean {
+    return this.defs.some((d) => d === QUERY_RESULTS_DEF);
+  }
+
+  private async queryResults(session: string | undefined, args: Record<string, unknown>): Promise<CallOutcome> {
+    const fail = (message: string): CallOutcome => ({ status: "error", message, errorObject: { error: "Query refused", message } });
+    if (!session || !this.results) return fail("Stored results need a session (stdio, or HTTP with sessions)");
+    if (typeof args.sql !== "string") return fail("query_results needs sql: a string");
+    try {
+      return { status: "ok", result: await this.results.query(session, args.sql) };
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+  }
+
+  /** A result over the store's threshold, stored and described instead of sent; undefined to send it as it is. */
+  private async storedResult(name: string, outcome: CallOutcome, session: string | undefined): Promise<CallToolResult | undefined> {
+    if (outcome.status !== "ok" || !this.results || !session || name === QUERY_RESULTS) return undefined;
+    const text = JSON.stringify(outcome.result);
+    const bytes = text === undefined ? 0 : Buffer.byteLength(text);
+    if (!this.results.wants(bytes)) return undefined;
+    if (!this.listed) void this.tools;
+    const shape = this.outputs.get(name);
+    // A closed output schema cannot take the summary's fields: such a result is sent (and capped) as usual.
+    if (shape && shape.schema.additionalProperties === false) return undefined;
+    const how = this.surface === "all" ? "the query_results tool" : this.surface === "search" ? 'call_tool with {"name": "query_results", "arguments": {"sql": "…"}}' : "sql() in run_code";
+    const summary = await this.results.store(session, name, outcome.result, bytes, how);
+    const structured = { ...(shape ? shape.toStructured(null) : {}), ...summary };
+    return { content: [{ type: "text", text: JSON.stringify(summary, null, 2) }], structuredContent: structured, _meta: { stored: true } };
+  }
+
+  /** An HTTP session ended: its stored results go with it. */
+  async sessionClosed(session: string): Promise<void> {
+    await this.results?.dropSession(session);
+  }
+
+  /** Before the database closes: stored results go, unless kept. */
+  async close(): Promise<void> {
+    await this.results?.close();
+  }
+
   /** MXCP's content rules: a dict as one indented JSON text, a list as one text per item, a string raw, null as nothing. */
   private toolResult(name: string, outcome: CallOutcome): CallToolResult {
     if (outcome.status === "error") {
@@ -250,7 +308,24 @@ export class McpCatalog {
 
 export const DEFAULT_MAX_RESULT_BYTES = 256 * 1024;
 
+const QUERY_RESULTS = "query_results";
+
+/** The built-in tool over stored results, defined like a project's tool so every surface serves it the same way. */
+const QUERY_RESULTS_DEF: ToolDef = {
+  name: QUERY_RESULTS,
+  description:
+    "Query results that were too large to send and were stored instead (a tool's answer then names the table in stored_as). " +
+    "Read-only DuckDB SQL over this session's stored tables only: one SELECT, WITH … SELECT or DESCRIBE; at most 1,000 rows.",
+  parameters: [{ name: "sql", type: "string", description: "The query, naming stored tables as stored_as gives them (mxcp_results.<name>)" }],
+  return: { type: "array", description: "The rows", items: { type: "object" } },
+  annotations: { title: "Query stored results", readOnlyHint: true, openWorldHint: false },
+  language: "sql",
+  source: { code: "-- answered by the server itself" },
+} as ToolDef;
+
 export interface CatalogOptions {
+  /** Large results kept in DuckDB (threshold 0 turns it off). */
+  results?: Partial<ResultStoreOptions> | undefined;
   /** Most text one tool result sends (default 256 KiB). */
   maxResultBytes?: number | undefined;
   /** What tools/list shows (default `all`). */

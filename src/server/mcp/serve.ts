@@ -1,5 +1,6 @@
 import { toErrorDict } from "../../runtime/errors.js";
 import type { SandboxLimits } from "../surfaces/sandbox-limits.js";
+import type { ResultStoreOptions } from "../results/result-store.js";
 import { chooseSurface, DEFAULT_EXPOSE_THRESHOLD, EXPOSE_MODES, type ExposeMode, type Surface } from "../surfaces/surfaces.js";
 import { redactText } from "../../runtime/redact.js";
 import { realpathSync } from "node:fs";
@@ -45,6 +46,8 @@ export interface ServeOptions {
   exposeThreshold?: number | undefined;
   /** run_code's limits under the code surface. */
   codeLimits?: Partial<SandboxLimits> | undefined;
+  /** Large results kept in DuckDB: threshold (0 = off), budget, keep after stopping. */
+  results?: Partial<ResultStoreOptions> | undefined;
   /** Where start-up messages go (never stdout). */
   notice?: ((line: string) => void) | undefined;
 }
@@ -97,7 +100,7 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
   const toolCount = host.validEndpoints.filter((e) => e.kind === "tool").length;
   const exposeMode = opts.expose ?? parseExpose(env.MXCP_GEN_EXPOSE) ?? "auto";
   const chosen = chooseSurface(exposeMode, toolCount, opts.exposeThreshold ?? DEFAULT_EXPOSE_THRESHOLD);
-  const catalog = new McpCatalog(host, { maxResultBytes: opts.maxResultBytes, surface: chosen.surface, sandbox: opts.codeLimits });
+  const catalog = new McpCatalog(host, { maxResultBytes: opts.maxResultBytes, surface: chosen.surface, sandbox: opts.codeLimits, results: opts.results });
   const indexMs = chosen.surface === "all" ? undefined : catalog.surfaces.warm();
   const userHttp = host.project.userConfig.transport?.http;
   const grace = opts.gracePeriodMs ?? 10_000;
@@ -106,7 +109,7 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
   let stdio: { transport: StdioServerTransport; close(): Promise<void> } | undefined;
   let url: string | undefined;
   if (transportName === "stdio") {
-    const server = catalog.createServer();
+    const server = catalog.createServer({ session: "stdio" });
     const transport = new StdioServerTransport(process.stdin, stdout);
     await server.connect(transport);
     stdio = { transport, close: () => server.close() };
@@ -156,6 +159,7 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
       if (!drained) notice(`[warning] calls still running after ${grace} ms; stopping anyway`);
       await http?.close();
       await stdio?.close();
+      await catalog.close().catch((e: unknown) => notice(`[warning] could not drop stored results: ${(e as Error).message}`));
       await host.shutdown();
     })();
     return stopping;

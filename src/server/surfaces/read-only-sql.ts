@@ -16,9 +16,18 @@ const TABLE_FUNCTIONS = new Set(["range", "generate_series", "unnest", "json_eac
 // Scalar functions that read the environment or the instance's configuration.
 const DENIED_FUNCTIONS = /^(getenv|current_setting|read_\w+|\w+_scan|glob|sniff_csv|query|query_table|load|install)$/i;
 
+export interface TableRef {
+  schema: string;
+  name: string;
+}
+
 export interface ReadOnlyOptions {
-  /** Only tables in these schemas may be read (default: every table and view of the database). */
-  schemas?: string[] | undefined;
+  /** Only these tables may be read, named with their schema (default: the database's tables and views). */
+  only?: TableRef[] | undefined;
+  /** Tables readable besides the database's own (with their schema), when `only` is not given. */
+  also?: TableRef[] | undefined;
+  /** Schemas whose tables are not readable unless listed in `also` (stored results of other sessions). */
+  hiddenSchemas?: string[] | undefined;
   /** Most rows returned (default 10,000). */
   maxRows?: number | undefined;
 }
@@ -67,17 +76,26 @@ export async function runReadOnly(db: Database, sql: string, params: Record<stri
   if (fn) throw new ReadOnlySqlError(`Refused: the table function ${fn}() is not allowed here (only ${[...TABLE_FUNCTIONS].join(", ")})`);
   const denied = seen.functions.find((f) => DENIED_FUNCTIONS.test(f));
   if (denied) throw new ReadOnlySqlError(`Refused: the function ${denied}() is not allowed here`);
-  const known = await db.execute(
-    "SELECT lower(schema_name) AS s, lower(table_name) AS t FROM duckdb_tables() WHERE NOT internal UNION ALL SELECT lower(schema_name), lower(view_name) FROM duckdb_views() WHERE NOT internal",
-  );
-  const schemas = opts.schemas?.map((s) => s.toLowerCase());
-  const allowed = known.filter((r) => !schemas || schemas.includes(String(r.s)));
+  const listed = (list: TableRef[] | undefined, schema: string, name: string) =>
+    (list ?? []).some((t) => t.schema.toLowerCase() === schema && t.name.toLowerCase() === name);
+  const hidden = new Set((opts.hiddenSchemas ?? []).map((x) => x.toLowerCase()));
+  const known = opts.only
+    ? []
+    : await db.execute(
+        "SELECT lower(schema_name) AS s, lower(table_name) AS t FROM duckdb_tables() WHERE NOT internal UNION ALL SELECT lower(schema_name), lower(view_name) FROM duckdb_views() WHERE NOT internal",
+      );
   for (const t of seen.tables) {
     const name = t.name.toLowerCase();
     const schema = t.schema.toLowerCase();
     if (!schema && seen.ctes.includes(name)) continue;
-    const ok = allowed.some((r) => r.t === name && (!schema || r.s === schema));
-    if (!ok) throw new ReadOnlySqlError(`Refused: ${t.schema ? `${t.schema}.` : ""}${t.name} is not a table or view that may be read here`);
+    const ok = opts.only
+      ? !!schema && listed(opts.only, schema, name)
+      : (!!schema && listed(opts.also, schema, name)) ||
+        known.some((r) => r.t === name && (schema ? r.s === schema : r.s === "main") && !hidden.has(String(r.s)));
+    if (!ok) {
+      const how = opts.only ? " (name stored results with their schema, as stored_as gives them)" : "";
+      throw new ReadOnlySqlError(`Refused: ${t.schema ? `${t.schema}.` : ""}${t.name} is not a table or view that may be read here${how}`);
+    }
   }
   const rows = await db.execute(sql, params);
   return rows.slice(0, opts.maxRows ?? 10_000);

@@ -5,7 +5,7 @@ import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDef } from "../../project/definitions.js";
 import type { EndpointEntry } from "../../project/endpoints.js";
 import { toolDeclaration, toolsNamespace } from "./declarations.js";
-import { ReadOnlySqlError, runReadOnly } from "./read-only-sql.js";
+import { ReadOnlySqlError } from "./read-only-sql.js";
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "./sandbox-limits.js";
 import { splitWords, ToolIndex, type IndexedTool } from "./tool-index.js";
 import type { Database } from "../../runtime/database.js";
@@ -41,6 +41,8 @@ export interface CallBackend {
   callTool(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
   /** A tool's plain result, or an Error with the tool's error, for code. */
   callForCode(name: string, args: Record<string, unknown>): Promise<unknown>;
+  /** Read-only SQL for code: the project's tables and this session's stored results. */
+  sql(query: string, params: Record<string, unknown>): Promise<unknown>;
 }
 
 const SEARCH_DESCRIPTION =
@@ -238,7 +240,7 @@ export class ToolSurfaces {
         },
         sql: async (query, params) => {
           try {
-            return await runReadOnly(this.host.database, query, (params ?? {}) as Record<string, unknown>);
+            return await backend.sql(query, (params ?? {}) as Record<string, unknown>);
           } catch (e) {
             if (e instanceof ReadOnlySqlError) throw e;
             throw new Error(`SQL failed: ${(e as Error).message}`);
