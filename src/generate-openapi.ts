@@ -38,6 +38,9 @@ function optionFlags(o: OpenApiProjectOptions, api: string): string[] {
   if (o.readOnly) flags.push("--read-only");
   if (o.baseUrl) flags.push("--base-url", o.baseUrl);
   if (o.allowRemoteRefs) flags.push("--allow-remote-refs");
+  if (o.cache) flags.push("--cache", o.cache);
+  for (const g of o.cacheInclude ?? []) flags.push("--cache-include", g);
+  for (const g of o.cacheExclude ?? []) flags.push("--cache-exclude", g);
   return flags;
 }
 

@@ -2,7 +2,8 @@
 import { basename } from "node:path";
 import { snakeCase } from "../../src/model/naming.js";
 import { setOwn } from "../../src/runtime/own.js";
-import type { ApiModel, ModelNote } from "../../src/model/tool-model.js";
+import picomatch from "picomatch";
+import type { ApiModel, ModelNote, ToolModel } from "../../src/model/tool-model.js";
 import type { ServerDef } from "../../src/runtime/http/types.js";
 import { addressKind, refusedByDefault } from "../../src/runtime/http/addresses.js";
 import type { Diagnostics, SpecProblem } from "./diagnostics.js";
@@ -18,6 +19,19 @@ export interface OpenApiOptions extends LoadOptions, OperationFilters {
   name?: string | undefined;
   /** Replaces the document's servers. */
   baseUrl?: string | undefined;
+  /** Cache safe reads (GET, HEAD) this long: `30s`, `10m`, `1h`, `1d`. Off when not given. */
+  cache?: string | undefined;
+  /** Only these tools (names or operationIds, globs) are cached; default every safe read. */
+  cacheInclude?: string[] | undefined;
+  /** These tools are never cached. */
+  cacheExclude?: string[] | undefined;
+}
+
+/** `10m` → 600. Throws a clear error for anything else. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)\s*(s|m|h|d)$/.exec(text.trim());
+  if (!m || Number(m[1]) <= 0) throw new Error(`--cache takes a duration such as 30s, 10m, 1h or 1d, not '${text}'`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as "s" | "m" | "h" | "d"];
 }
 
 export interface OpenApiResult {
@@ -79,12 +93,15 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
     servers: (s) => (opts.baseUrl ? undefined : toServers(s)),
   });
   diagnostics.throwIfErrors();
+  const cache = opts.cache ? { ttlSeconds: parseDuration(opts.cache) } : undefined;
+  if (cache) markCached(tools, opts.cacheInclude, opts.cacheExclude);
   const model: ApiModel = {
     name,
     title,
     version: typeof info.version === "string" ? info.version : "",
     servers,
     securitySchemes: schemes,
+    ...(cache ? { cache } : {}),
     secretParameters: secretParameters(schemes),
     tools,
     notes,
@@ -92,6 +109,21 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
   // The document goes on to openapi-typescript, whose resolver follows every `$ref` it meets.
   confineRefs(doc);
   return { model, document: doc, inputVersion, files: loaded.files, warnings: diagnostics.warnings };
+}
+
+/** Only safe reads are ever cached; include and exclude globs match tool names and operationIds. */
+function markCached(tools: ToolModel[], include: string[] | undefined, exclude: string[] | undefined): void {
+  const inc = include?.map((g) => picomatch(g, { nocase: true }));
+  const exc = exclude?.map((g) => picomatch(g, { nocase: true }));
+  for (const tool of tools) {
+    if (tool.target.kind !== "http") continue;
+    const op = tool.target.operation;
+    if (op.method !== "GET" && op.method !== "HEAD") continue;
+    const names = [tool.name, tool.origin.operationId ?? ""].filter(Boolean);
+    if (inc && !names.some((n) => inc.some((m) => m(n)))) continue;
+    if (exc && names.some((n) => exc.some((m) => m(n)))) continue;
+    op.cache = true;
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ const openapiCommand = async (...a: Parameters<typeof import("./commands/openapi
   (await import("./commands/openapi-command.js")).openapiCommand(...a);
 const wrapCommand = async (...a: Parameters<typeof import("./commands/wrap-command.js").wrapCommand>) => (await import("./commands/wrap-command.js")).wrapCommand(...a);
 const checkCommand = async (...a: Parameters<typeof import("./commands/check-command.js").checkCommand>) => (await import("./commands/check-command.js")).checkCommand(...a);
+const cacheCommand = async (...a: Parameters<typeof import("./commands/cache-command.js").cacheCommand>) => (await import("./commands/cache-command.js")).cacheCommand(...a);
 const serveCommand = async (...a: Parameters<typeof import("./commands/serve-command.js").serveCommand>) => (await import("./commands/serve-command.js")).serveCommand(...a);
 
 import { CliError, printError } from "./output.js";
@@ -113,7 +114,7 @@ const COMMANDS: Record<string, Command> = {
   openapi: {
     summary: "Generate typed handlers and tool YAML from an OpenAPI document (2.0, 3.0, 3.1)",
     usage:
-      "mxcp-gen openapi <spec file or URL> [--out DIR] [--name API] [--tag T]… [--include GLOB]… [--exclude GLOB]… [--methods get,post] [--read-only] [--base-url URL] [--allow-remote-refs] [--dry-run] [--force] [--check]",
+      "mxcp-gen openapi <spec file or URL> [--out DIR] [--name API] [--tag T]… [--include GLOB]… [--exclude GLOB]… [--methods get,post] [--read-only] [--base-url URL] [--allow-remote-refs] [--cache DURATION [--cache-include GLOB]… [--cache-exclude GLOB]…] [--dry-run] [--force] [--check]",
     options: {
       out: { type: "string", short: "o" },
       name: { type: "string" },
@@ -124,6 +125,9 @@ const COMMANDS: Record<string, Command> = {
       "read-only": { type: "boolean", default: false },
       "base-url": { type: "string" },
       "allow-remote-refs": { type: "boolean", default: false },
+      cache: { type: "string" },
+      "cache-include": { type: "string", multiple: true, default: [] },
+      "cache-exclude": { type: "string", multiple: true, default: [] },
       "dry-run": { type: "boolean", default: false },
       force: { type: "boolean", default: false },
       check: { type: "boolean", default: false },
@@ -138,6 +142,9 @@ const COMMANDS: Record<string, Command> = {
       "--read-only       only safe methods (GET, HEAD, OPTIONS, TRACE)",
       "--base-url URL    use this server instead of the document's servers",
       "--allow-remote-refs   fetch http(s) $refs (refused by default)",
+      "--cache DURATION  keep answers of safe reads (GET, HEAD) in the project's DuckDB this long: 30s, 10m, 1h, 1d",
+      "--cache-include GLOB  only these tools (name or operationId) are cached (repeatable)",
+      "--cache-exclude GLOB  these tools are never cached (repeatable)",
       "--dry-run         print the plan and the diffs; write nothing",
       "--force           overwrite generated files you edited, and remove stale ones you edited",
       "--check           exit 1 if the project differs from what would be generated (for CI); write nothing",
@@ -155,6 +162,9 @@ const COMMANDS: Record<string, Command> = {
         readOnly: v["read-only"] === true,
         baseUrl: v["base-url"] as string | undefined,
         allowRemoteRefs: v["allow-remote-refs"] === true,
+        cache: v.cache as string | undefined,
+        cacheInclude: v["cache-include"] as string[],
+        cacheExclude: v["cache-exclude"] as string[],
         dryRun: v["dry-run"] === true,
         force: v.force === true,
         check: v.check === true,
@@ -215,6 +225,13 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     flagsHelp: ["Uses the inputs and options recorded in mxcp-gen.lock.json; writes nothing."],
     run: (_pos, v) => checkCommand({ ...common(v) }),
+  },
+  cache: {
+    summary: "Show or clear the cached reads kept in the project's DuckDB (openapi --cache)",
+    usage: "mxcp-gen cache stats | mxcp-gen cache clear [--api NAME]",
+    options: { api: { type: "string" } },
+    flagsHelp: ["stats: entries, bytes, hits and misses per API", "clear: drop the entries (and counters) of every API, or of --api NAME", "--api NAME        only this API"],
+    run: (pos, v) => cacheCommand(pos[0], { ...common(v), api: v.api as string | undefined }),
   },
   serve: {
     summary: "Serve the project's tools, resources and prompts over MCP (stdio or streamable HTTP)",

@@ -113,7 +113,7 @@ export function handlerModule(tool: ToolModel, opts: ApiEmitOptions): string {
 }
 
 export function clientModule(api: ApiModel, opts: ApiEmitOptions): string {
-  const definition = { name: api.name, servers: api.servers, securitySchemes: api.securitySchemes };
+  const definition = { name: api.name, servers: api.servers, securitySchemes: api.securitySchemes, ...(api.cache ? { cache: api.cache } : {}) };
   return renderTemplate("openapi/client.ts.hbs", {
     header: tsHeader(opts),
     doc: jsdoc(cleanDescription(`Client for ${api.title}${api.version ? ` (version ${api.version})` : ""}.`, 300)),

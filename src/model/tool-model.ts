@@ -83,6 +83,8 @@ export interface ApiModel {
   version: string;
   servers: ServerDef[];
   securitySchemes: Record<string, SecuritySchemeDef>;
+  /** Cached reads: the longest an answer is kept (operations say whether they are cached). */
+  cache?: { ttlSeconds: number };
   /** For `wrap`: the package the tools call. */
   sdk?: SdkInfo;
   /** Which secret parameters the API's auth reads, for the sample config. */

@@ -27,6 +27,8 @@ export interface CallContext {
   endpoint: string;
   user?: UserContext | undefined;
   mcp?: McpReporter | undefined;
+  /** Set by a cached read during the call: whether the answer came from the cache, and how old it was. */
+  cache?: { state: "hit" | "miss" | "revalidated"; ageSeconds?: number } | undefined;
 }
 
 export interface SecretEntry {

@@ -19,6 +19,8 @@ export interface AuditRecordInput {
   policiesEvaluated: string[];
   policyDecision: string;
   policyReason: string | null;
+  /** What else happened during the call (a cached read: `{cache: "hit", cache_age_seconds}`). */
+  businessContext?: Record<string, unknown>;
 }
 
 export class AuditLog {
@@ -60,7 +62,7 @@ export class AuditLog {
       policies_evaluated: r.policiesEvaluated,
       policy_decision: r.policyDecision,
       policy_reason: r.policyReason,
-      business_context: {},
+      business_context: r.businessContext ?? {},
       execution_events: [],
       prev_hash: this.prevHash,
     };

@@ -12,7 +12,7 @@ import { loadModule } from "./module-loader.js";
 import { enforceInput, enforceOutput, policyUser, type PolicyTrace } from "./policies.js";
 
 export type CallOutcome =
-  | { status: "ok"; result: unknown }
+  | { status: "ok"; result: unknown; meta?: { cache: "hit" | "miss" | "revalidated"; ageSeconds?: number } }
   /**
    * `message` is what MXCP would print; `errorObject` describes the failure as an error object;
    * `returned` is true when the handler itself returned that object (rather than something failing).

@@ -38,7 +38,7 @@ let nextCallId = 1;
  * `run`, `test` and `serve` all call endpoints through it.
  */
 function redactOutcome(outcome: CallOutcome): CallOutcome {
-  if (outcome.status === "ok") return { status: "ok", result: redactValue(outcome.result) };
+  if (outcome.status === "ok") return { ...outcome, result: redactValue(outcome.result) };
   return { ...outcome, message: redactText(outcome.message), errorObject: redactValue(outcome.errorObject) };
 }
 
@@ -172,6 +172,8 @@ export class ProjectHost {
           executeEndpoint({ root: this.project.root, database: this.database }, entry, args, { ...opts, trace, log: (m) => state.log("warning", m) }),
         ),
       );
+      // A cached read during the call says so in the result's metadata and in the audit record.
+      if (ctx.cache && outcome.status === "ok") outcome.meta = { cache: ctx.cache.state, ...(ctx.cache.ageSeconds !== undefined ? { ageSeconds: ctx.cache.ageSeconds } : {}) };
       this.audit?.log.write({
         operationType: kind,
         operationName: name,
@@ -186,6 +188,7 @@ export class ProjectHost {
         policiesEvaluated: trace.evaluated,
         policyDecision: trace.decision,
         policyReason: trace.reason ?? null,
+        businessContext: ctx.cache ? { cache: ctx.cache.state, ...(ctx.cache.ageSeconds !== undefined ? { cache_age_seconds: ctx.cache.ageSeconds } : {}) } : {},
       });
       return outcome;
     } finally {

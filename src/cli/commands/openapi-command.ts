@@ -1,3 +1,4 @@
+import { parseDuration } from "../../../generators/openapi/index.js";
 import { generateOpenApiProject } from "../../generate-openapi.js";
 import { CliError } from "../output.js";
 import { counts, reportWrite, type WriteFlags } from "./write-report.js";
@@ -12,6 +13,9 @@ export interface OpenApiFlags extends WriteFlags {
   readOnly: boolean;
   baseUrl?: string | undefined;
   allowRemoteRefs: boolean;
+  cache?: string | undefined;
+  cacheInclude: string[];
+  cacheExclude: string[];
   force: boolean;
 }
 
@@ -21,6 +25,13 @@ export async function openapiCommand(source: string | undefined, flags: OpenApiF
   const methods = flags.methods?.split(",").map((m) => m.trim().toLowerCase()).filter(Boolean);
   const bad = methods?.filter((m) => !["get", "put", "post", "delete", "options", "head", "patch", "trace"].includes(m));
   if (bad?.length) throw new CliError(`--methods: unknown method(s) ${bad.join(", ")}`, 2);
+  if (flags.cache !== undefined) {
+    try {
+      parseDuration(flags.cache);
+    } catch (e) {
+      throw new CliError((e as Error).message, 2);
+    }
+  }
   const quiet = flags.json;
   const result = await generateOpenApiProject(source, {
     out: flags.out,
@@ -32,6 +43,9 @@ export async function openapiCommand(source: string | undefined, flags: OpenApiF
     readOnly: flags.readOnly,
     baseUrl: flags.baseUrl,
     allowRemoteRefs: flags.allowRemoteRefs,
+    cache: flags.cache,
+    cacheInclude: flags.cacheInclude.length ? flags.cacheInclude : undefined,
+    cacheExclude: flags.cacheExclude.length ? flags.cacheExclude : undefined,
     dryRun: flags.dryRun,
     force: flags.force,
     check: flags.check,

@@ -1,4 +1,7 @@
 import { addSecretValue, redactText } from "../redact.js";
+import { runtimeState } from "../state.js";
+import type { Database } from "../database.js";
+import { cacheKey, cacheLifetime, HttpCache, identityOf, type CachedAnswer } from "./cache.js";
 import { addressKind, refusedByDefault } from "./addresses.js";
 import { config } from "../config.js";
 import type { ErrorObject } from "../errors.js";
@@ -68,6 +71,7 @@ export class ApiClient {
   readonly definition: ApiDefinition;
   limits: ClientLimits;
   private secret: Record<string, unknown> = {};
+  private cache: { db: Database; store: HttpCache } | undefined;
   private oauthTokens = new Map<string, { token: string; expiresAt: number }>();
 
   constructor(definition: ApiDefinition, limits: Partial<ClientLimits> = {}) {
@@ -111,7 +115,105 @@ export class ApiClient {
     if (cookies.length > 0) headers.set("cookie", cookies.join("; "));
     if (!headers.has("accept")) headers.set("accept", "application/json, text/plain;q=0.9, */*;q=0.8");
     const retryable = IDEMPOTENT.has(op.method) || op.idempotencyKey === true;
-    return this.withRetries(op.method, url, headers, body, retryable, base);
+    const cache = this.cacheFor(op);
+    if (cache) return this.cachedRead(cache, op, url, headers, base);
+    try {
+      return await this.withRetries(op.method, url, headers, body, retryable, base);
+    } finally {
+      if (op.method !== "GET" && op.method !== "HEAD" && this.definition.cache) await this.invalidateAfterWrite(op, url);
+    }
+  }
+
+  /** The cache for a safe read of a caching API, when the project has a database it may write. */
+  private cacheFor(op: HttpOperation): HttpCache | undefined {
+    if (!op.cache || !this.definition.cache || (op.method !== "GET" && op.method !== "HEAD")) return undefined;
+    const db = runtimeState().database;
+    if (!db) return undefined;
+    if (this.cache?.db !== db) this.cache = { db, store: new HttpCache(db) };
+    return this.cache.store;
+  }
+
+  /**
+   * Answer from the cache when fresh; revalidate with If-None-Match / If-Modified-Since when stale; else ask
+   * and keep a successful answer (never an error) for the TTL, or less when Cache-Control says so.
+   */
+  private async cachedRead(cache: HttpCache, op: HttpOperation, url: URL, headers: Headers, base: URL): Promise<unknown> {
+    const call = runtimeState().calls.getStore();
+    const identity = identityOf(this.secret, call?.user?.user_id);
+    const key = cacheKey(op.method, url.href, identity);
+    const note = (state: "hit" | "miss" | "revalidated", storedAt?: number) => {
+      if (call) call.cache = { state, ...(storedAt !== undefined ? { ageSeconds: Math.round((Date.now() - storedAt) / 1000) } : {}) };
+    };
+    let entry: CachedAnswer | undefined;
+    try {
+      entry = await cache.get(key);
+    } catch (e) {
+      runtimeState().log("warning", `cache unavailable, asking ${this.definition.name} directly: ${(e as Error).message}`);
+      return this.withRetries(op.method, url, headers, undefined, true, base);
+    }
+    if (entry && !Object.entries(entry.vary).every(([h, v]) => (headers.get(h) ?? "") === v)) entry = undefined;
+    const api = this.definition.name;
+    if (entry && entry.expiresAt > Date.now()) {
+      await cache.count(api, key, true);
+      note("hit", entry.storedAt);
+      return this.decode(entry.body, entry.contentType, entry.status, op.method);
+    }
+    if (entry?.etag) headers.set("if-none-match", entry.etag);
+    else if (entry?.lastModified) headers.set("if-modified-since", entry.lastModified);
+    const stale = entry;
+    const ttl = this.definition.cache!.ttlSeconds;
+    let revalidated = false;
+    const result = await this.withRetries(op.method, url, headers, undefined, true, base, {
+      notModified: stale
+        ? async (response) => {
+            revalidated = true;
+            const life = cacheLifetime(response.headers.get("cache-control"), ttl) ?? 0;
+            await cache.refresh(key, Date.now() + life * 1000);
+            return this.decode(stale.body, stale.contentType, stale.status, op.method);
+          }
+        : undefined,
+      onBody: async (response, bytes) => {
+        const life = cacheLifetime(response.headers.get("cache-control"), ttl);
+        if (life === undefined) return;
+        // Stale at once and nothing to revalidate with: keeping it would only cost a lookup.
+        if (life === 0 && !response.headers.get("etag") && !response.headers.get("last-modified")) return;
+        const vary: Record<string, string> = {};
+        for (const h of (response.headers.get("vary") ?? "").split(",").map((x) => x.trim().toLowerCase()).filter(Boolean)) {
+          if (h === "*") return; // varies on anything: not cacheable
+          vary[h] = headers.get(h) ?? "";
+        }
+        const now = Date.now();
+        await cache.put(key, api, op.method, url.pathname, {
+          status: response.status,
+          contentType: response.headers.get("content-type") ?? "",
+          body: bytes,
+          etag: response.headers.get("etag") ?? undefined,
+          lastModified: response.headers.get("last-modified") ?? undefined,
+          storedAt: now,
+          expiresAt: now + life * 1000,
+          vary,
+        });
+      },
+    });
+    await cache.count(api, revalidated ? key : undefined, revalidated);
+    note(revalidated ? "revalidated" : "miss", revalidated ? Date.now() : undefined);
+    return result;
+  }
+
+  /**
+   * A write went through the API: its cached reads under the written path are stale. A path that ends in a
+   * parameter (`/pets/{id}`) also changes the collection above it (`/pets`).
+   */
+  private async invalidateAfterWrite(op: HttpOperation, url: URL): Promise<void> {
+    const db = runtimeState().database;
+    if (!db) return;
+    let prefix = url.pathname.replace(/\/$/, "");
+    if (/\{[^}]+\}\/?$/.test(op.path)) prefix = prefix.replace(/\/[^/]*$/, "");
+    try {
+      await (this.cache?.db === db ? this.cache.store : new HttpCache(db)).invalidate(this.definition.name, prefix || "/");
+    } catch (e) {
+      runtimeState().log("warning", `could not drop cached reads after ${op.method} ${url.pathname}: ${(e as Error).message}`);
+    }
   }
 
   /**
@@ -331,7 +433,15 @@ export class ApiClient {
     return body.access_token;
   }
 
-  private async withRetries(method: string, url: URL, headers: Headers, body: RequestBody | undefined, retryable: boolean, base: URL): Promise<unknown> {
+  private async withRetries(
+    method: string,
+    url: URL,
+    headers: Headers,
+    body: RequestBody | undefined,
+    retryable: boolean,
+    base: URL,
+    hooks: { onBody?: (response: Response, bytes: Uint8Array) => Promise<void>; notModified?: ((response: Response) => Promise<unknown>) | undefined } = {},
+  ): Promise<unknown> {
     const deadline = Date.now() + this.limits.deadlineMs;
     for (let attempt = 0; ; attempt++) {
       const left = deadline - Date.now();
@@ -358,7 +468,7 @@ export class ApiClient {
       }
       if (response.ok) {
         try {
-          return await this.readSuccess(response, method);
+          return await this.readSuccess(response, method, hooks.onBody);
         } catch (e) {
           if (e instanceof CallFailure) throw e;
           const name = (e as Error)?.name;
@@ -369,6 +479,10 @@ export class ApiClient {
           if (!retryable) outcomeUnknown(failure); // the server answered: it did the work
           throw new CallFailure(failure);
         }
+      }
+      if (response.status === 304 && hooks.notModified) {
+        await response.body?.cancel();
+        return await hooks.notModified(response);
       }
       const retryAfter = response.headers.get("retry-after");
       if (retryable && RETRY_STATUS.has(response.status) && attempt < this.limits.retries) {
@@ -442,16 +556,28 @@ export class ApiClient {
     return Buffer.concat(chunks);
   }
 
-  private async readSuccess(response: Response, method: string): Promise<unknown> {
+  private async readSuccess(response: Response, method: string, onBody?: (response: Response, bytes: Uint8Array) => Promise<void>): Promise<unknown> {
     const bytes = await this.readBody(response);
-    if (response.status === 204 || response.status === 205 || method === "HEAD" || bytes.byteLength === 0) return null;
-    const type = response.headers.get("content-type") ?? "";
+    const value = this.decode(bytes, response.headers.get("content-type") ?? "", response.status, method);
+    // Kept only once it decoded: an answer that is not what it says it is never enters the cache.
+    if (onBody) {
+      try {
+        await onBody(response, bytes);
+      } catch (e) {
+        runtimeState().log("warning", `could not keep the answer in the cache: ${(e as Error).message}`);
+      }
+    }
+    return value;
+  }
+
+  private decode(bytes: Uint8Array, type: string, status: number, method: string): unknown {
+    if (status === 204 || status === 205 || method === "HEAD" || bytes.byteLength === 0) return null;
     if (isJsonMediaType(type)) {
       const text = new TextDecoder().decode(bytes);
       try {
         return JSON.parse(text) as unknown;
       } catch {
-        throw new CallFailure({ error: "Invalid response", message: `The server sent invalid JSON: ${this.snippet(text)}`, status: response.status });
+        throw new CallFailure({ error: "Invalid response", message: `The server sent invalid JSON: ${this.snippet(text)}`, status });
       }
     }
     if (isTextMediaType(type)) return new TextDecoder().decode(bytes);

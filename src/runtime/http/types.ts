@@ -50,6 +50,8 @@ export interface HttpOperation {
   servers?: ServerDef[];
   /** Whether a retry is safe although the method is not idempotent (an idempotency-key header is declared). */
   idempotencyKey?: boolean;
+  /** Answers are kept in the project's DuckDB for the API's cache TTL (GET and HEAD only). */
+  cache?: boolean;
 }
 
 export interface ServerDef {
@@ -68,4 +70,6 @@ export interface ApiDefinition {
   name: string;
   servers: ServerDef[];
   securitySchemes: Record<string, SecuritySchemeDef>;
+  /** Cached reads (`mxcp-gen openapi --cache`): how long an answer is kept, at most. */
+  cache?: { ttlSeconds: number };
 }

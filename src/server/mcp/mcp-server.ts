@@ -25,6 +25,7 @@ import { matchUriTemplate, uriVariables } from "./uri-template.js";
 import type { SandboxLimits } from "../surfaces/sandbox-limits.js";
 import { ToolSurfaces, type Surface } from "../surfaces/surfaces.js";
 import { runReadOnly } from "../surfaces/read-only-sql.js";
+import { CACHE_SCHEMA } from "../../runtime/http/cache.js";
 import { RESULTS_SCHEMA, ResultStore, type ResultStoreOptions } from "../results/result-store.js";
 
 const LEVELS = LoggingLevelSchema.options;
@@ -176,7 +177,8 @@ export class McpCatalog {
             throw new Error(outcome.returned ? JSON.stringify(outcome.errorObject) : outcome.message);
           },
           sql: (query, params) =>
-            runReadOnly(this.host.database, query, params, { also: session && this.results ? this.results.tablesOf(session) : [], hiddenSchemas: [RESULTS_SCHEMA] }),
+            // Other sessions' stored results and the HTTP cache (other users' answers) are out of reach.
+            runReadOnly(this.host.database, query, params, { also: session && this.results ? this.results.tablesOf(session) : [], hiddenSchemas: [RESULTS_SCHEMA, CACHE_SCHEMA] }),
         });
       }
       return finish(name, await call(name, args));
@@ -302,6 +304,8 @@ export class McpCatalog {
     if (!this.listed) void this.tools; // output shapes are made with the listing
     const shape = this.outputs.get(name);
     const result: CallToolResult = shape ? { content, structuredContent: shape.toStructured(value) } : { content };
+    // Said in _meta, not in structuredContent, so the tool's output schema stays as it is.
+    if (outcome.meta && outcome.meta.cache !== "miss") result._meta = { cached: true, ...(outcome.meta.ageSeconds !== undefined ? { age_seconds: outcome.meta.ageSeconds } : {}) };
     return capResult(result, this.maxResultBytes);
   }
 }
