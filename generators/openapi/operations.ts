@@ -1,5 +1,6 @@
 // Each operation of the document becomes one tool in the model.
 import picomatch from "picomatch";
+import { detectPaging, maxPagesArg } from "./pagination.js";
 import type { AnnotationsDef } from "../../src/project/definitions.js";
 import { MAX_TOOL_NAME, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
 import { cleanDescription, joinSummary } from "../../src/model/text.js";
@@ -115,6 +116,25 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
     ...(servers ? { servers } : {}),
     ...(inputs.idempotencyKey ? { idempotencyKey: true } : {}),
   };
+  const paging = detectPaging(ctx.doc, op, method, inputs.wire);
+  if (paging) {
+    paging.maxPagesArg = maxPagesArg(operation, inputs.parameters.map((p) => p.name));
+    operation.paging = paging;
+    inputs.parameters.push({
+      name: paging.maxPagesArg,
+      type: {
+        type: "integer",
+        description: `How many pages to fetch in this one call (1 to 20); the items of every page come back in order, and _meta.next_arguments says how to continue. Pages by ${PAGING_WORDS[paging.style]}.`,
+        minimum: 1,
+        maximum: 20,
+        default: 1,
+      },
+      required: false,
+      tsType: "number",
+      origin: "mxcp-gen: pages fetched in one call",
+    });
+    ctx.notes.push({ tool: name, where: pointer, message: `pages by ${PAGING_WORDS[paging.style]}: ${paging.maxPagesArg} fetches several pages in one call` });
+  }
   const summary = typeof op.summary === "string" ? op.summary : undefined;
   let description = joinSummary(summary, typeof op.description === "string" ? op.description : undefined, 1024);
   if (op.deprecated === true) description = `Deprecated. ${description}`.trim();
@@ -138,6 +158,14 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
     moduleName,
   };
 }
+
+const PAGING_WORDS: Record<NonNullable<HttpOperation["paging"]>["style"], string> = {
+  link: "the Link header (rel=next)",
+  cursor: "a cursor and has_more",
+  token: "a next-page token",
+  offset: "offset and limit",
+  page: "page number",
+};
 
 function requestBodyExample(doc: Json, op: Json, mediaType: string | undefined): unknown {
   if (!op.requestBody || !mediaType) return undefined;

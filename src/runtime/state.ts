@@ -29,6 +29,8 @@ export interface CallContext {
   mcp?: McpReporter | undefined;
   /** Set by a cached read during the call: whether the answer came from the cache, and how old it was. */
   cache?: { state: "hit" | "miss" | "revalidated"; ageSeconds?: number } | undefined;
+  /** Set by a call that fetched several pages: how many, and the arguments of the next page if there is one. */
+  paging?: { pages: number; next?: Record<string, unknown> } | undefined;
 }
 
 export interface SecretEntry {

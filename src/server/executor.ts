@@ -11,8 +11,16 @@ import { runtimeState, type UserContext } from "../runtime/state.js";
 import { loadModule } from "./module-loader.js";
 import { enforceInput, enforceOutput, policyUser, type PolicyTrace } from "./policies.js";
 
+/** What the runtime noted during a call, for the MCP result's `_meta` and the audit record. */
+export interface CallMeta {
+  cache?: "hit" | "miss" | "revalidated";
+  ageSeconds?: number;
+  pages?: number;
+  next?: Record<string, unknown>;
+}
+
 export type CallOutcome =
-  | { status: "ok"; result: unknown; meta?: { cache: "hit" | "miss" | "revalidated"; ageSeconds?: number } }
+  | { status: "ok"; result: unknown; meta?: CallMeta }
   /**
    * `message` is what MXCP would print; `errorObject` describes the failure as an error object;
    * `returned` is true when the handler itself returned that object (rather than something failing).

@@ -173,7 +173,12 @@ export class ProjectHost {
         ),
       );
       // A cached read during the call says so in the result's metadata and in the audit record.
-      if (ctx.cache && outcome.status === "ok") outcome.meta = { cache: ctx.cache.state, ...(ctx.cache.ageSeconds !== undefined ? { ageSeconds: ctx.cache.ageSeconds } : {}) };
+      if ((ctx.cache || ctx.paging) && outcome.status === "ok") {
+        outcome.meta = {
+          ...(ctx.cache ? { cache: ctx.cache.state, ...(ctx.cache.ageSeconds !== undefined ? { ageSeconds: ctx.cache.ageSeconds } : {}) } : {}),
+          ...(ctx.paging ? { pages: ctx.paging.pages, ...(ctx.paging.next ? { next: redactValue(ctx.paging.next) } : {}) } : {}),
+        };
+      }
       this.audit?.log.write({
         operationType: kind,
         operationName: name,

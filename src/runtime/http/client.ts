@@ -2,6 +2,7 @@ import { addSecretValue, redactText } from "../redact.js";
 import { runtimeState } from "../state.js";
 import type { Database } from "../database.js";
 import { cacheKey, cacheLifetime, HttpCache, identityOf, type CachedAnswer } from "./cache.js";
+import { joinPages, nextArguments, pageItems } from "./paging.js";
 import { addressKind, refusedByDefault } from "./addresses.js";
 import { config } from "../config.js";
 import type { ErrorObject } from "../errors.js";
@@ -17,7 +18,7 @@ import {
   serializeQuery,
 } from "./serialize.js";
 import { isJsonMediaType, isTextMediaType } from "./media-types.js";
-import type { ApiDefinition, HttpBody, HttpOperation, SecuritySchemeDef, ServerDef } from "./types.js";
+import type { ApiDefinition, HttpBody, HttpOperation, PagingDef, SecuritySchemeDef, ServerDef } from "./types.js";
 import { setOwn } from "../own.js";
 
 export interface ClientLimits {
@@ -91,6 +92,7 @@ export class ApiClient {
   async call(op: HttpOperation, args: Record<string, unknown>): Promise<unknown> {
     try {
       if (Object.keys(this.secret).length === 0) this.configure();
+      if (op.paging?.maxPagesArg && Number(args[op.paging.maxPagesArg] ?? 1) > 1) return await this.pages(op, op.paging, args);
       return await this.send(op, args);
     } catch (e) {
       if (e instanceof CallFailure) return e.object;
@@ -99,7 +101,35 @@ export class ApiClient {
     }
   }
 
-  private async send(op: HttpOperation, args: Record<string, unknown>): Promise<unknown> {
+  /**
+   * Up to `max_pages` pages (at most 20) in one call, their items joined in order; where to continue goes to the
+   * call's metadata as the tool arguments of the next page. The pages are never served from the cache.
+   */
+  private async pages(op: HttpOperation, paging: PagingDef, args: Record<string, unknown>): Promise<unknown> {
+    const max = Math.min(20, Math.max(1, Math.floor(Number(args[paging.maxPagesArg!]))));
+    const items: unknown[] = [];
+    let current = { ...args };
+    let last: unknown;
+    let next: Record<string, unknown> | undefined;
+    let fetched = 0;
+    while (fetched < max) {
+      let link: string | null = null;
+      last = await this.send({ ...op, cache: false }, current, (response) => {
+        link = response.headers.get("link");
+      });
+      fetched++;
+      const found = pageItems(last, paging);
+      items.push(...found);
+      next = nextArguments(op, paging, current, last, found, link);
+      if (!next) break;
+      if (fetched < max) current = { ...current, ...next };
+    }
+    const call = runtimeState().calls.getStore();
+    if (call) call.paging = { pages: fetched, ...(next ? { next } : {}) };
+    return joinPages(last, paging, items);
+  }
+
+  private async send(op: HttpOperation, args: Record<string, unknown>, onResponse?: (response: Response) => void): Promise<unknown> {
     const base = this.baseUrl(op.servers);
     const url = this.buildUrl(base, op, args);
     const headers = new Headers();
@@ -118,7 +148,7 @@ export class ApiClient {
     const cache = this.cacheFor(op);
     if (cache) return this.cachedRead(cache, op, url, headers, base);
     try {
-      return await this.withRetries(op.method, url, headers, body, retryable, base);
+      return await this.withRetries(op.method, url, headers, body, retryable, base, onResponse ? { onBody: async (response) => onResponse(response) } : {});
     } finally {
       if (op.method !== "GET" && op.method !== "HEAD" && this.definition.cache) await this.invalidateAfterWrite(op, url);
     }

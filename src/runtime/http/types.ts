@@ -52,6 +52,27 @@ export interface HttpOperation {
   idempotencyKey?: boolean;
   /** Answers are kept in the project's DuckDB for the API's cache TTL (GET and HEAD only). */
   cache?: boolean;
+  /** How the operation pages, when it does: one call may then fetch up to `max_pages` pages. */
+  paging?: PagingDef;
+}
+
+/** How a list operation pages (decided by the generator from the document). */
+export interface PagingDef {
+  style: "link" | "cursor" | "token" | "offset" | "page";
+  /** Where the items are in one page: "" when the page is the array itself, else its property. */
+  items: string;
+  /** The tool argument that holds the cursor, token, offset or page number (absent for a Link header alone). */
+  arg?: string;
+  /** That argument's name on the wire (`starting_after`, `page_token`, `offset`, `page`). */
+  param?: string;
+  /** The page-size argument, if any (for offset, and to know a short page is the last). */
+  sizeArg?: string;
+  /** cursor: the response's flag saying more pages follow. */
+  hasMore?: string;
+  /** token: the response property holding the next token. */
+  next?: string;
+  /** The tool argument that says how many pages to fetch (`max_pages`). */
+  maxPagesArg?: string;
 }
 
 export interface ServerDef {

@@ -305,7 +305,13 @@ export class McpCatalog {
     const shape = this.outputs.get(name);
     const result: CallToolResult = shape ? { content, structuredContent: shape.toStructured(value) } : { content };
     // Said in _meta, not in structuredContent, so the tool's output schema stays as it is.
-    if (outcome.meta && outcome.meta.cache !== "miss") result._meta = { cached: true, ...(outcome.meta.ageSeconds !== undefined ? { age_seconds: outcome.meta.ageSeconds } : {}) };
+    const meta = outcome.meta;
+    if (meta && ((meta.cache && meta.cache !== "miss") || meta.pages !== undefined)) {
+      result._meta = {
+        ...(meta.cache && meta.cache !== "miss" ? { cached: true, ...(meta.ageSeconds !== undefined ? { age_seconds: meta.ageSeconds } : {}) } : {}),
+        ...(meta.pages !== undefined ? { pages: meta.pages, next_arguments: meta.next ?? null } : {}),
+      };
+    }
     return capResult(result, this.maxResultBytes);
   }
 }
