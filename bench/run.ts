@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "bin", "mxcp-gen.js");
 import { setMaxListeners } from "node:events";
-import { surfaces } from "./surfaces.js";
+import { apiAndDatabase, surfaces } from "./surfaces.js";
 
 // The SDK client adds an abort listener per request to one signal; a benchmark makes thousands.
 setMaxListeners(100_000);
@@ -178,7 +178,7 @@ async function wrapStripe(): Promise<void> {
   row("wrap stripe (472 tools)", `${r.s.toFixed(2)} s, ${r.mb.toFixed(0)} MB`);
 }
 
-/** BENCH_ONLY=generation,calls,wrap,surfaces runs a subset (type-check and start-up come with generation). */
+/** BENCH_ONLY=generation,calls,wrap,surfaces,database runs a subset (type-check and start-up come with generation). */
 const ONLY = process.env.BENCH_ONLY?.split(",");
 const wanted = (part: string) => !ONLY || ONLY.includes(part);
 
@@ -191,7 +191,9 @@ async function main(): Promise<void> {
     await typecheck("GitHub", github);
     await startup(github);
   }
-  if (wanted("surfaces")) await surfaces({ root: ROOT, cli: CLI, runs: RUNS, temp, row, median, percentile }, github);
+  const ctx = { root: ROOT, cli: CLI, runs: RUNS, temp, row, median, percentile };
+  if (wanted("surfaces")) await surfaces(ctx, github);
+  if (wanted("database")) await apiAndDatabase(ctx);
   if (wanted("calls")) await callOverhead();
   if (wanted("wrap")) await wrapStripe();
   const width = Math.max(...rows.map((r) => r[0].length));

@@ -1,5 +1,7 @@
 // Issue 14's figures: tools/list size per surface, search latency and index build time, start-up under the
-// default surface, run_code's overhead over a direct call, and search quality (top-1, top-5 by query style).
+// default surface, run_code's overhead over a direct call, and search quality (top-1, top-5 by query style);
+// issue 15's: a cached read against an uncached one, and the bytes a 5 MB list costs the client.
+// The project host is imported from dist/ (as users run it): handlers loaded in process import the built runtime.
 import { execFile } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -8,9 +10,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { generateOpenApiProject } from "../src/generate-openapi.js";
-import { ProjectHost } from "../src/server/host.js";
-import { McpCatalog } from "../src/server/mcp/mcp-server.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { generateOpenApiProject } from "../dist/src/generate-openapi.js";
+import { ProjectHost } from "../dist/src/server/host.js";
+import { McpCatalog } from "../dist/src/server/mcp/mcp-server.js";
 import { SEARCH_CASES } from "../test/surfaces/search-queries.js";
 
 const run = promisify(execFile);
@@ -139,4 +142,70 @@ async function searchQuality(ctx: BenchContext): Promise<void> {
     const t = tally[style];
     ctx.row(`search quality, ${style}-style queries (${t.n})`, `top-1 ${((t.top1 / t.n) * 100).toFixed(0)}%, top-5 ${((t.top5 / t.n) * 100).toFixed(0)}%`, style === "model" ? "test fails below 90% top-5" : "");
   }
+}
+
+/** Issue 15's figures: a cached read against an uncached one, and the bytes a 5 MB list costs the client. */
+export async function apiAndDatabase(ctx: BenchContext): Promise<void> {
+  const big = JSON.stringify(Array.from({ length: 40_000 }, (_, i) => ({ id: i, team: `t${i % 7}`, score: i % 100, note: "x".repeat(80) })));
+  const api = createServer((req, res) => {
+    // A little latency, as a real API has; the cache saves it.
+    setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end(req.url === "/big" ? big : JSON.stringify({ id: 1, name: "item" })), 20);
+  });
+  await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  const spec = {
+    openapi: "3.0.3",
+    info: { title: "Bench", version: "1" },
+    servers: [{ url: base }],
+    paths: {
+      "/item": { get: { operationId: "getItem", responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object" } } } } } } },
+      "/big": { get: { operationId: "getBig", responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "array", items: { type: "object" } } } } } } } },
+    },
+  };
+  const medianCall = async (dir: string, args: string[], tool: string, runs: number) => {
+    const client = new Client({ name: "bench", version: "1" });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [ctx.cli, "serve", "--transport", "stdio", ...args], cwd: dir, env: { PATH: process.env.PATH ?? "", MXCP_CONFIG: "/nonexistent" }, stderr: "ignore" }));
+    await client.callTool({ name: tool, arguments: {} });
+    const times: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const r = await client.callTool({ name: tool, arguments: {} });
+      times.push(performance.now() - t0);
+      bytes = Buffer.byteLength(JSON.stringify(r));
+    }
+    await client.close();
+    return { ms: ctx.median(times), bytes };
+  };
+  const plain = ctx.temp("uncached");
+  writeFileSync(join(plain, "spec.json"), JSON.stringify(spec));
+  await run(process.execPath, [ctx.cli, "openapi", "spec.json", "--name", "bench"], { cwd: plain });
+  const cached = ctx.temp("cached");
+  writeFileSync(join(cached, "spec.json"), JSON.stringify(spec));
+  await run(process.execPath, [ctx.cli, "openapi", "spec.json", "--name", "bench", "--cache", "10m"], { cwd: cached });
+  const without = await medianCall(plain, [], "bench_get_item", 100);
+  const withCache = await medianCall(cached, [], "bench_get_item", 100);
+  ctx.row("read through the cache (hit) vs uncached", `${withCache.ms.toFixed(2)} ms vs ${without.ms.toFixed(2)} ms median`, "upstream answers after 20 ms");
+  // In process, over an in-memory transport: the SDK's stdio client closes the connection on a 5 MB message.
+  const host = ProjectHost.load({ cwd: plain, env: { MXCP_CONFIG: "/nonexistent" }, log: () => {} });
+  await host.start();
+  const bytesVia = async (options: ConstructorParameters<typeof McpCatalog>[1]) => {
+    const catalog = new McpCatalog(host, options);
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await catalog.createServer({ session: "bench" }).connect(b);
+    const client = new Client({ name: "bench", version: "1" });
+    await client.connect(a);
+    const t0 = performance.now();
+    const r = await client.callTool({ name: "bench_get_big", arguments: {} });
+    const ms = performance.now() - t0;
+    await client.close();
+    await catalog.close();
+    if (r.isError) throw new Error(`bench_get_big failed: ${JSON.stringify(r.content).slice(0, 300)}`);
+    return { bytes: Buffer.byteLength(JSON.stringify(r)), ms };
+  };
+  const stored = await bytesVia({});
+  const sent = await bytesVia({ results: { thresholdBytes: 0 }, maxResultBytes: 100_000_000 });
+  await host.shutdown();
+  ctx.row("bytes to the client for a 5 MB list", `${(stored.bytes / 1024).toFixed(1)} KB with the result store, ${(sent.bytes / 1e6).toFixed(1)} MB without`, `${stored.ms.toFixed(0)} ms vs ${sent.ms.toFixed(0)} ms for the call`);
+  api.close();
 }

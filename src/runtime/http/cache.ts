@@ -4,6 +4,7 @@
 // share one; the request headers the answer varies on must match too.
 import { createHash } from "node:crypto";
 import type { Database } from "../database.js";
+import { runtimeState } from "../state.js";
 
 export const CACHE_SCHEMA = "mxcp_cache";
 
@@ -44,15 +45,21 @@ export function identityOf(secret: Record<string, unknown>, user: string | undef
 
 export class HttpCache {
   private ready: Promise<void> | undefined;
+  // Hits and misses are counted in memory and written in batches: a write per lookup would cost a hit
+  // more than the request it saves.
+  private readonly pending = new Map<string, { hits: number; misses: number }>();
+  private flushTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    runtimeState().shutdownHooks.push(() => this.flush());
+  }
 
   private init(): Promise<void> {
     // Created on first use: projects that never cache have no such schema.
     this.ready ??= (async () => {
       await this.db.execute(`CREATE SCHEMA IF NOT EXISTS ${CACHE_SCHEMA}`);
       await this.db.execute(
-        `CREATE TABLE IF NOT EXISTS ${CACHE_SCHEMA}.http (key VARCHAR PRIMARY KEY, api VARCHAR, method VARCHAR, path VARCHAR, status INTEGER, content_type VARCHAR, body VARCHAR, etag VARCHAR, last_modified VARCHAR, vary VARCHAR, stored_at BIGINT, expires_at BIGINT, bytes BIGINT, hits BIGINT)`,
+        `CREATE TABLE IF NOT EXISTS ${CACHE_SCHEMA}.http (key VARCHAR PRIMARY KEY, api VARCHAR, method VARCHAR, path VARCHAR, status INTEGER, content_type VARCHAR, body VARCHAR, etag VARCHAR, last_modified VARCHAR, vary VARCHAR, stored_at BIGINT, expires_at BIGINT, bytes BIGINT)`,
       );
       await this.db.execute(`CREATE TABLE IF NOT EXISTS ${CACHE_SCHEMA}.counters (api VARCHAR PRIMARY KEY, hits BIGINT, misses BIGINT)`);
     })().catch((e: unknown) => {
@@ -82,7 +89,7 @@ export class HttpCache {
     await this.init();
     await this.db.execute(`DELETE FROM ${CACHE_SCHEMA}.http WHERE key = $key`, { key });
     await this.db.execute(
-      `INSERT INTO ${CACHE_SCHEMA}.http VALUES ($key, $api, $method, $path, $status, $ct, $body, $etag, $lm, $vary, $stored, $expires, $bytes, 0)`,
+      `INSERT INTO ${CACHE_SCHEMA}.http VALUES ($key, $api, $method, $path, $status, $ct, $body, $etag, $lm, $vary, $stored, $expires, $bytes)`,
       {
         key,
         api,
@@ -115,13 +122,28 @@ export class HttpCache {
     return Number(row?.n ?? 0);
   }
 
-  async count(api: string, key: string | undefined, hit: boolean): Promise<void> {
+  count(api: string, hit: boolean): void {
+    const c = this.pending.get(api) ?? { hits: 0, misses: 0 };
+    if (hit) c.hits++;
+    else c.misses++;
+    this.pending.set(api, c);
+    this.flushTimer ??= setTimeout(() => void this.flush().catch(() => undefined), 1000).unref();
+  }
+
+  /** Write the counted hits and misses (also when the server stops). */
+  async flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending];
+    this.pending.clear();
     await this.init();
-    await this.db.execute(
-      `INSERT INTO ${CACHE_SCHEMA}.counters VALUES ($api, $h, $m) ON CONFLICT (api) DO UPDATE SET hits = hits + excluded.hits, misses = misses + excluded.misses`,
-      { api, h: hit ? 1 : 0, m: hit ? 0 : 1 },
-    );
-    if (hit && key) await this.db.execute(`UPDATE ${CACHE_SCHEMA}.http SET hits = hits + 1 WHERE key = $key`, { key });
+    for (const [api, c] of batch) {
+      await this.db.execute(
+        `INSERT INTO ${CACHE_SCHEMA}.counters VALUES ($api, $h, $m) ON CONFLICT (api) DO UPDATE SET hits = hits + excluded.hits, misses = misses + excluded.misses`,
+        { api, h: c.hits, m: c.misses },
+      );
+    }
   }
 }
 

@@ -184,7 +184,7 @@ export class ApiClient {
     if (entry && !Object.entries(entry.vary).every(([h, v]) => (headers.get(h) ?? "") === v)) entry = undefined;
     const api = this.definition.name;
     if (entry && entry.expiresAt > Date.now()) {
-      await cache.count(api, key, true);
+      cache.count(api, true);
       note("hit", entry.storedAt);
       return this.decode(entry.body, entry.contentType, entry.status, op.method);
     }
@@ -225,7 +225,7 @@ export class ApiClient {
         });
       },
     });
-    await cache.count(api, revalidated ? key : undefined, revalidated);
+    cache.count(api, revalidated);
     note(revalidated ? "revalidated" : "miss", revalidated ? Date.now() : undefined);
     return result;
   }
