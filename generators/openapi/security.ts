@@ -1,5 +1,6 @@
 import type { SecuritySchemeDef } from "../../src/runtime/http/types.js";
 import { setOwn } from "../../src/runtime/own.js";
+import { schemeSecretKey } from "../../src/runtime/http/secret-keys.js";
 import type { Diagnostics } from "./diagnostics.js";
 import { resolveSchema } from "./schema.js";
 
@@ -47,11 +48,10 @@ export function securityRequirements(requirements: unknown, schemes: Record<stri
 export function secretParameters(schemes: Record<string, SecuritySchemeDef>): { name: string; description: string }[] {
   const params = new Map<string, string>();
   params.set("base_url", "Base URL of the API (overrides the document's servers)");
-  const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase();
   for (const [name, s] of Object.entries(schemes)) {
     if (s.type === "apiKey") {
       params.set("api_key", `API key (sent in ${s.in} '${s.name}')`);
-      if (Object.values(schemes).filter((x) => x.type === "apiKey").length > 1) params.set(snake(name), `API key for the '${name}' scheme (overrides api_key)`);
+      if (Object.values(schemes).filter((x) => x.type === "apiKey").length > 1) params.set(schemeSecretKey(name), `API key for the '${name}' scheme (overrides api_key)`);
     } else if (s.type === "http" && s.scheme === "basic") {
       params.set("username", "User name for HTTP basic auth");
       params.set("password", "Password for HTTP basic auth");

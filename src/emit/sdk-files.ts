@@ -1,7 +1,6 @@
 // The files of one wrapped npm package: tool YAML (shared with OpenAPI), one handler per tool calling
 // the SDK with its own types, the client created from the secret, the report and a sample config.
-import type { ApiModel, SdkArgument, SdkToolTarget, ToolModel } from "../model/tool-model.js";
-import type { WrapProfile } from "../../generators/npm/profiles.js";
+import type { ApiModel, SdkArgument, SdkClientSpec, SdkToolTarget, ToolModel } from "../model/tool-model.js";
 import type { ApiEmitOptions, FileSet } from "./api-files.js";
 import { reportMarkdown, sampleUserConfig, toolYaml, tsHeader } from "./api-files.js";
 import { renderTemplate } from "./templates.js";
@@ -71,7 +70,7 @@ export function sdkHandlerModule(api: ApiModel, tool: ToolModel, opts: ApiEmitOp
   });
 }
 
-function constructCode(api: ApiModel, profile: WrapProfile, generic: boolean): string {
+function constructCode(api: ApiModel, profile: SdkClientSpec, generic: boolean): string {
   const pkg = api.sdk!.package;
   if (!api.sdk!.client) return "    client = mod as Client;";
   const lines = [`    const Ctor = constructorOf(mod, ${tsString(api.sdk!.client)}) as typeof __Client;`];
@@ -99,7 +98,7 @@ function constructCode(api: ApiModel, profile: WrapProfile, generic: boolean): s
 
 export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: boolean): string {
   const sdk = api.sdk!;
-  const profile = sdk.profile;
+  const profile = sdk.construction;
   const sync = !sdk.client;
   const typeImport = sync ? "* as __Lib" : sdk.client === "default" ? "__Client" : `{ ${sdk.client} as __Client }`;
   const usesUrlParts = !sync && !generic && profile.baseUrl?.style === "host-port-protocol";

@@ -7,23 +7,8 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { VERSION } from "../package-info.js";
 import { escapeHidden } from "../model/text.js";
+import { LOCK_FILE, readLock, type LockEntry } from "../project/lock-file.js";
 import type { FileSet } from "./api-files.js";
-
-export const LOCK_FILE = "mxcp-gen.lock.json";
-
-export interface LockEntry {
-  kind: "openapi" | "npm";
-  input: Record<string, unknown>;
-  options: Record<string, unknown>;
-  /** Generated files and the sha256 of what was written. */
-  files: Record<string, string>;
-}
-
-export interface LockFile {
-  lockVersion: 1;
-  generator: string;
-  apis: Record<string, LockEntry>;
-}
 
 export interface WriteRequest {
   out: string;
@@ -63,18 +48,6 @@ export class WriteError extends Error {
 
 export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
-}
-
-export function readLock(out: string): LockFile {
-  const path = join(out, LOCK_FILE);
-  if (!existsSync(path)) return { lockVersion: 1, generator: `mxcp-gen ${VERSION}`, apis: {} };
-  try {
-    const lock = JSON.parse(readFileSync(path, "utf8")) as LockFile;
-    if (lock.lockVersion !== 1 || typeof lock.apis !== "object") throw new Error("unknown lock format");
-    return lock;
-  } catch (e) {
-    throw new WriteError(`${path} is not a valid mxcp-gen lock file: ${(e as Error).message}`);
-  }
 }
 
 /** Refuse any path that could land outside the project: absolute, `..`, reserved names, links leading out. */

@@ -68,12 +68,29 @@ export interface ToolModel {
   moduleName: string;
 }
 
+/** How the emitted client module constructs, configures and closes the SDK's client (from its profile). */
+export interface SdkClientSpec {
+  /** `key-first`: new Client(key, options); `options`: new Client({ [keyOption]: key, ...options }); `url-first`; `none`. */
+  construct: "key-first" | "options" | "url-first" | "none";
+  /** The option that takes the key in `options` style. */
+  keyOption: string;
+  /** The secret parameter holding the key (or URL), and the environment variable used when it is unset. */
+  keyParameter: string;
+  keyEnv?: string | undefined;
+  /** How a `base_url` secret parameter reaches the SDK. */
+  baseUrl?: { option: string; style: "url" | "host-port-protocol"; suffix: string } | undefined;
+  /** Options always passed. */
+  options: Record<string, unknown>;
+  /** The method that closes the client on shutdown. */
+  close?: string | undefined;
+}
+
 export interface SdkInfo {
   package: string;
   version: string;
   /** The client export (`default` or a name); absent for --sync module functions. */
   client?: string;
-  profile: import("../../generators/npm/profiles.js").WrapProfile;
+  construction: SdkClientSpec;
 }
 
 export interface ApiModel {

@@ -12,7 +12,7 @@ import type { HttpOperation } from "../../src/runtime/http/types.js";
 import { runtimeState } from "../../src/runtime/state.js";
 import { ProjectHost } from "../../src/server/host.js";
 import { capResult } from "../../src/server/mcp/mcp-server.js";
-import { runTests } from "../../src/server/test-runner.js";
+import { runTests } from "../../src/devtools/test-runner.js";
 import { CLI, tempDir, writeProject } from "../helpers.js";
 import { startHttpServer } from "../serve/servers.js";
 

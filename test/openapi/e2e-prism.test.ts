@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { generateOpenApiProject } from "../../src/generate-openapi.js";
 import { CLI, REPO_ROOT, tempDir } from "../helpers.js";
 import { exampleArgs } from "./examples.js";
-import { startPrism } from "../../src/server/mock-apis.js";
+import { startPrism } from "../../src/devtools/mock-apis.js";
 
 interface Case {
   spec: string;

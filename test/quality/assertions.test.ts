@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TestDef } from "../../src/project/definitions.js";
-import { checkAssertions } from "../../src/server/test-runner.js";
+import { checkAssertions } from "../../src/devtools/test-runner.js";
 
 const t = (extra: Partial<TestDef>): TestDef => ({ name: "t", arguments: [], ...extra });
 

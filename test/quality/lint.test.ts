@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../src/project/project.js";
-import { lintProject } from "../../src/server/lint.js";
+import { lintProject } from "../../src/devtools/lint.js";
 import { runCli, writeProject } from "../helpers.js";
 
 const good = `mxcp: 1

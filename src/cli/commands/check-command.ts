@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { readLock } from "../../emit/writer.js";
+import { readLock } from "../../project/lock-file.js";
 import { generateOpenApiProject } from "../../generate-openapi.js";
 import { wrapPackageProject } from "../../generate-wrap.js";
 import { CliError, type OutputFlags } from "../output.js";

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { loadProject } from "../../project/project.js";
 import { ProjectHost } from "../../server/host.js";
-import { lintProject, type Severity } from "../../server/lint.js";
-import { mockApis } from "../../server/mock-apis.js";
-import { runTests } from "../../server/test-runner.js";
+import { lintProject, type Severity } from "../../devtools/lint.js";
+import { mockApis } from "../../devtools/mock-apis.js";
+import { runTests } from "../../devtools/test-runner.js";
 import { CliError } from "../output.js";
 import type { CommonFlags } from "./project-commands.js";
 

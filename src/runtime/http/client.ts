@@ -3,6 +3,7 @@ import { runtimeState } from "../state.js";
 import type { Database } from "../database.js";
 import { cacheKey, cacheLifetime, HttpCache, identityOf, type CachedAnswer } from "./cache.js";
 import { joinPages, nextArguments, pageItems } from "./paging.js";
+import { schemeSecretKey } from "./secret-keys.js";
 import { addressKind, refusedByDefault } from "./addresses.js";
 import { config } from "../config.js";
 import type { ErrorObject } from "../errors.js";
@@ -386,7 +387,7 @@ export class ApiClient {
   /** The secret keys a scheme reads, most specific first. */
   private credentialKeys(name: string): string {
     const s = this.scheme(name);
-    const own = snake(name);
+    const own = schemeSecretKey(name);
     if (!s) return own;
     if (s.type === "apiKey") return `${own} or api_key`;
     if (s.type === "http" && s.scheme.toLowerCase() === "basic") return "username and password";
@@ -405,7 +406,7 @@ export class ApiClient {
   private hasCredentials(name: string): boolean {
     const s = this.scheme(name);
     if (!s) return false;
-    const own = snake(name);
+    const own = schemeSecretKey(name);
     if (s.type === "apiKey") return this.secretString(own, "api_key") !== undefined;
     if (s.type === "http" && s.scheme.toLowerCase() === "basic") return this.secretString("username") !== undefined;
     if (s.type === "oauth2" && s.clientCredentials && this.secretString("client_id") && this.secretString("client_secret")) return true;
@@ -414,7 +415,7 @@ export class ApiClient {
 
   private async applyScheme(name: string, url: URL, headers: Headers, cookies: string[]): Promise<void> {
     const s = this.scheme(name)!;
-    const own = snake(name);
+    const own = schemeSecretKey(name);
     if (s.type === "apiKey") {
       const key = this.secretString(own, "api_key")!;
       if (s.in === "header") headers.set(s.name, key);
@@ -664,10 +665,6 @@ const NEVER_SENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ER
 function outcomeUnknown(failure: ErrorObject): void {
   failure.retryable = false;
   failure.message += ". The request may have been applied: its outcome is unknown, so check before sending it again";
-}
-
-function snake(s: string): string {
-  return s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase();
 }
 
 function messageFrom(body: unknown): string {

@@ -3,7 +3,7 @@
 import type { TestDef, ToolDef } from "../project/definitions.js";
 import type { UserContext } from "../runtime/state.js";
 import { pyTruthy } from "../types/python-names.js";
-import type { ProjectHost } from "./host.js";
+import type { ProjectHost } from "../server/host.js";
 import { setOwn } from "../runtime/own.js";
 
 export interface TestCaseResult {

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { confineRefs, loadDocument } from "../../generators/openapi/load.js";
 import { PACKAGE_ROOT } from "../package-info.js";
-import { readLock } from "../emit/writer.js";
+import { readLock } from "../project/lock-file.js";
 import { runtimeState } from "../runtime/state.js";
 
 export interface MockedApis {
