@@ -3,7 +3,7 @@
 // generators, emitters nor the CLI shape; generators hand the model to emit and never import it; the two
 // generators share nothing but the model and the runtime.
 import { describe, expect, it } from "vitest";
-import { cruise, type IForbiddenRuleType } from "dependency-cruiser";
+import { cruise, type ICruiseOptions, type IForbiddenRuleType } from "dependency-cruiser";
 import { REPO_ROOT, writeProject } from "../helpers.js";
 
 const RULES: IForbiddenRuleType[] = [
@@ -20,8 +20,9 @@ async function violations(baseDir: string): Promise<string[]> {
     baseDir,
     tsPreCompilationDeps: true,
     doNotFollow: { path: "node_modules" },
-    // ESM TypeScript imports name the .js the .ts becomes.
-    enhancedResolveOptions: { extensionAlias: { ".js": [".ts", ".js"] } },
+    // ESM TypeScript imports name the .js the .ts becomes; enhanced-resolve's extensionAlias maps it back
+    // (passed through by dependency-cruiser, though its option type does not list it).
+    enhancedResolveOptions: { extensionAlias: { ".js": [".ts", ".js"] } } as NonNullable<ICruiseOptions["enhancedResolveOptions"]>,
     validate: true,
     ruleSet: { forbidden: RULES },
   });
