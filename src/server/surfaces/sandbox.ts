@@ -38,9 +38,11 @@ let quickjs: Promise<QuickJSWASMModule> | undefined;
 /**
  * The code as the body of an async function, with its last expression returned when it has no `return` of
  * its own, and its types stripped. The body starts on the wrapper's first line, so line numbers hold.
+ * Plain JavaScript (what models mostly write) skips esbuild, which costs more than the rest of a run.
  */
-export function prepareCode(code: string): { js: string; map: SourceMap } {
+export function prepareCode(code: string): { js: string; map: SourceMap | undefined } {
   const file = ts.createSourceFile("code.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const plain = !usesTypeScript(file);
   let body = code;
   const last = file.statements[file.statements.length - 1];
   const hasReturn = file.statements.some((s) => ts.isReturnStatement(s));
@@ -50,8 +52,32 @@ export function prepareCode(code: string): { js: string; map: SourceMap } {
     body = `${code.slice(0, start)}return (${code.slice(start, end)})${code.slice(end)}`;
   }
   const wrapped = `async function __run__() {${body}\n}`;
+  if (plain) return { js: wrapped, map: undefined };
   const out = transformSync(wrapped, { loader: "ts", sourcemap: "external", sourcefile: "code.ts", target: "es2022" });
   return { js: out.code, map: new SourceMap(JSON.parse(out.map)) };
+}
+
+// Syntax that only TypeScript has: anything of it means the code needs its types stripped.
+const TS_ONLY = new Set([
+  ts.SyntaxKind.InterfaceDeclaration, ts.SyntaxKind.TypeAliasDeclaration, ts.SyntaxKind.EnumDeclaration, ts.SyntaxKind.ModuleDeclaration,
+  ts.SyntaxKind.AsExpression, ts.SyntaxKind.SatisfiesExpression, ts.SyntaxKind.NonNullExpression, ts.SyntaxKind.TypeAssertionExpression,
+  ts.SyntaxKind.DeclareKeyword, ts.SyntaxKind.PublicKeyword, ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword,
+  ts.SyntaxKind.ReadonlyKeyword, ts.SyntaxKind.AbstractKeyword, ts.SyntaxKind.ImportEqualsDeclaration, ts.SyntaxKind.Decorator,
+]);
+
+function usesTypeScript(file: ts.SourceFile): boolean {
+  if ((file as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length) return true; // let esbuild report it
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isTypeNode(node) || TS_ONLY.has(node.kind) || (ts.isParameter(node) && node.questionToken) || ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && node.exclamationToken)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
 }
 
 function cut(text: string, max: number): { text: string; cut: boolean } {
@@ -63,7 +89,7 @@ export async function runCode(code: string, bindings: SandboxBindings, limits: S
   const logs: string[] = [];
   let logBytes = 0;
   let calls = 0;
-  let prepared: { js: string; map: SourceMap };
+  let prepared: { js: string; map: SourceMap | undefined };
   try {
     prepared = prepareCode(code);
   } catch (e) {
@@ -90,6 +116,7 @@ export async function runCode(code: string, bindings: SandboxBindings, limits: S
   const lineOf = (stack: string | undefined): number | undefined => {
     const m = /code\.js:(\d+)(?::(\d+))?/.exec(stack ?? "");
     if (!m) return undefined;
+    if (!prepared.map) return Number(m[1]);
     const entry = prepared.map.findEntry(Number(m[1]) - 1, Math.max(0, Number(m[2] ?? 1) - 1)) as { originalLine?: number };
     return entry.originalLine !== undefined ? entry.originalLine + 1 : undefined;
   };
