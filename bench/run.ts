@@ -3,8 +3,6 @@
 // Loopback only. Prints one table; --markdown prints it as Markdown for bench/RESULTS.md.
 import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +16,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "bin", "mxcp-gen.js");
 import { setMaxListeners } from "node:events";
 import { apiAndDatabase, surfaces } from "./surfaces.js";
+import { itemApi } from "./item-api.js";
 
 // The SDK client adds an abort listener per request to one signal; a benchmark makes thousands.
 setMaxListeners(100_000);
@@ -94,23 +93,8 @@ async function startup(dir: string): Promise<void> {
 }
 
 async function callOverhead(): Promise<void> {
-  const api = createServer((req, res) => {
-    res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ id: Number(req.url!.split("/").pop()), name: "item" }));
-  });
-  await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
-  const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   const dir = temp("calls");
-  writeFileSync(
-    join(dir, "spec.json"),
-    JSON.stringify({
-      openapi: "3.0.3",
-      info: { title: "Bench", version: "1" },
-      servers: [{ url: base }],
-      paths: { "/items/{id}": { get: { operationId: "getItem", parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }], responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object", properties: { id: { type: "integer" }, name: { type: "string" } } } } } } } } } },
-    }),
-  );
-  await run(process.execPath, [CLI, "openapi", "spec.json", "--name", "bench"], { cwd: dir });
+  const { base, server: api } = await itemApi(CLI, dir);
   const direct: number[] = [];
   for (let i = 0; i < 300; i++) {
     const t0 = performance.now();

@@ -15,6 +15,7 @@ import { generateOpenApiProject } from "../dist/src/generate-openapi.js";
 import { ProjectHost } from "../dist/src/server/host.js";
 import { McpCatalog } from "../dist/src/server/mcp/mcp-server.js";
 import { SEARCH_CASES } from "../test/surfaces/search-queries.js";
+import { itemApi } from "./item-api.js";
 
 const run = promisify(execFile);
 
@@ -81,20 +82,8 @@ export async function surfaces(ctx: BenchContext, github: string | undefined): P
 }
 
 async function runCodeOverhead(ctx: BenchContext): Promise<void> {
-  const api = createServer((req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: Number(req.url!.split("/").pop()), name: "item" })));
-  await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
-  const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   const dir = ctx.temp("runcode");
-  writeFileSync(
-    join(dir, "spec.json"),
-    JSON.stringify({
-      openapi: "3.0.3",
-      info: { title: "Bench", version: "1" },
-      servers: [{ url: base }],
-      paths: { "/items/{id}": { get: { operationId: "getItem", parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }], responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object", properties: { id: { type: "integer" }, name: { type: "string" } } } } } } } } } },
-    }),
-  );
-  await run(process.execPath, [ctx.cli, "openapi", "spec.json", "--name", "bench"], { cwd: dir });
+  const { server: api } = await itemApi(ctx.cli, dir);
   const connect = async (expose: string) => {
     const client = new Client({ name: "bench", version: "1" });
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [ctx.cli, "serve", "--transport", "stdio", "--expose", expose], cwd: dir, env: { PATH: process.env.PATH ?? "", MXCP_CONFIG: "/nonexistent" }, stderr: "ignore" }));

@@ -5,7 +5,6 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ApiClient } from "../../src/runtime/http/client.js";
 import type { HttpOperation } from "../../src/runtime/http/types.js";
@@ -13,8 +12,8 @@ import { runtimeState } from "../../src/runtime/state.js";
 import { ProjectHost } from "../../src/server/host.js";
 import { capResult } from "../../src/server/mcp/mcp-server.js";
 import { runTests } from "../../src/devtools/test-runner.js";
-import { CLI, tempDir, writeProject } from "../helpers.js";
-import { startHttpServer } from "../serve/servers.js";
+import { tempDir, writeProject } from "../helpers.js";
+import { startHttpServer, stdioClient } from "../serve/servers.js";
 
 const USER = "CNRYuser";
 const PASS = "pa ss/w+rd=7f3a9";
@@ -95,12 +94,8 @@ describe("item 11: every form of a secret is removed from results, errors and lo
 });
 
 async function stdio(root: string): Promise<{ client: Client; stderr: () => string; close(): Promise<void> }> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--transport", "stdio"], cwd: root, env: { PATH: process.env.PATH ?? "", HOME: root, MXCP_CONFIG: join(root, "user.yml") }, stderr: "pipe" });
-  let err = "";
-  transport.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-  const client = new Client({ name: "attack", version: "1" });
-  await client.connect(transport);
-  return { client, stderr: () => err, close: () => client.close() };
+  const { client, stderr } = await stdioClient(root);
+  return { client, stderr, close: () => client.close() };
 }
 
 describe("item 12: a handler's async throw or odd error never ends the server", () => {

@@ -20,12 +20,12 @@ export function baseEnv(root: string, extra: NodeJS.ProcessEnv = {}): Record<str
   return { PATH: process.env.PATH ?? "", HOME: root, MXCP_CONFIG: join(root, "user.yml"), ...extra } as Record<string, string>;
 }
 
-export async function stdioClient(root: string, args: string[] = []): Promise<{ client: Client; transport: StdioClientTransport; stderr: () => string }> {
+export async function stdioClient(root: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ client: Client; transport: StdioClientTransport; stderr: () => string }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, "serve", "--transport", "stdio", ...args],
     cwd: root,
-    env: baseEnv(root),
+    env: baseEnv(root, env),
     stderr: "pipe",
   });
   let stderr = "";

@@ -7,10 +7,10 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { generateOpenApiProject } from "../../src/generate-openapi.js";
-import { CLI, REPO_ROOT, tempDir, writeProject } from "../helpers.js";
+import { REPO_ROOT, tempDir, writeProject } from "../helpers.js";
+import { stdioClient } from "../serve/servers.js";
 
 let api: Server;
 let base = "";
@@ -34,20 +34,7 @@ afterAll(() => {
   api.close();
 });
 
-async function connect(root: string, args: string[], env: Record<string, string> = {}): Promise<{ client: Client; stderr: () => string }> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, "serve", "--transport", "stdio", ...args],
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: root, MXCP_CONFIG: join(root, "user.yml"), ...env },
-    stderr: "pipe",
-  });
-  let err = "";
-  transport.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-  const client = new Client({ name: "assistant-like", version: "1.0.0" });
-  await client.connect(transport);
-  return { client, stderr: () => err };
-}
+const connect = (root: string, args: string[], env: Record<string, string> = {}) => stdioClient(root, args, env);
 
 const structured = (r: unknown) => (r as CallToolResult).structuredContent as Record<string, any>;
 
