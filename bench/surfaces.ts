@@ -115,7 +115,7 @@ async function searchQuality(ctx: BenchContext): Promise<void> {
   const tally = { model: { n: 0, top1: 0, top5: 0 }, person: { n: 0, top1: 0, top5: 0 } };
   for (const [api, cases] of Object.entries(SEARCH_CASES)) {
     const out = ctx.temp(`search-${api}`);
-    await generateOpenApiProject(join(ctx.root, "..", "shared", "specs", SPECS[api]!), { out, name: api });
+    await generateOpenApiProject(join(ctx.root, "specs", SPECS[api]!), { out, name: api });
     const catalog = new McpCatalog(ProjectHost.load({ cwd: out, lazyHandlers: true, env: { MXCP_CONFIG: "/nonexistent" } }), { surface: "search" });
     for (const c of cases) {
       const r = await catalog.surfaces.call("search_tools", { query: c.query, limit: 5 }, backend);

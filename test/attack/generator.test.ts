@@ -11,7 +11,8 @@ import { generateOpenApiProject } from "../../src/generate-openapi.js";
 import { loadProject } from "../../src/project/project.js";
 import { CLI, REPO_ROOT, tempDir, writeProject } from "../helpers.js";
 
-const SPECS = join(REPO_ROOT, "..", "shared", "specs");
+// The shared documents, as the repository carries them (a clean clone has no ../shared).
+const SPECS = join(REPO_ROOT, "specs");
 
 function files(dir: string, base = dir): string[] {
   return readdirSync(dir).flatMap((n) => {

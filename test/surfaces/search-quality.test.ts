@@ -15,7 +15,7 @@ beforeAll(async () => {
   const backend = { callTool: async () => ({ content: [] }), callForCode: async () => null, sql: async () => [] };
   for (const [api, cases] of Object.entries(SEARCH_CASES)) {
     const out = tempDir(`mxcp-gen-search-${api}-`);
-    await generateOpenApiProject(join(REPO_ROOT, "..", "shared", "specs", SPECS[api]!), { out, name: api });
+    await generateOpenApiProject(join(REPO_ROOT, "specs", SPECS[api]!), { out, name: api });
     const host = ProjectHost.load({ cwd: out, lazyHandlers: true, env: { MXCP_CONFIG: join(out, "none.yml") } });
     const catalog = new McpCatalog(host, { surface: "search" });
     for (const c of cases) {
