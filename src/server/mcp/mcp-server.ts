@@ -70,7 +70,6 @@ export class McpCatalog {
         listed: (name) => this.tools.find((t) => t.name === name),
         definition: (name) => (entries.get(name)?.definition as ToolDef | undefined) ?? (name === QUERY_RESULTS && this.queryResultsServed ? QUERY_RESULTS_DEF : undefined),
         entry: (name) => entries.get(name),
-        database: this.host.database,
       },
       options.surface ?? "all",
       options.sandbox,

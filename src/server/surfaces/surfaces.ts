@@ -8,7 +8,6 @@ import { toolDeclaration, toolsNamespace } from "./declarations.js";
 import { ReadOnlySqlError } from "./read-only-sql.js";
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "./sandbox-limits.js";
 import { splitWords, ToolIndex, type IndexedTool } from "./tool-index.js";
-import type { Database } from "../../runtime/database.js";
 
 export type Surface = "all" | "search" | "code";
 export type ExposeMode = Surface | "auto";
@@ -24,7 +23,7 @@ export function chooseSurface(mode: ExposeMode, tools: number, threshold = DEFAU
 
 export const META_TOOLS = ["search_tools", "describe_tool", "call_tool", "run_code"] as const;
 
-/** What the surfaces need from the catalog: the listing as `all` gives it, definitions and the database. */
+/** What the surfaces need from the catalog: the listing as `all` gives it, and the definitions. */
 export interface SurfaceHost {
   /** Every tool's name. */
   names: string[];
@@ -32,7 +31,6 @@ export interface SurfaceHost {
   listed(name: string): Tool | undefined;
   definition(name: string): ToolDef | undefined;
   entry(name: string): EndpointEntry | undefined;
-  database: Database;
 }
 
 /** The one call path, bound to the request that carries the meta-tool call (its session, its progress). */
