@@ -27,7 +27,8 @@ export function siteFile(root: string, opts: { project: string; profile: string;
   const missing = opts.secrets.filter((s) => !names.includes(s));
   if (missing.length === 0) return text;
   doc.set("secrets", [...names, ...missing]);
-  return portableYaml(doc);
+  // The user's own file keeps its scalars as written: requoting `readonly: no` would change what MXCP reads.
+  return doc.toString({ lineWidth: 0 });
 }
 
 /** package.json linking this checkout of mxcp-gen, so handlers type-check after `npm install`. */
