@@ -4,8 +4,10 @@
 import { runtimeState } from "./state.js";
 
 const MIN_LENGTH = 4;
-// Secret parameters that configure rather than authenticate: hiding them would only hide where a request went.
-const NOT_SECRET = new Set(["base_url", "timeout_seconds"]);
+// Secret parameters that configure or identify rather than authenticate: hiding every "admin" or every base
+// URL in every result would garble data and hide where a request went. (A user name still goes in its
+// base64 `user:password` form, which is a credential.)
+const NOT_SECRET = new Set(["base_url", "timeout_seconds", "username", "user", "client_id"]);
 export const REDACTED = "[REDACTED]";
 
 function forms(value: string): string[] {
