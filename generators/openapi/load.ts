@@ -366,6 +366,8 @@ class Bundler {
     };
     if (refFile === "" && file === this.rootFile) {
       if (getAtPointer(this.document, pointer) === undefined) dangling(`$ref target not found: ${ref}`);
+      // A fragment is percent-encoded (RFC 6901 §6): everything after the loader reads plain pointers.
+      else obj.$ref = `#${pointer}`;
       return;
     }
     const targetFile = refFile === "" ? file : this.loader.resolveTarget(refFile, file, site);

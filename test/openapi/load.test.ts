@@ -188,3 +188,32 @@ describe("a document given as a URL", () => {
     }
   });
 });
+
+describe("a $ref fragment is a URI fragment", () => {
+  it("percent-encoded pointers resolve (RFC 6901 §6), and the tools that use them are generated", async () => {
+    const root = writeProject({
+      "api.yaml": `openapi: 3.0.3
+info: {title: enc, version: '1'}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /things/{thing_id}:
+    get:
+      operationId: getThing
+      parameters:
+        - {name: thing_id, in: path, required: true, schema: {type: string}, description: The thing}
+      responses:
+        '200': {description: ok}
+  /things/{thing_id}/parts:
+    get:
+      operationId: getParts
+      parameters:
+        - $ref: '#/paths/~1things~1%7Bthing_id%7D/get/parameters/0'
+      responses:
+        '200': {description: ok}
+`,
+    });
+    const r = await generateOpenApiModel(join(root, "api.yaml"), { name: "enc" });
+    const parts = r.model.tools.find((t) => t.name === "enc_get_parts")!;
+    expect(parts.parameters.map((p) => [p.name, p.type.description])).toEqual([["thing_id", "The thing"]]);
+  });
+});
