@@ -168,10 +168,29 @@ function markdownCode(s: string): string {
 }
 
 /** A commented sample of the user config entry this API needs. */
+/**
+ * The first server's URL with its variables' defaults filled in, when that is an absolute URL; else undefined
+ * (a templated URL such as `http://{host}:{port}` is not one, and would fail as a base_url).
+ */
+function sampleBaseUrl(api: ApiModel): string | undefined {
+  const server = api.servers[0];
+  if (!server) return undefined;
+  const url = server.url.replace(/\{([^}]+)\}/g, (whole, name: string) => server.variables?.[name]?.default || whole);
+  return /^https?:\/\/[^{}]+$/i.test(url) ? url : undefined;
+}
+
 export function sampleUserConfig(api: ApiModel, project: string, profile: string, opts: ApiEmitOptions): string {
   const envName = (p: string) => `${api.name}_${p}`.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
   const parameters: Record<string, string> = {};
-  for (const p of api.secretParameters) parameters[p.name] = p.name === "base_url" ? (api.servers[0]?.url ?? "https://api.example.com") : `\${${envName(p.name)}}`;
+  const baseUrl = sampleBaseUrl(api);
+  for (const p of api.secretParameters) {
+    if (p.name !== "base_url") setOwn(parameters, p.name, `\${${envName(p.name)}}`);
+    else if (baseUrl) setOwn(parameters, "base_url", baseUrl);
+  }
+  const server = api.servers[0];
+  const variables = Object.entries(server?.variables ?? {}).map(
+    ([name, v]) => `   ${lineCommentText(name)}: server variable, default ${lineCommentText(v.default || "(none)")}${v.enum ? ` (one of ${lineCommentText(v.enum.join(", "))})` : ""}; set it here to change it`,
+  );
   const doc = new Document({
     mxcp: 1,
     projects: { [project]: { profiles: { [profile]: { secrets: [{ name: api.name, type: "api", parameters }] } } } },
@@ -181,6 +200,8 @@ export function sampleUserConfig(api: ApiModel, project: string, profile: string
     ` Sample MXCP user config for the ${lineCommentText(api.name)} API: merge it into ~/.mxcp/config.yml (or $MXCP_CONFIG).`,
     " Keep only the credentials your API account uses; ${VAR} reads an environment variable.",
     ...api.secretParameters.map((p) => `   ${p.name}: ${lineCommentText(p.description)}`),
+    ...variables,
+    ...(baseUrl || !api.secretParameters.some((p) => p.name === "base_url") ? [] : [server ? ` base_url is left out: the document's server ${lineCommentText(server.url)} is not a URL you can use as it is; set base_url yourself.` : " base_url is left out: set it only to send the requests somewhere else (a proxy, a local mock)."]),
   ].join("\n");
   return portableYaml(doc);
 }

@@ -1,11 +1,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SpecError } from "../../generators/openapi/diagnostics.js";
 import { generateOpenApiModel } from "../../generators/openapi/index.js";
 import { loadDocument } from "../../generators/openapi/load.js";
+import { generateOpenApiProject } from "../../src/generate-openapi.js";
+import { parse } from "yaml";
 import { tempDir, writeProject } from "../helpers.js";
 
 const head = "openapi: 3.0.3\ninfo: {title: Split API, version: '1'}\nservers: [{url: 'https://api.example.com'}]\n";
@@ -215,5 +217,30 @@ paths:
     const r = await generateOpenApiModel(join(root, "api.yaml"), { name: "enc" });
     const parts = r.model.tools.find((t) => t.name === "enc_get_parts")!;
     expect(parts.parameters.map((p) => [p.name, p.type.description])).toEqual([["thing_id", "The thing"]]);
+  });
+});
+
+describe("a templated server URL in the sample user config", () => {
+  const doc = (variables: string) =>
+    `openapi: 3.0.3\ninfo: {title: tpl, version: '1'}\nservers:\n  - url: 'http://{host}:{port}/{base}'\n    variables: {${variables}}\npaths:\n  /x:\n    get:\n      operationId: x\n      responses:\n        '200': {description: ok}\n`;
+
+  it("gets the variables' defaults, and the variables are documented", async () => {
+    const root = writeProject({ "api.yaml": doc("host: {default: localhost}, port: {default: '8080', enum: ['8080', '9090']}, base: {default: v1}") });
+    const out = tempDir();
+    await generateOpenApiProject(join(root, "api.yaml"), { out, name: "tpl" });
+    const text = readFileSync(join(out, "config.tpl.sample.yml"), "utf8");
+    const secret = (parse(text) as any).projects[Object.keys((parse(text) as any).projects)[0]!].profiles.default.secrets[0];
+    expect(secret.parameters.base_url).toBe("http://localhost:8080/v1");
+    expect(() => new URL(secret.parameters.base_url)).not.toThrow();
+    expect(text).toMatch(/# +port: server variable, default 8080 \(one of 8080, 9090\)/);
+  });
+
+  it("is left out, with a comment saying why, when a variable has no default", async () => {
+    const root = writeProject({ "api.yaml": doc("host: {default: ''}, port: {default: '8080'}, base: {default: v1}") });
+    const out = tempDir();
+    await generateOpenApiProject(join(root, "api.yaml"), { out, name: "tpl" });
+    const text = readFileSync(join(out, "config.tpl.sample.yml"), "utf8");
+    expect(text).not.toMatch(/^\s+base_url:/m);
+    expect(text).toMatch(/base_url is left out: the document's server http:\/\/\{host\}:\{port\}\/\{base\} is not a URL you can use as it is/);
   });
 });
