@@ -336,9 +336,36 @@ function commandHelp(c: Command): string {
   return [`${c.summary}.`, "", `Usage: ${c.usage}`, "", "Options:", ...[...c.flagsHelp, ...COMMON_HELP].map((l) => `  ${l}`)].join("\n");
 }
 
+/** The closest of `choices` to `typed` by edit distance, when it is close enough to be a typo. */
+export function closest(typed: string, choices: string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cur = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+    }
+    return row[b.length]!;
+  };
+  const best = choices.map((c) => ({ c, d: distance(typed, c) })).sort((x, y) => x.d - y.d)[0];
+  return best && best.d <= Math.max(2, Math.floor(typed.length / 3)) ? best.c : undefined;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === "--help" || name === "-h" || name === "help") {
+  // Output piped into `head` closes early: that is the reader's choice, not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  });
+  if (!name) {
+    process.stderr.write(`Error: no command given\n\n${mainHelp()}\n`);
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(mainHelp() + "\n");
     return 0;
   }
@@ -348,7 +375,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`Error: unknown command '${name}'\n\n${mainHelp()}\n`);
+    const guess = closest(name, Object.keys(COMMANDS));
+    process.stderr.write(`Error: unknown command '${name}'${guess ? `. Did you mean '${guess}'?` : ""}\n\n${mainHelp()}\n`);
     return 2;
   }
   let values: Record<string, unknown> = {};
@@ -363,7 +391,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const flags = { json: values["json-output"] === true, debug: values.debug === true };
     if (e instanceof Error && "code" in e && String((e as { code: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
-      printError(new CliError(`${e.message}\n\n${commandHelp(command)}`, 2), flags);
+      const unknown = /Unknown option '(--?[^']+)'/.exec(e.message)?.[1];
+      const known = Object.keys({ ...COMMON_OPTIONS, ...command.options }).map((o) => `--${o}`);
+      const guess = unknown ? closest(unknown, known) : undefined;
+      printError(new CliError(`${e.message}${guess ? `. Did you mean '${guess}'?` : ""}\n\n${commandHelp(command)}`, 2), flags);
       return 2;
     }
     printError(e, flags);

@@ -136,3 +136,17 @@ describe("help", () => {
     for (const f of ["-p key=value", "-u JSON", "--skip-output-validation", "--profile", "--json-output", "--debug"]) expect(run.stdout).toContain(f);
   });
 });
+
+describe("rough edges", () => {
+  it("no command is a usage error (exit 2); a mistyped command or flag gets a suggestion", async () => {
+    const none = await runCli([], { cwd: demo });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("no command given");
+    const typo = await runCli(["serv"], { cwd: demo });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("Did you mean 'serve'?");
+    const flag = await runCli(["lint", "--severty", "error"], { cwd: demo });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("Did you mean '--severity'?");
+  });
+});
