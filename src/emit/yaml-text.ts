@@ -7,13 +7,16 @@ import { escapeHidden, hasHidden } from "../model/text.js";
 
 // Characters YAML 1.1 treats as line breaks (besides \n and \r), never written raw.
 const ODD_BREAKS = /[\u0085\u2028\u2029]/g;
-// Only short scalars without spaces (or a timestamp's) can resolve to anything but a string.
+// Only short scalars without spaces (or a timestamp's) can resolve to anything but a string, and of those only
+// the ones with a digit, a leading sign, dot, `~`, `<` or `=`, or one of 1.1's boolean and null words. The
+// parsers are asked only about these: asking about every name and word costs more than the rest of emitting.
 const MAYBE_TYPED = /^(?:[-+.~<=0-9A-Za-z_:]{1,64}|\d{4}-\d\d?-\d\d?[Tt ].{0,40})$/;
+const LOOKS_TYPED = /[0-9]|^[-+.~<=]|^(?:y|yes|n|no|true|false|on|off|null)$/i;
 
 /** Whether a plain `s` would be read as something other than the string `s` by YAML 1.1 or 1.2. */
 function ambiguous(s: string): boolean {
   if (s === "<<" || s === "=") return true; // 1.1's merge and value keys: PyYAML cannot construct them
-  if (!MAYBE_TYPED.test(s)) return false;
+  if (!LOOKS_TYPED.test(s) || !MAYBE_TYPED.test(s)) return false;
   try {
     return parse(s, { version: "1.1" }) !== s || parse(s, { version: "1.2" }) !== s;
   } catch {

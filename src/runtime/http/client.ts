@@ -158,6 +158,11 @@ export class ApiClient {
   /** The cache for a safe read of a caching API, when the project has a database it may write. */
   private cacheFor(op: HttpOperation): HttpCache | undefined {
     if (!op.cache || !this.definition.cache || (op.method !== "GET" && op.method !== "HEAD")) return undefined;
+    return this.cacheStore();
+  }
+
+  /** One cache per database: each registers a shutdown hook that writes its counters. */
+  private cacheStore(): HttpCache | undefined {
     const db = runtimeState().database;
     if (!db) return undefined;
     if (this.cache?.db !== db) this.cache = { db, store: new HttpCache(db) };
@@ -236,12 +241,12 @@ export class ApiClient {
    * parameter (`/pets/{id}`) also changes the collection above it (`/pets`).
    */
   private async invalidateAfterWrite(op: HttpOperation, url: URL): Promise<void> {
-    const db = runtimeState().database;
-    if (!db) return;
+    const store = this.cacheStore();
+    if (!store) return;
     let prefix = url.pathname.replace(/\/$/, "");
     if (/\{[^}]+\}\/?$/.test(op.path)) prefix = prefix.replace(/\/[^/]*$/, "");
     try {
-      await (this.cache?.db === db ? this.cache.store : new HttpCache(db)).invalidate(this.definition.name, prefix || "/");
+      await store.invalidate(this.definition.name, prefix || "/");
     } catch (e) {
       runtimeState().log("warning", `could not drop cached reads after ${op.method} ${url.pathname}: ${(e as Error).message}`);
     }
