@@ -1,7 +1,8 @@
 // `mxcp-gen wrap <package>`: an installed npm package's types → the tool model. The package is
 // never run while generating; only its .d.ts files are read.
 import { snakeCase } from "../../src/model/naming.js";
-import type { ApiModel, ModelNote } from "../../src/model/tool-model.js";
+import { cacheSelector, parseDuration } from "../../src/model/cache-policy.js";
+import type { ApiModel, ModelNote, ToolModel } from "../../src/model/tool-model.js";
 import { discoverOperations, loadPackage, type SkippedOperation } from "./discover.js";
 import { buildSdkTools, type WrapFilters } from "./operations.js";
 import { loadProfile } from "./profiles.js";
@@ -14,6 +15,12 @@ export interface WrapOptions extends WrapFilters {
   /** Module functions of a synchronous library (date-fns, lodash) instead of a client's methods. */
   sync?: boolean | undefined;
   profileFile?: string | undefined;
+  /** Keep reads in the project's DuckDB this long (`10m`); writes drop their resource's reads. */
+  cache?: string | undefined;
+  /** Only these reads are cached (tool names or dotted paths). */
+  cacheInclude?: string[] | undefined;
+  /** These reads are never cached. */
+  cacheExclude?: string[] | undefined;
 }
 
 export interface WrapResult {
@@ -36,6 +43,8 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
   for (const path of [...pkg.refused].sort()) {
     notes.push({ where: path, message: "the package's types refer to this file outside the package and its dependencies; it was not read" });
   }
+  const cache = opts.cache && !sync ? { ttlSeconds: parseDuration(opts.cache) } : undefined;
+  if (cache) markCached(tools, opts.cacheInclude, opts.cacheExclude);
   const groups: Record<string, number> = {};
   for (const t of tools) {
     const g = t.target.kind === "sdk" && t.target.path.length > 1 ? t.target.path[0]! : "(top level)";
@@ -53,6 +62,7 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
     version: pkg.version,
     servers: [],
     securitySchemes: {},
+    ...(cache ? { cache } : {}),
     sdk: {
       package: pkgName,
       version: pkg.version,
@@ -72,4 +82,17 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
     notes,
   };
   return { model, skipped, profileSource: source, groups };
+}
+
+/**
+ * The profile's reads (read-only tools) are kept, as the globs select; every other call may change what
+ * they return, so it drops its resource's cached reads.
+ */
+function markCached(tools: ToolModel[], include: string[] | undefined, exclude: string[] | undefined): void {
+  const selected = cacheSelector(include, exclude);
+  for (const tool of tools) {
+    if (tool.target.kind !== "sdk") continue;
+    if (tool.annotations.readOnlyHint !== true) tool.target.cache = "write";
+    else if (selected([tool.name, tool.target.path.join(".")])) tool.target.cache = "read";
+  }
 }

@@ -5,7 +5,7 @@ import { ts } from "ts-morph";
 import type { AnnotationsDef, TypeDef } from "../../src/project/definitions.js";
 import { MAX_TOOL_NAME, parameterName, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
 import { cleanDescription } from "../../src/model/text.js";
-import type { ModelNote, SdkArgument, ToolModel, ToolParameter } from "../../src/model/tool-model.js";
+import type { ModelNote, SdkArgument, SdkToolTarget, ToolModel, ToolParameter, TypeRef } from "../../src/model/tool-model.js";
 import type { DiscoveredOperation, LoadedPackage, SkippedOperation } from "./discover.js";
 import type { WrapProfile } from "./profiles.js";
 import { docOf, isBinaryOnly, isBinaryType, typeToMxcp } from "./types.js";
@@ -57,6 +57,19 @@ function isTransportParameter(p: ts.Symbol, index: number, pkg: LoadedPackage): 
   const typeName = (t.aliasSymbol ?? t.getSymbol())?.getName() ?? "";
   if (/RequestOptions$|^RequestInit$/.test(typeName)) return true;
   return index > 0 && /^(options|requestOptions|opts|callback|cb)$/.test(p.getName());
+}
+
+/**
+ * Whether the method returns a page of a list that can be followed: a Stainless page (its awaited value has
+ * `hasNextPage`/`getNextPage`), or a Stripe list (`autoPagingToArray`), which is asked again with a cursor
+ * in its object bag.
+ */
+function pagingOf(op: DiscoveredOperation, pkg: LoadedPackage, hasBag: boolean): "pages" | "cursor" | undefined {
+  const returned = op.signature.getReturnType();
+  if (returned.getProperty("autoPagingToArray")) return hasBag ? "cursor" : undefined;
+  const page = pkg.checker.getAwaitedType(returned);
+  if (page?.getProperty("hasNextPage") && page.getProperty("getNextPage")) return "pages";
+  return undefined;
 }
 
 function isBagType(t: ts.Type, pkg: LoadedPackage): boolean {
@@ -147,7 +160,6 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
   const { pkg, profile, notes, sync } = input;
   const { checker } = pkg;
   const dotted = op.path.join(".");
-  const methodType = `Client${op.path.map((p) => `[${JSON.stringify(p)}]`).join("")}`;
   const all = op.signature.getParameters();
   let keep = all.length;
   while (keep > 0 && isTransportParameter(all[keep - 1]!, keep - 1, pkg)) keep--;
@@ -159,7 +171,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
   const binaryRequired: string[] = [];
   const ctx = { checker, node: pkg.node, notes, tool: name, maxDepth: input.filters.maxDepth, binaryRequired };
   const drop = new Set(profile.dropParameters);
-  const paramsType = (i: number) => `Parameters<${methodType}>[${i}]`;
+  const UNKNOWN: TypeRef = { kind: "builtin", name: "unknown" };
 
   for (let i = 0; i < params.length; i++) {
     const p = params[i]!;
@@ -180,16 +192,16 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
         arg = uniqueName(arg, taken, 64);
         // Required-ness comes from the bag's own properties, even when the bag itself is optional.
         const isRequired = required.has(prop);
-        parameters.push({ name: arg, type: isRequired ? stripTopRequired(propType) : optional(propType), required: isRequired, tsType: "", origin: `${p.getName()}.${prop}` });
+        parameters.push({ name: arg, type: isRequired ? stripTopRequired(propType) : optional(propType), required: isRequired, tsType: UNKNOWN, origin: `${p.getName()}.${prop}` });
         properties.push({ arg, name: prop });
       }
       // With overloads, Parameters<> names the last one (often the streaming variant): build the bag untyped.
       const typed = !bagType.isUnion() && properties.length > 0 && op.overloads === 1;
       if (op.overloads > 1) notes.push({ tool: name, where: dotted, message: `${op.overloads} overloads: the non-streaming one is called; its bag is passed untyped` });
-      args.push({ kind: "bag", properties, tsType: `NonNullable<${paramsType(i)}>`, typed });
+      args.push({ kind: "bag", index: i, properties, typed });
       for (const param of parameters.filter((x) => properties.some((pp) => pp.arg === x.name))) {
         const wire = properties.find((pp) => pp.arg === param.name)!.name;
-        param.tsType = typed ? `NonNullable<${paramsType(i)}>[${JSON.stringify(wire)}]` : "unknown";
+        param.tsType = typed ? { kind: "argument", index: i, property: wire } : UNKNOWN;
       }
       continue;
     }
@@ -215,11 +227,31 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
     const own = doc.replace(/^-\s*/, "");
     const description = [own && !/[.!?]$/.test(own) ? `${own}.` : own, mapped.description].filter(Boolean).join(" ");
     const t = description ? { ...mapped, description } : mapped;
-    const tsType = op.overloads > 1 ? "unknown" : paramsType(i);
+    const tsType: TypeRef = op.overloads > 1 ? UNKNOWN : { kind: "argument", index: i };
     parameters.push({ name: arg, type: isOptional ? optional(t) : t, required: !isOptional, tsType, origin: `argument ${i + 1} (${p.getName()})` });
-    args.push({ kind: "positional", arg, tsType });
+    args.push({ kind: "positional", arg });
   }
   if (binaryRequired.length > 0) return `required binary input '${binaryRequired[0]}' (a tool cannot pass binary data)`;
+  const pagingStyle = sync ? undefined : pagingOf(op, pkg, args.some((a) => a.kind === "bag"));
+  let paging: SdkToolTarget["paging"];
+  if (pagingStyle) {
+    const maxPagesArg = uniqueName("max_pages", taken, 64);
+    paging = { style: pagingStyle, maxPagesArg };
+    parameters.push({
+      name: maxPagesArg,
+      type: {
+        type: "integer",
+        description: `How many pages to fetch in this one call (1 to 20); the items of every page come back in order, and _meta.next_arguments says how to continue. ${pagingStyle === "pages" ? "The SDK fetches each next page." : "Pages by the last item's id (starting_after)."}`,
+        minimum: 1,
+        maximum: 20,
+        default: 1,
+      },
+      required: false,
+      tsType: { kind: "builtin", name: "number" },
+      origin: "mxcp-gen: pages fetched in one call",
+    });
+    notes.push({ tool: name, where: dotted, message: `returns a page of a list: ${maxPagesArg} fetches several pages in one call` });
+  }
   withinBudget(parameters, notes, name);
   for (const p of parameters) {
     if (!p.type.description) p.type = { ...p.type, description: `${p.origin.replace(/^argument \d+ \((.*)\)$/, "$1")}.` };
@@ -242,7 +274,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
     tags: [op.path.length > 1 ? op.path[0]! : pkg.name],
     parameters,
     returns,
-    target: { kind: "sdk", path: op.path, arguments: args, sync, overloaded: op.overloads > 1 },
+    target: { kind: "sdk", path: op.path, arguments: args, sync, overloaded: op.overloads > 1, ...(paging ? { paging } : {}) },
     origin: { package: pkg.name, version: pkg.version, method: dotted },
     moduleName: name,
   };

@@ -2,7 +2,7 @@
 import { basename } from "node:path";
 import { snakeCase } from "../../src/model/naming.js";
 import { setOwn } from "../../src/runtime/own.js";
-import picomatch from "picomatch";
+import { cacheSelector, parseDuration } from "../../src/model/cache-policy.js";
 import type { ApiModel, ModelNote, ToolModel } from "../../src/model/tool-model.js";
 import type { ServerDef } from "../../src/runtime/http/types.js";
 import { addressKind, refusedByDefault } from "../../src/runtime/http/addresses.js";
@@ -25,13 +25,6 @@ export interface OpenApiOptions extends LoadOptions, OperationFilters {
   cacheInclude?: string[] | undefined;
   /** These tools are never cached. */
   cacheExclude?: string[] | undefined;
-}
-
-/** `10m` → 600. Throws a clear error for anything else. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+)\s*(s|m|h|d)$/.exec(text.trim());
-  if (!m || Number(m[1]) <= 0) throw new Error(`--cache takes a duration such as 30s, 10m, 1h or 1d, not '${text}'`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as "s" | "m" | "h" | "d"];
 }
 
 export interface OpenApiResult {
@@ -113,16 +106,12 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
 
 /** Only safe reads are ever cached; include and exclude globs match tool names and operationIds. */
 function markCached(tools: ToolModel[], include: string[] | undefined, exclude: string[] | undefined): void {
-  const inc = include?.map((g) => picomatch(g, { nocase: true }));
-  const exc = exclude?.map((g) => picomatch(g, { nocase: true }));
+  const selected = cacheSelector(include, exclude);
   for (const tool of tools) {
     if (tool.target.kind !== "http") continue;
     const op = tool.target.operation;
     if (op.method !== "GET" && op.method !== "HEAD") continue;
-    const names = [tool.name, tool.origin.operationId ?? ""].filter(Boolean);
-    if (inc && !names.some((n) => inc.some((m) => m(n)))) continue;
-    if (exc && names.some((n) => exc.some((m) => m(n)))) continue;
-    op.cache = true;
+    if (selected([tool.name, tool.origin.operationId ?? ""].filter(Boolean))) op.cache = true;
   }
 }
 

@@ -101,10 +101,9 @@ interface OperationSite {
 
 function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
   const { path, method, item, op, pointer, name, tags } = site;
-  const opType = `paths[${JSON.stringify(path)}][${JSON.stringify(method)}]`;
   const schemaCtx = { doc: ctx.doc, mode: "input" as const, notes: ctx.notes, tool: name, openapi31: ctx.openapi31 };
-  const inputs = operationInputs(item, op, { doc: ctx.doc, path, file: ctx.file, pointer, opType, schemaCtx, diagnostics: ctx.diagnostics, schemes: ctx.schemes });
-  const result = resultShape(op, opType, { ...schemaCtx, mode: "output" }, pointer);
+  const inputs = operationInputs(item, op, { doc: ctx.doc, path, file: ctx.file, pointer, schemaCtx, diagnostics: ctx.diagnostics, schemes: ctx.schemes });
+  const result = resultShape(op, { ...schemaCtx, mode: "output" }, pointer);
   const security = securityRequirements(op.security ?? ctx.doc.security, ctx.schemes);
   const servers = ctx.servers(op.servers ?? item.servers);
   const operation: HttpOperation = {
@@ -130,7 +129,7 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
         default: 1,
       },
       required: false,
-      tsType: "number",
+      tsType: { kind: "builtin", name: "number" },
       origin: "mxcp-gen: pages fetched in one call",
     });
     ctx.notes.push({ tool: name, where: pointer, message: `pages by ${PAGING_WORDS[paging.style]}: ${paging.maxPagesArg} fetches several pages in one call` });
@@ -153,7 +152,7 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
     parameters: inputs.parameters,
     ...(result.returns ? { returns: result.returns } : {}),
     ...(tests.length > 0 ? { tests } : {}),
-    target: { kind: "http", operation, resultType: result.tsType, operationType: opType },
+    target: { kind: "http", operation, resultType: result.tsType },
     origin,
     moduleName,
   };

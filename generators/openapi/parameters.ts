@@ -3,11 +3,13 @@
 import type { TypeDef } from "../../src/project/definitions.js";
 import { cleanDescription } from "../../src/model/text.js";
 import { parameterName, uniqueName } from "../../src/model/naming.js";
-import type { ToolParameter } from "../../src/model/tool-model.js";
+import type { ToolParameter, TypeRef } from "../../src/model/tool-model.js";
 import type { HttpBody, HttpParameter, ParameterLocation, ParameterStyle, SecuritySchemeDef } from "../../src/runtime/http/types.js";
 import type { Diagnostics } from "./diagnostics.js";
 import { collapseSchema, resolveSchema, type SchemaContext } from "./schema.js";
 import { setOwn } from "../../src/runtime/own.js";
+
+const STRING: TypeRef = { kind: "builtin", name: "string" };
 
 type Json = Record<string, unknown>;
 
@@ -29,7 +31,6 @@ export interface InputContext {
   file: string;
   pointer: string;
   /** The TS type of this operation in the types module, `paths["/x"]["get"]`. */
-  opType: string;
   schemaCtx: SchemaContext;
   diagnostics: Diagnostics;
   schemes: Record<string, SecuritySchemeDef>;
@@ -56,8 +57,6 @@ function describe(t: TypeDef, ...texts: (string | undefined)[]): TypeDef {
   const hint = /\(format: [^)]+\)$/.exec(t.description ?? "")?.[0];
   return { ...t, description: hint && !d.endsWith(hint) ? `${d} ${hint}` : d };
 }
-
-const ts = JSON.stringify;
 
 /** Every parameter gets a description (MXCP's lint requires one): the document's, else where it goes on the wire. */
 function withFallbackDescription(parameters: ToolParameter[]): void {
@@ -121,12 +120,11 @@ export function operationInputs(pathItem: Json, op: Json, ctx: InputContext): Op
     if (json) w.json = true;
     if (p["x-collection-format"] === "tsv") w.tabDelimited = true;
     wire.push(w);
-    const group = `NonNullable<${ctx.opType}["parameters"][${ts(location)}]>`;
     parameters.push({
       name,
       type: required ? stripDefault(type) : optional(type),
       required,
-      tsType: `${group}[${ts(p.name)}]`,
+      tsType: { kind: "parameter", in: location, name: p.name },
       origin: `${location} parameter ${p.name}`,
     });
   }
@@ -138,7 +136,7 @@ export function operationInputs(pathItem: Json, op: Json, ctx: InputContext): Op
     diagnostics.warn(file, ctx.pointer, `Path parameter {${wireName}} is not declared; taken as a required string`);
     const name = uniqueName(parameterName(wireName), taken, 64);
     wire.push({ arg: name, name: wireName, in: "path", style: "simple", explode: false });
-    parameters.push({ name, type: { type: "string" }, required: true, tsType: "string", origin: `path parameter ${wireName}` });
+    parameters.push({ name, type: { type: "string" }, required: true, tsType: { kind: "builtin", name: "string" }, origin: `path parameter ${wireName}` });
   }
   const body = requestBody(op, ctx, taken, parameters);
   withFallbackDescription(parameters);
@@ -179,7 +177,7 @@ function requestBody(op: Json, ctx: InputContext, taken: Set<string>, parameters
     if (Object.keys(content).length > 0) {
       ctx.diagnostics.warn(ctx.file, pointer, `Request body media types not supported (${Object.keys(content).join(", ")}); sent as base64 binary`);
       const mt = Object.keys(content)[0]!;
-      return singleBody(mt, "binary", { type: "string", description: "Request body, base64-encoded." }, rb, ctx, taken, parameters, "string");
+      return singleBody(mt, "binary", { type: "string", description: "Request body, base64-encoded." }, rb, ctx, taken, parameters, STRING);
     }
     return undefined;
   }
@@ -187,9 +185,8 @@ function requestBody(op: Json, ctx: InputContext, taken: Set<string>, parameters
   const required = rb.required === true;
   const media = content[mt]!;
   // The body schema may be nullable (`{...} | null`): properties are read from its object part.
-  const contentType = `NonNullable<NonNullable<${ctx.opType}["requestBody"]>["content"][${ts(mt)}]>`;
-  if (kind === "binary") return singleBody(mt, kind, { type: "string", description: "Request body, base64-encoded." }, rb, ctx, taken, parameters, "string");
-  if (kind === "text") return singleBody(mt, kind, { type: "string", description: cleanDescription(rb.description as string | undefined, 500) || `Request body (${mt}).` }, rb, ctx, taken, parameters, "string");
+  if (kind === "binary") return singleBody(mt, kind, { type: "string", description: "Request body, base64-encoded." }, rb, ctx, taken, parameters, STRING);
+  if (kind === "text") return singleBody(mt, kind, { type: "string", description: cleanDescription(rb.description as string | undefined, 500) || `Request body (${mt}).` }, rb, ctx, taken, parameters, STRING);
 
   const resolved = resolveSchema(ctx.doc, media.schema ?? {}).schema;
   const type = collapseSchema(media.schema ?? {}, ctx.schemaCtx, `${pointer}/content/${mt}/schema`);
@@ -220,7 +217,7 @@ function requestBody(op: Json, ctx: InputContext, taken: Set<string>, parameters
           name,
           type: isRequired ? stripDefault(t) : optional(t),
           required: isRequired,
-          tsType: isBinary ? "FileArgument" : `${contentType}[${ts(prop)}]`,
+          tsType: isBinary ? { kind: "builtin", name: "FileArgument" } : { kind: "body", mediaType: mt, property: prop },
           origin: `body property ${prop}`,
         });
         properties.push(isBinary ? { arg: name, name: prop, binary: true } : { arg: name, name: prop });
@@ -229,12 +226,12 @@ function requestBody(op: Json, ctx: InputContext, taken: Set<string>, parameters
     }
   }
   const bodyType = describe(type ?? { type: "object" }, rb.description as string | undefined, type?.description);
-  const single = singleBody(mt, kind, bodyType, rb, ctx, taken, parameters, contentType);
+  const single = singleBody(mt, kind, bodyType, rb, ctx, taken, parameters, { kind: "body", mediaType: mt });
   if (Object.keys(enc).length) single.encoding = enc;
   return single;
 }
 
-function singleBody(mt: string, kind: BodyKind, type: TypeDef, rb: Json, _ctx: InputContext, taken: Set<string>, parameters: ToolParameter[], tsType: string): HttpBody {
+function singleBody(mt: string, kind: BodyKind, type: TypeDef, rb: Json, _ctx: InputContext, taken: Set<string>, parameters: ToolParameter[], tsType: TypeRef): HttpBody {
   const required = rb.required === true;
   const name = uniqueName("body", taken, 64);
   parameters.push({ name, type: required ? stripDefault(type) : optional(type), required, tsType, origin: `request body (${mt})` });

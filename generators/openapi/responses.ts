@@ -1,5 +1,6 @@
 // What a successful call returns: the 2xx response schemas collapsed for output (lenient), text as a
 // string, binary as {content_type, size, content_base64}, no content as null.
+import type { TypeRef } from "../../src/model/tool-model.js";
 import type { TypeDef } from "../../src/project/definitions.js";
 import { isJsonMediaType, isTextMediaType } from "../../src/runtime/http/media-types.js";
 import { collapseSchema, resolveSchema, type SchemaContext } from "./schema.js";
@@ -8,8 +9,8 @@ type Json = Record<string, unknown>;
 
 export interface ResultShape {
   returns?: TypeDef;
-  /** TypeScript type of the result, over the operation's type `opType`. */
-  tsType: string;
+  /** TypeScript type of the result: the union of these. */
+  tsType: TypeRef[];
 }
 
 const BINARY_RESULT: TypeDef = {
@@ -22,7 +23,9 @@ const BINARY_RESULT: TypeDef = {
   },
 };
 
-export function resultShape(op: Json, opType: string, ctx: SchemaContext, pointer: string): ResultShape {
+const NULL: TypeRef = { kind: "builtin", name: "null" };
+
+export function resultShape(op: Json, ctx: SchemaContext, pointer: string): ResultShape {
   const responses = (op.responses ?? {}) as Record<string, unknown>;
   const codes = Object.keys(responses).filter((c) => /^2(\d\d|XX)$/i.test(c)).sort();
   const withContent: { code: string; mt: string; schema: unknown }[] = [];
@@ -38,18 +41,16 @@ export function resultShape(op: Json, opType: string, ctx: SchemaContext, pointe
     const mt = types.find(isJsonMediaType) ?? types.find(isTextMediaType) ?? types[0]!;
     withContent.push({ code, mt, schema: content[mt]!.schema });
   }
-  if (withContent.length === 0) return { tsType: "null" };
+  if (withContent.length === 0) return { tsType: [NULL] };
   const first = withContent[0]!;
   if (!isJsonMediaType(first.mt)) {
-    if (isTextMediaType(first.mt)) return { returns: { type: "string", description: `Response body (${first.mt}).` }, tsType: empty ? "string | null" : "string" };
-    return { returns: BINARY_RESULT, tsType: "BinaryResult" };
+    if (isTextMediaType(first.mt)) return { returns: { type: "string", description: `Response body (${first.mt}).` }, tsType: [{ kind: "builtin", name: "string" }, ...(empty ? [NULL] : [])] };
+    return { returns: BINARY_RESULT, tsType: [{ kind: "builtin", name: "BinaryResult" }] };
   }
   const schemas = withContent.filter((w) => isJsonMediaType(w.mt)).map((w) => w.schema ?? {});
   const schema = schemas.length === 1 ? schemas[0] : { anyOf: schemas };
   const returns = collapseSchema(schema, ctx, `${pointer}/responses/${first.code}`);
-  const members = withContent
-    .filter((w) => isJsonMediaType(w.mt))
-    .map((w) => `${opType}["responses"][${/^\d+$/.test(w.code) ? w.code : JSON.stringify(w.code)}]["content"][${JSON.stringify(w.mt)}]`);
-  const tsType = [...members, ...(empty ? ["null"] : [])].join(" | ");
+  const members = withContent.filter((w) => isJsonMediaType(w.mt)).map((w): TypeRef => ({ kind: "response", status: w.code, mediaType: w.mt }));
+  const tsType = [...members, ...(empty ? [NULL] : [])];
   return returns ? { returns, tsType } : { tsType };
 }

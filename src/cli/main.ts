@@ -173,7 +173,7 @@ const COMMANDS: Record<string, Command> = {
   wrap: {
     summary: "Generate typed handlers and tool YAML from an installed npm package's own types",
     usage:
-      "mxcp-gen wrap <package> [--out DIR] [--client ExportName] [--include GLOB]… [--exclude GLOB]… [--allow-destructive] [--max-depth N] [--sync] [--profile-file FILE] [--install] [--dry-run] [--force] [--check]",
+      "mxcp-gen wrap <package> [--out DIR] [--client ExportName] [--include GLOB]… [--exclude GLOB]… [--allow-destructive] [--max-depth N] [--sync] [--profile-file FILE] [--cache DURATION [--cache-include GLOB]… [--cache-exclude GLOB]…] [--install] [--dry-run] [--force] [--check]",
     options: {
       out: { type: "string", short: "o" },
       client: { type: "string" },
@@ -183,6 +183,9 @@ const COMMANDS: Record<string, Command> = {
       "max-depth": { type: "string" },
       sync: { type: "boolean", default: false },
       "profile-file": { type: "string" },
+      cache: { type: "string" },
+      "cache-include": { type: "string", multiple: true, default: [] },
+      "cache-exclude": { type: "string", multiple: true, default: [] },
       install: { type: "boolean", default: false },
       "dry-run": { type: "boolean", default: false },
       force: { type: "boolean", default: false },
@@ -199,6 +202,10 @@ const COMMANDS: Record<string, Command> = {
       "--profile-file F  a profile (JSON) for this package; default: wrap-profiles/<package>.json, then built-in",
       "--install         run npm install --ignore-scripts <package> first if it is missing",
       "--max-depth N     levels of nesting kept below a parameter (default 4)",
+      "--cache DURATION  keep reads (the profile's read verbs) in the project's DuckDB this long (30s, 10m, 1h);",
+      "                  any other call drops its resource's cached reads",
+      "--cache-include GLOB   only these reads are cached (tool name or dotted path; repeatable)",
+      "--cache-exclude GLOB   these reads are never cached (repeatable)",
       "--dry-run, --force, --check   as for openapi",
     ],
     run: (pos, v) =>
@@ -213,6 +220,9 @@ const COMMANDS: Record<string, Command> = {
         maxDepth: v["max-depth"] as string | undefined,
         sync: v.sync === true,
         profileFile: v["profile-file"] as string | undefined,
+        cache: v.cache as string | undefined,
+        cacheInclude: v["cache-include"] as string[],
+        cacheExclude: v["cache-exclude"] as string[],
         install: v.install === true,
         dryRun: v["dry-run"] === true,
         force: v.force === true,

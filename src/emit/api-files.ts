@@ -6,7 +6,8 @@ import { VERSION } from "../package-info.js";
 import type { ApiModel, ToolModel } from "../model/tool-model.js";
 import { cleanDescription } from "../model/text.js";
 import { normalizeText, renderTemplate } from "./templates.js";
-import { jsdoc, lineCommentText, tsLiteral } from "./ts-text.js";
+import { jsdoc, lineCommentText, tsLiteral, tsString } from "./ts-text.js";
+import { bodyAlias, renderTypeRef, usesOperation } from "./type-refs.js";
 import { setOwn } from "../runtime/own.js";
 import { portableYaml } from "./yaml-text.js";
 
@@ -85,30 +86,22 @@ export function handlerModule(tool: ToolModel, opts: ApiEmitOptions): string {
   const target = tool.target;
   if (target.kind !== "http") throw new Error(`${tool.name} is not an HTTP operation`);
   const op = target.operation;
-  const opType = target.operationType;
-  const relative = (t: string) => t.split(opType).join("Operation");
-  // The request body's type gets a short name when parameters come from its properties.
-  const bodyType = /^NonNullable<NonNullable<Operation\["requestBody"\]>\["content"\]\[[^\]]+\]>/.exec(tool.parameters.map((p) => relative(p.tsType)).find((t) => t.startsWith("NonNullable<NonNullable<Operation")) ?? "")?.[0];
-  const named = (t: string) => (bodyType ? relative(t).split(bodyType).join("Body") : relative(t));
-  // Parameter names are MXCP names (letters, digits, `_`), so always plain identifiers.
-  const args = tool.parameters.map((p) => `  ${p.name}: ${named(p.tsType)}${p.required ? "" : " | null"};`);
-  const resultType = relative(target.resultType);
-  const runtimeTypes = ["ErrorObject", "HttpOperation"];
-  if (resultType.includes("BinaryResult")) runtimeTypes.push("BinaryResult");
-  if (args.some((a) => a.includes("FileArgument"))) runtimeTypes.push("FileArgument");
-  const docText = [tool.description, "", `${op.method} ${op.path}`].join("\n");
-  const argsType = args.length > 0 ? `{\n${args.join("\n")}\n}` : "Record<string, never>";
+  const refs = [...tool.parameters.map((p) => p.tsType), ...target.resultType];
+  const body = tool.parameters.map((p) => p.tsType).find((r) => r.kind === "body");
+  const builtins = new Set(refs.flatMap((r) => (r.kind === "builtin" ? [r.name] : [])));
+  const runtimeTypes = ["ErrorObject", "HttpOperation", ...(["BinaryResult", "FileArgument"] as const).filter((n) => builtins.has(n))];
   return renderTemplate("openapi/handler.ts.hbs", {
     header: tsHeader(opts),
-    typed: `${argsType} ${resultType}`.includes("Operation") || bodyType !== undefined,
-    bodyAlias: bodyType ? `type Body = ${bodyType};` : "",
     runtimeTypes: runtimeTypes.sort().join(", "),
-    operationType: opType,
+    // openapi-typescript keys operations by path and lower-case method.
+    operationType: usesOperation(refs) ? `paths[${tsString(op.path)}][${tsString(op.method.toLowerCase())}]` : "",
+    bodyType: body?.kind === "body" ? bodyAlias(body.mediaType) : "",
     name: tool.name,
-    argsType,
+    // Parameter names are MXCP names (letters, digits, `_`), so always plain identifiers.
+    args: tool.parameters.map((p) => ({ name: p.name, type: renderTypeRef(p.tsType), required: p.required })),
+    resultType: target.resultType.map((r) => renderTypeRef(r)).join(" | "),
     operationLiteral: tsLiteral(op),
-    doc: jsdoc(docText),
-    resultType,
+    doc: jsdoc([tool.description, "", `${op.method} ${op.path}`].join("\n")),
   });
 }
 

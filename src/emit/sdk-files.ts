@@ -5,6 +5,7 @@ import type { ApiEmitOptions, FileSet } from "./api-files.js";
 import { reportMarkdown, sampleUserConfig, toolYaml, tsHeader } from "./api-files.js";
 import { renderTemplate } from "./templates.js";
 import { jsdoc, lineCommentText, tsKey, tsLiteral, tsString } from "./ts-text.js";
+import { renderTypeRef } from "./type-refs.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -13,61 +14,73 @@ function access(root: string, path: string[]): string {
   return root + path.map((p) => (IDENTIFIER.test(p) ? `.${p}` : `[${tsString(p)}]`)).join("");
 }
 
-function argumentExpression(a: SdkArgument, tool: ToolModel): { setup: string[]; expr: string } {
-  if (a.kind === "undefined") return { setup: [], expr: "undefined" };
-  if (a.kind === "positional") {
-    const required = tool.parameters.find((p) => p.name === a.arg)?.required;
-    return { setup: [], expr: required ? `args.${a.arg}` : `args.${a.arg} ?? undefined` };
-  }
-  const entries = a.properties.map((p) => {
-    const required = tool.parameters.find((x) => x.name === p.arg)?.required;
-    return `      ${tsKey(p.name)}: args.${p.arg}${required ? "" : " ?? undefined"},`;
+/** The object bag's view: each property from its tool argument, `?? undefined` for optional ones (compacted away). */
+function bagView(bag: Extract<SdkArgument, { kind: "bag" }>, tool: ToolModel) {
+  const required = (arg: string) => tool.parameters.find((x) => x.name === arg)?.required === true;
+  const entries = bag.properties.map((p) => ({ key: tsKey(p.name), arg: p.arg, required: required(p.arg) }));
+  return { typed: bag.typed, entries, compact: entries.some((e) => !e.required) };
+}
+
+/** The call's argument list; trailing absent arguments are left off. */
+function callArguments(target: SdkToolTarget, tool: ToolModel, bagExpression: string): string {
+  const exprs = target.arguments.map((a) => {
+    if (a.kind === "undefined") return "undefined";
+    if (a.kind === "bag") return bagExpression;
+    return tool.parameters.find((p) => p.name === a.arg)?.required ? `args.${a.arg}` : `args.${a.arg} ?? undefined`;
   });
-  const optional = a.properties.some((p) => !tool.parameters.find((x) => x.name === p.arg)?.required);
-  const literal = entries.length > 0 ? `{\n${entries.join("\n")}\n    }` : "{}";
-  const value = optional ? `compact(${literal})` : literal;
-  const setup = a.typed ? [`    const params: ${a.tsType} = ${value};`] : [`    const params = ${value} as unknown as ${a.tsType};`];
-  return { setup, expr: "params" };
+  while (exprs.at(-1) === "undefined") exprs.pop();
+  return exprs.join(", ");
 }
 
 export function sdkHandlerModule(api: ApiModel, tool: ToolModel, opts: ApiEmitOptions): string {
   const target = tool.target as SdkToolTarget;
-  // Short names for the SDK types the handler is typed with: the method, and its object bag.
-  const methodType = `Client${target.path.map((p) => `[${tsString(p)}]`).join("")}`;
   const bag = target.arguments.find((a): a is Extract<SdkArgument, { kind: "bag" }> => a.kind === "bag");
-  const bagType = bag ? bag.tsType.split(methodType).join("Method") : undefined;
-  const rename = (t: string) => {
-    const short = t.split(methodType).join("Method");
-    return bagType ? short.split(bagType).join("Params") : short;
-  };
-  const args = tool.parameters.map((p) => `  ${p.name}: ${rename(p.tsType)}${p.required ? "" : " | null"};`);
-  const setup: string[] = [];
-  const exprs: string[] = [];
-  for (const a of target.arguments) {
-    const { setup: s, expr } = argumentExpression(a, tool);
-    setup.push(...s);
-    exprs.push(expr);
-  }
-  while (exprs.at(-1) === "undefined") exprs.pop();
+  const usesMethod = bag !== undefined || tool.parameters.some((p) => p.tsType.kind === "argument");
   const fn = access("client", target.path);
-  // Grouping keeps `this`: (client.a.b as F)(…) still calls b on client.a.
-  const call = target.overloaded ? `(${fn} as (...args: unknown[]) => unknown)(${exprs.join(", ")})` : `${fn}(${exprs.join(", ")})`;
-  const body = rename([...setup, target.sync ? `    return await toPlain(${call}, { sync: true });` : `    return await toPlain(await ${call});`].join("\n"));
-  const allText = [...args, body].join("\n");
-  const runtimeImports = ["isErrorObject", "sdkErrorToDict", "toPlain", ...(body.includes("compact(") ? ["compact"] : [])].sort();
-  const usesParams = bagType !== undefined && allText.includes("Params");
-  const usesMethod = usesParams || allText.includes("Method");
-  const aliases = [usesMethod ? `type Method = ${methodType};` : "", usesParams ? `type Params = ${bagType};` : ""].filter(Boolean).join("\n");
+  const call = (bagExpression: string) => {
+    const list = callArguments(target, tool, bagExpression);
+    // Grouping keeps `this`: (client.a.b as F)(…) still calls b on client.a.
+    return target.overloaded ? `(${fn} as (...args: unknown[]) => unknown)(${list})` : `${fn}(${list})`;
+  };
+  const operation = tsString(target.path.join("."));
+  const paging = target.paging;
+  const pagingNames = paging ? pagingArgumentNames(bag) : {};
+  let result: string;
+  if (target.sync) result = `toPlain(${call("params")}, { sync: true })`;
+  else if (paging?.style === "cursor") result = `pagedResult<Params>(args.${paging.maxPagesArg}, (next) => ${call("{ ...params, ...next }")}${Object.keys(pagingNames).length > 0 ? `, ${tsLiteral(pagingNames)}` : ""})`;
+  else if (paging) result = `pagedResult(args.${paging.maxPagesArg}, () => ${call("params")})`;
+  else result = `toPlain(await ${call("params")})`;
+  if (target.cache === "read") result = `cachedRead(cache, ${operation}, args, async () => ${result}${paging ? `, args.${paging.maxPagesArg}` : ""})`;
+  else if (target.cache === "write") result = `writeThrough(cache, ${operation}, async () => ${result})`;
+  const runtimeImports = [
+    "isErrorObject",
+    "sdkErrorToDict",
+    ...(result.includes("toPlain(") ? ["toPlain"] : []),
+    ...(bag && bagView(bag, tool).compact ? ["compact"] : []),
+    ...(paging ? ["pagedResult"] : []),
+    ...(target.cache === "read" ? ["cachedRead"] : target.cache === "write" ? ["writeThrough"] : []),
+  ].sort();
+  const clientImports = [...(target.cache ? ["cache"] : []), "getClient", ...(usesMethod ? ["type Client"] : [])];
   return renderTemplate("npm/handler.ts.hbs", {
     header: tsHeader(opts),
     runtimeImports: runtimeImports.join(", "),
-    aliases,
+    clientImports: clientImports.join(", "),
+    methodType: usesMethod ? `Client${target.path.map((p) => `[${tsString(p)}]`).join("")}` : "",
+    paramsType: bag ? `NonNullable<Parameters<Method>[${bag.index}]>` : "",
     name: tool.name,
-    argsType: args.length > 0 ? `{\n${args.join("\n")}\n}` : "Record<string, never>",
+    args: tool.parameters.map((p) => ({ name: p.name, type: renderTypeRef(p.tsType, { paramsIndex: bag?.index }), required: p.required })),
     doc: jsdoc(`${tool.description}\n\nCalls ${api.sdk!.package}: ${target.path.join(".")}`),
-    body,
+    bag: bag ? bagView(bag, tool) : false,
+    result,
     prefixLiteral: tsString(api.name),
   });
+}
+
+/** The tool arguments a cursor continues with, where the SDK names them differently (`startingAfter` → `starting_after`). */
+function pagingArgumentNames(bag: Extract<SdkArgument, { kind: "bag" }> | undefined): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const p of bag?.properties ?? []) if (p.arg !== p.name && ["starting_after", "startingAfter", "page"].includes(p.name)) names[p.name] = p.arg;
+  return names;
 }
 
 function constructCode(api: ApiModel, profile: SdkClientSpec, generic: boolean): string {
@@ -108,6 +121,7 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
   if (!sync && !generic && profile.keyEnv) used.push("envValue");
   if (!sync && generic) used.push("constructorArguments", ...(profile.keyEnv ? ["envValue"] : []));
   if (usesUrlParts) used.push("urlParts");
+  if (api.cache) used.push("type SdkCachePolicy");
   const runtimeImports = used.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", ""))).join(", ");
   return renderTemplate("npm/client.ts.hbs", {
     header: tsHeader(opts),
@@ -120,6 +134,7 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
     secretLiteral: tsString(api.name),
     construct: constructCode(api, profile, generic),
     close: profile.close && !sync ? `  if (client) await client.${profile.close}();` : "",
+    cache: api.cache ? { seconds: api.cache.ttlSeconds, literal: tsLiteral({ api: api.name, ttlSeconds: api.cache.ttlSeconds }) } : false,
   });
 }
 

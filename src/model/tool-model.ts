@@ -8,11 +8,27 @@ export interface ToolParameter {
   type: TypeDef;
   /** Required parameters have no default; optional ones get `default: null` unless the source gives one. */
   required: boolean;
-  /** How the TypeScript handler types this argument, as a type expression. */
-  tsType: string;
+  /** How the TypeScript handler types this argument (the emitters render it). */
+  tsType: TypeRef;
   /** Where the value came from, shown to readers of the YAML (`query parameter created[gte]`). */
   origin: string;
 }
+
+/**
+ * A TypeScript type a handler is typed with, as data: which operation part or SDK argument it is. The
+ * emitters decide how it is written (and which aliases make it short).
+ */
+export type TypeRef =
+  /** A type of the language or of the runtime. */
+  | { kind: "builtin"; name: "string" | "number" | "boolean" | "unknown" | "null" | "FileArgument" | "BinaryResult" }
+  /** An operation parameter's type in openapi-typescript's output. */
+  | { kind: "parameter"; in: "query" | "header" | "path" | "cookie"; name: string }
+  /** The request body of one media type, or one of its properties. */
+  | { kind: "body"; mediaType: string; property?: string }
+  /** A response body. */
+  | { kind: "response"; status: string; mediaType: string }
+  /** A wrapped SDK method's argument, or a property of its object bag. */
+  | { kind: "argument"; index: number; property?: string };
 
 /** A note about a lossy or surprising step, kept in the report so nothing changes silently. */
 export interface ModelNote {
@@ -24,17 +40,18 @@ export interface ModelNote {
 export interface HttpToolTarget {
   kind: "http";
   operation: HttpOperation;
-  /** The TypeScript type of a successful result (an expression over the types module). */
-  resultType: string;
-  /** What the operation's TS types are keyed by in openapi-typescript output: `paths["/pets"]["get"]`. */
-  operationType: string;
+  /** The TypeScript type of a successful result: the union of these. */
+  resultType: TypeRef[];
 }
 
 /** How a wrapped SDK method gets its arguments back. */
 export type SdkArgument =
-  | { kind: "positional"; arg: string; tsType: string }
-  /** The object bag, rebuilt from flattened tool parameters (`arg` → SDK property `name`). */
-  | { kind: "bag"; properties: { arg: string; name: string }[]; tsType: string; typed: boolean }
+  | { kind: "positional"; arg: string }
+  /**
+   * The object bag, rebuilt from flattened tool parameters (`arg` → SDK property `name`); untyped when
+   * TypeScript cannot check it (overloads, unions).
+   */
+  | { kind: "bag"; index: number; properties: { arg: string; name: string }[]; typed: boolean }
   /** An argument the tool does not expose (an optional bag with nothing left in it). */
   | { kind: "undefined" };
 
@@ -50,6 +67,13 @@ export interface SdkToolTarget {
    * method is called through a loose signature and its arguments are typed `unknown`.
    */
   overloaded: boolean;
+  /**
+   * The method returns a page of a list: `pages` for a Stainless page that fetches the next one itself,
+   * `cursor` for a Stripe list asked again after its last item. `maxPagesArg` is the tool argument.
+   */
+  paging?: { style: "pages" | "cursor"; maxPagesArg: string };
+  /** With a cache (`wrap --cache`): a read kept in it, or a write that drops its resource's reads. */
+  cache?: "read" | "write";
 }
 
 export interface ToolModel {

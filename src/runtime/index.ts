@@ -12,6 +12,7 @@ export { config } from "./config.js";
 export { ApiClient, DEFAULT_LIMITS, type BinaryResult, type ClientLimits } from "./http/client.js";
 export type * from "./http/types.js";
 export type { FileArgument } from "./http/serialize.js";
+export { cachedRead, pagedResult, writeThrough, type SdkCachePolicy } from "./sdk-calls.js";
 export { compact, constructorArguments, constructorOf, envValue, libraryNotInstalled, redactSecrets, sdkErrorToDict, toPlain, urlParts } from "./sdk.js";
 
 export const db = {

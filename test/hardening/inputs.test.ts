@@ -94,7 +94,7 @@ export default class E {
 }
 `,
     });
-    const { wrapPackageProject } = await import("../../src/generate-wrap.js");
+    const { wrapPackageProject } = await import("../../src/generate/wrap.js");
     const r = await wrapPackageProject("evil-sdk", { out: root });
     expect(r.tools).toBe(1);
     const handler = readFileSync(join(root, "handlers", "evil_sdk", "evil_sdk_things_list.ts"), "utf8");

@@ -4,7 +4,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
-import { generateOpenApiProject } from "../../src/generate-openapi.js";
+import { generateOpenApiProject } from "../../src/generate/openapi.js";
 import { CLI, REPO_ROOT, tempDir } from "../helpers.js";
 import { exampleArgs } from "./examples.js";
 import { startPrism } from "../../src/devtools/mock-apis.js";

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateOpenApiProject } from "../../src/generate-openapi.js";
+import { generateOpenApiProject } from "../../src/generate/openapi.js";
 import { REPO_ROOT, tempDir } from "../helpers.js";
 
 // Golden output, file by file. Regenerate after an intended change with: UPDATE_GOLDEN=1 npx vitest run test/openapi/golden.test.ts

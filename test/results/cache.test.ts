@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { generateOpenApiProject } from "../../src/generate-openapi.js";
+import { generateOpenApiProject } from "../../src/generate/openapi.js";
 import { CLI, runCli, tempDir } from "../helpers.js";
 
 const counts = new Map<string, number>();

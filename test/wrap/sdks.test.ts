@@ -230,7 +230,7 @@ describe("wrap openai and @octokit/rest against local servers", () => {
 describe("wrap compiles against real SDKs", () => {
   it.each([
     ["stripe", []],
-    ["openai", []],
+    ["openai", ["--cache", "5m"]],
     ["@octokit/rest", []],
     ["date-fns", ["--sync"]],
   ] as [string, string[]][])("%s", async (pkg, flags) => {

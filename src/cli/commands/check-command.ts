@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { readLock } from "../../project/lock-file.js";
-import { generateOpenApiProject } from "../../generate-openapi.js";
-import { wrapPackageProject } from "../../generate-wrap.js";
+import { generateOpenApiProject } from "../../generate/openapi.js";
+import { wrapPackageProject } from "../../generate/wrap.js";
 import { CliError, type OutputFlags } from "../output.js";
 import { counts } from "./write-report.js";
 

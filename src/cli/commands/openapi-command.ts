@@ -1,5 +1,5 @@
-import { parseDuration } from "../../../generators/openapi/index.js";
-import { generateOpenApiProject } from "../../generate-openapi.js";
+import { parseDuration } from "../../model/cache-policy.js";
+import { generateOpenApiProject } from "../../generate/openapi.js";
 import { CliError } from "../output.js";
 import { counts, reportWrite, type WriteFlags } from "./write-report.js";
 

@@ -1,4 +1,5 @@
-import { wrapPackageProject } from "../../generate-wrap.js";
+import { wrapPackageProject } from "../../generate/wrap.js";
+import { parseDuration } from "../../model/cache-policy.js";
 import { CliError } from "../output.js";
 import { counts, reportWrite, type WriteFlags } from "./write-report.js";
 
@@ -11,6 +12,9 @@ export interface WrapFlags extends WriteFlags {
   maxDepth?: string | undefined;
   sync: boolean;
   profileFile?: string | undefined;
+  cache?: string | undefined;
+  cacheInclude: string[];
+  cacheExclude: string[];
   install: boolean;
   force: boolean;
 }
@@ -21,6 +25,13 @@ export async function wrapCommand(pkg: string | undefined, flags: WrapFlags): Pr
   if (!pkg) throw new CliError("usage: mxcp-gen wrap <package> [--out DIR] [--include GLOB]… …", 2);
   const maxDepth = flags.maxDepth === undefined ? undefined : Number(flags.maxDepth);
   if (maxDepth !== undefined && (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 10)) throw new CliError("--max-depth must be a whole number from 1 to 10", 2);
+  if (flags.cache !== undefined) {
+    try {
+      parseDuration(flags.cache);
+    } catch (e) {
+      throw new CliError((e as Error).message, 2);
+    }
+  }
   const result = await wrapPackageProject(pkg, {
     out: flags.out,
     client: flags.client,
@@ -30,6 +41,9 @@ export async function wrapCommand(pkg: string | undefined, flags: WrapFlags): Pr
     maxDepth,
     sync: flags.sync,
     profileFile: flags.profileFile,
+    cache: flags.cache,
+    cacheInclude: flags.cacheInclude.length ? flags.cacheInclude : undefined,
+    cacheExclude: flags.cacheExclude.length ? flags.cacheExclude : undefined,
     install: flags.install,
     dryRun: flags.dryRun,
     force: flags.force,

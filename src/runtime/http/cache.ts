@@ -147,6 +147,18 @@ export class HttpCache {
   }
 }
 
+// One cache per database: each writes its counters when the server stops, so two would count twice.
+const stores = new WeakMap<Database, HttpCache>();
+
+/** The cache kept in the open project database, or undefined when there is none. */
+export function openCache(): HttpCache | undefined {
+  const db = runtimeState().database;
+  if (!db) return undefined;
+  let store = stores.get(db);
+  if (!store) stores.set(db, (store = new HttpCache(db)));
+  return store;
+}
+
 /** Per API: entries, bytes, hits and misses (`mxcp-gen cache stats`). */
 export async function cacheStats(db: Database): Promise<{ api: string; entries: number; bytes: number; hits: number; misses: number }[]> {
   const exists = await db.execute("SELECT 1 FROM duckdb_tables() WHERE schema_name = $s AND table_name = 'http'", { s: CACHE_SCHEMA });

@@ -1,7 +1,6 @@
 import { addSecretValue, redactText } from "../redact.js";
 import { runtimeState } from "../state.js";
-import type { Database } from "../database.js";
-import { cacheKey, cacheLifetime, HttpCache, identityOf, type CachedAnswer } from "./cache.js";
+import { cacheKey, cacheLifetime, identityOf, openCache, type CachedAnswer, type HttpCache } from "./cache.js";
 import { joinPages, nextArguments, pageItems } from "./paging.js";
 import { schemeSecretKey } from "./secret-keys.js";
 import { addressKind, refusedByDefault } from "./addresses.js";
@@ -73,7 +72,6 @@ export class ApiClient {
   readonly definition: ApiDefinition;
   limits: ClientLimits;
   private secret: Record<string, unknown> = {};
-  private cache: { db: Database; store: HttpCache } | undefined;
   private oauthTokens = new Map<string, { token: string; expiresAt: number }>();
 
   constructor(definition: ApiDefinition, limits: Partial<ClientLimits> = {}) {
@@ -89,12 +87,16 @@ export class ApiClient {
     if (Number.isFinite(timeout) && timeout > 0) this.limits.attemptTimeoutMs = timeout * 1000;
   }
 
-  /** Run one operation with a tool's validated arguments. Never throws: failures are error objects. */
-  async call(op: HttpOperation, args: Record<string, unknown>): Promise<unknown> {
+  /**
+   * Run one operation with a tool's validated arguments. Never throws: failures are error objects. `R` is
+   * what the document says a success returns (the answer is decoded as it came, not checked against it).
+   */
+  async call<R = unknown>(op: HttpOperation, args: object): Promise<R | ErrorObject> {
+    const values = args as Record<string, unknown>;
     try {
       if (Object.keys(this.secret).length === 0) this.configure();
-      if (op.paging?.maxPagesArg && Number(args[op.paging.maxPagesArg] ?? 1) > 1) return await this.pages(op, op.paging, args);
-      return await this.send(op, args);
+      if (op.paging?.maxPagesArg && Number(values[op.paging.maxPagesArg] ?? 1) > 1) return (await this.pages(op, op.paging, values)) as R;
+      return (await this.send(op, values)) as R;
     } catch (e) {
       if (e instanceof CallFailure) return e.object;
       if (e instanceof ArgumentError) return { error: "Invalid argument", message: e.message };
@@ -158,15 +160,7 @@ export class ApiClient {
   /** The cache for a safe read of a caching API, when the project has a database it may write. */
   private cacheFor(op: HttpOperation): HttpCache | undefined {
     if (!op.cache || !this.definition.cache || (op.method !== "GET" && op.method !== "HEAD")) return undefined;
-    return this.cacheStore();
-  }
-
-  /** One cache per database: each registers a shutdown hook that writes its counters. */
-  private cacheStore(): HttpCache | undefined {
-    const db = runtimeState().database;
-    if (!db) return undefined;
-    if (this.cache?.db !== db) this.cache = { db, store: new HttpCache(db) };
-    return this.cache.store;
+    return openCache();
   }
 
   /**
@@ -241,7 +235,7 @@ export class ApiClient {
    * parameter (`/pets/{id}`) also changes the collection above it (`/pets`).
    */
   private async invalidateAfterWrite(op: HttpOperation, url: URL): Promise<void> {
-    const store = this.cacheStore();
+    const store = openCache();
     if (!store) return;
     let prefix = url.pathname.replace(/\/$/, "");
     if (/\{[^}]+\}\/?$/.test(op.path)) prefix = prefix.replace(/\/[^/]*$/, "");

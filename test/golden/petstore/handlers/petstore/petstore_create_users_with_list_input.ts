@@ -12,6 +12,9 @@ export type Args = {
   body: Body | null;
 };
 
+/** What a successful call returns. */
+type Result = Operation["responses"][200]["content"]["application/json"];
+
 const operation: HttpOperation = {
   method: "POST",
   path: "/user/createWithList",
@@ -26,7 +29,5 @@ const operation: HttpOperation = {
  * POST /user/createWithList
  */
 export async function petstore_create_users_with_list_input(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = Operation["responses"][200]["content"]["application/json"];

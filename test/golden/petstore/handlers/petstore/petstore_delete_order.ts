@@ -11,6 +11,9 @@ export type Args = {
   orderId: NonNullable<Operation["parameters"]["path"]>["orderId"];
 };
 
+/** What a successful call returns. */
+type Result = null;
+
 const operation: HttpOperation = {
   method: "DELETE",
   path: "/store/order/{orderId}",
@@ -28,7 +31,5 @@ const operation: HttpOperation = {
  * DELETE /store/order/{orderId}
  */
 export async function petstore_delete_order(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = null;

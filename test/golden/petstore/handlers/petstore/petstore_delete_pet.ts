@@ -11,6 +11,9 @@ export type Args = {
   petId: NonNullable<Operation["parameters"]["path"]>["petId"];
 };
 
+/** What a successful call returns. */
+type Result = null;
+
 const operation: HttpOperation = {
   method: "DELETE",
   path: "/pet/{petId}",
@@ -26,7 +29,5 @@ const operation: HttpOperation = {
  * DELETE /pet/{petId}
  */
 export async function petstore_delete_pet(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = null;

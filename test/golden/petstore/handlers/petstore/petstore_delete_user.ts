@@ -11,6 +11,9 @@ export type Args = {
   username: NonNullable<Operation["parameters"]["path"]>["username"];
 };
 
+/** What a successful call returns. */
+type Result = null;
+
 const operation: HttpOperation = {
   method: "DELETE",
   path: "/user/{username}",
@@ -34,7 +37,5 @@ const operation: HttpOperation = {
  * DELETE /user/{username}
  */
 export async function petstore_delete_user(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = null;

@@ -9,6 +9,9 @@ type Operation = paths["/store/inventory"]["get"];
 /** The arguments of `petstore_get_inventory`, after MXCP has validated them. */
 export type Args = Record<string, never>;
 
+/** What a successful call returns. */
+type Result = Operation["responses"][200]["content"]["application/json"];
+
 const operation: HttpOperation = {
   method: "GET",
   path: "/store/inventory",
@@ -24,7 +27,5 @@ const operation: HttpOperation = {
  * GET /store/inventory
  */
 export async function petstore_get_inventory(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = Operation["responses"][200]["content"]["application/json"];

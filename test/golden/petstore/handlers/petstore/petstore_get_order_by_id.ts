@@ -11,6 +11,9 @@ export type Args = {
   orderId: NonNullable<Operation["parameters"]["path"]>["orderId"];
 };
 
+/** What a successful call returns. */
+type Result = Operation["responses"][200]["content"]["application/json"];
+
 const operation: HttpOperation = {
   method: "GET",
   path: "/store/order/{orderId}",
@@ -28,7 +31,5 @@ const operation: HttpOperation = {
  * GET /store/order/{orderId}
  */
 export async function petstore_get_order_by_id(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = Operation["responses"][200]["content"]["application/json"];

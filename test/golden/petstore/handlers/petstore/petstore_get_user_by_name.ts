@@ -11,6 +11,9 @@ export type Args = {
   username: NonNullable<Operation["parameters"]["path"]>["username"];
 };
 
+/** What a successful call returns. */
+type Result = Operation["responses"][200]["content"]["application/json"];
+
 const operation: HttpOperation = {
   method: "GET",
   path: "/user/{username}",
@@ -34,7 +37,5 @@ const operation: HttpOperation = {
  * GET /user/{username}
  */
 export async function petstore_get_user_by_name(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = Operation["responses"][200]["content"]["application/json"];

@@ -17,6 +17,9 @@ export type Args = {
   complete: Body["complete"] | null;
 };
 
+/** What a successful call returns. */
+type Result = Operation["responses"][200]["content"]["application/json"];
+
 const operation: HttpOperation = {
   method: "POST",
   path: "/store/order",
@@ -45,7 +48,5 @@ const operation: HttpOperation = {
  * POST /store/order
  */
 export async function petstore_place_order(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = Operation["responses"][200]["content"]["application/json"];

@@ -17,6 +17,9 @@ export type Args = {
   status: Body["status"] | null;
 };
 
+/** What a successful call returns. */
+type Result = Operation["responses"][200]["content"]["application/json"];
+
 const operation: HttpOperation = {
   method: "PUT",
   path: "/pet",
@@ -45,7 +48,5 @@ const operation: HttpOperation = {
  * PUT /pet
  */
 export async function petstore_update_pet(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = Operation["responses"][200]["content"]["application/json"];

@@ -13,6 +13,9 @@ export type Args = {
   status: NonNullable<Operation["parameters"]["query"]>["status"] | null;
 };
 
+/** What a successful call returns. */
+type Result = Operation["responses"][200]["content"]["application/json"];
+
 const operation: HttpOperation = {
   method: "POST",
   path: "/pet/{petId}",
@@ -32,7 +35,5 @@ const operation: HttpOperation = {
  * POST /pet/{petId}
  */
 export async function petstore_update_pet_with_form(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = Operation["responses"][200]["content"]["application/json"];

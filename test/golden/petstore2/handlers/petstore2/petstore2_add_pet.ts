@@ -17,6 +17,9 @@ export type Args = {
   status: Body["status"] | null;
 };
 
+/** What a successful call returns. */
+type Result = null;
+
 const operation: HttpOperation = {
   method: "POST",
   path: "/pet",
@@ -43,7 +46,5 @@ const operation: HttpOperation = {
  * POST /pet
  */
 export async function petstore2_add_pet(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = null;

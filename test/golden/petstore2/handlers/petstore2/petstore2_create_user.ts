@@ -19,6 +19,9 @@ export type Args = {
   userStatus: Body["userStatus"] | null;
 };
 
+/** What a successful call returns. */
+type Result = null;
+
 const operation: HttpOperation = {
   method: "POST",
   path: "/user",
@@ -49,7 +52,5 @@ const operation: HttpOperation = {
  * POST /user
  */
 export async function petstore2_create_user(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = null;

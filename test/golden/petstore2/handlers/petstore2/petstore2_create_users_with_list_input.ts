@@ -12,6 +12,9 @@ export type Args = {
   body: Body;
 };
 
+/** What a successful call returns. */
+type Result = null;
+
 const operation: HttpOperation = {
   method: "POST",
   path: "/user/createWithList",
@@ -26,7 +29,5 @@ const operation: HttpOperation = {
  * POST /user/createWithList
  */
 export async function petstore2_create_users_with_list_input(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = null;

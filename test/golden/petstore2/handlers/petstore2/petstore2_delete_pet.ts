@@ -11,6 +11,9 @@ export type Args = {
   petId: NonNullable<Operation["parameters"]["path"]>["petId"];
 };
 
+/** What a successful call returns. */
+type Result = null;
+
 const operation: HttpOperation = {
   method: "DELETE",
   path: "/pet/{petId}",
@@ -24,7 +27,5 @@ const operation: HttpOperation = {
  * DELETE /pet/{petId}
  */
 export async function petstore2_delete_pet(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = null;

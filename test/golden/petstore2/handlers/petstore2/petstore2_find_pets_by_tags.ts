@@ -11,6 +11,9 @@ export type Args = {
   tags: NonNullable<Operation["parameters"]["query"]>["tags"];
 };
 
+/** What a successful call returns. */
+type Result = Operation["responses"][200]["content"]["application/json"];
+
 const operation: HttpOperation = {
   method: "GET",
   path: "/pet/findByTags",
@@ -26,7 +29,5 @@ const operation: HttpOperation = {
  * GET /pet/findByTags
  */
 export async function petstore2_find_pets_by_tags(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = Operation["responses"][200]["content"]["application/json"];

@@ -11,6 +11,9 @@ export type Args = {
   petId: NonNullable<Operation["parameters"]["path"]>["petId"];
 };
 
+/** What a successful call returns. */
+type Result = Operation["responses"][200]["content"]["application/json"];
+
 const operation: HttpOperation = {
   method: "GET",
   path: "/pet/{petId}",
@@ -26,7 +29,5 @@ const operation: HttpOperation = {
  * GET /pet/{petId}
  */
 export async function petstore2_get_pet_by_id(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = Operation["responses"][200]["content"]["application/json"];

@@ -12,6 +12,9 @@ export type Args = {
   password: NonNullable<Operation["parameters"]["query"]>["password"];
 };
 
+/** What a successful call returns. */
+type Result = Operation["responses"][200]["content"]["application/json"];
+
 const operation: HttpOperation = {
   method: "GET",
   path: "/user/login",
@@ -28,7 +31,5 @@ const operation: HttpOperation = {
  * GET /user/login
  */
 export async function petstore2_login_user(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = Operation["responses"][200]["content"]["application/json"];

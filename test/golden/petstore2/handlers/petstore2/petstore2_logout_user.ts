@@ -6,6 +6,9 @@ import { api } from "./client.js";
 /** The arguments of `petstore2_logout_user`, after MXCP has validated them. */
 export type Args = Record<string, never>;
 
+/** What a successful call returns. */
+type Result = null;
+
 const operation: HttpOperation = { method: "GET", path: "/user/logout", parameters: [], security: [] };
 
 /**
@@ -14,7 +17,5 @@ const operation: HttpOperation = { method: "GET", path: "/user/logout", paramete
  * GET /user/logout
  */
 export async function petstore2_logout_user(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = null;

@@ -14,6 +14,9 @@ export type Args = {
   status: Body["status"] | null;
 };
 
+/** What a successful call returns. */
+type Result = null;
+
 const operation: HttpOperation = {
   method: "POST",
   path: "/pet/{petId}",
@@ -33,7 +36,5 @@ const operation: HttpOperation = {
  * POST /pet/{petId}
  */
 export async function petstore2_update_pet_with_form(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = null;

@@ -13,6 +13,9 @@ export type Args = {
   body: Body;
 };
 
+/** What a successful call returns. */
+type Result = null;
+
 const operation: HttpOperation = {
   method: "PUT",
   path: "/user/{username}",
@@ -37,7 +40,5 @@ const operation: HttpOperation = {
  * PUT /user/{username}
  */
 export async function petstore2_update_user(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = null;

@@ -14,6 +14,9 @@ export type Args = {
   file: FileArgument | null;
 };
 
+/** What a successful call returns. */
+type Result = Operation["responses"][200]["content"]["application/json"];
+
 const operation: HttpOperation = {
   method: "POST",
   path: "/pet/{petId}/uploadImage",
@@ -36,7 +39,5 @@ const operation: HttpOperation = {
  * POST /pet/{petId}/uploadImage
  */
 export async function petstore2_upload_file(args: Args): Promise<Result | ErrorObject> {
-  return (await api.call(operation, args)) as Result | ErrorObject;
+  return api.call<Result>(operation, args);
 }
-
-type Result = Operation["responses"][200]["content"]["application/json"];

@@ -1,13 +1,14 @@
 // `mxcp-gen openapi` as a library call: document → model → files → project.
+import { commandLine } from "./command-line.js";
 import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { generateOpenApiModel, type OpenApiOptions } from "../generators/openapi/index.js";
-import { formatSpecProblem } from "../generators/openapi/diagnostics.js";
-import { apiFiles, reportMarkdown, typesModule } from "./emit/api-files.js";
-import { openapiTypes } from "./emit/openapi-types.js";
-import { writeFiles, type WriteOptions, type WriteResult } from "./emit/writer.js";
-import { loadSiteConfig, SITE_FILE } from "./project/site-config.js";
-import { defaultProjectName, missingProjectFiles, siteFile } from "./scaffold/project-skeleton.js";
+import { generateOpenApiModel, type OpenApiOptions } from "../../generators/openapi/index.js";
+import { formatSpecProblem } from "../../generators/openapi/diagnostics.js";
+import { apiFiles, reportMarkdown, typesModule } from "../emit/api-files.js";
+import { openapiTypes } from "../emit/openapi-types.js";
+import { writeFiles, type WriteOptions, type WriteResult } from "../emit/writer.js";
+import { loadSiteConfig, SITE_FILE } from "../project/site-config.js";
+import { defaultProjectName, missingProjectFiles, siteFile } from "../scaffold/project-skeleton.js";
 
 export interface OpenApiProjectOptions extends OpenApiOptions, WriteOptions {
   /** The project folder (created if needed). */
@@ -44,9 +45,6 @@ function optionFlags(o: OpenApiProjectOptions, api: string): string[] {
   return flags;
 }
 
-function shellWord(s: string): string {
-  return /^[A-Za-z0-9_./:@=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
-}
 
 export async function generateOpenApiProject(source: string, opts: OpenApiProjectOptions = {}): Promise<OpenApiProjectResult> {
   const out = resolve(opts.out ?? ".");
@@ -65,7 +63,7 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const profile = site?.profile ?? "default";
   const display = isUrl(source) ? source : relative(out, resolve(source)).split("\\").join("/");
   const flags = optionFlags(opts, api);
-  const command = ["mxcp-gen", "openapi", display, ...flags].map(shellWord).join(" ");
+  const command = commandLine(["mxcp-gen", "openapi", display, ...flags]);
   const warnings = result.warnings.map(formatSpecProblem);
   const emitOpts = { source: display, command, types: "", warnings };
   const files = apiFiles(result.model, project, profile, emitOpts);

@@ -1,13 +1,14 @@
 // `mxcp-gen wrap` as a library call: package types → model → files → project.
+import { commandLine } from "./command-line.js";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { findPackage } from "../generators/npm/discover.js";
-import { generateWrapModel, type WrapOptions } from "../generators/npm/index.js";
-import { sdkFiles } from "./emit/sdk-files.js";
-import { writeFiles, type WriteOptions, type WriteResult } from "./emit/writer.js";
-import { loadSiteConfig, SITE_FILE } from "./project/site-config.js";
-import { defaultProjectName, missingProjectFiles, siteFile } from "./scaffold/project-skeleton.js";
+import { findPackage } from "../../generators/npm/discover.js";
+import { generateWrapModel, type WrapOptions } from "../../generators/npm/index.js";
+import { sdkFiles } from "../emit/sdk-files.js";
+import { writeFiles, type WriteOptions, type WriteResult } from "../emit/writer.js";
+import { loadSiteConfig, SITE_FILE } from "../project/site-config.js";
+import { defaultProjectName, missingProjectFiles, siteFile } from "../scaffold/project-skeleton.js";
 
 export interface WrapProjectOptions extends Omit<WrapOptions, "projectDir">, WriteOptions {
   out?: string | undefined;
@@ -27,9 +28,6 @@ export interface WrapProjectResult extends WriteResult {
   out: string;
 }
 
-function shellWord(s: string): string {
-  return /^[A-Za-z0-9_./:@=,+*-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
-}
 
 export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions = {}): Promise<WrapProjectResult> {
   const out = resolve(opts.out ?? ".");
@@ -56,7 +54,10 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
   if (opts.maxDepth !== undefined) flags.push("--max-depth", String(opts.maxDepth));
   if (opts.sync) flags.push("--sync");
   if (opts.profileFile) flags.push("--profile-file", opts.profileFile);
-  const command = flags.map(shellWord).join(" ");
+  if (opts.cache) flags.push("--cache", opts.cache);
+  for (const g of opts.cacheInclude ?? []) flags.push("--cache-include", g);
+  for (const g of opts.cacheExclude ?? []) flags.push("--cache-exclude", g);
+  const command = commandLine(flags);
   const emitOpts = { source: `${pkg}@${model.version}`, command, types: "", warnings: [] };
   const files = sdkFiles(model, project, profile, emitOpts, wrapped.profileSource === "generic", wrapped.skipped);
   const secrets = model.secretParameters.length > 0 ? [model.name] : [];
@@ -67,7 +68,7 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
       api: model.name,
       kind: "npm",
       input: { package: pkg, version: model.version },
-      options: Object.fromEntries(Object.entries({ client: opts.client, include: opts.include, exclude: opts.exclude, allowDestructive: opts.allowDestructive, maxDepth: opts.maxDepth, sync: opts.sync, profileFile: opts.profileFile }).filter(([, v]) => v !== undefined && v !== false)),
+      options: Object.fromEntries(Object.entries({ client: opts.client, include: opts.include, exclude: opts.exclude, allowDestructive: opts.allowDestructive, maxDepth: opts.maxDepth, sync: opts.sync, profileFile: opts.profileFile, cache: opts.cache, cacheInclude: opts.cacheInclude, cacheExclude: opts.cacheExclude }).filter(([, v]) => v !== undefined && v !== false)),
       files,
       projectFiles,
     },

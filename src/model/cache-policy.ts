@@ -1,0 +1,19 @@
+// Which tools' answers a generated project keeps (`--cache`), decided the same way for both generators.
+import picomatch from "picomatch";
+
+/** `10m` → 600. Throws a clear error for anything else. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)\s*(s|m|h|d)$/.exec(text.trim());
+  if (!m || Number(m[1]) <= 0) throw new Error(`--cache takes a duration such as 30s, 10m, 1h or 1d, not '${text}'`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as "s" | "m" | "h" | "d"];
+}
+
+/**
+ * Whether a read is cached: `--cache-include` globs (when given) must match one of its names, and no
+ * `--cache-exclude` glob may. Names are the tool name and the source's own (operationId, dotted SDK path).
+ */
+export function cacheSelector(include: string[] | undefined, exclude: string[] | undefined): (names: string[]) => boolean {
+  const inc = include?.map((g) => picomatch(g, { nocase: true }));
+  const exc = exclude?.map((g) => picomatch(g, { nocase: true }));
+  return (names) => (!inc || names.some((n) => inc.some((m) => m(n)))) && !(exc && names.some((n) => exc.some((m) => m(n))));
+}
