@@ -1,7 +1,7 @@
 // `mxcp-gen wrap <package>`: an installed npm package's types → the tool model. The package is
 // never run while generating; only its .d.ts files are read.
 import { snakeCase } from "../../src/model/naming.js";
-import { cacheSelector, parseDuration } from "../../src/model/cache-policy.js";
+import { cacheSelector, parseDuration } from "../../src/model/selection.js";
 import type { ApiModel, ModelNote, ToolModel } from "../../src/model/tool-model.js";
 import { discoverOperations, loadPackage, type SkippedOperation } from "./discover.js";
 import { buildSdkTools, type WrapFilters } from "./operations.js";

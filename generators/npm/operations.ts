@@ -4,6 +4,7 @@ import picomatch from "picomatch";
 import { ts } from "ts-morph";
 import type { AnnotationsDef, TypeDef } from "../../src/project/definitions.js";
 import { MAX_TOOL_NAME, parameterName, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
+import { nonEmpty } from "../../src/model/selection.js";
 import { cleanDescription } from "../../src/model/text.js";
 import type { ModelNote, SdkArgument, SdkToolTarget, ToolModel, ToolParameter, TypeRef } from "../../src/model/tool-model.js";
 import type { DiscoveredOperation, LoadedPackage, SkippedOperation } from "./discover.js";
@@ -121,7 +122,7 @@ function withinBudget(params: ToolParameter[], notes: ModelNote[], tool: string)
 
 export function buildSdkTools(input: OperationsInput): ToolModel[] {
   const { profile, prefix, filters, sync, notes, skipped } = input;
-  const includes = filters.include?.map((g) => picomatch(g));
+  const includes = nonEmpty(filters.include)?.map((g) => picomatch(g));
   const excludes = [...(filters.exclude ?? []), ...profile.exclude].map((g) => picomatch(g));
   const taken = new Set<string>();
   const tools: ToolModel[] = [];

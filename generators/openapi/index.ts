@@ -2,7 +2,7 @@
 import { basename } from "node:path";
 import { snakeCase } from "../../src/model/naming.js";
 import { setOwn } from "../../src/runtime/own.js";
-import { cacheSelector, parseDuration } from "../../src/model/cache-policy.js";
+import { cacheSelector, parseDuration } from "../../src/model/selection.js";
 import type { ApiModel, ModelNote, ToolModel } from "../../src/model/tool-model.js";
 import type { ServerDef } from "../../src/runtime/http/types.js";
 import { addressKind, refusedByDefault } from "../../src/runtime/http/addresses.js";

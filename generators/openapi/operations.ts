@@ -3,6 +3,7 @@ import picomatch from "picomatch";
 import { detectPaging, maxPagesArg } from "./pagination.js";
 import type { AnnotationsDef } from "../../src/project/definitions.js";
 import { MAX_TOOL_NAME, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
+import { nonEmpty } from "../../src/model/selection.js";
 import { cleanDescription, joinSummary } from "../../src/model/text.js";
 import type { ModelNote, ToolModel } from "../../src/model/tool-model.js";
 import type { HttpMethod, HttpOperation, SecuritySchemeDef, ServerDef } from "../../src/runtime/http/types.js";
@@ -58,9 +59,11 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
 export function buildTools(ctx: OperationsContext): ToolModel[] {
   const tools: ToolModel[] = [];
   const taken = new Set<string>();
-  const includes = ctx.filters.include?.map((g) => picomatch(g, { nocase: true }));
-  const excludes = ctx.filters.exclude?.map((g) => picomatch(g, { nocase: true }));
-  const methods = ctx.filters.methods?.map((m) => m.toLowerCase());
+  // An empty list filters nothing, as an absent one.
+  const includes = nonEmpty(ctx.filters.include)?.map((g) => picomatch(g, { nocase: true }));
+  const excludes = nonEmpty(ctx.filters.exclude)?.map((g) => picomatch(g, { nocase: true }));
+  const methods = nonEmpty(ctx.filters.methods)?.map((m) => m.toLowerCase());
+  const tagFilter = nonEmpty(ctx.filters.tags);
   const paths = (ctx.doc.paths ?? {}) as Record<string, unknown>;
   for (const [path, rawItem] of Object.entries(paths)) {
     if (!rawItem || typeof rawItem !== "object") continue;
@@ -73,7 +76,7 @@ export function buildTools(ctx: OperationsContext): ToolModel[] {
       if (ctx.filters.readOnly && !SAFE.has(method)) continue;
       if (methods && !methods.includes(method)) continue;
       const tags = Array.isArray(op.tags) ? op.tags.filter((t): t is string => typeof t === "string") : [];
-      if (ctx.filters.tags && !tags.some((t) => ctx.filters.tags!.some((f) => f.toLowerCase() === t.toLowerCase()))) continue;
+      if (tagFilter && !tags.some((t) => tagFilter.some((f) => f.toLowerCase() === t.toLowerCase()))) continue;
       const base = baseName(method, path, op);
       const prefixed = base === ctx.api || base.startsWith(`${ctx.api}_`) ? base : `${ctx.api}_${base}`;
       const candidates = [typeof op.operationId === "string" ? op.operationId : "", base, prefixed, path, `${method.toUpperCase()} ${path}`].filter(Boolean);

@@ -1,5 +1,7 @@
 // `mxcp-gen openapi` as a library call: document → model → files → project.
 import { commandLine } from "./command-line.js";
+import { flagWords, pickOptions } from "./flag-table.js";
+import { OPENAPI_FLAGS } from "./generation-flags.js";
 import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { generateOpenApiModel, type OpenApiOptions } from "../../generators/openapi/index.js";
@@ -29,22 +31,6 @@ function isUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
 }
 
-/** The flags that reproduce this run, for file headers and the lock file. */
-function optionFlags(o: OpenApiProjectOptions, api: string): string[] {
-  const flags = ["--name", api];
-  for (const t of o.tags ?? []) flags.push("--tag", t);
-  for (const g of o.include ?? []) flags.push("--include", g);
-  for (const g of o.exclude ?? []) flags.push("--exclude", g);
-  if (o.methods?.length) flags.push("--methods", o.methods.join(","));
-  if (o.readOnly) flags.push("--read-only");
-  if (o.baseUrl) flags.push("--base-url", o.baseUrl);
-  if (o.allowRemoteRefs) flags.push("--allow-remote-refs");
-  if (o.cache) flags.push("--cache", o.cache);
-  for (const g of o.cacheInclude ?? []) flags.push("--cache-include", g);
-  for (const g of o.cacheExclude ?? []) flags.push("--cache-exclude", g);
-  return flags;
-}
-
 
 export async function generateOpenApiProject(source: string, opts: OpenApiProjectOptions = {}): Promise<OpenApiProjectResult> {
   const out = resolve(opts.out ?? ".");
@@ -62,7 +48,7 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const project = site?.project ?? defaultProjectName(out);
   const profile = site?.profile ?? "default";
   const display = isUrl(source) ? source : relative(out, resolve(source)).split("\\").join("/");
-  const flags = optionFlags(opts, api);
+  const flags = flagWords(OPENAPI_FLAGS, { ...opts, name: api });
   const command = commandLine(["mxcp-gen", "openapi", display, ...flags]);
   const warnings = result.warnings.map(formatSpecProblem);
   const emitOpts = { source: display, command, types: "", warnings };
@@ -82,7 +68,7 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
       api,
       kind: "openapi",
       input: { source: display, files: result.files },
-      options: Object.fromEntries(Object.entries({ ...opts, out: undefined, progress: undefined, force: undefined, dryRun: undefined, check: undefined }).filter(([, v]) => v !== undefined && v !== false)),
+      options: pickOptions(OPENAPI_FLAGS, opts),
       files,
       projectFiles,
     },

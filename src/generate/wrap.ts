@@ -1,5 +1,7 @@
 // `mxcp-gen wrap` as a library call: package types → model → files → project.
 import { commandLine } from "./command-line.js";
+import { flagWords, pickOptions } from "./flag-table.js";
+import { WRAP_FLAGS } from "./generation-flags.js";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -29,6 +31,7 @@ export interface WrapProjectResult extends WriteResult {
 }
 
 
+
 export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions = {}): Promise<WrapProjectResult> {
   const out = resolve(opts.out ?? ".");
   const progress = opts.progress ?? (() => {});
@@ -46,17 +49,7 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
   const site = existsSync(join(out, SITE_FILE)) ? loadSiteConfig(out) : undefined;
   const project = site?.project ?? defaultProjectName(out);
   const profile = site?.profile ?? "default";
-  const flags = ["mxcp-gen", "wrap", pkg];
-  if (opts.client) flags.push("--client", opts.client);
-  for (const g of opts.include ?? []) flags.push("--include", g);
-  for (const g of opts.exclude ?? []) flags.push("--exclude", g);
-  if (opts.allowDestructive) flags.push("--allow-destructive");
-  if (opts.maxDepth !== undefined) flags.push("--max-depth", String(opts.maxDepth));
-  if (opts.sync) flags.push("--sync");
-  if (opts.profileFile) flags.push("--profile-file", opts.profileFile);
-  if (opts.cache) flags.push("--cache", opts.cache);
-  for (const g of opts.cacheInclude ?? []) flags.push("--cache-include", g);
-  for (const g of opts.cacheExclude ?? []) flags.push("--cache-exclude", g);
+  const flags = ["mxcp-gen", "wrap", pkg, ...flagWords(WRAP_FLAGS, opts)];
   const command = commandLine(flags);
   const emitOpts = { source: `${pkg}@${model.version}`, command, types: "", warnings: [] };
   const files = sdkFiles(model, project, profile, emitOpts, wrapped.profileSource === "generic", wrapped.skipped);
@@ -68,7 +61,7 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
       api: model.name,
       kind: "npm",
       input: { package: pkg, version: model.version },
-      options: Object.fromEntries(Object.entries({ client: opts.client, include: opts.include, exclude: opts.exclude, allowDestructive: opts.allowDestructive, maxDepth: opts.maxDepth, sync: opts.sync, profileFile: opts.profileFile, cache: opts.cache, cacheInclude: opts.cacheInclude, cacheExclude: opts.cacheExclude }).filter(([, v]) => v !== undefined && v !== false)),
+      options: pickOptions(WRAP_FLAGS, opts),
       files,
       projectFiles,
     },

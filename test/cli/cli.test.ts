@@ -133,7 +133,7 @@ describe("help", () => {
     const r = await runCli(["--help"], { cwd: demo });
     for (const c of ["init", "list", "validate", "run"]) expect(r.stdout).toContain(`  ${c}`);
     const run = await runCli(["run", "--help"], { cwd: demo });
-    for (const f of ["-p key=value", "-u JSON", "--skip-output-validation", "--profile", "--json-output", "--debug"]) expect(run.stdout).toContain(f);
+    for (const f of ["-p, --param key=value", "-u, --user JSON", "--skip-output-validation", "--profile", "--json-output", "--debug"]) expect(run.stdout).toContain(f);
   });
 });
 

@@ -1,7 +1,4 @@
-import { resolve } from "node:path";
-import { readLock } from "../../project/lock-file.js";
-import { generateOpenApiProject } from "../../generate/openapi.js";
-import { wrapPackageProject } from "../../generate/wrap.js";
+import { checkProject, type CheckedApi } from "../../generate/check.js";
 import { CliError, type OutputFlags } from "../output.js";
 import { counts } from "./write-report.js";
 
@@ -10,20 +7,14 @@ import { counts } from "./write-report.js";
  * generated with, and exit 1 if any generated file differs from what is on disk (for CI).
  */
 export async function checkCommand(flags: OutputFlags & { dir?: string | undefined }): Promise<number> {
-  const out = resolve(flags.dir ?? ".");
-  const lock = readLock(out);
-  const apis = Object.entries(lock.apis);
-  if (apis.length === 0) throw new CliError(`No mxcp-gen.lock.json with generated APIs in ${out}`, 1);
-  const results: { api: string; drift: boolean; summary: string; diffs: string[] }[] = [];
-  for (const [api, entry] of apis) {
-    const options = { ...(entry.options as Record<string, unknown>), out, check: true };
-    const r =
-      entry.kind === "openapi"
-        ? await generateOpenApiProject(resolve(out, String(entry.input.source)), options)
-        : await wrapPackageProject(String(entry.input.package), options);
-    const drift = r.added.length + r.changed.length + r.deleted.length + r.conflicts.length > 0;
-    results.push({ api, drift, summary: `${api}: ${drift ? "drift" : "up to date"} (${counts(r)}, ${r.conflicts.length} edited)`, diffs: r.diffs });
+  let checked: CheckedApi[];
+  try {
+    checked = await checkProject(flags.dir ?? ".");
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith("No mxcp-gen.lock.json")) throw new CliError(e.message, 1);
+    throw e;
   }
+  const results = checked.map(({ api, drift, result: r }) => ({ api, drift, summary: `${api}: ${drift ? "drift" : "up to date"} (${counts(r)}, ${r.conflicts.length} edited)`, diffs: r.diffs }));
   const failed = results.some((r) => r.drift);
   if (flags.json) {
     process.stdout.write(JSON.stringify({ status: failed ? "error" : "ok", result: results.map(({ api, drift, diffs }) => ({ api, drift, diffs })) }, null, 2) + "\n");

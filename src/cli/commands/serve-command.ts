@@ -2,33 +2,7 @@ import { loadProject } from "../../project/project.js";
 import { claudeDesktopConfig, parseExpose, serveProject, type TransportName } from "../../server/mcp/serve.js";
 import type { ExposeMode } from "../../server/surfaces/surfaces.js";
 import { CliError } from "../output.js";
-import type { CommonFlags } from "./project-commands.js";
-
-export interface ServeFlags extends CommonFlags {
-  transport?: string | undefined;
-  host?: string | undefined;
-  port?: string | undefined;
-  stateless: boolean;
-  jsonResponse: boolean;
-  ignoreErrors: boolean;
-  insecure: boolean;
-  printConfig?: string | undefined;
-  maxBodySize?: string | undefined;
-  gracePeriod?: string | undefined;
-  maxSessions?: string | undefined;
-  sessionIdle?: string | undefined;
-  maxResultBytes?: string | undefined;
-  expose?: string | undefined;
-  exposeThreshold?: string | undefined;
-  codeTimeout?: string | undefined;
-  codeMemory?: string | undefined;
-  codeStack?: string | undefined;
-  codeMaxCalls?: string | undefined;
-  codeMaxOutput?: string | undefined;
-  storeResultsOver?: string | undefined;
-  resultsBudget?: string | undefined;
-  keepResults?: boolean | undefined;
-}
+import type { ServeValues } from "../command-flags.js";
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -38,7 +12,7 @@ function positiveNumber(flag: string, value: string | undefined): number | undef
 }
 
 /** `mxcp-gen serve`: runs until SIGINT/SIGTERM (or stdin closes, on stdio), then shuts down cleanly with exit 0. */
-export async function serveCommand(flags: ServeFlags): Promise<number> {
+export async function serveCommand(flags: ServeValues): Promise<number> {
   let expose: ExposeMode | undefined;
   try {
     expose = parseExpose(flags.expose);

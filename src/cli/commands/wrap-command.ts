@@ -1,27 +1,12 @@
 import { wrapPackageProject } from "../../generate/wrap.js";
-import { parseDuration } from "../../model/cache-policy.js";
+import { parseDuration } from "../../model/selection.js";
 import { CliError } from "../output.js";
-import { counts, reportWrite, type WriteFlags } from "./write-report.js";
-
-export interface WrapFlags extends WriteFlags {
-  out?: string | undefined;
-  client?: string | undefined;
-  include: string[];
-  exclude: string[];
-  allowDestructive: boolean;
-  maxDepth?: string | undefined;
-  sync: boolean;
-  profileFile?: string | undefined;
-  cache?: string | undefined;
-  cacheInclude: string[];
-  cacheExclude: string[];
-  install: boolean;
-  force: boolean;
-}
+import type { WrapValues } from "../command-flags.js";
+import { counts, reportWrite } from "./write-report.js";
 
 const MANY_TOOLS = 50;
 
-export async function wrapCommand(pkg: string | undefined, flags: WrapFlags): Promise<number> {
+export async function wrapCommand(pkg: string | undefined, flags: WrapValues): Promise<number> {
   if (!pkg) throw new CliError("usage: mxcp-gen wrap <package> [--out DIR] [--include GLOB]… …", 2);
   const maxDepth = flags.maxDepth === undefined ? undefined : Number(flags.maxDepth);
   if (maxDepth !== undefined && (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 10)) throw new CliError("--max-depth must be a whole number from 1 to 10", 2);
@@ -33,21 +18,9 @@ export async function wrapCommand(pkg: string | undefined, flags: WrapFlags): Pr
     }
   }
   const result = await wrapPackageProject(pkg, {
-    out: flags.out,
-    client: flags.client,
-    include: flags.include.length ? flags.include : undefined,
-    exclude: flags.exclude.length ? flags.exclude : undefined,
-    allowDestructive: flags.allowDestructive,
+    ...flags,
+    out: flags.out ?? flags.dir,
     maxDepth,
-    sync: flags.sync,
-    profileFile: flags.profileFile,
-    cache: flags.cache,
-    cacheInclude: flags.cacheInclude.length ? flags.cacheInclude : undefined,
-    cacheExclude: flags.cacheExclude.length ? flags.cacheExclude : undefined,
-    install: flags.install,
-    dryRun: flags.dryRun,
-    force: flags.force,
-    check: flags.check,
     progress: flags.json ? undefined : (line) => process.stderr.write(line + "\n"),
   });
   const groups = Object.entries(result.groups).sort((a, b) => b[1] - a[1]);

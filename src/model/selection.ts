@@ -1,4 +1,4 @@
-// Which tools' answers a generated project keeps (`--cache`), decided the same way for both generators.
+// Which operations become tools and which of their answers are kept (`--include`, `--cache-include`…), decided the same way for both generators.
 import picomatch from "picomatch";
 
 /** `10m` → 600. Throws a clear error for anything else. */
@@ -13,7 +13,12 @@ export function parseDuration(text: string): number {
  * `--cache-exclude` glob may. Names are the tool name and the source's own (operationId, dotted SDK path).
  */
 export function cacheSelector(include: string[] | undefined, exclude: string[] | undefined): (names: string[]) => boolean {
-  const inc = include?.map((g) => picomatch(g, { nocase: true }));
-  const exc = exclude?.map((g) => picomatch(g, { nocase: true }));
+  const inc = nonEmpty(include)?.map((g) => picomatch(g, { nocase: true }));
+  const exc = nonEmpty(exclude)?.map((g) => picomatch(g, { nocase: true }));
   return (names) => (!inc || names.some((n) => inc.some((m) => m(n)))) && !(exc && names.some((n) => exc.some((m) => m(n))));
+}
+
+/** A filter list, or undefined when it is absent or empty (an empty list selects nothing away). */
+export function nonEmpty<T>(list: T[] | undefined): T[] | undefined {
+  return list && list.length > 0 ? list : undefined;
 }
