@@ -31,7 +31,7 @@ export interface SchemaContext {
 }
 
 // Outputs are checked leniently anyway, and every level costs YAML to load and bytes in tools/list.
-export const MAX_DEPTH = { input: 8, output: 3 } as const;
+export const MAX_DEPTH = { input: 8, output: 5 } as const;
 export const MAX_NODES = { input: 400, output: 150 } as const;
 
 const INPUT_FORMATS = new Set(["email", "uri", "date", "time", "date-time", "duration"]);
