@@ -4,6 +4,7 @@
 // the document for every required argument there is no test.
 import type { TestDef } from "../../src/project/definitions.js";
 import type { ToolParameter } from "../../src/model/tool-model.js";
+import { fitExample } from "../../src/model/example-fit.js";
 import { resolveSchema } from "./schema.js";
 
 type Json = Record<string, unknown>;
@@ -27,7 +28,10 @@ export function exampleTests(doc: Json, op: Json, parameters: ToolParameter[], b
     if (!p.required) continue;
     const value = p.name === "body" && bodyExample !== undefined && !bodyWireNames.has(p.name) ? bodyExample : documentValue(p, example, bodyWireNames.get(p.name));
     if (value === undefined) return [];
-    args.push({ key: p.name, value });
+    // A test must pass our own validation: a value its schema refuses (and cannot be repaired) means no test.
+    const fit = fitExample(value, p.type);
+    if (!fit.ok) return [];
+    args.push({ key: p.name, value: fit.value });
   }
   const test: TestDef = { name: "example", description: "Calls the operation with the document's example values.", arguments: args };
   const response = responseExample(doc, op);

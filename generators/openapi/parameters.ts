@@ -2,6 +2,7 @@
 // into parameters when its properties clash with nothing), each mapped back to its wire name.
 import type { TypeDef } from "../../src/project/definitions.js";
 import { cleanDescription } from "../../src/model/text.js";
+import { fitExample } from "../../src/model/example-fit.js";
 import { parameterName, uniqueName } from "../../src/model/naming.js";
 import type { ToolParameter, TypeRef } from "../../src/model/tool-model.js";
 import type { HttpBody, HttpParameter, ParameterLocation, ParameterStyle, SecuritySchemeDef } from "../../src/runtime/http/types.js";
@@ -110,7 +111,15 @@ export function operationInputs(pathItem: Json, op: Json, ctx: InputContext): Op
       type = { type: "string" };
     }
     type = describe(type, p.description as string | undefined, type.description);
-    if (p.example !== undefined && p.example !== null && typeof p.example !== "object") type = { ...type, examples: [p.example] };
+    if (p.example !== undefined && p.example !== null && typeof p.example !== "object") {
+      const fit = fitExample(p.example, type);
+      const shown = JSON.stringify(p.example).slice(0, 80);
+      if (!fit.ok) ctx.schemaCtx.notes.push({ ...(ctx.schemaCtx.tool ? { tool: ctx.schemaCtx.tool } : {}), where: pointer, message: `example ${shown} breaks the schema (${fit.reason}): dropped` });
+      else {
+        if (fit.repaired) ctx.schemaCtx.notes.push({ ...(ctx.schemaCtx.tool ? { tool: ctx.schemaCtx.tool } : {}), where: pointer, message: `example ${shown} breaks the schema: ${fit.repaired}` });
+        type = { ...type, examples: [fit.value] };
+      }
+    }
     const required = location === "path" || p.required === true;
     const name = uniqueName(parameterName(p.name), taken, 64);
     const style = (typeof p.style === "string" ? p.style : location === "query" || location === "cookie" ? "form" : "simple") as ParameterStyle;
@@ -207,6 +216,7 @@ function requestBody(op: Json, ctx: InputContext, taken: Set<string>, parameters
     if (!clash) {
       const requiredProps = new Set(type!.required ?? []);
       const binaryProps = kind === "multipart" ? binaryProperties(ctx.doc, resolved) : new Set<string>();
+      const declared = declaredProperties(ctx.doc, media.schema ?? {});
       const properties: NonNullable<HttpBody["properties"]> = [];
       for (const [prop, propType] of props) {
         const name = uniqueName(parameterName(prop), taken, 64);
@@ -217,7 +227,8 @@ function requestBody(op: Json, ctx: InputContext, taken: Set<string>, parameters
           name,
           type: isRequired ? stripDefault(t) : optional(t),
           required: isRequired,
-          tsType: isBinary ? { kind: "builtin", name: "FileArgument" } : { kind: "body", mediaType: mt, property: prop },
+          // A required name the schema never declares is not in openapi-typescript's type either.
+          tsType: isBinary ? { kind: "builtin", name: "FileArgument" } : declared.has(prop) ? { kind: "body", mediaType: mt, property: prop } : STRING,
           origin: `body property ${prop}`,
         });
         properties.push(isBinary ? { arg: name, name: prop, binary: true } : { arg: name, name: prop });
@@ -236,6 +247,17 @@ function singleBody(mt: string, kind: BodyKind, type: TypeDef, rb: Json, _ctx: I
   const name = uniqueName("body", taken, 64);
   parameters.push({ name, type: required ? stripDefault(type) : optional(type), required, tsType, origin: `request body (${mt})` });
   return { mediaType: mt, kind, arg: name, required };
+}
+
+/** The property names a schema declares, through `$ref` and `allOf`. */
+function declaredProperties(doc: Json, schema: unknown, seen = new Set<unknown>()): Set<string> {
+  const out = new Set<string>();
+  if (seen.has(schema)) return out;
+  seen.add(schema);
+  const s = resolveSchema(doc, schema).schema;
+  for (const k of Object.keys((s.properties ?? {}) as Json)) out.add(k);
+  for (const part of Array.isArray(s.allOf) ? s.allOf : []) for (const k of declaredProperties(doc, part, seen)) out.add(k);
+  return out;
 }
 
 function binaryProperties(doc: Json, schema: Json): Set<string> {

@@ -8,11 +8,17 @@
 //  - Inputs keep constraints MXCP checks (enum, lengths, ranges, items, required); outputs keep only
 //    types and descriptions, because real responses break declared constraints more often than types.
 //  - A `pattern` that does not compile, or backtracks catastrophically, is dropped (noted).
-//  - Budgets: depth and schema size (inputs 8 levels and 400 nodes, outputs 3 and 150); beyond them a
+//  - Budgets: depth and schema size (inputs 8 levels and 400 nodes, outputs 5 and 150); beyond them a
 //    value becomes a bare `object`/`array` (noted).
+//  - A 3.1 `const` is a one-value enum; a union of single values is an enum, with each value's title kept
+//    in the description.
+//  - A `required` name without a property schema is still required, as a string (noted).
+//  - An example or default that breaks the collapsed type is repaired when that is exact (a date-time
+//    cut to its date), else dropped (noted).
 import type { MxcpTypeName, TypeDef } from "../../src/project/definitions.js";
 import { cleanDescription } from "../../src/model/text.js";
 import { checkPattern } from "../../src/model/patterns.js";
+import { fitExample } from "../../src/model/example-fit.js";
 import type { ModelNote } from "../../src/model/tool-model.js";
 import { getAtPointer } from "./load.js";
 import { setOwn } from "../../src/runtime/own.js";
@@ -83,7 +89,9 @@ function typesOf(s: Json): string[] {
 }
 
 function collapse(raw: unknown, ctx: SchemaContext, where: string, st: WalkState): TypeDef | undefined {
-  const { schema: s, refs, cycle } = resolveSchema(ctx.doc, raw, st.stack);
+  const { schema: resolved, refs, cycle } = resolveSchema(ctx.doc, raw, st.stack);
+  // A 3.1 `const` is a one-value enum (and says its type, when the schema does not).
+  const s = resolved.const !== undefined && resolved.enum === undefined ? { ...resolved, enum: [resolved.const] } : resolved;
   if (cycle) {
     note(ctx, where, "recursive schema: this level is a plain object");
     return { type: "object" };
@@ -110,7 +118,12 @@ function collapse(raw: unknown, ctx: SchemaContext, where: string, st: WalkState
       .map((m, i) => collapse(m, ctx, `${where}/${s.oneOf ? "oneOf" : "anyOf"}/${i}`, next));
     if (members.some((m) => m === undefined)) return ctx.mode === "output" ? undefined : withDescription({ type: "object" }, s);
     const merged = mergeAll(members as TypeDef[], ctx, where, "any");
-    return merged ? withDescription(merged, s) : undefined;
+    if (!merged) return undefined;
+    const labelled = merged.enum ? enumLabels(union, ctx) : undefined;
+    // The members' titles describe their values (in the labels), not the union.
+    const { description: _memberTitle, ...rest } = merged;
+    const described = withDescription(labelled ? rest : merged, s);
+    return labelled ? { ...described, description: [described.description, labelled].filter(Boolean).join(" ") } : described;
   }
   const kinds = typesOf(s);
   if (kinds.length === 0) return undefined;
@@ -119,6 +132,26 @@ function collapse(raw: unknown, ctx: SchemaContext, where: string, st: WalkState
     return mergeAll(members, ctx, where, "any");
   }
   return single(s, kinds[0]!, ctx, where, next);
+}
+
+/**
+ * A union of single values (3.1's `oneOf: [{const: "users", title: "Users"}, …]`) says what each value means
+ * in its members' titles or descriptions: kept, as `Values: users (Users); roles (Roles).`
+ */
+function enumLabels(union: unknown[], ctx: SchemaContext): string | undefined {
+  const labels: string[] = [];
+  let any = false;
+  for (const m of union) {
+    const r = resolveSchema(ctx.doc, m).schema;
+    const value = r.const !== undefined ? r.const : Array.isArray(r.enum) && r.enum.length === 1 ? r.enum[0] : undefined;
+    if (value === undefined || value === null) continue;
+    const text = cleanDescription(typeof r.title === "string" ? r.title : typeof r.description === "string" ? r.description : undefined, 80);
+    if (text && text !== String(value)) any = true;
+    labels.push(text && text !== String(value) ? `${String(value)} (${text})` : String(value));
+  }
+  if (!any) return undefined;
+  const joined = `Values: ${labels.join("; ")}.`;
+  return joined.length <= 600 ? joined : `${joined.slice(0, 597)}…`;
 }
 
 function withDescription(t: TypeDef, s: Json): TypeDef {
@@ -197,6 +230,14 @@ function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: Wa
         if (c) setOwn(out, name, c);
         else if (input) setOwn(out, name, { type: "object" });
       }
+      if (input) {
+        // A required name the properties do not describe is still required by the API: ask for it, as text.
+        for (const r of Array.isArray(s.required) ? (s.required as unknown[]) : []) {
+          if (typeof r !== "string" || Object.hasOwn(out, r) || Object.hasOwn(props, r)) continue;
+          setOwn(out, r, { type: "string", description: "Required by the API; the document gives no schema for it." });
+          note(ctx, `${where}/required`, `'${r}' is required but has no property schema: asked for as a string`);
+        }
+      }
       if (Object.keys(out).length > 0) t.properties = out;
       if (input) {
         const required = Array.isArray(s.required) ? (s.required as unknown[]).filter((r): r is string => typeof r === "string" && Object.hasOwn(out, r)) : [];
@@ -213,9 +254,21 @@ function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: Wa
       const values = s.enum.filter((v) => v !== null);
       if (values.length > 0) t.enum = values;
     }
-    if (s.default !== undefined && s.default !== null && isScalarOf(kind, s.default)) t.default = s.default;
+    const checked = (value: unknown, what: string): unknown => {
+      const fit = fitExample(value, t);
+      if (!fit.ok) note(ctx, where, `${what} ${JSON.stringify(value).slice(0, 80)} breaks the schema (${fit.reason}): dropped`);
+      else if (fit.repaired) note(ctx, where, `${what} ${JSON.stringify(value).slice(0, 80)} breaks the schema: ${fit.repaired}`);
+      return fit.ok ? fit.value : undefined;
+    };
+    if (s.default !== undefined && s.default !== null && isScalarOf(kind, s.default)) {
+      const d = checked(s.default, "default");
+      if (d !== undefined) t.default = d;
+    }
     const example = s.example !== undefined ? s.example : Array.isArray(s.examples) ? s.examples[0] : undefined;
-    if (example !== undefined && example !== null && isScalarOf(kind, example)) t.examples = [example];
+    if (example !== undefined && example !== null && isScalarOf(kind, example)) {
+      const e = checked(example, "example");
+      if (e !== undefined) t.examples = [e];
+    }
   }
   return withDescription(t, s);
 }

@@ -4,10 +4,35 @@ import { pyRepr, pyTruthy, pyType } from "./python-names.js";
 
 /** A validation failure; its message is MXCP's text. */
 export class ValidationError extends Error {
-  constructor(message: string) {
-    super(message);
+  /**
+   * Where below the parameter the value failed (`[0].content`); empty at the top. `reason` is the message
+   * without it, so an outer level can prefix its own step.
+   */
+  constructor(
+    readonly reason: string,
+    readonly path = "",
+  ) {
+    super(path ? `${path}: ${reason}` : reason);
     this.name = "ValidationError";
   }
+}
+
+/** A nested value: its enum checked as the top level's is, and any failure named by where it is. */
+function convertAt(value: unknown, schema: TypeDef, step: string): unknown {
+  try {
+    if (schema.enum && value !== null && value !== undefined && !schema.enum.some((e) => sameValue(e, value))) {
+      throw new ValidationError(`Must be one of: ${pyRepr(schema.enum)}`);
+    }
+    return convertValue(value, schema);
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ValidationError(e.reason, `${step}${e.path}`);
+    throw e;
+  }
+}
+
+/** `name` as a path step: `.name`, or `["odd name"]` when it is not a plain identifier. */
+function propertyStep(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
 }
 
 const FORMAT_PATTERNS: Partial<Record<string, RegExp>> = {
@@ -42,7 +67,7 @@ export function validateInput(params: ParamDef[], args: Record<string, unknown>)
     try {
       setOwn(out, p.name, convertValue(raw, p));
     } catch (e) {
-      if (e instanceof ValidationError) throw new ValidationError(`Error validating parameter '${p.name}': ${e.message}`);
+      if (e instanceof ValidationError) throw new ValidationError(`Error validating parameter '${p.name}${e.path}': ${e.reason}`);
       throw e;
     }
   }
@@ -184,7 +209,7 @@ function convertArray(value: unknown, s: TypeDef): unknown[] {
     const seen = new Set(v.map((x) => JSON.stringify(x)));
     if (seen.size !== v.length) throw new ValidationError("Array must contain unique items");
   }
-  return s.items ? v.map((x) => convertValue(x, s.items!)) : [...v];
+  return s.items ? v.map((x, i) => convertAt(x, s.items!, `[${i}]`)) : [...v];
 }
 
 function convertObject(value: unknown, s: TypeDef): Record<string, unknown> {
@@ -200,12 +225,12 @@ function convertObject(value: unknown, s: TypeDef): Record<string, unknown> {
     throw new ValidationError(`Expected object, got ${pyType(v)}`);
   }
   const obj = v as Record<string, unknown>;
-  const missing = (s.required ?? []).filter((k) => !Object.hasOwn(obj, k));
+  const missing = (s.required ?? []).filter((k) => !Object.hasOwn(obj, k) || obj[k] === undefined);
   if (missing.length > 0) throw new ValidationError(`Missing required properties: ${missing.join(", ")}`);
   const out: Record<string, unknown> = {};
   const props = s.properties ?? {};
   for (const [k, x] of Object.entries(obj)) {
-    if (Object.hasOwn(props, k)) setOwn(out, k, convertValue(x, props[k]!));
+    if (Object.hasOwn(props, k)) setOwn(out, k, convertAt(x, props[k]!, propertyStep(k)));
     else if (s.additionalProperties === false) throw new ValidationError(`Unexpected property: ${k}`);
     else setOwn(out, k, x);
   }

@@ -54,6 +54,13 @@ describe("parameter serialization: every style, explode and location of the Open
     expect(serializeQuery({ ...param("query", "form", false), tabDelimited: true }, colors).join("&")).toBe("color=blue%09black%09brown");
   });
 
+  it("deepObject: an array, and arrays and objects nested inside, take indexed brackets (not JSON)", () => {
+    const expand = { arg: "expand", name: "expand", in: "query" as const, style: "deepObject" as const, explode: true };
+    expect(serializeQuery(expand, ["data.source", "customer"]).join("&")).toBe("expand[0]=data.source&expand[1]=customer");
+    const filter = { ...expand, arg: "filter", name: "filter" };
+    expect(serializeQuery(filter, { tags: ["a", "b"], range: { gte: 1, lt: [2, 3] } }).join("&")).toBe("filter[tags][0]=a&filter[tags][1]=b&filter[range][gte]=1&filter[range][lt][0]=2&filter[range][lt][1]=3");
+  });
+
   it("content: application/json parameters are sent as JSON text", () => {
     expect(serializeQuery({ ...param("query", "form", true), json: true }, { a: [1] }).join("&")).toBe("color=%7B%22a%22%3A%5B1%5D%7D");
   });

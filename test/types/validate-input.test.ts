@@ -77,7 +77,7 @@ const failures: FailCase[] = [
   ["too few items", { type: "array", minItems: 2 }, [1], "Array must have at least 2 items"],
   ["too many items", { type: "array", maxItems: 1 }, [1, 2], "Array must have at most 1 items"],
   ["duplicate items", { type: "array", uniqueItems: true }, [1, 1], "Array must contain unique items"],
-  ["bad item", { type: "array", items: { type: "integer" } }, ["x"], "Expected integer, got str"],
+  ["bad item", { type: "array", items: { type: "integer" } }, ["x"], "[0]: Expected integer, got str"],
   ["object from bad JSON", { type: "object" }, "{", "Invalid JSON object: {"],
   ["object from list", { type: "object" }, [1], "Expected object, got list"],
   ["missing required properties", { type: "object", required: ["a", "b"] }, { c: 1 }, "Missing required properties: a, b"],
@@ -89,7 +89,14 @@ describe("convertValue (mxcp.md §2 conversion rules)", () => {
     expect(convertValue(given, schema)).toEqual(want);
   });
   it.each(failures)("%s", (_name, schema, given, message) => {
-    expect(() => convertValue(given, schema)).toThrow(new ValidationError(message));
+    let error: unknown;
+    try {
+      convertValue(given, schema);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toBe(message);
   });
 });
 
@@ -122,6 +129,23 @@ describe("validateInput (order: defaults, required, unknown, raw enum, convert)"
   });
   it("wraps conversion errors with the parameter name", () => {
     expect(() => validateInput(params, { name: "x", limit: 500 })).toThrow("Error validating parameter 'limit': Value must be <= 100");
+  });
+  it("checks enums and constraints at every depth, naming the place that failed", () => {
+    const p: ParamDef[] = [
+      { name: "type", type: "array", items: { type: "string", enum: ["album", "track"] } },
+      {
+        name: "messages",
+        type: "array",
+        default: null,
+        items: { type: "object", required: ["role"], properties: { role: { type: "string", enum: ["user", "system"] }, content: { type: "string", maxLength: 3 }, "odd key": { type: "integer", minimum: 1 } } },
+      },
+    ];
+    expect(() => validateInput(p, { type: ["albums"] })).toThrow("Error validating parameter 'type[0]': Must be one of: ['album', 'track']");
+    expect(validateInput(p, { type: ["album", "track"] })).toEqual({ type: ["album", "track"], messages: null });
+    expect(() => validateInput(p, { type: [], messages: [{ role: "user", content: "hi" }, { role: "bot" }] })).toThrow("Error validating parameter 'messages[1].role': Must be one of: ['user', 'system']");
+    expect(() => validateInput(p, { type: [], messages: [{ role: "user", content: "long" }] })).toThrow("Error validating parameter 'messages[0].content': String must be at most 3 characters long");
+    expect(() => validateInput(p, { type: [], messages: [{ role: "user", "odd key": 0 }] })).toThrow(`Error validating parameter 'messages[0]["odd key"]': Value must be >= 1`);
+    expect(() => validateInput(p, { type: [], messages: [{ content: "x" }] })).toThrow("Error validating parameter 'messages[0]': Missing required properties: role");
   });
   it("converts string arguments as the CLI passes them", () => {
     expect(validateInput(params, { name: "x", limit: "7" })).toEqual({ name: "x", limit: 7, mode: null });

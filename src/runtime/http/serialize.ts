@@ -61,7 +61,8 @@ export function serializeQuery(p: HttpParameter, value: unknown): string[] {
   const name = encodeStrict(p.name);
   const v = p.json ? JSON.stringify(value) : value;
   if (p.style === "deepObject") {
-    if (!isObject(v)) return [`${name}=${enc(scalarText(v))}`];
+    // Arrays, and arrays or objects inside, take the indexed bracket form (Stripe's `expand[0]=…`), never JSON.
+    if (!isObject(v) && !Array.isArray(v)) return [`${name}=${enc(scalarText(v))}`];
     return deepPairs(p.name, v).map(([k, x]) => `${encodeStrict(k).replace(/%5B/g, "[").replace(/%5D/g, "]")}=${enc(x)}`);
   }
   const delimiter = p.tabDelimited ? "%09" : p.style === "spaceDelimited" ? "%20" : p.style === "pipeDelimited" ? "|" : ",";
