@@ -100,7 +100,9 @@ function constructCode(api: ApiModel, profile: SdkClientSpec, generic: boolean):
     base =
       profile.baseUrl.style === "host-port-protocol"
         ? `, ...(text("base_url") ? urlParts(text("base_url")!) : {})`
-        : `, ...(text("base_url") ? { ${option}: \`\${text("base_url")}${profile.baseUrl.suffix.replace(/[`$\\]/g, "")}\` } : {})`;
+        : profile.baseUrl.suffix
+          ? `, ...(text("base_url") ? { ${option}: withPathSuffix(text("base_url")!, ${tsString(profile.baseUrl.suffix)}) } : {})`
+          : `, ...(text("base_url") ? { ${option}: text("base_url") } : {})`;
   }
   const optionsExpr = `{ ...${options}${base} }`;
   if (profile.construct === "none") lines.push("    client = new Ctor();");
@@ -121,6 +123,7 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
   if (!sync && !generic && profile.keyEnv) used.push("envValue");
   if (!sync && generic) used.push("constructorArguments", ...(profile.keyEnv ? ["envValue"] : []));
   if (usesUrlParts) used.push("urlParts");
+  if (!sync && !generic && profile.baseUrl?.style === "url" && profile.baseUrl.suffix) used.push("withPathSuffix");
   if (api.cache) used.push("type SdkCachePolicy");
   const runtimeImports = used.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", ""))).join(", ");
   return renderTemplate("npm/client.ts.hbs", {

@@ -13,7 +13,7 @@ export { ApiClient, DEFAULT_LIMITS, type BinaryResult, type ClientLimits } from 
 export type * from "./http/types.js";
 export type { FileArgument } from "./http/serialize.js";
 export { cachedRead, pagedResult, writeThrough, type SdkCachePolicy } from "./sdk-calls.js";
-export { compact, constructorArguments, constructorOf, envValue, libraryNotInstalled, redactSecrets, sdkErrorToDict, toPlain, urlParts } from "./sdk.js";
+export { compact, constructorArguments, constructorOf, envValue, libraryNotInstalled, redactSecrets, sdkErrorToDict, toPlain, urlParts, withPathSuffix } from "./sdk.js";
 
 export const db = {
   /** Run SQL with `$name` parameters on the project's DuckDB; rows come back as plain objects. */
@@ -29,16 +29,15 @@ export function onInit(hook: Hook): void {
   const s = runtimeState();
   s.initHooks.push(hook);
   if (s.initDone) {
-    // Registered by a module loaded after start-up: run it now; the call that loaded the module waits for it.
-    s.lateInits.push(
-      (async () => {
-        try {
-          await hook();
-        } catch (e) {
-          s.log("error", `init hook ${hook.name || "(anonymous)"} failed: ${(e as Error)?.message ?? String(e)}`);
-        }
-      })(),
-    );
+    // Registered by a module loaded after start-up: it runs after every hook registered before it, each
+    // awaited in turn, as at start-up; the call that loaded the module waits for the chain.
+    s.lateInit = s.lateInit.then(async () => {
+      try {
+        await hook();
+      } catch (e) {
+        s.log("error", `init hook ${hook.name || "(anonymous)"} failed: ${(e as Error)?.message ?? String(e)}`);
+      }
+    });
   }
 }
 

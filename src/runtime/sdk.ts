@@ -141,6 +141,16 @@ export function urlParts(url: string): { host: string; port: number; protocol: "
   return { host: u.hostname, port: Number(u.port || (protocol === "https" ? 443 : 80)), protocol };
 }
 
+/**
+ * A base URL with the path the SDK expects after it (`/v1`), added only when it is not already there: a
+ * `base_url` of `http://proxy/v1` stays as it is instead of becoming `…/v1/v1`.
+ */
+export function withPathSuffix(url: string, suffix: string): string {
+  const base = url.replace(/\/+$/, "");
+  const tail = suffix.replace(/\/+$/, "");
+  return base.endsWith(tail) ? base : `${base}${tail}`;
+}
+
 /** Constructor arguments for an SDK without a profile: `constructor_args` (a JSON array), else the API key. */
 export function constructorArguments(secret: Record<string, unknown>, key: string | undefined): unknown[] {
   const given = secret.constructor_args;

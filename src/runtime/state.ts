@@ -60,7 +60,7 @@ export interface RuntimeState {
   /** Whether the init hooks have run; a hook registered later (a handler module loaded lazily) runs at once. */
   initDone: boolean;
   /** Init hooks started after the init phase; calls wait for them. */
-  lateInits: Promise<void>[];
+  lateInit: Promise<void>;
   plugins: Map<string, PluginInstance>;
   calls: AsyncLocalStorage<CallContext>;
   gate: CallGate;
@@ -84,7 +84,7 @@ export function runtimeState(): RuntimeState {
       initHooks: [],
       shutdownHooks: [],
       initDone: false,
-      lateInits: [],
+      lateInit: Promise.resolve(),
       plugins: new Map(),
       calls: new AsyncLocalStorage<CallContext>(),
       gate: new CallGate(),

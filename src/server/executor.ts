@@ -76,7 +76,7 @@ export async function executeEndpoint(
     } else {
       const fn = await resolveHandler(target.root, entry);
       // A module loaded just now may have registered init hooks (its client): they finish first.
-      await Promise.all(runtimeState().lateInits);
+      await runtimeState().lateInit;
       result = await fn(validated);
     }
     if (isErrorObject(result)) return { status: "error", message: result.message, errorObject: toJsonSafe(result) as ErrorObject, returned: true };

@@ -195,7 +195,8 @@ describe("wrap openai: max_pages through a Stainless page that fetches the next 
     const gen = await runCli(["wrap", "openai", "--include", "files.list"], { cwd: dir });
     expect(gen.code, gen.stderr).toBe(0);
     expect(readFileSync(join(dir, "mxcp-gen.report.openai.md"), "utf8")).toContain("max_pages fetches several pages in one call");
-    userConfig(dir, "openai", { api_key: "sk-test", base_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    // A base_url that already ends in the SDK's /v1 keeps it once (the profile adds /v1 only when it is missing).
+    userConfig(dir, "openai", { api_key: "sk-test", base_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/` });
     const client = await serve(dir);
     try {
       const r = await call(client, "openai_files_list", { limit: 2, max_pages: 2 });
@@ -204,6 +205,7 @@ describe("wrap openai: max_pages through a Stainless page that fetches the next 
       expect(r.structuredContent).toMatchObject({ has_more: true });
       expect(r._meta).toMatchObject({ pages: 2, next_arguments: { after: "file-4" } });
       expect(seen.map((u) => u.searchParams.get("after"))).toEqual([null, "file-2"]);
+      expect(seen.map((u) => u.pathname)).toEqual(["/v1/files", "/v1/files"]);
       const one = await call(client, "openai_files_list", { limit: 2 });
       expect(one.structuredContent).toMatchObject({ data: [{ id: "file-1" }, { id: "file-2" }], has_more: true });
     } finally {
