@@ -4,9 +4,10 @@ import { setOwn } from "./own.js";
 /**
  * Rows as plain JSON-safe objects. Starting from DuckDB's own JSON form:
  * BIGINT/HUGEINT family → number when it is a safe integer, else a decimal string;
- * DECIMAL → number; DATE → "YYYY-MM-DD"; TIMESTAMP → "YYYY-MM-DDTHH:MM:SS[.ffffff]";
- * TIMESTAMPTZ keeps its offset; LIST/ARRAY → arrays; STRUCT → objects; MAP with text keys → objects;
- * everything else (UUID, INTERVAL, BLOB, ...) as DuckDB renders it in JSON.
+ * DECIMAL → number when a double holds it exactly (15 significant digits or fewer), else the exact decimal
+ * string; INTERVAL → an ISO 8601 duration ("P1M2DT3H4M5.5S"); DATE → "YYYY-MM-DD"; TIMESTAMP →
+ * "YYYY-MM-DDTHH:MM:SS[.ffffff]"; TIMESTAMPTZ keeps its offset; LIST/ARRAY → arrays; STRUCT → objects; MAP
+ * with text keys → objects; everything else (UUID, BLOB, ...) as DuckDB renders it in JSON.
  */
 export function readRows(reader: DuckDBResultReader): Record<string, unknown>[] {
   const types = reader.columnTypes();
@@ -30,7 +31,8 @@ function convert(value: Json, type: DuckDBType): unknown {
     const n = Number(value);
     return Number.isSafeInteger(n) ? n : value;
   }
-  if (id === DuckDBTypeId.DECIMAL && typeof value === "string") return Number(value);
+  if (id === DuckDBTypeId.DECIMAL && typeof value === "string") return exactNumber(value);
+  if (id === DuckDBTypeId.INTERVAL && typeof value === "object" && !Array.isArray(value)) return isoDuration(value as Record<string, Json>);
   if ((TIMESTAMPS.has(id) || id === DuckDBTypeId.TIMESTAMP_TZ) && typeof value === "string") return value.replace(" ", "T");
   if ((id === DuckDBTypeId.LIST || id === DuckDBTypeId.ARRAY) && Array.isArray(value)) {
     const child = (type as { valueType: DuckDBType }).valueType;
@@ -57,4 +59,29 @@ function convert(value: Json, type: DuckDBType): unknown {
     return entries.map((e) => ({ key: convert(e.key, mt.keyType), value: convert(e.value, mt.valueType) }));
   }
   return value;
+}
+
+/** A decimal as a number when no digit is lost (a double holds 15 significant digits), else as its text. */
+export function exactNumber(text: string): number | string {
+  const digits = text.replace(/^[+-]/, "").replace(".", "").replace(/^0+/, "");
+  const significant = digits.replace(/0+$/, "");
+  return significant.length <= 15 ? Number(text) : text;
+}
+
+/** DuckDB's `{months, days, micros}` as an ISO 8601 duration, which MXCP's `duration` format reads. */
+export function isoDuration(v: Record<string, Json>): string {
+  const months = Number(v.months ?? 0);
+  const days = Number(v.days ?? 0);
+  let micros = BigInt(String(v.micros ?? 0));
+  const negative = micros < 0n;
+  if (negative) micros = -micros;
+  const hours = micros / 3_600_000_000n;
+  const minutes = (micros % 3_600_000_000n) / 60_000_000n;
+  const rest = micros % 60_000_000n;
+  const seconds = rest % 1_000_000n === 0n ? String(rest / 1_000_000n) : (Number(rest) / 1e6).toString();
+  const sign = negative ? "-" : "";
+  const date = `${months / 12 >= 1 || months / 12 <= -1 ? `${Math.trunc(months / 12)}Y` : ""}${months % 12 ? `${months % 12}M` : ""}${days ? `${days}D` : ""}`;
+  const time = `${hours ? `${sign}${hours}H` : ""}${minutes ? `${sign}${minutes}M` : ""}${rest ? `${sign}${seconds}S` : ""}`;
+  if (!date && !time) return "PT0S";
+  return `P${date}${time ? `T${time}` : ""}`;
 }

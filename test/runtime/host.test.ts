@@ -64,6 +64,11 @@ describe("a project with TypeScript and SQL tools on real DuckDB", () => {
         struct: { a: 1, b: "x" },
         m: { k: 1 },
         nothing: null,
+        // A DECIMAL wider than a double keeps every digit as text, as a large BIGINT does.
+        wide_dec: "12345678901234567.89",
+        fits_dec: 123456789012.345,
+        span: "P1Y2M3DT4H5M6.5S",
+        no_span: "PT0S",
       },
     });
   });
