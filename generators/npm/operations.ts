@@ -142,7 +142,7 @@ export function buildSdkTools(input: OperationsInput): ToolModel[] {
       continue;
     }
     const full = `${prefix}_${op.path.map(snakeCase).join("_")}`;
-    const name = uniqueName(shortenName(full, MAX_TOOL_NAME), taken, MAX_TOOL_NAME);
+    const name = uniqueName(shortenName(full, MAX_TOOL_NAME, prefix), taken, MAX_TOOL_NAME);
     if (name !== full) notes.push({ tool: name, where: dotted, message: `name shortened from ${full}` });
     const built = buildTool(input, op, name, scope);
     if (typeof built === "string") {

@@ -83,7 +83,7 @@ export function buildTools(ctx: OperationsContext): ToolModel[] {
       if (includes && !candidates.some((c) => includes.some((m) => m(c)))) continue;
       if (excludes && candidates.some((c) => excludes.some((m) => m(c)))) continue;
       if (typeof op.operationId !== "string") ctx.diagnostics.warn(ctx.file, pointer, `No operationId: the tool is named from the method and path`);
-      const short = shortenName(prefixed, MAX_TOOL_NAME);
+      const short = shortenName(prefixed, MAX_TOOL_NAME, ctx.api);
       const name = uniqueName(short, taken, MAX_TOOL_NAME);
       if (name !== prefixed) ctx.notes.push({ tool: name, where: pointer, message: `name shortened from ${prefixed}` });
       tools.push(buildTool(ctx, { path, method, item, op, pointer, name, tags }));

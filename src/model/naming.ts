@@ -15,7 +15,7 @@ export function snakeCase(input: string): string {
     .toLowerCase();
 }
 
-const ABBREVIATIONS: Record<string, string> = {
+export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   organization: "org", organizations: "orgs", repository: "repo", repositories: "repos", configuration: "config",
   application: "app", applications: "apps", information: "info", authorization: "auth", authentication: "auth",
   environment: "env", environments: "envs", management: "mgmt", administrator: "admin", administrators: "admins",
@@ -25,35 +25,61 @@ const ABBREVIATIONS: Record<string, string> = {
   deployment: "deploy", deployments: "deploys", installation: "install", installations: "installs",
   reference: "ref", references: "refs", request: "req", requests: "reqs", response: "resp", message: "msg", messages: "msgs",
   document: "doc", documents: "docs", directory: "dir", temporary: "tmp", specification: "spec", version: "ver",
+  documentation: "docs", transaction: "txn", transactions: "txns", account: "acct", accounts: "accts",
+  customer: "cust", customers: "custs", metadata: "meta", template: "tmpl", templates: "tmpls", classification: "class",
+  enterprise: "ent", security: "sec", governance: "gov", certificate: "cert", certificates: "certs",
+  confirmation: "confirm", presentation: "present", registration: "reg", registrations: "regs", retention: "ret",
+  assignment: "assign", assignments: "assigns", distribution: "dist"
 };
+
+/** Words that carry no meaning in a tool name, dropped before any word that does. */
+const FILLER = new Set(["a", "an", "the", "for", "of", "with", "by", "to", "and", "in", "on", "from", "at", "as", "or", "into", "under"]);
 
 function hash6(s: string): string {
   return createHash("sha1").update(s).digest("hex").slice(0, 6);
 }
 
 /**
- * A name of at most `max` characters that stays readable: first drop repeated words, then use common
- * abbreviations, then shorten the longest words, and only as a last resort cut and add a short hash.
+ * A name of at most `max` characters that stays readable. The API prefix (`prefix`, when the name starts
+ * with it) is never shortened. Of the rest: repeated words go first; then known abbreviations; then filler
+ * words; then whole words from the middle, longest first (the leading verb and the last word stay). A word is
+ * kept whole, abbreviated by the table, or dropped; cutting letters off words, then a short hash, are the
+ * last resort.
  */
-export function shortenName(name: string, max = MAX_TOOL_NAME): string {
+export function shortenName(name: string, max = MAX_TOOL_NAME, prefix = ""): string {
   if (name.length <= max) return name;
-  let words = name.split("_").filter(Boolean);
-  const fits = () => words.join("_").length <= max;
-  words = words.filter((w, i) => words.indexOf(w) === i || i === 0);
-  if (fits()) return words.join("_");
-  words = words.map((w) => ABBREVIATIONS[w] ?? w);
-  if (fits()) return words.join("_");
+  const head = prefix && name.startsWith(`${prefix}_`) && prefix.length + 10 < max ? prefix : "";
+  let words = (head ? name.slice(head.length + 1) : name).split("_").filter(Boolean);
+  const text = () => [head, ...words].filter(Boolean).join("_");
+  const fits = () => text().length <= max;
+  const headWords = new Set(head.split("_"));
+  words = words.filter((w, i) => (words.indexOf(w) === i && !(headWords.has(w) && i > 0)) || (i === 0 && !head));
+  if (fits()) return text();
+  // An abbreviation that is already a word of the name would read as a repeat (`gov_gov_action`): kept whole.
+  const present = new Set([...headWords, ...words]);
+  words = words.map((w) => {
+    const short = ABBREVIATIONS[w];
+    return short && !present.has(short) ? short : w;
+  });
+  if (fits()) return text();
+  for (let i = words.length - 1; i >= 1 && !fits(); i--) if (FILLER.has(words[i]!)) words.splice(i, 1);
+  while (!fits() && words.length > 2) {
+    let longest = 1;
+    for (let i = 1; i < words.length - 1; i++) if (words[i]!.length > words[longest]!.length) longest = i;
+    words.splice(longest, 1);
+  }
+  if (fits()) return text();
   while (!fits()) {
     let longest = 0;
     words.forEach((w, i) => {
       if (w.length > words[longest]!.length) longest = i;
     });
     if (words[longest]!.length <= 4) break;
-    words[longest] = words[longest]!.slice(0, words[longest]!.length - 1);
+    words[longest] = words[longest]!.slice(0, -1);
   }
-  if (fits()) return words.join("_");
+  if (fits()) return text();
   const tag = hash6(name);
-  return `${words.join("_").slice(0, max - 7).replace(/_+$/, "")}_${tag}`;
+  return `${text().slice(0, max - 7).replace(/_+$/, "")}_${tag}`;
 }
 
 /** Make `name` unique among `taken` (which it joins), keeping it within `max`. */
