@@ -8,6 +8,7 @@ import { generateOpenApiModel, type OpenApiOptions } from "../../generators/open
 import { formatSpecProblem } from "../../generators/openapi/diagnostics.js";
 import { apiFiles, reportMarkdown, typesModule } from "../emit/api-files.js";
 import { openapiTypes } from "../emit/openapi-types.js";
+import { degradeBrokenTypes } from "../emit/types-check.js";
 import { writeFiles, type WriteOptions, type WriteResult } from "../emit/writer.js";
 import { loadSiteConfig, SITE_FILE } from "../project/site-config.js";
 import { defaultProjectName, missingProjectFiles, siteFile } from "../scaffold/project-skeleton.js";
@@ -58,7 +59,18 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const types = await openapiTypes(result.document, { consume: true });
   step(types.warning ? `types: ${types.warning}` : "types from openapi-typescript");
   if (types.warning) warnings.push(`warning: ${types.warning}`);
-  files.set(`handlers/${api}/types.ts`, typesModule({ ...emitOpts, types: types.text }));
+  let typesText = types.text;
+  try {
+    const checked = degradeBrokenTypes(types.text);
+    typesText = checked.text;
+    if (checked.degraded.length > 0) {
+      warnings.push(`warning: openapi-typescript's types for ${checked.degraded.join(", ")} did not compile; they are typed any in types.ts`);
+    }
+    step(`types checked${checked.degraded.length ? `: ${checked.degraded.length} degraded` : ""}`);
+  } catch (e) {
+    warnings.push(`warning: could not check types.ts (${(e as Error).message}); it is kept as openapi-typescript wrote it`);
+  }
+  files.set(`handlers/${api}/types.ts`, typesModule({ ...emitOpts, types: typesText }));
   files.set(`mxcp-gen.report.${api}.md`, reportMarkdown(result.model, emitOpts));
 
   const projectFiles = new Map<string, string>([[SITE_FILE, siteFile(out, { project, profile, secrets: [api] })], ...missingProjectFiles(out, project)]);

@@ -37,8 +37,16 @@ const spec = {
       post: {
         operationId: "createThing",
         requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["project", "name"], properties: { name: { type: "string" } } } } } },
-        responses: { "201": { description: "ok", content: { "application/json": { schema: { type: "object" } } } } },
+        responses: { "201": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } } },
       },
+    },
+  },
+  components: {
+    schemas: {
+      // allOf over a nullable object with `required`: openapi-typescript writes WithRequired<Base | null, "id">,
+      // which does not compile (TS2344).
+      Base: { type: ["object", "null"], properties: { id: { type: "string" } } },
+      Thing: { allOf: [{ $ref: "#/components/schemas/Base" }], required: ["id"] },
     },
   },
 };
@@ -89,6 +97,8 @@ describe("document defects, each in a document of our own", () => {
     const report = readFileSync(join(root, "mxcp-gen.report.defects.md"), "utf8");
     expect(report).toContain("cut to its date");
     expect(report).toContain("'project' is required but has no property schema");
+    expect(report).toContain("openapi-typescript's types for components.schemas.Thing did not compile");
+    expect(readFileSync(join(root, "handlers/defects/types.ts"), "utf8")).toMatch(/Thing: any \/\* degraded by mxcp-gen/);
   });
 
   it("sends a deepObject array as indexed brackets, and the undeclared required name in the body", async () => {
