@@ -30,6 +30,10 @@ export interface LoadedPackage {
   root: ts.Type;
   /** Files the package's types tried to reach outside its folder and dependencies (refused). */
   refused: ReadonlySet<string>;
+  /** The client export chosen when none was named (no profile, no --client). */
+  clientChoice?: ClientChoice;
+  /** The client's constructor takes an options object with these key and base-URL properties. */
+  constructorOptions?: ConstructorOptions;
 }
 
 const HELPERS = /(WithHttpInfo|WithResponseInfo|AndPoll)$|^(each\w*|getPage|stream|parse|runTools|poll|toJSON|toString|valueOf|then|catch|finally)$/;
@@ -47,8 +51,69 @@ export function findPackage(name: string, from: string): string | undefined {
   }
 }
 
-/** Load the package's types through a virtual entry file in the project (nothing of the package runs). */
-export function loadPackage(name: string, projectDir: string, profile: WrapProfile, sync: boolean): LoadedPackage {
+/** An error diagnostic's own words (ts-morph wraps message chains; the compiler object has the text). */
+function diagnosticText(d: { compilerObject: ts.Diagnostic }): string {
+  return ts.flattenDiagnosticMessageText(d.compilerObject.messageText, " ");
+}
+
+export interface ClientChoice {
+  /** The export used as the client. */
+  chosen: string;
+  /** Other exports that would also qualify. */
+  others: string[];
+}
+
+/**
+ * With no profile and no --client: the client is the default export when it is a class whose instances carry
+ * async methods (or resources with them); otherwise the exported class that does, preferring a name that
+ * matches the package, then one ending in `Client`, then the one with most operations.
+ */
+function findClient(project: Project, name: string, projectDir: string): ClientChoice {
+  const entry = project.createSourceFile(join(projectDir, "__mxcp_gen_wrap_exports__.mts"), `import * as __module from ${JSON.stringify(name)};\nexport declare const __ns: typeof __module;\n`, { overwrite: true });
+  const errors = entry.getPreEmitDiagnostics().filter((d) => d.getCategory() === ts.DiagnosticCategory.Error);
+  if (errors.length > 0) throw new Error(`Cannot read ${name}'s types: ${errors.map(diagnosticText).join("; ")}`);
+  const decl = entry.getVariableDeclarationOrThrow("__ns").compilerNode;
+  const checker = project.getTypeChecker().compilerObject;
+  const ns = checker.getTypeAtLocation(decl);
+  const looked: string[] = [];
+  const qualified: { name: string; operations: number }[] = [];
+  for (const sym of checker.getPropertiesOfType(ns)) {
+    const exportName = sym.getName();
+    looked.push(exportName);
+    const ctor = checker.getTypeOfSymbolAtLocation(sym, decl).getConstructSignatures()[0];
+    if (!ctor) continue;
+    const instance = ctor.getReturnType();
+    let operations = 0;
+    for (const prop of checker.getPropertiesOfType(instance)) {
+      const t = checker.getTypeOfSymbolAtLocation(prop, decl);
+      if (t.getCallSignatures().some((sig) => isThenable(sig.getReturnType()))) operations++;
+      else if (t.getFlags() & ts.TypeFlags.Object && t.getCallSignatures().length === 0) {
+        for (const inner of checker.getPropertiesOfType(t)) {
+          if (checker.getTypeOfSymbolAtLocation(inner, decl).getCallSignatures().some((sig) => isThenable(sig.getReturnType()))) operations++;
+        }
+      }
+    }
+    if (operations > 0) qualified.push({ name: exportName, operations });
+  }
+  project.removeSourceFile(entry);
+  const plain = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const base = plain(name.replace(/^@[^/]+\//, "").replace(/[-_.]?(sdk|js|node|client|api)$/i, ""));
+  const score = (q: { name: string }) => (q.name === "default" ? 4 : plain(q.name) && (plain(q.name).startsWith(base) || base.startsWith(plain(q.name))) ? 3 : /Client$/.test(q.name) ? 2 : 1);
+  qualified.sort((a, b) => score(b) - score(a) || b.operations - a.operations || (a.name < b.name ? -1 : 1));
+  const [best, ...rest] = qualified;
+  if (!best) {
+    throw new Error(
+      `${name}: no export is a client class whose instances have async methods (looked at: ${looked.sort().join(", ") || "no exports"}); name the client with --client ExportName, or wrap module functions with --sync`,
+    );
+  }
+  return { chosen: best.name, others: rest.map((q) => q.name) };
+}
+
+/**
+ * Load the package's types through a virtual entry file in the project (nothing of the package runs).
+ * With `findClientExport`, the client export is found as `findClient` says (and `profile.client` set to it).
+ */
+export function loadPackage(name: string, projectDir: string, profile: WrapProfile, sync: boolean, findClientExport = false): LoadedPackage {
   const dir = findPackage(name, projectDir);
   if (!dir) throw new Error(`Package ${name} is not installed in ${projectDir}: run npm install ${name} there (or pass --install)`);
   const version = String((JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version?: string }).version ?? "");
@@ -65,18 +130,22 @@ export function loadPackage(name: string, projectDir: string, profile: WrapProfi
     },
     skipAddingFilesFromTsConfig: true,
   });
+  const found = !sync && findClientExport ? findClient(project, name, projectDir) : undefined;
+  // The default export, when it is a client, is what a profile-less wrap always used: nothing to report.
+  const clientChoice = found && found.chosen !== "default" ? found : undefined;
+  if (clientChoice) profile.client = clientChoice.chosen;
   const spec = JSON.stringify(name);
   const source = sync
     ? `import * as __module from ${spec};\nexport declare const __root: typeof __module;\n`
     : profile.client === "default"
       ? `import __Client from ${spec};\nexport declare const __root: InstanceType<typeof __Client>;\n`
       : `import { ${profile.client} as __Client } from ${spec};\nexport declare const __root: InstanceType<typeof __Client>;\n`;
+  const ctorLine = sync ? "" : "export declare const __ctor: typeof __Client;\n";
   // The entry lives (in memory only) inside the project, so the package resolves from its node_modules.
-  const entry = project.createSourceFile(join(projectDir, "__mxcp_gen_wrap_entry__.mts"), source, { overwrite: true });
+  const entry = project.createSourceFile(join(projectDir, "__mxcp_gen_wrap_entry__.mts"), source + ctorLine, { overwrite: true });
   const diagnostics = entry.getPreEmitDiagnostics().filter((d) => d.getCategory() === ts.DiagnosticCategory.Error);
   if (diagnostics.length > 0) {
-    const text = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.getMessageText() as string | ts.DiagnosticMessageChain, " ")).join("; ");
-    throw new Error(`Cannot read ${name}'s types${profile.client !== "default" ? ` (client export ${profile.client})` : ""}: ${text}`);
+    throw new Error(`Cannot read ${name}'s types${profile.client !== "default" ? ` (client export ${profile.client})` : ""}: ${diagnostics.map(diagnosticText).join("; ")}`);
   }
   const decl = entry.getVariableDeclarationOrThrow("__root").compilerNode;
   const checker = project.getTypeChecker().compilerObject;
@@ -87,7 +156,31 @@ export function loadPackage(name: string, projectDir: string, profile: WrapProfi
     if (!prop) throw new Error(`${name}: the client has no '${segment}' to start from`);
     root = checker.getTypeOfSymbolAtLocation(prop, decl);
   }
-  return { name, version, dir, checker, node: decl, root, refused: fileSystem.refused };
+  const ctor = sync ? undefined : checker.getTypeAtLocation(entry.getVariableDeclarationOrThrow("__ctor").compilerNode);
+  const constructorOptions = ctor ? optionsConstructor(checker, ctor, decl) : undefined;
+  return { name, version, dir, checker, node: decl, root, refused: fileSystem.refused, ...(clientChoice ? { clientChoice } : {}), ...(constructorOptions ? { constructorOptions } : {}) };
+}
+
+const KEY_OPTIONS = ["apiKey", "api_key", "apiToken", "api_token", "token", "bearerToken", "bearer_token", "accessToken", "access_token", "authToken", "auth"];
+const BASE_URL_OPTIONS = ["baseURL", "baseUrl", "base_url", "serverURL", "serverUrl", "server_url", "endpoint", "environment"];
+
+/** The options a constructor taking one options object (`new Groq({ apiKey, baseURL })`) reads the key and base URL from. */
+export interface ConstructorOptions {
+  keyOption: string;
+  baseUrlOption?: string;
+}
+
+/** When the client's first constructor parameter is an options object with a key-like property, which ones. */
+function optionsConstructor(checker: ts.TypeChecker, ctor: ts.Type, at: ts.Node): ConstructorOptions | undefined {
+  const first = ctor.getConstructSignatures()[0]?.getParameters()[0];
+  if (!first) return undefined;
+  const t = checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(first, at));
+  if (!(t.getFlags() & ts.TypeFlags.Object) && !t.isUnionOrIntersection()) return undefined;
+  const names = new Set(checker.getPropertiesOfType(t).map((p) => p.getName()));
+  const keyOption = KEY_OPTIONS.find((k) => names.has(k));
+  if (!keyOption) return undefined;
+  const baseUrlOption = BASE_URL_OPTIONS.find((k) => names.has(k));
+  return { keyOption, ...(baseUrlOption ? { baseUrlOption } : {}) };
 }
 
 function isThenable(t: ts.Type): boolean {

@@ -3,7 +3,7 @@
 import { snakeCase } from "../../src/model/naming.js";
 import { cacheSelector, parseDuration } from "../../src/model/selection.js";
 import type { ApiModel, ModelNote, ToolModel } from "../../src/model/tool-model.js";
-import { discoverOperations, loadPackage, type SkippedOperation } from "./discover.js";
+import { discoverOperations, loadPackage, type ClientChoice, type SkippedOperation } from "./discover.js";
 import { buildSdkTools, type WrapFilters } from "./operations.js";
 import { loadProfile } from "./profiles.js";
 
@@ -29,16 +29,34 @@ export interface WrapResult {
   profileSource: string;
   /** Tool counts by first path segment. */
   groups: Record<string, number>;
+  /** No profile and no options object: the client is built from the secret's constructor_args, else its key. */
+  genericConstruction: boolean;
+  /** The client export found when none was named. */
+  clientChoice?: ClientChoice;
 }
 
 export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResult {
   const { profile, source } = loadProfile(pkgName, opts.projectDir, opts.profileFile);
   if (opts.client) profile.client = opts.client;
   const sync = opts.sync === true;
-  const pkg = loadPackage(pkgName, opts.projectDir, profile, sync);
+  const generic = source === "generic";
+  const pkg = loadPackage(pkgName, opts.projectDir, profile, sync, generic && !opts.client);
+  // Without a profile, a constructor taking an options object (`new Groq({ apiKey, baseURL })`) is built from
+  // the secret as a profile would say; otherwise the secret's constructor_args, else the key, positionally.
+  const found = generic ? pkg.constructorOptions : undefined;
+  if (found) {
+    profile.construct = "options";
+    profile.keyOption = found.keyOption;
+    if (found.baseUrlOption) profile.baseUrl = { option: found.baseUrlOption, style: "url", suffix: "" };
+  }
   const { operations, skipped } = discoverOperations(pkg, sync, profile);
   const prefix = profile.prefix ?? snakeCase(pkgName.replace(/^@[^/]+\//, ""));
   const notes: ModelNote[] = [];
+  if (pkg.clientChoice) {
+    const others = pkg.clientChoice.others.length > 0 ? `; also a client: ${pkg.clientChoice.others.join(", ")} (name one with --client)` : "";
+    notes.push({ where: pkgName, message: `no profile and no default client: using the export ${pkg.clientChoice.chosen}${others}` });
+  }
+  if (found) notes.push({ where: pkgName, message: `the client takes an options object: the secret's api_key goes to ${found.keyOption}${found.baseUrlOption ? `, base_url to ${found.baseUrlOption}` : ""}` });
   const tools = buildSdkTools({ pkg, profile, prefix, operations, filters: opts, sync, notes, skipped });
   for (const path of [...pkg.refused].sort()) {
     notes.push({ where: path, message: "the package's types refer to this file outside the package and its dependencies; it was not read" });
@@ -53,8 +71,11 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
   const secretParameters = sync
     ? []
     : [
-        { name: profile.keyParameter, description: `${profile.construct === "url-first" ? "Connection URL" : "API key"} for ${pkgName}${profile.keyEnv ? ` (else $${profile.keyEnv})` : ""}` },
-        ...(profile.baseUrl ? [{ name: "base_url", description: "Base URL override (a proxy or a local mock)" }] : []),
+        {
+          name: profile.keyParameter,
+          description: `${profile.construct === "url-first" ? "Connection URL" : "API key"} for ${pkgName}${profile.keyEnv ? ` (else $${profile.keyEnv})` : ""}${found ? ` (passed as the constructor option ${found.keyOption})` : ""}`,
+        },
+        ...(profile.baseUrl ? [{ name: "base_url", description: `Base URL override (a proxy or a local mock)${found?.baseUrlOption ? ` (passed as the constructor option ${found.baseUrlOption})` : ""}` }] : []),
       ];
   const model: ApiModel = {
     name: prefix,
@@ -81,7 +102,7 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
     tools,
     notes,
   };
-  return { model, skipped, profileSource: source, groups };
+  return { model, skipped, profileSource: source, groups, genericConstruction: generic && !found && !sync, ...(pkg.clientChoice ? { clientChoice: pkg.clientChoice } : {}) };
 }
 
 /**

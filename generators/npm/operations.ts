@@ -137,10 +137,6 @@ export function buildSdkTools(input: OperationsInput): ToolModel[] {
       skipped.push({ path: dotted, reason: "destructive verb (pass --allow-destructive)" });
       continue;
     }
-    if (scope === "other" && !included) {
-      skipped.push({ path: dotted, reason: `verb '${method}' is neither a read nor create/update (name it with --include)` });
-      continue;
-    }
     const full = `${prefix}_${op.path.map(snakeCase).join("_")}`;
     const name = uniqueName(shortenName(full, MAX_TOOL_NAME, prefix), taken, MAX_TOOL_NAME);
     if (name !== full) notes.push({ tool: name, where: dotted, message: `name shortened from ${full}` });

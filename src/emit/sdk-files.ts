@@ -104,9 +104,11 @@ function constructCode(api: ApiModel, profile: SdkClientSpec, generic: boolean):
           ? `, ...(text("base_url") ? { ${option}: withPathSuffix(text("base_url")!, ${tsString(profile.baseUrl.suffix)}) } : {})`
           : `, ...(text("base_url") ? { ${option}: text("base_url") } : {})`;
   }
-  const optionsExpr = `{ ...${options}${base} }`;
+  // The fixed options, then the base URL: spread only what there is.
+  const spreads = `${Object.keys(profile.options).length > 0 ? `, ...${options}` : ""}${base}`;
+  const optionsExpr = spreads ? `{ ${spreads.slice(2)} }` : "{}";
   if (profile.construct === "none") lines.push("    client = new Ctor();");
-  else if (profile.construct === "options") lines.push(`    client = new Ctor({ ${tsKey(profile.keyOption)}: ${key}, ...${optionsExpr} });`);
+  else if (profile.construct === "options") lines.push(`    client = new Ctor({ ${tsKey(profile.keyOption)}: ${key}${spreads} });`);
   else lines.push(`    client = new Ctor(${key} ?? "", ${optionsExpr});`);
   return lines.join("\n");
 }

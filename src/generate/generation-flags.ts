@@ -24,7 +24,7 @@ export const WRAP_FLAGS = {
   include: {
     kind: "strings",
     value: "GLOB",
-    help: ["only these operations, by dotted path (customers.*, chat.completions.create); also", "admits verbs outside the default scope (reads plus create/update)"],
+    help: ["only these operations, by dotted path (customers.*, chat.completions.create; repeatable)"],
   },
   exclude: { kind: "strings", value: "GLOB", help: ["leave these operations out (repeatable)"] },
   "allow-destructive": { kind: "boolean", help: ["include delete/remove/cancel/… operations"] },

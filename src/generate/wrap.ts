@@ -45,6 +45,10 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
   const wrapped = generateWrapModel(pkg, { ...opts, projectDir: out });
   const model = wrapped.model;
   progress(`✔ read ${pkg}@${model.version} types (${wrapped.profileSource} profile): ${model.tools.length} tools, ${wrapped.skipped.length} skipped (${Date.now() - t} ms)`);
+  if (wrapped.clientChoice) {
+    const { chosen, others } = wrapped.clientChoice;
+    progress(`  client: the export ${chosen}${others.length ? ` (also possible: ${others.join(", ")}; pick one with --client)` : ""}`);
+  }
   t = Date.now();
   const site = existsSync(join(out, SITE_FILE)) ? loadSiteConfig(out) : undefined;
   const project = site?.project ?? defaultProjectName(out);
@@ -52,7 +56,7 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
   const flags = ["mxcp-gen", "wrap", pkg, ...flagWords(WRAP_FLAGS, opts)];
   const command = commandLine(flags);
   const emitOpts = { source: `${pkg}@${model.version}`, command, types: "", warnings: [] };
-  const files = sdkFiles(model, project, profile, emitOpts, wrapped.profileSource === "generic", wrapped.skipped);
+  const files = sdkFiles(model, project, profile, emitOpts, wrapped.genericConstruction, wrapped.skipped);
   const secrets = model.secretParameters.length > 0 ? [model.name] : [];
   const projectFiles = new Map<string, string>([[SITE_FILE, siteFile(out, { project, profile, secrets })], ...missingProjectFiles(out, project)]);
   const written = writeFiles(

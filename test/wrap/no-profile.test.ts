@@ -1,0 +1,88 @@
+// Issue 13 items 9, 10 and 12: a package without a profile, no default export, a constructor taking one
+// options object, and a main verb that is neither a read nor create/update (`chat.complete`). `wrap` with no
+// flags finds the client, builds it from the secret, includes the operation, and the call reaches a local
+// server with the secret's key.
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { CLI, REPO_ROOT, runCli, tempDir } from "../helpers.js";
+
+const run = promisify(execFile);
+
+function project(pkg: string): string {
+  const dir = tempDir("mxcp-gen-wrap-np-");
+  mkdirSync(join(dir, "node_modules"));
+  cpSync(join(REPO_ROOT, "test", "fixtures", "npm", pkg), join(dir, "node_modules", pkg), { recursive: true });
+  symlinkSync(REPO_ROOT, join(dir, "node_modules", "mxcp-gen"));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
+  return dir;
+}
+
+describe("wrap a package without a profile or a default export", () => {
+  it("finds the client, builds it from an options object, includes every non-destructive verb, and calls it", async () => {
+    const seen: { url: string; auth: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d));
+      req.on("end", () => {
+        seen.push({ url: req.url!, auth: req.headers.authorization ?? "", body });
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "c1", text: "hello" }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const dir = project("nodefault-sdk");
+    try {
+      const gen = await runCli(["wrap", "nodefault-sdk"], { cwd: dir });
+      expect(gen.code, gen.stderr).toBe(0);
+      expect(gen.stderr).toContain("client: the export NoDefault (also possible: HTTPClient, Chat, Models; pick one with --client)");
+      expect(gen.stdout).toContain("2 tools");
+      const report = readFileSync(join(dir, "mxcp-gen.report.nodefault_sdk.md"), "utf8");
+      expect(report).toContain("using the export NoDefault");
+      expect(report).toContain("the secret's api_key goes to apiKey, base_url to serverURL");
+      expect(readFileSync(join(dir, "config.nodefault_sdk.sample.yml"), "utf8")).toContain("passed as the constructor option apiKey");
+      const complete = parse(readFileSync(join(dir, "tools/nodefault_sdk/nodefault_sdk_chat_complete.yml"), "utf8")) as { tool: { annotations: Record<string, unknown> } };
+      expect(complete.tool.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+
+      const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+      const { stdout } = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--noEmit", "--noUnusedLocals"]).catch((e: { stdout: string }) => e);
+      expect(stdout).toBe("");
+
+      const projectName = (parse(readFileSync(join(dir, "mxcp-site.yml"), "utf8")) as { project: string }).project;
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      writeFileSync(join(dir, "user.yml"), `mxcp: 1\nprojects:\n  ${projectName}:\n    profiles:\n      default:\n        secrets:\n          - name: nodefault_sdk\n            type: api\n            parameters: {api_key: sk-np-canary, base_url: "${base}"}\n`);
+      const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--transport", "stdio"], cwd: dir, env: { PATH: process.env.PATH ?? "", HOME: dir, MXCP_CONFIG: join(dir, "user.yml") }, stderr: "pipe" });
+      const client = new Client({ name: "t", version: "1" });
+      await client.connect(transport);
+      try {
+        const r = (await client.callTool({ name: "nodefault_sdk_chat_complete", arguments: { model: "m1", messages: [{ role: "user", content: "hi" }] } })) as CallToolResult;
+        expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+        expect(r.structuredContent).toEqual({ id: "c1", text: "hello" });
+        expect(seen[0]).toMatchObject({ url: "/chat/completions", auth: "Bearer sk-np-canary" });
+        expect(JSON.parse(seen[0]!.body)).toEqual({ model: "m1", messages: [{ role: "user", content: "hi" }] });
+      } finally {
+        await client.close();
+      }
+    } finally {
+      server.close();
+    }
+  }, 120_000);
+
+  it("without any client class, the error lists the exports it looked at and suggests --client", async () => {
+    const dir = project("nodefault-sdk");
+    const pkgDir = join(dir, "node_modules", "nodefault-sdk");
+    writeFileSync(join(pkgDir, "index.d.ts"), "export declare function version(): string;\nexport declare const answer: number;\n");
+    const gen = await runCli(["wrap", "nodefault-sdk"], { cwd: dir });
+    expect(gen.code).toBe(1);
+    expect(gen.stderr).toContain("no export is a client class whose instances have async methods (looked at: answer, version)");
+    expect(gen.stderr).toContain("--client");
+    expect(gen.stderr).not.toContain("undefined");
+  });
+});
