@@ -2,8 +2,10 @@
 //  - `null`/`undefined` members are dropped (optional-ness comes from the property);
 //  - a closed union of ≤ 50 string literals is an enum; an open one (`'a' | 'b' | (string & {})`) is a
 //    string with the known values as examples, never an enum (newer values must pass);
-//  - unions of objects merge their properties (required only where every member requires them);
-//    mixed unions take object, then array, then the first member (noted);
+//  - unions of objects merge their properties (required only where every member requires them; a property
+//    several members declare merges too: enums join, differing kinds follow the next rule);
+//    mixed unions take a string when one member is a string, else object, then array, then the first
+//    member (noted, the description says what else the SDK accepts);
 //  - `Date` is a date-time string; binary types are base64 strings; functions are dropped;
 //  - index signatures are open objects; recursion and depth end in a bare object (noted).
 import { ts } from "ts-morph";
@@ -203,9 +205,42 @@ function union(types: readonly ts.Type[], ctx: TypeContext, w: Walk): TypeDef | 
   const kinds = new Set(converted.map((c) => c.type));
   if (kinds.size === 1 && objects.length === converted.length) return mergeObjects(objects, "any");
   if (kinds.size === 1) return converted[0];
-  const pick = objects.length > 0 ? mergeObjects(objects, "any") : (converted.find((c) => c.type === "array") ?? converted[0]);
+  // A union with a string member takes a plain string (`content: string | ContentPart[]`): the common call
+  // works, and the description says what else the SDK would take.
+  const text = converted.find((c) => c.type === "string");
+  const pick = text ?? (objects.length > 0 ? mergeObjects(objects, "any") : (converted.find((c) => c.type === "array") ?? converted[0]));
   note(ctx, w.where, `union of ${[...kinds].join(" | ")}: taken as ${pick?.type}`);
-  return pick ? { ...pick, description: pick.description ?? `Also accepts: ${[...kinds].filter((k) => k !== pick.type).join(", ")}.` } : undefined;
+  return pick ? alsoAccepts(pick, [...kinds].filter((k) => k !== pick.type)) : undefined;
+}
+
+function alsoAccepts(t: TypeDef, others: string[]): TypeDef {
+  if (others.length === 0) return t;
+  const also = `The SDK also accepts: ${others.join(", ")}.`;
+  return { ...t, description: t.description ? (t.description.includes(also) ? t.description : `${t.description} ${also}`) : also };
+}
+
+/**
+ * One property that several members of an object union declare: enums join (every role of every message
+ * type), objects and array items merge, and differing kinds follow the union rule (a string wins).
+ */
+function mergeProperty(a: TypeDef, b: TypeDef): TypeDef {
+  if (a.type !== b.type) {
+    const pick = a.type === "string" ? a : b.type === "string" ? b : a;
+    return alsoAccepts(pick, [pick === a ? b.type : a.type]);
+  }
+  const out: TypeDef = { ...a };
+  delete out.enum;
+  if (a.enum && b.enum) out.enum = [...new Set([...a.enum, ...b.enum])];
+  // Each member's own words describe it alone ("the role, in this case `developer`").
+  if (a.description !== b.description) {
+    delete out.description;
+    // What else some member accepts still holds for the merged property.
+    const also = /The SDK also accepts: [^.]+\./.exec(a.description ?? "")?.[0] ?? /The SDK also accepts: [^.]+\./.exec(b.description ?? "")?.[0];
+    if (also) out.description = also;
+  }
+  if (a.type === "object") return { ...(mergeObjects([a, b], "any") ?? a), ...(a.description ? { description: a.description } : {}) };
+  if (a.type === "array" && a.items && b.items) out.items = mergeProperty(a.items, b.items);
+  return out;
 }
 
 function mergeObjects(parts: TypeDef[], mode: "all" | "any"): TypeDef | undefined {
@@ -214,7 +249,7 @@ function mergeObjects(parts: TypeDef[], mode: "all" | "any"): TypeDef | undefine
   const properties: Record<string, TypeDef> = {};
   for (const o of objects) {
     for (const [k, v] of Object.entries(o.properties ?? {})) {
-      if (!Object.hasOwn(properties, k)) setOwn(properties, k, v);
+      setOwn(properties, k, Object.hasOwn(properties, k) ? mergeProperty(properties[k]!, v) : v);
     }
   }
   const lists = objects.map((o) => o.required ?? []);

@@ -175,15 +175,20 @@ describe("wrap ioredis: a long-lived connection made in onInit and closed in onS
 /** A local server answering JSON by path, recording what it saw. */
 async function jsonServer(routes: Record<string, [number, unknown]>) {
   const seen: { method: string; url: string; headers: IncomingMessage["headers"] }[] = [];
+  const bodies: string[] = [];
   const server = createHttpServer((req, res) => {
     seen.push({ method: req.method!, url: req.url!, headers: req.headers });
-    req.resume();
-    const path = req.url!.split("?")[0]!;
-    const [status, body] = routes[path] ?? [404, { message: "Not Found", error: { message: "Not Found", type: "not_found" } }];
-    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d));
+    req.on("end", () => {
+      bodies.push(body);
+      const path = req.url!.split("?")[0]!;
+      const [status, answer] = routes[path] ?? [404, { message: "Not Found", error: { message: "Not Found", type: "not_found" } }];
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(answer));
+    });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => server.close() };
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, bodies, close: () => server.close() };
 }
 
 describe("wrap openai and @octokit/rest against local servers", () => {
@@ -205,6 +210,32 @@ describe("wrap openai and @octokit/rest against local servers", () => {
       api.close();
     }
     expect(stderr()).not.toContain("sk-canary-openai");
+  });
+
+  it("openai: chat.completions.create takes the canonical [{role: 'user', content: 'hi'}]", async () => {
+    const completion = { id: "chatcmpl-1", object: "chat.completion", created: 1, model: "gpt-test", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "hello" } }] };
+    const api = await jsonServer({ "/v1/chat/completions": [200, completion] });
+    const dir = project("openai");
+    expect((await runCli(["wrap", "openai", "--include", "chat.completions.create"], { cwd: dir })).code).toBe(0);
+    const tool = parse(readFileSync(join(dir, "tools/openai/openai_chat_completions_create.yml"), "utf8")) as { tool: { parameters: { name: string; items?: { properties: Record<string, { type: string; enum?: string[] }> } }[] } };
+    const messages = tool.tool.parameters.find((p) => p.name === "messages")!;
+    // Every message type's role, and content as text (the array form is noted in the description).
+    expect(messages.items!.properties.role!.enum).toEqual(expect.arrayContaining(["developer", "system", "user", "assistant", "tool"]));
+    expect(messages.items!.properties.content!.type).toBe("string");
+    userConfig(dir, "openai", { api_key: "sk-canary-chat", base_url: api.base });
+    const { client } = await serveStdio(dir);
+    const bodies: string[] = [];
+    try {
+      const r = (await client.callTool({ name: "openai_chat_completions_create", arguments: { model: "gpt-test", messages: [{ role: "user", content: "hi" }] } })) as CallToolResult;
+      expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+      expect(r.structuredContent).toMatchObject({ id: "chatcmpl-1", choices: [{ message: { content: "hello" } }] });
+      expect(api.seen[0]).toMatchObject({ method: "POST", url: "/v1/chat/completions", headers: { authorization: "Bearer sk-canary-chat" } });
+      bodies.push(...api.bodies);
+    } finally {
+      await client.close();
+      api.close();
+    }
+    expect(JSON.parse(bodies[0]!)).toMatchObject({ model: "gpt-test", messages: [{ role: "user", content: "hi" }] });
   });
 
   it("@octokit/rest: the response's data is the result; a 404 becomes an HttpError object", async () => {
