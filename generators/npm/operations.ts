@@ -92,7 +92,7 @@ function stripTopRequired(t: TypeDef): TypeDef {
 }
 
 /** Over the budget, drop nested descriptions and examples, then nested structure (noted). */
-function withinBudget(params: ToolParameter[], notes: ModelNote[], tool: string): void {
+function withinBudget(params: ToolParameter[], args: SdkArgument[], notes: ModelNote[], tool: string): void {
   const size = () => JSON.stringify(params.map((p) => p.type)).length;
   if (size() <= SCHEMA_BUDGET) return;
   const strip = (t: TypeDef, depth: number, deep: boolean): TypeDef => {
@@ -112,12 +112,38 @@ function withinBudget(params: ToolParameter[], notes: ModelNote[], tool: string)
     return out;
   };
   for (const p of params) p.type = strip(p.type, 0, false);
-  if (size() > SCHEMA_BUDGET) {
-    for (const p of params) p.type = strip(p.type, 0, true);
-    notes.push({ tool, where: tool, message: `parameter schemas over ${SCHEMA_BUDGET} bytes: nested objects collapsed` });
-  } else {
+  if (size() <= SCHEMA_BUDGET) {
     notes.push({ tool, where: tool, message: `parameter schemas over ${SCHEMA_BUDGET} bytes: nested descriptions and examples dropped` });
+    return;
   }
+  for (const p of params) p.type = strip(p.type, 0, true);
+  const steps = ["nested objects collapsed"];
+  if (size() > SCHEMA_BUDGET) {
+    // The budget is a promise: then long descriptions and enums are cut, then optional parameters go.
+    for (const p of params) {
+      const { examples: _e, ...rest } = p.type;
+      p.type = rest.description && rest.description.length > 120 ? { ...rest, description: `${rest.description.slice(0, 117)}…` } : rest;
+      if (p.type.enum && p.type.enum.length > 20) {
+        const { enum: _values, ...open } = p.type;
+        p.type = open;
+      }
+    }
+    steps.push("descriptions cut to 120 characters and long enums opened");
+  }
+  const dropped: string[] = [];
+  for (let i = params.length - 1; i >= 0 && size() > SCHEMA_BUDGET; i--) {
+    const p = params[i]!;
+    if (p.required || p.origin.startsWith("mxcp-gen:")) continue;
+    dropped.unshift(p.name);
+    params.splice(i, 1);
+    // The handler no longer passes it: out of the object bag, or an absent positional argument.
+    args.forEach((a, j) => {
+      if (a.kind === "bag") a.properties = a.properties.filter((x) => x.arg !== p.name);
+      else if (a.kind === "positional" && a.arg === p.name) args[j] = { kind: "undefined" };
+    });
+  }
+  if (dropped.length > 0) steps.push(`optional parameters left out: ${dropped.join(", ")}`);
+  notes.push({ tool, where: tool, message: `parameter schemas over ${SCHEMA_BUDGET} bytes: ${steps.join("; ")}` });
 }
 
 export function buildSdkTools(input: OperationsInput): ToolModel[] {
@@ -249,10 +275,10 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
     });
     notes.push({ tool: name, where: dotted, message: `returns a page of a list: ${maxPagesArg} fetches several pages in one call` });
   }
-  withinBudget(parameters, notes, name);
   for (const p of parameters) {
     if (!p.type.description) p.type = { ...p.type, description: `${p.origin.replace(/^argument \d+ \((.*)\)$/, "$1")}.` };
   }
+  withinBudget(parameters, args, notes, name);
   let returns: TypeDef | undefined;
   if (sync) {
     const ret = typeToMxcp(op.signature.getReturnType(), ctx, `${dotted}()`);

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage } from "node:http";
 import { createServer as createTcpServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -271,5 +271,13 @@ describe("wrap compiles against real SDKs", () => {
     const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
     const { stdout } = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--noEmit", "--noUnusedLocals"], { maxBuffer: 32 * 1024 * 1024 }).catch((e: { stdout: string }) => e);
     expect(stdout.split("\n").slice(0, 10).join("\n")).toBe("");
+    // The parameter-schema budget is a promise (16 KB per tool), kept by every tool of every SDK.
+    const toolsDir = join(dir, "tools");
+    for (const api of readdirSync(toolsDir)) {
+      for (const file of readdirSync(join(toolsDir, api))) {
+        const params = ((parse(readFileSync(join(toolsDir, api, file), "utf8")) as { tool: { parameters?: Record<string, unknown>[] } }).tool.parameters ?? []).map(({ name: _n, ...t }) => t);
+        expect(JSON.stringify(params).length, file).toBeLessThanOrEqual(16 * 1024);
+      }
+    }
   });
 });
