@@ -13,6 +13,11 @@ export interface DiscoveredOperation {
   symbol: ts.Symbol;
   signature: ts.Signature;
   overloads: number;
+  /**
+   * Accessor calls on the way (Twilio's `client.api.v2010.accounts(sid).messages.create`): after
+   * `path[index]`, the property is called with `signature`'s arguments to reach the next resource.
+   */
+  accessors: { index: number; signature: ts.Signature }[];
 }
 
 export interface SkippedOperation {
@@ -63,6 +68,22 @@ export interface ClientChoice {
   others: string[];
 }
 
+/** Async methods reachable from `t` (through resources and accessor calls), a few levels down, capped. */
+function countOperations(t: ts.Type, checker: ts.TypeChecker, at: ts.Node, depth: number, seen: Set<ts.Type>): number {
+  if (depth > 4 || seen.has(t)) return 0;
+  seen.add(t);
+  let count = 0;
+  for (const prop of checker.getPropertiesOfType(t)) {
+    if (isHidden(prop) || count > 200) continue;
+    const type = checker.getTypeOfSymbolAtLocation(prop, at);
+    const calls = type.getCallSignatures();
+    if (calls.some((sig) => isThenable(sig.getReturnType()))) count++;
+    else if (calls.length > 0) count += countOperations(calls[0]!.getReturnType(), checker, at, depth + 1, seen);
+    if (type.getFlags() & ts.TypeFlags.Object && !isThenable(type)) count += countOperations(type, checker, at, depth + 1, seen);
+  }
+  return count;
+}
+
 /**
  * With no profile and no --client: the client is the default export when it is a class whose instances carry
  * async methods (or resources with them); otherwise the exported class that does, preferring a name that
@@ -82,17 +103,7 @@ function findClient(project: Project, name: string, projectDir: string): ClientC
     looked.push(exportName);
     const ctor = checker.getTypeOfSymbolAtLocation(sym, decl).getConstructSignatures()[0];
     if (!ctor) continue;
-    const instance = ctor.getReturnType();
-    let operations = 0;
-    for (const prop of checker.getPropertiesOfType(instance)) {
-      const t = checker.getTypeOfSymbolAtLocation(prop, decl);
-      if (t.getCallSignatures().some((sig) => isThenable(sig.getReturnType()))) operations++;
-      else if (t.getFlags() & ts.TypeFlags.Object && t.getCallSignatures().length === 0) {
-        for (const inner of checker.getPropertiesOfType(t)) {
-          if (checker.getTypeOfSymbolAtLocation(inner, decl).getCallSignatures().some((sig) => isThenable(sig.getReturnType()))) operations++;
-        }
-      }
-    }
+    const operations = countOperations(ctor.getReturnType(), checker, decl, 0, new Set());
     if (operations > 0) qualified.push({ name: exportName, operations });
   }
   project.removeSourceFile(entry);
@@ -235,6 +246,22 @@ function chooseSignature(signatures: readonly ts.Signature[], checker: ts.TypeCh
   return usable[0];
 }
 
+/**
+ * A signature that returns a resource (an object with async methods), not a value: Twilio's
+ * `accounts(sid): AccountContext`. Not generic, at most three plain arguments.
+ */
+function accessorSignature(signatures: readonly ts.Signature[], checker: ts.TypeChecker): ts.Signature | undefined {
+  return signatures.find((s) => {
+    if ((s.getTypeParameters() ?? []).length > 0 || s.getParameters().length > 3) return false;
+    const ret = s.getReturnType();
+    if (isThenable(ret) || checker.isArrayType(ret) || !(ret.getFlags() & ts.TypeFlags.Object)) return false;
+    return checker.getPropertiesOfType(ret).some((p) => {
+      const t = checker.getTypeOfSymbol(p);
+      return t.getCallSignatures().some((c) => isThenable(c.getReturnType())) || checker.getPropertiesOfType(t).some((q) => checker.getTypeOfSymbol(q).getCallSignatures().some((c) => isThenable(c.getReturnType())));
+    });
+  });
+}
+
 export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: Pick<WrapProfile, "skipRootMethods" | "transportHelpers">): { operations: DiscoveredOperation[]; skipped: SkippedOperation[] } {
   const transport = new Set(profile.transportHelpers);
   const { checker, node } = pkg;
@@ -243,7 +270,7 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
   const visitedTypes = new Set<ts.Type>();
   const seenDeclarations = new Set<ts.Node>();
 
-  const walk = (t: ts.Type, path: string[], depth: number) => {
+  const walk = (t: ts.Type, path: string[], depth: number, accessors: DiscoveredOperation["accessors"]) => {
     if (depth > MAX_WALK_DEPTH || visitedTypes.has(t)) return;
     visitedTypes.add(t);
     const props = [...checker.getPropertiesOfType(t)].sort((a, b) => (a.getName() < b.getName() ? -1 : a.getName() > b.getName() ? 1 : 0));
@@ -264,21 +291,26 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
           continue;
         }
         const signature = chooseSignature(signatures, checker, sync);
-        if (!signature) {
+        const accessor = sync || signature ? undefined : accessorSignature(signatures, checker);
+        if (accessor) {
+          // An accessor (`accounts(sid)`) leads to a resource; the callable's own properties (`accounts.list`) are one too.
+          walk(accessor.getReturnType(), [...path, name], depth + 1, [...accessors, { index: path.length, signature: accessor }]);
+          if (type.getProperties().length > 0) walk(type, [...path, name], depth + 1, accessors);
+        } else if (!signature) {
           if (sync || signatures.some((s) => isThenable(s.getReturnType()))) skipped.push({ path: dotted, reason: "no usable overload (generic, streaming or callback-only)" });
           // A synchronous helper on a client is not an operation.
         } else {
           if (decl) seenDeclarations.add(decl);
-          operations.push({ path: [...path, name], symbol: sym, signature, overloads: signatures.length });
+          operations.push({ path: [...path, name], symbol: sym, signature, overloads: signatures.length, accessors });
         }
-        // A callable is an operation or nothing: its own properties (Octokit's `endpoint`, `defaults`) are not resources.
+        // Otherwise a callable is an operation or nothing: its own properties (Octokit's `endpoint`, `defaults`) are not resources.
         continue;
       }
       if (sync) continue;
       if (type.getConstructSignatures().length > 0 || checker.isArrayType(type) || isThenable(type)) continue;
-      if (type.getFlags() & ts.TypeFlags.Object && type.getProperties().length > 0) walk(type, [...path, name], depth + 1);
+      if (type.getFlags() & ts.TypeFlags.Object && type.getProperties().length > 0) walk(type, [...path, name], depth + 1, accessors);
     }
   };
-  walk(pkg.root, [], 0);
+  walk(pkg.root, [], 0, []);
   return { operations, skipped };
 }

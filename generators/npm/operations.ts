@@ -196,6 +196,27 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
   const drop = new Set(profile.dropParameters);
   const UNKNOWN: TypeRef = { kind: "builtin", name: "unknown" };
 
+  // The accessors on the way (`accounts(sid)`) take their arguments first, as required positional parameters.
+  const accessors: NonNullable<SdkToolTarget["accessors"]> = [];
+  for (const [k, accessor] of op.accessors.entries()) {
+    const accessorArgs: SdkArgument[] = [];
+    for (const [i, p] of accessor.signature.getParameters().entries()) {
+      const decl = p.valueDeclaration as ts.ParameterDeclaration | undefined;
+      const isOptional = !!decl && (!!decl.questionToken || !!decl.initializer);
+      const mapped = typeToMxcp(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, pkg.node)), ctx, `${op.path.slice(0, accessor.index + 1).join(".")}(${p.getName()})`);
+      if (!mapped || mapped.type === "object" || mapped.type === "array") {
+        if (!isOptional) return `accessor ${op.path[accessor.index]}(${p.getName()}) takes a value a tool cannot pass`;
+        accessorArgs.push({ kind: "undefined" });
+        continue;
+      }
+      const arg = uniqueName(parameterName(p.getName()), taken, 64);
+      const description = docOf(p, checker).replace(/^-\s*/, "") || `${p.getName()} of ${op.path[accessor.index]}.`;
+      parameters.push({ name: arg, type: isOptional ? optional({ ...mapped, description }) : { ...mapped, description }, required: !isOptional, tsType: { kind: "argument", accessor: k, index: i }, origin: `${op.path[accessor.index]}(${p.getName()})` });
+      accessorArgs.push({ kind: "positional", arg });
+    }
+    accessors.push({ index: accessor.index, arguments: accessorArgs });
+  }
+
   for (let i = 0; i < params.length; i++) {
     const p = params[i]!;
     const decl = p.valueDeclaration as ts.ParameterDeclaration | undefined;
@@ -297,7 +318,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
     tags: [op.path.length > 1 ? op.path[0]! : pkg.name],
     parameters,
     returns,
-    target: { kind: "sdk", path: op.path, arguments: args, sync, overloaded: op.overloads > 1, ...(paging ? { paging } : {}) },
+    target: { kind: "sdk", path: op.path, arguments: args, sync, overloaded: op.overloads > 1, ...(paging ? { paging } : {}), ...(accessors.length > 0 ? { accessors } : {}) },
     origin: { package: pkg.name, version: pkg.version, method: dotted },
     moduleName: name,
   };

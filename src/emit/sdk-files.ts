@@ -9,9 +9,39 @@ import { renderTypeRef } from "./type-refs.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** `client.customers.create`, with brackets where a segment is not an identifier. */
-function access(root: string, path: string[]): string {
-  return root + path.map((p) => (IDENTIFIER.test(p) ? `.${p}` : `[${tsString(p)}]`)).join("");
+/**
+ * `client.customers.create`, with brackets where a segment is not an identifier, and the accessor calls on the
+ * way (`client.api.v2010.accounts(args.sid).messages.create`).
+ */
+function access(root: string, target: SdkToolTarget, tool: ToolModel): string {
+  return (
+    root +
+    target.path
+      .map((p, i) => {
+        const step = IDENTIFIER.test(p) ? `.${p}` : `[${tsString(p)}]`;
+        const accessor = target.accessors?.find((a) => a.index === i);
+        return accessor ? `${step}(${argumentList(accessor.arguments, tool, "params")})` : step;
+      })
+      .join("")
+  );
+}
+
+/**
+ * The types a handler names its method by: `Method`, reached through `Accessor0`, `Accessor1`… when accessors
+ * are called on the way (`type Accessor0 = Client["api"]["v2010"]["accounts"]`, then
+ * `type Method = ReturnType<Accessor0>["messages"]["create"]`).
+ */
+function methodTypes(target: SdkToolTarget): { accessors: { name: string; type: string }[]; method: string } {
+  const accessors: { name: string; type: string }[] = [];
+  let base = "Client";
+  let from = 0;
+  for (const [k, a] of (target.accessors ?? []).entries()) {
+    const type = `${base}${target.path.slice(from, a.index + 1).map((p) => `[${tsString(p)}]`).join("")}`;
+    accessors.push({ name: `Accessor${k}`, type });
+    base = `ReturnType<Accessor${k}>`;
+    from = a.index + 1;
+  }
+  return { accessors, method: `${base}${target.path.slice(from).map((p) => `[${tsString(p)}]`).join("")}` };
 }
 
 /** The object bag's view: each property from its tool argument, `?? undefined` for optional ones (compacted away). */
@@ -22,8 +52,8 @@ function bagView(bag: Extract<SdkArgument, { kind: "bag" }>, tool: ToolModel) {
 }
 
 /** The call's argument list; trailing absent arguments are left off. */
-function callArguments(target: SdkToolTarget, tool: ToolModel, bagExpression: string): string {
-  const exprs = target.arguments.map((a) => {
+function argumentList(list: SdkArgument[], tool: ToolModel, bagExpression: string): string {
+  const exprs = list.map((a) => {
     if (a.kind === "undefined") return "undefined";
     if (a.kind === "bag") return bagExpression;
     return tool.parameters.find((p) => p.name === a.arg)?.required ? `args.${a.arg}` : `args.${a.arg} ?? undefined`;
@@ -35,10 +65,12 @@ function callArguments(target: SdkToolTarget, tool: ToolModel, bagExpression: st
 export function sdkHandlerModule(api: ApiModel, tool: ToolModel, opts: ApiEmitOptions): string {
   const target = tool.target as SdkToolTarget;
   const bag = target.arguments.find((a): a is Extract<SdkArgument, { kind: "bag" }> => a.kind === "bag");
-  const usesMethod = bag !== undefined || tool.parameters.some((p) => p.tsType.kind === "argument");
-  const fn = access("client", target.path);
+  const usesMethod = bag !== undefined || tool.parameters.some((p) => p.tsType.kind === "argument" && p.tsType.accessor === undefined);
+  const types = methodTypes(target);
+  const usedAccessors = types.accessors.filter((_a, k) => usesMethod || tool.parameters.some((p) => p.tsType.kind === "argument" && p.tsType.accessor !== undefined && p.tsType.accessor >= k));
+  const fn = access("client", target, tool);
   const call = (bagExpression: string) => {
-    const list = callArguments(target, tool, bagExpression);
+    const list = argumentList(target.arguments, tool, bagExpression);
     // Grouping keeps `this`: (client.a.b as F)(…) still calls b on client.a.
     return target.overloaded ? `(${fn} as (...args: unknown[]) => unknown)(${list})` : `${fn}(${list})`;
   };
@@ -60,12 +92,13 @@ export function sdkHandlerModule(api: ApiModel, tool: ToolModel, opts: ApiEmitOp
     ...(paging ? ["pagedResult"] : []),
     ...(target.cache === "read" ? ["cachedRead"] : target.cache === "write" ? ["writeThrough"] : []),
   ].sort();
-  const clientImports = [...(target.cache ? ["cache"] : []), "getClient", ...(usesMethod ? ["type Client"] : [])];
+  const clientImports = [...(target.cache ? ["cache"] : []), "getClient", ...(usesMethod || usedAccessors.length > 0 ? ["type Client"] : [])];
   return renderTemplate("npm/handler.ts.hbs", {
     header: tsHeader(opts),
     runtimeImports: runtimeImports.join(", "),
     clientImports: clientImports.join(", "),
-    methodType: usesMethod ? `Client${target.path.map((p) => `[${tsString(p)}]`).join("")}` : "",
+    accessorTypes: usedAccessors,
+    methodType: usesMethod ? types.method : "",
     paramsType: bag ? `NonNullable<Parameters<Method>[${bag.index}]>` : "",
     name: tool.name,
     args: tool.parameters.map((p) => ({ name: p.name, type: renderTypeRef(p.tsType, { paramsIndex: bag?.index }), required: p.required })),

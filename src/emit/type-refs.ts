@@ -5,7 +5,8 @@ import { tsString } from "./ts-text.js";
 
 /**
  * The aliases a handler declares: `Operation` (an OpenAPI operation in openapi-typescript's `paths`),
- * `Body` (its request body), `Method` (a wrapped SDK method) and `Params` (that method's object bag).
+ * `Body` (its request body), `Method` (a wrapped SDK method), `Params` (that method's object bag) and
+ * `Accessor0`, `Accessor1`… (the accessors called on the way to the method).
  */
 export interface TypeAliases {
   /** The SDK argument index `Params` stands for. */
@@ -28,6 +29,7 @@ export function renderTypeRef(ref: TypeRef, aliases: TypeAliases = {}): string {
     case "response":
       return `Operation["responses"][${statusKey(ref.status)}]["content"][${tsString(ref.mediaType)}]`;
     case "argument":
+      if (ref.accessor !== undefined) return `Parameters<Accessor${ref.accessor}>[${ref.index}]`;
       if (ref.property === undefined) return `Parameters<Method>[${ref.index}]`;
       return aliases.paramsIndex === ref.index ? `Params[${tsString(ref.property)}]` : `NonNullable<Parameters<Method>[${ref.index}]>[${tsString(ref.property)}]`;
   }

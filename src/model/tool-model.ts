@@ -27,8 +27,8 @@ export type TypeRef =
   | { kind: "body"; mediaType: string; property?: string }
   /** A response body. */
   | { kind: "response"; status: string; mediaType: string }
-  /** A wrapped SDK method's argument, or a property of its object bag. */
-  | { kind: "argument"; index: number; property?: string };
+  /** A wrapped SDK method's argument, or a property of its object bag; or an argument of an accessor on the way. */
+  | { kind: "argument"; index: number; property?: string; accessor?: number };
 
 /** A note about a lossy or surprising step, kept in the report so nothing changes silently. */
 export interface ModelNote {
@@ -72,6 +72,8 @@ export interface SdkToolTarget {
    * `cursor` for a Stripe list asked again after its last item. `maxPagesArg` is the tool argument.
    */
   paging?: { style: "pages" | "cursor"; maxPagesArg: string };
+  /** Accessor calls on the way (`accounts(sid)`): after `path[index]`, a call with these arguments. */
+  accessors?: { index: number; arguments: SdkArgument[] }[];
   /** With a cache (`wrap --cache`): a read kept in it, or a write that drops its resource's reads. */
   cache?: "read" | "write";
 }

@@ -86,3 +86,50 @@ describe("wrap a package without a profile or a default export", () => {
     expect(gen.stderr).not.toContain("undefined");
   });
 });
+
+describe("wrap follows accessor chains (Twilio's client.api.v2010.accounts(sid).messages.create)", () => {
+  it("makes the accessor's arguments tool parameters, compiles, and calls through the chain", async () => {
+    const seen: { method: string; url: string; auth: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d));
+      req.on("end", () => {
+        seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization ?? "", body });
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sid: "SM1", to: "+1555", body: "hi", accountSid: "AC9" }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const dir = project("chain-sdk");
+    try {
+      const gen = await runCli(["wrap", "chain-sdk"], { cwd: dir });
+      expect(gen.code, gen.stderr).toBe(0);
+      const tool = parse(readFileSync(join(dir, "tools/chain_sdk/chain_sdk_api_v2010_accounts_messages_create.yml"), "utf8")) as { tool: { parameters: { name: string }[] } };
+      expect(tool.tool.parameters.map((p) => p.name)).toEqual(["sid", "to", "body"]);
+      expect(readFileSync(join(dir, "handlers/chain_sdk/chain_sdk_api_v2010_accounts_messages_create.ts"), "utf8")).toContain("client.api.v2010.accounts(args.sid).messages.create(params)");
+
+      const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+      const { stdout } = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--noEmit", "--noUnusedLocals"]).catch((e: { stdout: string }) => e);
+      expect(stdout).toBe("");
+
+      const projectName = (parse(readFileSync(join(dir, "mxcp-site.yml"), "utf8")) as { project: string }).project;
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      writeFileSync(join(dir, "user.yml"), `mxcp: 1\nprojects:\n  ${projectName}:\n    profiles:\n      default:\n        secrets:\n          - name: chain_sdk\n            type: api\n            parameters: {constructor_args: '["AC-key", {"baseUrl": "${base}"}]'}\n`);
+      const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--transport", "stdio"], cwd: dir, env: { PATH: process.env.PATH ?? "", HOME: dir, MXCP_CONFIG: join(dir, "user.yml") }, stderr: "pipe" });
+      const client = new Client({ name: "t", version: "1" });
+      await client.connect(transport);
+      try {
+        const r = (await client.callTool({ name: "chain_sdk_api_v2010_accounts_messages_create", arguments: { sid: "AC9", to: "+1555", body: "hi" } })) as CallToolResult;
+        expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+        expect(seen[0]).toMatchObject({ method: "POST", url: "/2010-04-01/Accounts/AC9/Messages.json", auth: `Basic ${Buffer.from("AC-key:").toString("base64")}` });
+        expect(JSON.parse(seen[0]!.body)).toEqual({ to: "+1555", body: "hi" });
+        const listed = (await client.callTool({ name: "chain_sdk_api_v2010_accounts_list", arguments: {} })) as CallToolResult;
+        expect(listed.isError, JSON.stringify(listed.content)).toBeFalsy();
+        expect(seen[1]).toMatchObject({ method: "GET", url: "/2010-04-01/Accounts.json" });
+      } finally {
+        await client.close();
+      }
+    } finally {
+      server.close();
+    }
+  }, 120_000);
+});
