@@ -117,7 +117,10 @@ function findClient(project: Project, name: string, projectDir: string): ClientC
       `${name}: no export is a client class whose instances have async methods (looked at: ${looked.sort().join(", ") || "no exports"}); name the client with --client ExportName, or wrap module functions with --sync`,
     );
   }
-  return { chosen: best.name, others: rest.map((q) => q.name) };
+  // The likeliest alternatives only: a GraphQL SDK exports hundreds of model classes with async methods.
+  const others = rest.slice(0, 5).map((q) => q.name);
+  if (rest.length > 5) others.push(`${rest.length - 5} more`);
+  return { chosen: best.name, others };
 }
 
 /**
@@ -173,7 +176,7 @@ export function loadPackage(name: string, projectDir: string, profile: WrapProfi
 }
 
 const KEY_OPTIONS = ["apiKey", "api_key", "apiToken", "api_token", "token", "bearerToken", "bearer_token", "accessToken", "access_token", "authToken", "auth"];
-const BASE_URL_OPTIONS = ["baseURL", "baseUrl", "base_url", "serverURL", "serverUrl", "server_url", "endpoint", "environment"];
+const BASE_URL_OPTIONS = ["baseURL", "baseUrl", "base_url", "serverURL", "serverUrl", "server_url", "apiUrl", "apiURL", "endpoint", "environment"];
 
 /** The options a constructor taking one options object (`new Groq({ apiKey, baseURL })`) reads the key and base URL from. */
 export interface ConstructorOptions {
