@@ -44,7 +44,7 @@ export function fromPattern(pattern: string): string | undefined {
 
 const FORMAT_HINT = /\(format: ([^)]+)\)/;
 
-export function exampleValue(s: Schema): unknown {
+export function exampleValue(s: Schema, every = false, depth = 0): unknown {
   if (Array.isArray(s.examples) && s.examples.length > 0) return s.examples[0];
   if (s.default !== undefined && s.default !== null) return s.default;
   if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
@@ -58,11 +58,12 @@ export function exampleValue(s: Schema): unknown {
     case "boolean":
       return true;
     case "array":
-      return [exampleValue((s.items ?? { type: "string" }) as Schema)];
+      return [exampleValue((s.items ?? { type: "string" }) as Schema, every, depth + 1)];
     case "object": {
       const out: Record<string, unknown> = {};
       const props = (s.properties ?? {}) as Record<string, Schema>;
-      for (const name of (s.required as string[] | undefined) ?? []) if (props[name]) out[name] = exampleValue(props[name]);
+      const names = every && depth < 4 ? Object.keys(props) : ((s.required as string[] | undefined) ?? []);
+      for (const name of names) if (props[name]) out[name] = exampleValue(props[name], every, depth + 1);
       return out;
     }
     default: {
@@ -87,6 +88,18 @@ export function exampleArgs(inputSchema: Schema): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, s] of Object.entries(props)) {
     if (required.has(name) || (Array.isArray(s.examples) && s.examples.length > 0)) out[name] = exampleValue(s);
+  }
+  return out;
+}
+
+/** Every argument, optional ones too, and every property of every object argument (a few levels down). */
+export function everyArg(inputSchema: Schema): Record<string, unknown> {
+  const props = (inputSchema.properties ?? {}) as Record<string, Schema>;
+  const out: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(props)) {
+    // Several pages would only ask the mock the same thing again.
+    if (name === "max_pages") continue;
+    out[name] = exampleValue(s, true, 0);
   }
   return out;
 }
