@@ -20,6 +20,7 @@ const CREDENTIALS = { api_key: "key", token: "token", username: "user", password
 async function conformance(spec: string): Promise<{ total: number; failures: string[] }> {
   const out = mkdtempSync(join(tmpdir(), "mxcp-gen-conformance-"));
   const result = await generateOpenApiProject(join(ROOT, "specs", spec), { out, name: "api" });
+  if (result.tools === 0) return { total: 0, failures: [] }; // webhooks only: nothing to call
   mkdirSync(join(out, "node_modules"), { recursive: true });
   symlinkSync(ROOT, join(out, "node_modules", "mxcp-gen"));
   const prism = await startPrism(join(ROOT, "specs", spec));

@@ -119,7 +119,7 @@ function collapse(raw: unknown, ctx: SchemaContext, where: string, st: WalkState
     if (members.some((m) => m === undefined)) return ctx.mode === "output" ? undefined : withDescription({ type: "object" }, s);
     const merged = mergeAll(members as TypeDef[], ctx, where, "any");
     if (!merged) return undefined;
-    const labelled = merged.enum ? enumLabels(union, ctx) : undefined;
+    const labelled = merged.enum ? enumLabels(union, ctx) : merged.type === "object" && s.oneOf && ctx.mode === "input" ? shapes(members as TypeDef[]) : undefined;
     // The members' titles describe their values (in the labels), not the union.
     const { description: _memberTitle, ...rest } = merged;
     const described = withDescription(labelled ? rest : merged, s);
@@ -132,6 +132,17 @@ function collapse(raw: unknown, ctx: SchemaContext, where: string, st: WalkState
     return mergeAll(members, ctx, where, "any");
   }
   return single(s, kinds[0]!, ctx, where, next);
+}
+
+/**
+ * `oneOf` objects merge into one, but the API takes exactly one shape: say which properties go together, or a
+ * model filling every property would send several shapes at once.
+ */
+function shapes(members: TypeDef[]): string | undefined {
+  const named = members.filter((m) => m.type === "object" && m.properties).map((m) => `(${Object.keys(m.properties!).join(", ")})`);
+  if (named.length < 2) return undefined;
+  const text = `Exactly one of these shapes: ${named.join("; ")}.`;
+  return text.length <= 400 ? text : `${text.slice(0, 397)}…`;
 }
 
 /**

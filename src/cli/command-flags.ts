@@ -49,6 +49,10 @@ export const CACHE_FLAGS = {
   api: { kind: "string", value: "NAME", help: ["only this API"] },
 } as const satisfies FlagTable;
 
+export const SECRETS_FLAGS = {
+  set: { kind: "strings", value: "key=value", help: ["a parameter's value for `add` (repeatable); never printed. Parameters not given keep", "the sample's ${VAR} reference, read from the environment when a tool runs"] },
+} as const satisfies FlagTable;
+
 export const SERVE_FLAGS = {
   transport: { kind: "string", value: "T", help: ["stdio or streamable-http (default: the user config's transport.provider, else streamable-http)"] },
   host: { kind: "string", value: "H", help: ["HTTP bind address (default 127.0.0.1); a non-loopback address needs a token or --insecure"] },
@@ -94,3 +98,4 @@ export type OpenApiValues = FlagValues<typeof OPENAPI_CLI_FLAGS> & CommonValues;
 export type WrapValues = FlagValues<typeof WRAP_CLI_FLAGS> & CommonValues;
 export type CacheValues = FlagValues<typeof CACHE_FLAGS> & CommonValues;
 export type ServeValues = FlagValues<typeof SERVE_FLAGS> & CommonValues;
+export type SecretsValues = FlagValues<typeof SECRETS_FLAGS> & CommonValues;

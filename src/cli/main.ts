@@ -15,11 +15,13 @@ const openapiCommand = async (...a: Parameters<typeof import("./commands/openapi
 const wrapCommand = async (...a: Parameters<typeof import("./commands/wrap-command.js").wrapCommand>) => (await import("./commands/wrap-command.js")).wrapCommand(...a);
 const checkCommand = async (...a: Parameters<typeof import("./commands/check-command.js").checkCommand>) => (await import("./commands/check-command.js")).checkCommand(...a);
 const cacheCommand = async (...a: Parameters<typeof import("./commands/cache-command.js").cacheCommand>) => (await import("./commands/cache-command.js")).cacheCommand(...a);
+const secretsCommand = async (...a: Parameters<typeof import("./commands/secrets-command.js").secretsCommand>) => (await import("./commands/secrets-command.js")).secretsCommand(...a);
 const serveCommand = async (...a: Parameters<typeof import("./commands/serve-command.js").serveCommand>) => (await import("./commands/serve-command.js")).serveCommand(...a);
 
-import { CACHE_FLAGS, INIT_FLAGS, LINT_FLAGS, OPENAPI_CLI_FLAGS, RUN_FLAGS, SERVE_FLAGS, TEST_FLAGS, WRAP_CLI_FLAGS } from "./command-flags.js";
+import { CACHE_FLAGS, INIT_FLAGS, LINT_FLAGS, OPENAPI_CLI_FLAGS, RUN_FLAGS, SECRETS_FLAGS, SERVE_FLAGS, TEST_FLAGS, WRAP_CLI_FLAGS } from "./command-flags.js";
 import { COMMON_FLAGS, commandHelp, defineCommand, parseCommandLine, type CommandSpec } from "./flags.js";
 import { CliError, printError } from "./output.js";
+import { closest } from "./suggest.js";
 
 export const COMMANDS: Record<string, CommandSpec> = {
   init: defineCommand({
@@ -41,6 +43,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
     flags: RUN_FLAGS,
     run: (pos, v) => {
       if (pos.length < 2) throw new CliError("usage: mxcp-gen run tool|resource|prompt NAME [-p key=value]…", 2);
+      if (pos.length > 2) {
+        const stray = pos[2]!;
+        throw new CliError(`unexpected argument '${stray}'${stray.includes("=") ? `: arguments are given with -p, as in -p ${stray}` : ""}`, 2);
+      }
       return runCommand(pos[0]!, pos[1]!, v);
     },
   }),
@@ -82,6 +88,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
     notes: ["stats: entries, bytes, hits and misses per API", "clear: drop the entries (and counters) of every API, or of --api NAME"],
     run: (pos, v) => cacheCommand(pos[0], v),
   }),
+  secrets: defineCommand({
+    summary: "Check which secrets the project needs and which are set, or add one to the user config",
+    positionals: "check | add <name>",
+    flags: SECRETS_FLAGS,
+    notes: [
+      "check: exit 1 when a secret is missing or cannot be used (an unset variable); no value is printed",
+      "add: creates the user config (and ~/.mxcp) when missing; keeps its comments, other projects and other secrets",
+    ],
+    run: (pos, v) => secretsCommand(pos, v),
+  }),
   serve: defineCommand({
     summary: "Serve the project's tools, resources and prompts over MCP (stdio or streamable HTTP)",
     positionals: "",
@@ -106,24 +122,6 @@ function mainHelp(): string {
 }
 
 
-/** The closest of `choices` to `typed` by edit distance, when it is close enough to be a typo. */
-export function closest(typed: string, choices: string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const cur = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-      }
-    }
-    return row[b.length]!;
-  };
-  const best = choices.map((c) => ({ c, d: distance(typed, c) })).sort((x, y) => x.d - y.d)[0];
-  return best && best.d <= Math.max(2, Math.floor(typed.length / 3)) ? best.c : undefined;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -116,34 +116,35 @@ function pagingArgumentNames(bag: Extract<SdkArgument, { kind: "bag" }> | undefi
   return names;
 }
 
-function constructCode(api: ApiModel, profile: SdkClientSpec, generic: boolean): string {
-  const pkg = api.sdk!.package;
-  if (!api.sdk!.client) return "    client = mod as Client;";
-  const lines = [`    const Ctor = constructorOf(mod, ${tsString(api.sdk!.client)}) as typeof __Client;`];
+/**
+ * How the client is made, as expressions for the template: a module used as it is (`--sync`), the SDK's
+ * constructor from the secret's constructor_args (no profile), or from the key and options a profile names.
+ */
+function constructionView(api: ApiModel, profile: SdkClientSpec, generic: boolean) {
+  const sdk = api.sdk!;
+  if (!sdk.client) return { module: true };
   const key = `text(${tsString(profile.keyParameter)})${profile.keyEnv ? ` ?? envValue(${tsString(profile.keyEnv)})` : ""}`;
-  if (generic) {
-    lines.push(`    // ${lineCommentText(pkg)} has no profile: the secret's constructor_args (a JSON array), else its ${lineCommentText(profile.keyParameter)}.`);
-    lines.push(`    client = new Ctor(...(constructorArguments(secret, ${key}) as unknown as ConstructorParameters<typeof __Client>));`);
-    return lines.join("\n");
-  }
-  const options = tsLiteral(profile.options, 2);
+  const ctor = tsString(sdk.client);
+  if (generic) return { ctor, generic: { packageComment: lineCommentText(sdk.package), keyComment: lineCommentText(profile.keyParameter), key } };
   let base = "";
   if (profile.baseUrl) {
     const option = tsKey(profile.baseUrl.option);
     base =
       profile.baseUrl.style === "host-port-protocol"
-        ? `, ...(text("base_url") ? urlParts(text("base_url")!) : {})`
+        ? `...(text("base_url") ? urlParts(text("base_url")!) : {})`
         : profile.baseUrl.suffix
-          ? `, ...(text("base_url") ? { ${option}: withPathSuffix(text("base_url")!, ${tsString(profile.baseUrl.suffix)}) } : {})`
-          : `, ...(text("base_url") ? { ${option}: text("base_url") } : {})`;
+          ? `...(text("base_url") ? { ${option}: withPathSuffix(text("base_url")!, ${tsString(profile.baseUrl.suffix)}) } : {})`
+          : `...(text("base_url") ? { ${option}: text("base_url") } : {})`;
   }
   // The fixed options, then the base URL: spread only what there is.
-  const spreads = `${Object.keys(profile.options).length > 0 ? `, ...${options}` : ""}${base}`;
-  const optionsExpr = spreads ? `{ ${spreads.slice(2)} }` : "{}";
-  if (profile.construct === "none") lines.push("    client = new Ctor();");
-  else if (profile.construct === "options") lines.push(`    client = new Ctor({ ${tsKey(profile.keyOption)}: ${key}${spreads} });`);
-  else lines.push(`    client = new Ctor(${key} ?? "", ${optionsExpr});`);
-  return lines.join("\n");
+  const spreads = [...(Object.keys(profile.options).length > 0 ? [`...${tsLiteral(profile.options, 2)}`] : []), ...(base ? [base] : [])];
+  const args =
+    profile.construct === "none"
+      ? ""
+      : profile.construct === "options"
+        ? `{ ${[`${tsKey(profile.keyOption)}: ${key}`, ...spreads].join(", ")} }`
+        : `${key} ?? "", ${spreads.length > 0 ? `{ ${spreads.join(", ")} }` : "{}"}`;
+  return { ctor, args };
 }
 
 export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: boolean): string {
@@ -170,7 +171,7 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
     clientType: sync ? "typeof __Lib" : "InstanceType<typeof __Client>",
     prefixComment: lineCommentText(api.name),
     secretLiteral: tsString(api.name),
-    construct: constructCode(api, profile, generic),
+    construction: constructionView(api, profile, generic),
     close: profile.close && !sync ? `  if (client) await client.${profile.close}();` : "",
     cache: api.cache ? { seconds: api.cache.ttlSeconds, literal: tsLiteral({ api: api.name, ttlSeconds: api.cache.ttlSeconds }) } : false,
   });

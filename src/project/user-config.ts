@@ -43,8 +43,9 @@ const userConfigSchema = z.strictObject({
 });
 
 export type UserConfig = z.infer<typeof userConfigSchema>;
-export type UserProfile = z.infer<typeof userProfileSchema>;
-export type Secret = z.infer<typeof secretSchema>;
+export type UserProfile = Omit<z.infer<typeof userProfileSchema>, "secrets"> & { secrets: Secret[] };
+/** A secret as loaded: `unresolved` says why its parameters could not be read (an unset variable, a missing file). */
+export type Secret = z.infer<typeof secretSchema> & { unresolved?: string };
 
 export function userConfigPath(env: NodeJS.ProcessEnv): string {
   return env.MXCP_CONFIG ?? join(homedir(), ".mxcp", "config.yml");
@@ -70,11 +71,23 @@ export function loadUserConfig(opts: { env: NodeJS.ProcessEnv; cwd: string; proj
   const profile = project?.profiles[opts.profile];
   if (project && profile) {
     const path = ["projects", opts.project, "profiles", opts.profile];
-    resolved.projects[opts.project] = { profiles: { ...project.profiles, [opts.profile]: interpolate(profile, path, ctx) } };
+    const { secrets, ...rest } = profile;
+    // A secret is resolved when it is used, not here: one unset variable must not stop `list`, `validate` or a
+    // tool that needs another secret. What could not be resolved is kept with the secret, to be said then.
+    const secretsResolved = secrets.map((secret, i) => {
+      try {
+        return { ...secret, parameters: interpolate(secret.parameters, [...path, "secrets", i, "parameters"], ctx) };
+      } catch (e) {
+        if (!(e instanceof ProjectError)) throw e;
+        return { ...secret, parameters: {}, unresolved: e.message };
+      }
+    });
+    resolved.projects[opts.project] = { profiles: { ...project.profiles, [opts.profile]: { ...interpolate(rest, path, ctx), secrets: secretsResolved } } };
   }
   return resolved;
 }
 
 export function activeUserProfile(config: UserConfig, project: string, profile: string): UserProfile | undefined {
-  return config.projects[project]?.profiles[profile];
+  // Loaded by loadUserConfig, whose secrets may say they are unresolved.
+  return config.projects[project]?.profiles[profile] as UserProfile | undefined;
 }

@@ -1,9 +1,13 @@
 import { runtimeState } from "./state.js";
 
 export const config = {
-  /** The secret's `parameters` (`{}` when it has none), or `null` when the user config has no such secret. */
+  /**
+   * The secret's `parameters` (`{}` when it has none), or `null` when the user config has no such secret.
+   * Throws, saying what to set, when a reference in it could not be resolved (an unset `${VAR}`).
+   */
   getSecret(name: string): Record<string, unknown> | null {
     const s = runtimeState().secrets.find((x) => x.name === name);
+    if (s?.unresolved) throw new Error(`The '${name}' secret cannot be used: ${s.unresolved}`);
     return s ? { ...s.parameters } : null;
   },
   /** A value from mxcp-site.yml by dotted path (`profiles.dev.duckdb.path`), or `defaultValue`. */

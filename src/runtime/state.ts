@@ -37,6 +37,8 @@ export interface SecretEntry {
   name: string;
   type: string;
   parameters: Record<string, unknown>;
+  /** Why the parameters could not be read (an unset variable): said when the secret is used. */
+  unresolved?: string;
 }
 
 export type Hook = () => unknown;

@@ -57,7 +57,7 @@ export class ProjectHost {
     // Every diagnostic line leaves without secrets, whoever wrote it.
     const sink = log ?? state.log;
     state.log = (level, message) => sink(level, redactText(message));
-    const secrets: SecretEntry[] = (project.userProfile?.secrets ?? []).map((s) => ({ name: s.name, type: s.type, parameters: s.parameters }));
+    const secrets: SecretEntry[] = (project.userProfile?.secrets ?? []).map((s) => ({ name: s.name, type: s.type, parameters: s.parameters, ...(s.unresolved ? { unresolved: s.unresolved } : {}) }));
     state.siteConfig = project.site as unknown as Record<string, unknown>;
     state.userConfig = project.userConfig as unknown as Record<string, unknown>;
     state.secrets = secrets;

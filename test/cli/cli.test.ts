@@ -55,9 +55,9 @@ describe("mxcp-gen run", () => {
 
   it("prints one error line without --json-output, and a traceback only with --debug", async () => {
     const r = await runCli(["run", "tool", "nope"], { cwd: demo });
-    expect(r).toMatchObject({ code: 1, stdout: "", stderr: "Error: Unknown tool: nope\n" });
+    expect(r).toMatchObject({ code: 1, stdout: "", stderr: "Error: Unknown tool: nope (mxcp-gen list shows them all)\n" });
     const d = await runCli(["run", "tool", "nope", "--json-output", "--debug"], { cwd: demo });
-    expect(JSON.parse(d.stdout)).toMatchObject({ status: "error", error: "Unknown tool: nope", type: "Error" });
+    expect(JSON.parse(d.stdout)).toMatchObject({ status: "error", error: "Unknown tool: nope (mxcp-gen list shows them all)", type: "CliError" });
     expect(JSON.parse(d.stdout).traceback).toContain("at ");
   });
 
@@ -122,9 +122,21 @@ describe("mxcp-gen list and validate", () => {
     await runCli(["init", "s"], { cwd: root });
     const p = join(root, "s");
     writeFileSync(join(p, "user.yml"), "mxcp: 1\nprojects:\n  s:\n    profiles:\n      default:\n        secrets:\n          - {name: api, type: api, parameters: {key: '${MISSING_VAR_X}'}}\n");
+    // Listing never needs a secret's value: the variable is only asked for when a tool uses the secret.
     const r = await runCli(["list"], { cwd: p, env: { MXCP_CONFIG: join(p, "user.yml") } });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("projects.s.profiles.default.secrets.0.parameters.key: Environment variable MISSING_VAR_X is not set");
+    expect(r.code, r.stderr).toBe(0);
+    writeFileSync(join(p, "mxcp-site.yml"), readFileSync(join(p, "mxcp-site.yml"), "utf8").replace("secrets: []", "").trimEnd() + "\nsecrets: [api]\n");
+    const check = await runCli(["secrets", "check"], { cwd: p, env: { MXCP_CONFIG: join(p, "user.yml") } });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("projects.s.profiles.default.secrets.0.parameters.key: Environment variable MISSING_VAR_X is not set");
+  });
+
+  it("a mistyped tool name gets a suggestion; a stray argument says arguments take -p; arrays are JSON", async () => {
+    const typo = await runCli(["run", "tool", "helo"], { cwd: demo });
+    expect(typo.stderr).toContain("Did you mean 'hello'?");
+    const stray = await runCli(["run", "tool", "hello", "name=World"], { cwd: demo });
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain("arguments are given with -p, as in -p name=World");
   });
 });
 

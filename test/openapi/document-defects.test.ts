@@ -33,6 +33,24 @@ const spec = {
         responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object" } } } } },
       },
     },
+    // Box tells operations on one path apart by a fragment; other documents by a fixed query.
+    "/files/{file_id}#get_shared_link": {
+      get: {
+        operationId: "getSharedLink",
+        parameters: [
+          { name: "file_id", in: "path", required: true, schema: { type: "string" } },
+          { name: "fields", in: "query", required: true, schema: { type: "string" } },
+        ],
+        responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object" } } } } },
+      },
+    },
+    "/search?kind=files": {
+      get: {
+        operationId: "searchFiles",
+        parameters: [{ name: "q", in: "query", schema: { type: "string" } }],
+        responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object" } } } } },
+      },
+    },
     "/things": {
       post: {
         operationId: "createThing",
@@ -110,6 +128,15 @@ describe("document defects, each in a document of our own", () => {
     const created = await host.callTool("defects_create_thing", { project: "p1", name: "n" });
     expect(created.status, JSON.stringify(created)).toBe("ok");
     expect(JSON.parse(seen.at(-1)!.body)).toEqual({ project: "p1", name: "n" });
+  });
+
+  it("keeps a path key's fragment off the wire, and sends its fixed query first", async () => {
+    const shared = await host.callTool("defects_get_shared_link", { file_id: "f 1", fields: "shared_link" });
+    expect(shared.status, JSON.stringify(shared)).toBe("ok");
+    expect(seen.at(-1)!.url).toBe("/files/f%201?fields=shared_link");
+    const found = await host.callTool("defects_search_files", { q: "report" });
+    expect(found.status, JSON.stringify(found)).toBe("ok");
+    expect(seen.at(-1)!.url).toBe("/search?kind=files&q=report");
   });
 
   it("refuses a value outside an enum at any depth, naming the place", async () => {

@@ -57,12 +57,16 @@ export function exampleValue(s: Schema, every = false, depth = 0): unknown {
     }
     case "boolean":
       return true;
-    case "array":
-      return [exampleValue((s.items ?? { type: "string" }) as Schema, every, depth + 1)];
+    case "array": {
+      const count = Math.max(1, typeof s.minItems === "number" ? s.minItems : 1);
+      return Array.from({ length: count }, () => exampleValue((s.items ?? { type: "string" }) as Schema, every, depth + 1));
+    }
     case "object": {
       const out: Record<string, unknown> = {};
       const props = (s.properties ?? {}) as Record<string, Schema>;
-      const names = every && depth < 4 ? Object.keys(props) : ((s.required as string[] | undefined) ?? []);
+      // A merged oneOf says which properties go together: a caller following it fills the first shape only.
+      const shape = typeof s.description === "string" ? /Exactly one of these shapes: \(([^)]*)\)/.exec(s.description)?.[1]?.split(", ") : undefined;
+      const names = every && depth < 4 ? (shape ?? Object.keys(props)) : ((s.required as string[] | undefined) ?? []);
       for (const name of names) if (props[name]) out[name] = exampleValue(props[name], every, depth + 1);
       return out;
     }

@@ -46,6 +46,13 @@ const rows: [string, Row][] = [
       want: { type: "object", properties: { a: { type: "string" }, b: { type: "string" } }, required: ["a"] },
     },
   ],
+  [
+    "oneOf objects merge, and the description says which properties go together",
+    {
+      given: { oneOf: [{ type: "object", properties: { x: { type: "number" }, y: { type: "number" } } }, { type: "object", properties: { node_id: { type: "string" } } }] },
+      want: { type: "object", properties: { x: { type: "number" }, y: { type: "number" }, node_id: { type: "string" } }, description: "Exactly one of these shapes: (x, y); (node_id)." },
+    },
+  ],
   ["mixed types in an input take the widest kind, noted", { given: { oneOf: [{ type: "string" }, { type: "object" }] }, want: { type: "object" }, note: "values of several types" }],
   ["mixed types in an output are left unchecked", { given: { oneOf: [{ type: "string" }, { type: "integer" }] }, mode: "output", want: undefined, note: "left unchecked" }],
   [

@@ -6,6 +6,7 @@ import { loadProject } from "../../project/project.js";
 import { initProject } from "../../scaffold/init-project.js";
 import { ProjectHost } from "../../server/host.js";
 import { CliError, printError, printOk, type OutputFlags } from "../output.js";
+import { closest } from "../suggest.js";
 
 export interface CommonFlags extends OutputFlags {
   profile?: string | undefined;
@@ -95,8 +96,14 @@ export async function runCommand(kind: string, name: string, flags: RunFlags): P
   const user = rawUser
     ? { provider: "cli", user_id: String(rawUser.user_id ?? "cli_user"), username: String(rawUser.username ?? "cli_user"), raw_profile: rawUser, ...rawUser }
     : undefined;
-  const host = ProjectHost.load({ cwd: flags.dir, profile: flags.profile });
+  // Only the handler this call needs is loaded, as under `serve` (a project with thousands of tools stays fast).
+  const host = ProjectHost.load({ cwd: flags.dir, profile: flags.profile, lazyHandlers: true });
   try {
+    const names = host.endpoints.filter((e) => e.kind === kind && e.name).map((e) => e.name!);
+    if (!names.includes(name)) {
+      const guess = closest(name, names);
+      throw new CliError(`Unknown ${kind}: ${name}${guess ? `. Did you mean '${guess}'?` : ""} (mxcp-gen list shows them all)`, 1);
+    }
     if (kind === "prompt") {
       printOk(host.getPrompt(name, args), flags);
       return 0;
@@ -109,7 +116,9 @@ export async function runCommand(kind: string, name: string, flags: RunFlags): P
       printOk(outcome.result, flags);
       return 0;
     }
-    printError(new Error(outcome.message), flags, { error_object: outcome.errorObject });
+    // CLI arguments are text: an array or object has to be written as JSON, which the message alone does not say.
+    const hint = /Invalid JSON (array|object)/.test(outcome.message) ? ` (give ${/array/.test(outcome.message) ? "arrays" : "objects"} as JSON, as in -p 'key=${/array/.test(outcome.message) ? '["a","b"]' : '{"a":1}'}' or -p key=@file.json)` : "";
+    printError(new Error(outcome.message + hint), flags, { error_object: outcome.errorObject });
     return 1;
   } finally {
     await host.shutdown();

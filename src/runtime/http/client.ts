@@ -95,6 +95,10 @@ export class ApiClient {
     const values = args as Record<string, unknown>;
     try {
       if (Object.keys(this.secret).length === 0) this.configure();
+    } catch (e) {
+      return { error: "Secret not set", message: this.redact((e as Error).message), fix: "Set it, then restart the server; `mxcp-gen secrets check` shows what the project needs" };
+    }
+    try {
       if (op.paging?.maxPagesArg && Number(values[op.paging.maxPagesArg] ?? 1) > 1) return (await this.pages(op, op.paging, values)) as R;
       return (await this.send(op, values)) as R;
     } catch (e) {
@@ -287,7 +291,14 @@ export class ApiClient {
   }
 
   private buildUrl(base: URL, op: HttpOperation, args: Record<string, unknown>): URL {
-    const path = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+    // Some documents tell operations on one path apart by a fragment or a fixed query in the path key
+    // (Box's `/files/{file_id}#get_shared_link`, `/items?type=a`): a fragment never reaches the server, a
+    // fixed query goes before the parameters.
+    const [keyed = ""] = op.path.split("#");
+    const mark = keyed.indexOf("?");
+    const template = mark >= 0 ? keyed.slice(0, mark) : keyed;
+    const fixedQuery = mark >= 0 ? keyed.slice(mark + 1).split("&").filter(Boolean) : [];
+    const path = template.replace(/\{([^}]+)\}/g, (_m, name: string) => {
       const p = op.parameters.find((x) => x.in === "path" && x.name === name);
       const value = p ? args[p.arg] : undefined;
       if (!p || value === null || value === undefined) throw new ArgumentError(`Missing value for path parameter '${p?.arg ?? name}'`);
@@ -297,13 +308,13 @@ export class ApiClient {
     const intended = base.pathname.replace(/\/$/, "") + (path.startsWith("/") ? path : `/${path}`);
     url.pathname = intended;
     // URL normalisation drops `.` segments and an empty value leaves `//`: either way another endpoint.
-    if (url.pathname !== intended || (path.includes("//") && !op.path.includes("//"))) {
+    if (url.pathname !== intended || (path.includes("//") && !template.includes("//"))) {
       throw new ArgumentError(`The path parameters would change the request path away from ${op.path}; refused`);
     }
     // Names a free-form object's keys may not take: the declared query parameters and the query credentials.
     const taken = new Set(op.parameters.filter((x) => x.in === "query").map((x) => x.name));
     for (const scheme of Object.values(this.definition.securitySchemes)) if (scheme.type === "apiKey" && scheme.in === "query") taken.add(scheme.name);
-    const query: string[] = [];
+    const query: string[] = [...fixedQuery];
     for (const p of op.parameters) {
       if (p.in !== "query") continue;
       const value = args[p.arg];

@@ -11,7 +11,14 @@ let failure: ErrorObject | undefined;
 
 // Created once from the `acme_sdk` secret when the server starts; nothing is printed to stdout.
 onInit(async () => {
-  const secret = config.getSecret("acme_sdk") ?? {};
+  let secret: Record<string, unknown>;
+  try {
+    secret = config.getSecret("acme_sdk") ?? {};
+  } catch (e) {
+    // A variable the secret names is not set: say which, and leave the other tools working.
+    failure = { error: "Secret not set", message: e instanceof Error ? e.message : String(e), fix: "Set it, then restart the server; `mxcp-gen secrets check` shows what the project needs" };
+    return;
+  }
   const text = (key: string) => (typeof secret[key] === "string" && secret[key] !== "" ? (secret[key] as string) : undefined);
   let mod: unknown;
   try {

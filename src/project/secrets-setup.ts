@@ -1,0 +1,86 @@
+// What `mxcp-gen secrets check|add` needs: the secrets a project asks for (mxcp-site.yml, and the parameters
+// each generated API's sample config names), what the user config has of them, and merging one in while
+// keeping the file's comments, other projects and other secrets.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { isMap, isSeq, parse, parseDocument, YAMLMap, YAMLSeq } from "yaml";
+import type { Project } from "./project.js";
+
+export interface NeededSecret {
+  name: string;
+  /** The parameters the generated sample config names (empty when there is no sample). */
+  parameters: string[];
+  /** The sample's value per parameter: a `${VAR}` reference, or a fixed value such as a base URL. */
+  samples: Record<string, string>;
+}
+
+export interface SecretStatus {
+  name: string;
+  state: "set" | "missing" | "unresolved";
+  /** Why it cannot be used (an unset variable), without any value. */
+  problem?: string;
+  parameters: { name: string; state: "set" | "missing" }[];
+}
+
+/** The secrets the project names, with the parameters their samples list. */
+export function neededSecrets(project: Project): NeededSecret[] {
+  const names = new Set<string>(project.site.secrets ?? []);
+  const samples = new Map<string, Record<string, string>>();
+  for (const file of readdirSync(project.root).filter((f) => /^config\..+\.sample\.yml$/.test(f)).sort()) {
+    const doc = parse(readFileSync(join(project.root, file), "utf8")) as { projects?: Record<string, { profiles?: Record<string, { secrets?: { name: string; parameters?: Record<string, unknown> }[] }> }> };
+    for (const p of Object.values(doc?.projects ?? {})) {
+      for (const profile of Object.values(p.profiles ?? {})) {
+        for (const s of profile.secrets ?? []) {
+          names.add(s.name);
+          samples.set(s.name, Object.fromEntries(Object.entries(s.parameters ?? {}).map(([k, v]) => [k, String(v)])));
+        }
+      }
+    }
+  }
+  return [...names].sort().map((name) => ({ name, parameters: Object.keys(samples.get(name) ?? {}), samples: samples.get(name) ?? {} }));
+}
+
+/** Which needed secrets the active profile has, and which of their parameters. No value is returned. */
+export function secretStatus(project: Project): SecretStatus[] {
+  const have = project.userProfile?.secrets ?? [];
+  return neededSecrets(project).map((need) => {
+    const secret = have.find((s) => s.name === need.name);
+    if (!secret) return { name: need.name, state: "missing", parameters: need.parameters.map((p) => ({ name: p, state: "missing" })) };
+    if (secret.unresolved) return { name: need.name, state: "unresolved", problem: secret.unresolved, parameters: need.parameters.map((p) => ({ name: p, state: "missing" })) };
+    const given = (k: string) => secret.parameters[k] !== undefined && secret.parameters[k] !== null && secret.parameters[k] !== "";
+    return { name: need.name, state: "set", parameters: need.parameters.map((p) => ({ name: p, state: given(p) ? "set" : "missing" })) };
+  });
+}
+
+function child(map: YAMLMap, key: string, make: () => YAMLMap | YAMLSeq): YAMLMap | YAMLSeq {
+  const existing = map.get(key, true);
+  if (isMap(existing) || isSeq(existing)) return existing;
+  const made = make();
+  map.set(key, made);
+  return made;
+}
+
+/**
+ * Put one secret into the user config file (created, with its folder, when missing) for this project and
+ * profile: an entry of the same name is replaced; comments, other projects and other secrets stay.
+ */
+export function mergeSecret(path: string, project: string, profile: string, secret: { name: string; type: string; parameters: Record<string, string> }): "created" | "added" | "replaced" {
+  const existed = existsSync(path);
+  const doc = existed ? parseDocument(readFileSync(path, "utf8")) : parseDocument("mxcp: 1\n");
+  if (doc.errors.length > 0) throw new Error(`${path}: ${doc.errors[0]!.message}`);
+  if (!isMap(doc.contents)) throw new Error(`${path}: not a YAML mapping`);
+  const root = doc.contents as YAMLMap;
+  if (!root.has("mxcp")) root.set("mxcp", 1);
+  const projects = child(root, "projects", () => new YAMLMap()) as YAMLMap;
+  const proj = child(projects, project, () => new YAMLMap()) as YAMLMap;
+  const profiles = child(proj, "profiles", () => new YAMLMap()) as YAMLMap;
+  const prof = child(profiles, profile, () => new YAMLMap()) as YAMLMap;
+  const secrets = child(prof, "secrets", () => new YAMLSeq()) as YAMLSeq;
+  const node = doc.createNode(secret);
+  const index = secrets.items.findIndex((item) => isMap(item) && item.get("name") === secret.name);
+  if (index >= 0) secrets.items[index] = node;
+  else secrets.items.push(node);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, doc.toString(), { mode: 0o600 });
+  return !existed ? "created" : index >= 0 ? "replaced" : "added";
+}
