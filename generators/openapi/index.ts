@@ -35,15 +35,40 @@ export interface OpenApiResult {
   inputVersion: string;
   files: SourceFile[];
   warnings: SpecProblem[];
+  /** Where the API's name came from: --name, the server host, the title. */
+  nameFrom: "flag" | "host" | "title" | "none";
 }
 
-/** Turn an API title into a short snake_case name: "Swagger Petstore - OpenAPI 3.0" → "swagger_petstore". */
-export function apiNameFromTitle(title: string): string {
-  const words = snakeCase(title)
-    .split("_")
-    .filter((w) => w && !["api", "openapi", "open", "rest", "the", "v"].includes(w) && !/^v?\d+$/.test(w));
-  const name = words.slice(0, 3).join("_");
-  return name || "api";
+const GENERIC_WORDS = new Set(["a", "an", "of", "for", "api", "apis", "openapi", "open", "rest", "the", "v", "official", "spec", "specification", "swagger", "public", "service", "services", "platform", "developer", "developers", "documentation", "docs", "http", "www", "gateway", "app", "server"]);
+const PUBLIC_SUFFIXES = new Set(["com", "io", "net", "org", "co", "uk", "dev", "cloud", "ai", "app", "us", "eu", "de", "fr", "info", "biz", "tech", "sh", "me"]);
+const MAX_DEFAULT_NAME = 16;
+
+/**
+ * A short default name for an API: the server host's own name (`api.github.com` → `github`), else the
+ * title's first meaningful word, kept whole (`GitHub's official OpenAPI spec` → `github`), at most 16
+ * characters. Placeholder hosts (example.com, localhost) say nothing.
+ */
+export function defaultApiName(title: string, serverUrl?: string): { name: string; from: "host" | "title" | "none" } {
+  if (serverUrl && /^https?:\/\//i.test(serverUrl)) {
+    try {
+      const labels = new URL(serverUrl.replace(/\{[^}]*\}/g, "x")).hostname.toLowerCase().split(".");
+      const meaningful = labels.filter((l) => !PUBLIC_SUFFIXES.has(l) && !GENERIC_WORDS.has(l) && !/^(v?\d+|x)$/.test(l));
+      const site = meaningful.at(-1);
+      if (site && !/^(example|localhost|invalid|test)$/.test(site) && !/^\d+$/.test(site)) {
+        const name = snakeCase(site.replace(/-/g, "_")).slice(0, MAX_DEFAULT_NAME).replace(/_+$/, "");
+        if (name) return { name, from: "host" };
+      }
+    } catch {
+      // not a URL: the title decides
+    }
+  }
+  const words = title
+    .replace(/['’]s\b/g, "")
+    .split(/[^A-Za-z0-9]+/)
+    .map((w) => w.toLowerCase())
+    .filter((w) => w && !GENERIC_WORDS.has(w) && !/^v?\d+$/.test(w));
+  const first = words[0];
+  return first ? { name: first.slice(0, MAX_DEFAULT_NAME), from: "title" } : { name: "api", from: "none" };
 }
 
 export async function generateOpenApiModel(source: string, opts: OpenApiOptions = {}): Promise<OpenApiResult> {
@@ -55,7 +80,9 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
   const file = isUrl(source) ? source : basename(source);
   const info = (doc.info ?? {}) as Json;
   const title = typeof info.title === "string" ? info.title : "API";
-  const name = opts.name ? snakeCase(opts.name) || "api" : apiNameFromTitle(title);
+  const firstServer = Array.isArray(doc.servers) ? ((doc.servers[0] ?? {}) as Json).url : undefined;
+  const chosen = opts.name ? { name: snakeCase(opts.name) || "api", from: "flag" as const } : defaultApiName(title, typeof firstServer === "string" ? firstServer : undefined);
+  const name = chosen.name;
   const schemes = securitySchemes(doc, file, diagnostics);
   const notes: ModelNote[] = [];
   const toServers = (rawServers: unknown): ServerDef[] | undefined => {
@@ -101,7 +128,7 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
   };
   // The document goes on to openapi-typescript, whose resolver follows every `$ref` it meets.
   confineRefs(doc);
-  return { model, document: doc, inputVersion, files: loaded.files, warnings: diagnostics.warnings };
+  return { model, document: doc, inputVersion, files: loaded.files, warnings: diagnostics.warnings, nameFrom: chosen.from };
 }
 
 /** Only safe reads are ever cached; include and exclude globs match tool names and operationIds. */

@@ -61,6 +61,11 @@ export const SERVE_FLAGS = {
   "json-response": { kind: "boolean", help: ["HTTP answers as plain JSON, not SSE: faster, but no progress or log notifications per call"] },
   "ignore-errors": { kind: "boolean", help: ["serve the valid endpoints even if others are invalid (default: refuse to start)"] },
   insecure: { kind: "boolean", help: ["allow a non-loopback bind without a bearer token"] },
+  "allow-origin": {
+    kind: "strings",
+    value: "ORIGIN",
+    help: ["a browser origin allowed to call the HTTP server besides its own, such as the MCP Inspector's", "http://localhost:6274 (repeatable; exact scheme, host and port)"],
+  },
   "print-config": { kind: "string", value: "claude", help: ["print a Claude Desktop entry for this project and exit"] },
   "max-body-size": { kind: "string", value: "N", help: ["largest HTTP request body in bytes (default 4194304; larger gets 413)"] },
   "grace-period": { kind: "string", value: "S", help: ["seconds calls in flight get to finish on SIGINT/SIGTERM (default 10)"] },

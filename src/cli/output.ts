@@ -32,6 +32,9 @@ export function printError(e: unknown, flags: OutputFlags, extra: Record<string,
     process.stdout.write(JSON.stringify(out, null, 2) + "\n");
   } else {
     process.stderr.write(`Error: ${message}\n`);
+    // What to do next is part of the error in both modes, not only in the JSON envelope.
+    const fix = (extra.error_object as { fix?: unknown } | undefined)?.fix ?? (e as { fix?: unknown } | null)?.fix;
+    if (typeof fix === "string" && fix) process.stderr.write(`Fix: ${fix}\n`);
     if (flags.debug && e instanceof Error && !(e instanceof ProjectError) && !(e instanceof CliError)) process.stderr.write(`${e.stack}\n`);
   }
 }

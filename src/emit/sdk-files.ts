@@ -172,6 +172,12 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
     prefixComment: lineCommentText(api.name),
     secretLiteral: tsString(api.name),
     construction: constructionView(api, profile, generic),
+    // The SDK's own words name its options, not our secret: say where the key goes.
+    creationFix: tsString(
+      sync
+        ? `Check that ${sdk.package} is installed`
+        : `Check the '${api.name}' secret in your user config (its ${profile.keyParameter}${profile.keyEnv ? `, else $${profile.keyEnv}` : ""}${profile.baseUrl ? ", and base_url if you set one" : ""}); mxcp-gen secrets check shows what is set`,
+    ),
     close: profile.close && !sync ? `  if (client) await client.${profile.close}();` : "",
     cache: api.cache ? { seconds: api.cache.ttlSeconds, literal: tsLiteral({ api: api.name, ttlSeconds: api.cache.ttlSeconds }) } : false,
   });

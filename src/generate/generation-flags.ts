@@ -5,7 +5,7 @@ import type { FlagTable } from "./flag-table.js";
 
 /** What `openapi` reads and generates: each flag is one option of `generateOpenApiProject` (src/generate/openapi.ts). */
 export const OPENAPI_FLAGS = {
-  name: { kind: "string", value: "API", help: ["the API's name: tool prefix, handlers/<API>/ folder and secret name (default: from info.title)"] },
+  name: { kind: "string", value: "API", help: ["the API's name: tool prefix, handlers/<API>/ folder and secret name (default: the server host's name, else the title's first word; at most 16 characters)"] },
   tag: { kind: "strings", value: "T", option: "tags", help: ["only operations with this tag (repeatable)"] },
   include: { kind: "strings", value: "GLOB", help: ["only operations whose operationId, tool name or path matches (repeatable)"] },
   exclude: { kind: "strings", value: "GLOB", help: ["leave out operations whose operationId, tool name or path matches (repeatable)"] },

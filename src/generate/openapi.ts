@@ -44,6 +44,7 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const result = await generateOpenApiModel(source, opts);
   const api = result.model.name;
   step(`read ${source}: OpenAPI ${result.inputVersion}, ${result.model.tools.length} operations, ${result.files.length} file(s)`);
+  if (result.nameFrom !== "flag") progress(`  API name: ${api} (from the ${result.nameFrom === "host" ? "server's host" : result.nameFrom === "title" ? "document's title" : "default"}; choose another with --name)`);
 
   const site = existsSync(join(out, SITE_FILE)) ? loadSiteConfig(out) : undefined;
   const project = site?.project ?? defaultProjectName(out);

@@ -30,5 +30,9 @@ describe("a secret whose variable is unset", () => {
     expect(out.error_object.error).toBe("Secret not set");
     expect(out.error_object.message).toContain("Environment variable PETS_KEY_NOT_SET is not set");
     expect(out.error_object.fix).toContain("mxcp-gen secrets check");
+    // Plain output carries the fix too, not only the JSON envelope.
+    const plain = await runCli(["run", "tool", "pets_get_pet_by_id", "-p", "petId=1"], { cwd: dir, env });
+    expect(plain.stderr).toContain("Environment variable PETS_KEY_NOT_SET is not set");
+    expect(plain.stderr).toContain("Fix: Set it, then restart the server; `mxcp-gen secrets check`");
   }, 120_000);
 });

@@ -214,6 +214,19 @@ describe("serve over streamable HTTP", () => {
     expect(badHost).toBe(403);
   });
 
+  it("a browser origin named with --allow-origin is let in; other loopback ports stay refused", async () => {
+    const inspector = await startHttpServer(serveFixture(), ["--allow-origin", "http://localhost:6274"]);
+    try {
+      const init = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } } };
+      const post = (origin: string) => fetch(inspector.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", origin }, body: JSON.stringify(init) });
+      expect((await post("http://localhost:6274")).status).toBe(200);
+      expect((await post("http://localhost:6275")).status).toBe(403);
+      expect((await post("http://127.0.0.1:6274")).status).toBe(403);
+    } finally {
+      await inspector.stop();
+    }
+  });
+
   it("refuses a body over the limit with 413", async () => {
     const r = await fetch(server.url, {
       method: "POST",

@@ -2,7 +2,7 @@ import { parseDuration } from "../../model/selection.js";
 import { generateOpenApiProject } from "../../generate/openapi.js";
 import { CliError } from "../output.js";
 import type { OpenApiValues } from "../command-flags.js";
-import { counts, reportWrite } from "./write-report.js";
+import { counts, MANY_TOOLS, manyToolsAdvice, reportWrite } from "./write-report.js";
 
 /** `mxcp-gen openapi SPEC`: exit 1 on conflicts (edited files) or, with --check, on drift. */
 export async function openapiCommand(source: string | undefined, flags: OpenApiValues): Promise<number> {
@@ -24,6 +24,7 @@ export async function openapiCommand(source: string | undefined, flags: OpenApiV
     methods: methods.length ? methods : undefined,
     progress: quiet ? undefined : (line) => process.stderr.write(line + "\n"),
   });
+  if (!flags.json && result.tools > MANY_TOOLS) process.stderr.write(manyToolsAdvice(result.tools, "--tag TAG or --include GLOB"));
   if (!flags.json && result.warnings.length) process.stderr.write(`${result.warnings.length} warning(s) and ${result.notes} lossy step(s): see mxcp-gen.report.${result.api}.md\n`);
   return reportWrite(result, flags, (verb) => [
     `${verb}: API ${result.api}, ${result.tools} tools in ${result.out}: ${counts(result)}`,

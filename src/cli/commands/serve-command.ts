@@ -56,6 +56,16 @@ export async function serveCommand(flags: ServeValues): Promise<number> {
     gracePeriodMs: (positiveNumber("grace-period", flags.gracePeriod) ?? 10) * 1000,
     maxSessions: positiveNumber("max-sessions", flags.maxSessions),
     sessionIdleMs: flags.sessionIdle === undefined ? undefined : positiveNumber("session-idle", flags.sessionIdle)! * 1000,
+    allowOrigins: flags.allowOrigin.map((o) => {
+      let url: URL;
+      try {
+        url = new URL(o);
+      } catch {
+        throw new CliError(`--allow-origin takes an origin such as http://localhost:6274, not '${o}'`, 2);
+      }
+      if ((url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== o.replace(/\/$/, "")) throw new CliError(`--allow-origin takes an origin (scheme, host and port only) such as http://localhost:6274, not '${o}'`, 2);
+      return url.origin;
+    }),
     maxResultBytes: positiveNumber("max-result-bytes", flags.maxResultBytes),
     expose,
     exposeThreshold: positiveNumber("expose-threshold", flags.exposeThreshold),

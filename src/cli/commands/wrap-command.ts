@@ -2,9 +2,8 @@ import { wrapPackageProject } from "../../generate/wrap.js";
 import { parseDuration } from "../../model/selection.js";
 import { CliError } from "../output.js";
 import type { WrapValues } from "../command-flags.js";
-import { counts, reportWrite } from "./write-report.js";
+import { counts, MANY_TOOLS, manyToolsAdvice, reportWrite } from "./write-report.js";
 
-const MANY_TOOLS = 50;
 
 export async function wrapCommand(pkg: string | undefined, flags: WrapValues): Promise<number> {
   if (!pkg) throw new CliError("usage: mxcp-gen wrap <package> [--out DIR] [--include GLOB]… …", 2);
@@ -26,7 +25,7 @@ export async function wrapCommand(pkg: string | undefined, flags: WrapValues): P
   const groups = Object.entries(result.groups).sort((a, b) => b[1] - a[1]);
   if (!flags.json && result.tools > MANY_TOOLS) {
     const hints = groups.filter(([g]) => g !== "(top level)").slice(0, 3).map(([g]) => `--include '${g}.*'`);
-    process.stderr.write(`Warning: ${result.tools} tools is a lot for one assistant. Narrow it with --include, for example: ${hints.join(" ") || "--include 'name*'"}\n`);
+    process.stderr.write(manyToolsAdvice(result.tools, hints.join(" ") || "--include 'name*'"));
   }
   return reportWrite(result, flags, (verb) => [
     `${result.package}@${result.version}: ${result.tools} tools in ${groups.length} group(s): ${groups.slice(0, 12).map(([g, n]) => `${g} ${n}`).join(", ")}${groups.length > 12 ? ", …" : ""}`,

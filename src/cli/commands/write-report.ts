@@ -29,3 +29,10 @@ export function reportWrite(result: WriteResult, flags: WriteFlags, summary: (ve
 export function counts(r: WriteResult): string {
   return `${r.added.length} added, ${r.changed.length} changed, ${r.deleted.length} deleted, ${r.unchanged.length} unchanged`;
 }
+
+/** Above this many tools, assistants pick better through the search surface than from a full list. */
+export const MANY_TOOLS = 100;
+
+export function manyToolsAdvice(tools: number, narrow: string): string {
+  return `Note: ${tools} tools. An assistant finds its way through this many best with the search surface, which \`mxcp-gen serve\` uses by default above ${MANY_TOOLS} tools (--expose search); or generate fewer with ${narrow}.\n`;
+}

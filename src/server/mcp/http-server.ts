@@ -24,6 +24,11 @@ export interface HttpOptions {
   maxSessions?: number | undefined;
   /** A session unused this long is closed (default 30 minutes). */
   sessionIdleMs?: number | undefined;
+  /**
+   * Browser origins allowed besides the server's own (`http://localhost:6274`, the MCP Inspector's web UI):
+   * exact scheme, host and port; a loopback origin on another port stays refused unless named here.
+   */
+  allowOrigins?: string[] | undefined;
 }
 
 export const DEFAULT_MAX_SESSIONS = 1000;
@@ -213,6 +218,7 @@ export class McpHttpServer {
   private originAllowed(origin: string): boolean {
     try {
       const u = new URL(origin);
+      if ((this.options.allowOrigins ?? []).some((o) => new URL(o).origin === u.origin)) return true;
       return (u.protocol === "http:" || u.protocol === "https:") && this.allowedHosts.has(u.host.toLowerCase());
     } catch {
       return false;

@@ -38,6 +38,8 @@ export interface ServeOptions {
   /** HTTP: most sessions at once, and how long an unused one lives. */
   maxSessions?: number | undefined;
   sessionIdleMs?: number | undefined;
+  /** HTTP: browser origins allowed besides the server's own (the MCP Inspector's web UI). */
+  allowOrigins?: string[] | undefined;
   /** Most text one tool result sends to the client (default 256 KiB). */
   maxResultBytes?: number | undefined;
   /** What tools/list shows: every tool, or the search or code surface (default `auto`, else $MXCP_GEN_EXPOSE). */
@@ -126,6 +128,7 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
         jsonResponse: opts.jsonResponse,
         maxSessions: opts.maxSessions,
         sessionIdleMs: opts.sessionIdleMs,
+        allowOrigins: opts.allowOrigins,
       });
       url = await http.listen();
     } catch (e) {

@@ -32,7 +32,7 @@ onInit(async () => {
     // acme-sdk has no profile: the secret's constructor_args (a JSON array), else its api_key.
     client = new Ctor(...(constructorArguments(secret, text("api_key")) as unknown as ConstructorParameters<typeof __Client>));
   } catch (e) {
-    failure = { ...sdkErrorToDict(e, "acme_sdk"), error: "Client creation failed" };
+    failure = { ...sdkErrorToDict(e, "acme_sdk"), error: "Client creation failed", fix: "Check the 'acme_sdk' secret in your user config (its api_key); mxcp-gen secrets check shows what is set" };
   }
 });
 
