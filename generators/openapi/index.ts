@@ -9,7 +9,7 @@ import { addressKind, refusedByDefault } from "../../src/runtime/http/addresses.
 import type { Diagnostics, SpecProblem } from "./diagnostics.js";
 import { confineRefs, loadDocument, type LoadOptions, type SourceFile } from "./load.js";
 import { buildTools, type OperationFilters } from "./operations.js";
-import { secretParameters, securitySchemes } from "./security.js";
+import { addAuthScheme, secretParameters, securitySchemes } from "./security.js";
 import { convertSwagger2 } from "./swagger2.js";
 
 type Json = Record<string, unknown>;
@@ -19,6 +19,8 @@ export interface OpenApiOptions extends LoadOptions, OperationFilters {
   name?: string | undefined;
   /** Replaces the document's servers. */
   baseUrl?: string | undefined;
+  /** Credentials for a document that declares none: `bearer`, `basic`, `header:NAME` or `query:NAME`. */
+  auth?: string | undefined;
   /** Cache safe reads (GET, HEAD) this long: `30s`, `10m`, `1h`, `1d`. Off when not given. */
   cache?: string | undefined;
   /** Only these tools (names or operationIds, globs) are cached; default every safe read. */
@@ -83,6 +85,7 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
   const firstServer = Array.isArray(doc.servers) ? ((doc.servers[0] ?? {}) as Json).url : undefined;
   const chosen = opts.name ? { name: snakeCase(opts.name) || "api", from: "flag" as const } : defaultApiName(title, typeof firstServer === "string" ? firstServer : undefined);
   const name = chosen.name;
+  if (opts.auth) addAuthScheme(doc, opts.auth);
   const schemes = securitySchemes(doc, file, diagnostics);
   const notes: ModelNote[] = [];
   const toServers = (rawServers: unknown): ServerDef[] | undefined => {
@@ -122,7 +125,7 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
     servers,
     securitySchemes: schemes,
     ...(cache ? { cache } : {}),
-    secretParameters: secretParameters(schemes),
+    secretParameters: withBound(secretParameters(schemes), boundSecretParameters(tools)),
     tools,
     notes,
   };
@@ -169,4 +172,18 @@ function warnSpecialServers(servers: ServerDef[], file: string, diagnostics: Dia
 
 function isUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
+}
+
+/** The secret keys `--bind` fills parameters from, for the sample config. */
+function boundSecretParameters(tools: ToolModel[]): { name: string; description: string }[] {
+  const keys = new Map<string, string>();
+  for (const tool of tools) {
+    if (tool.target.kind !== "http") continue;
+    for (const p of tool.target.operation.parameters) if (p.secret !== undefined && !keys.has(p.secret)) keys.set(p.secret, `Fills the ${p.in} parameter '${p.name}' of every operation (--bind)`);
+  }
+  return [...keys].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, description]) => ({ name, description }));
+}
+
+function withBound(declared: { name: string; description: string }[], bound: { name: string; description: string }[]): { name: string; description: string }[] {
+  return [...declared, ...bound.filter((b) => !declared.some((d) => d.name === b.name))];
 }

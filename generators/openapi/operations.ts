@@ -2,11 +2,11 @@
 import picomatch from "picomatch";
 import { detectPaging, maxPagesArg } from "./pagination.js";
 import type { AnnotationsDef } from "../../src/project/definitions.js";
-import { MAX_TOOL_NAME, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
+import { MAX_TOOL_NAME, parameterName, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
 import { nonEmpty } from "../../src/model/selection.js";
 import { cleanDescription, joinSummary } from "../../src/model/text.js";
-import type { ModelNote, ToolModel } from "../../src/model/tool-model.js";
-import type { HttpMethod, HttpOperation, SecuritySchemeDef, ServerDef } from "../../src/runtime/http/types.js";
+import type { ModelNote, ToolModel, ToolParameter } from "../../src/model/tool-model.js";
+import type { HttpMethod, HttpOperation, HttpParameter, SecuritySchemeDef, ServerDef } from "../../src/runtime/http/types.js";
 import { pointerOf, type Diagnostics } from "./diagnostics.js";
 import { exampleTests } from "./examples.js";
 import { operationInputs } from "./parameters.js";
@@ -20,6 +20,11 @@ export const METHODS = ["get", "put", "post", "delete", "options", "head", "patc
 const SAFE = new Set(["get", "head", "options", "trace"]);
 
 export interface OperationFilters {
+  /**
+   * Parameters filled from the secret instead of being asked for (`apiKey=api_key`, or a bare name, whose
+   * secret key is its snake_case form): credentials a document models as ordinary parameters.
+   */
+  bind?: string[] | undefined;
   tags?: string[] | undefined;
   include?: string[] | undefined;
   exclude?: string[] | undefined;
@@ -118,6 +123,7 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
     ...(servers ? { servers } : {}),
     ...(inputs.idempotencyKey ? { idempotencyKey: true } : {}),
   };
+  bindParameters(inputs, ctx.filters.bind, ctx.notes, name, pointer);
   const paging = detectPaging(ctx.doc, op, method, inputs.wire);
   if (paging) {
     paging.maxPagesArg = maxPagesArg(operation, inputs.parameters.map((p) => p.name));
@@ -179,4 +185,26 @@ function requestBodyExample(doc: Json, op: Json, mediaType: string | undefined):
   if (first) return resolveSchema(doc, first).schema.value;
   const schema = resolveSchema(doc, media.schema ?? {}).schema;
   return schema.example;
+}
+
+const CREDENTIAL_NAME = /^(api[_-]?key|apikey|token|access[_-]?token|auth[_-]?token|key|secret|client[_-]?secret|password)$/i;
+
+/**
+ * `--bind NAME[=KEY]`: the parameter leaves the tool and is filled from the secret's KEY at run time. A
+ * parameter whose name looks like a credential and is not bound is noted, with the flag to bind it.
+ */
+function bindParameters(inputs: { wire: HttpParameter[]; parameters: ToolParameter[] }, bind: string[] | undefined, notes: ModelNote[], tool: string, pointer: string): void {
+  const bound = new Map((bind ?? []).map((b) => {
+    const [name, key] = b.split("=", 2) as [string, string | undefined];
+    return [name.trim(), (key?.trim() || parameterName(snakeCase(name.trim()))) as string];
+  }));
+  for (const w of inputs.wire) {
+    const key = bound.get(w.name);
+    if (key !== undefined) {
+      w.secret = key;
+      inputs.parameters = inputs.parameters.filter((p) => p.name !== w.arg);
+    } else if (CREDENTIAL_NAME.test(w.name)) {
+      notes.push({ tool, where: pointer, message: `${w.in} parameter '${w.name}' looks like a credential: the model is asked for it; --bind ${w.name}=api_key fills it from the secret instead` });
+    }
+  }
 }

@@ -65,3 +65,24 @@ export function secretParameters(schemes: Record<string, SecuritySchemeDef>): { 
   }
   return [...params].map(([name, description]) => ({ name, description }));
 }
+
+/** The scheme `--auth` adds (named so it cannot clash with the document's own). */
+export const ADDED_SCHEME = "mxcp_gen_auth";
+
+/**
+ * `--auth bearer|basic|header:NAME|query:NAME`: a security scheme for an API whose document declares none
+ * (GitHub's), required by every operation the document leaves without a requirement. Throws on a bad value.
+ */
+export function addAuthScheme(doc: Json, auth: string): void {
+  const m = /^(bearer|basic|header:(.+)|query:(.+))$/.exec(auth.trim());
+  if (!m) throw new Error(`--auth takes bearer, basic, header:NAME or query:NAME, not '${auth}'`);
+  const scheme =
+    m[1] === "bearer" ? { type: "http", scheme: "bearer" } : m[1] === "basic" ? { type: "http", scheme: "basic" } : { type: "apiKey", in: m[2] !== undefined ? "header" : "query", name: (m[2] ?? m[3])!.trim() };
+  const components = ((doc.components ??= {}) as Json);
+  const schemes = ((components.securitySchemes ??= {}) as Json);
+  setOwn(schemes, ADDED_SCHEME, scheme);
+  const requirement = { [ADDED_SCHEME]: [] };
+  // Operations with their own requirements keep them; the rest (and the document's default) use this one.
+  if (!Array.isArray(doc.security) || doc.security.length === 0) doc.security = [requirement];
+  else doc.security = [...(doc.security as unknown[]), requirement];
+}

@@ -13,6 +13,16 @@ export const OPENAPI_FLAGS = {
   "read-only": { kind: "boolean", help: ["only safe methods (GET, HEAD, OPTIONS, TRACE)"] },
   "base-url": { kind: "string", value: "URL", help: ["use this server instead of the document's servers"] },
   "allow-remote-refs": { kind: "boolean", help: ["fetch http(s) $refs (refused by default)"] },
+  bind: {
+    kind: "strings",
+    value: "NAME[=KEY]",
+    help: ["fill the parameter NAME of every operation from the secret's KEY (default: NAME in snake_case)", "instead of asking the model for it: credentials modelled as parameters (repeatable)"],
+  },
+  auth: {
+    kind: "string",
+    value: "KIND",
+    help: ["credentials for an API whose document declares none: bearer, basic, header:NAME or query:NAME", "(the secret's token, username/password or api_key is sent on every operation without its own)"],
+  },
   cache: { kind: "string", value: "DURATION", help: ["keep answers of safe reads (GET, HEAD) in the project's DuckDB this long: 30s, 10m, 1h, 1d"] },
   "cache-include": { kind: "strings", value: "GLOB", help: ["only these tools (name or operationId) are cached (repeatable)"] },
   "cache-exclude": { kind: "strings", value: "GLOB", help: ["these tools are never cached (repeatable)"] },

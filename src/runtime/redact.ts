@@ -40,6 +40,9 @@ export function secretForms(): string[] {
   for (const s of secrets) {
     const p = s.parameters;
     for (const [k, v] of Object.entries(p)) if (!NOT_SECRET.has(k) && typeof v === "string" && v.length >= MIN_LENGTH) for (const f of forms(v)) all.add(f);
+    // Extra headers a secret sends (`headers: {X-Api-Key: …}`) are as secret as the rest of it.
+    const extra = p.headers && typeof p.headers === "object" && !Array.isArray(p.headers) ? Object.values(p.headers as Record<string, unknown>) : [];
+    for (const v of extra) if (typeof v === "string" && v.length >= MIN_LENGTH) for (const f of forms(v)) all.add(f);
     const user = typeof p.username === "string" ? p.username : typeof p.user === "string" ? p.user : undefined;
     const pass = typeof p.password === "string" ? p.password : undefined;
     if (user !== undefined && pass !== undefined) {

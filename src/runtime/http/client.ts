@@ -136,7 +136,8 @@ export class ApiClient {
     return joinPages(last, paging, items);
   }
 
-  private async send(op: HttpOperation, args: Record<string, unknown>, onResponse?: (response: Response) => void): Promise<unknown> {
+  private async send(op: HttpOperation, given: Record<string, unknown>, onResponse?: (response: Response) => void): Promise<unknown> {
+    const args = this.withBoundParameters(op, given);
     const base = this.baseUrl(op.servers);
     const url = this.buildUrl(base, op, args);
     const headers = new Headers();
@@ -149,6 +150,11 @@ export class ApiClient {
     }
     const body = op.body ? this.buildBody(op.body, args, headers) : undefined;
     await this.applySecurity(op, url, headers, cookies);
+    // The secret's own `headers:` go on every request (an API version, a tenant), after what the operation set.
+    const extra = this.secret.headers;
+    if (extra && typeof extra === "object" && !Array.isArray(extra)) {
+      for (const [name, value] of Object.entries(extra)) if (typeof value === "string" && !headers.has(name)) headers.set(name, value);
+    }
     if (cookies.length > 0) headers.set("cookie", cookies.join("; "));
     if (!headers.has("accept")) headers.set("accept", "application/json, text/plain;q=0.9, */*;q=0.8");
     const retryable = IDEMPOTENT.has(op.method) || op.idempotencyKey === true;
@@ -159,6 +165,25 @@ export class ApiClient {
     } finally {
       if (op.method !== "GET" && op.method !== "HEAD" && this.definition.cache) await this.invalidateAfterWrite(op, url);
     }
+  }
+
+  /** Parameters bound to the secret (`openapi --bind`) take its values; the model never sees them. */
+  private withBoundParameters(op: HttpOperation, args: Record<string, unknown>): Record<string, unknown> {
+    const bound = op.parameters.filter((p) => p.secret !== undefined);
+    if (bound.length === 0) return args;
+    const out = { ...args };
+    for (const p of bound) {
+      const value = this.secret[p.secret!];
+      if (value === undefined || value === null || value === "") {
+        throw new CallFailure({
+          error: "Secret not set",
+          message: `The '${this.definition.name}' secret has no '${p.secret}', which fills the ${p.in} parameter '${p.name}'`,
+          fix: `Add ${p.secret} to the '${this.definition.name}' secret (mxcp-gen secrets add ${this.definition.name} --set ${p.secret}=…)`,
+        });
+      }
+      out[p.arg] = value;
+    }
+    return out;
   }
 
   /** The cache for a safe read of a caching API, when the project has a database it may write. */

@@ -18,6 +18,8 @@ export interface HttpParameter {
   json?: boolean;
   /** Swagger 2.0 `collectionFormat: tsv`. */
   tabDelimited?: boolean;
+  /** Filled from this key of the API's secret, not from a tool argument (`openapi --bind`). */
+  secret?: string;
 }
 
 export interface BodyEncoding {
