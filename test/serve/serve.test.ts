@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -159,9 +159,9 @@ describe("serve over stdio (the CLI spawned as a client would)", () => {
     expect((after[3]!.params as { data: string }).data).toBe("finished 3 steps");
   });
 
-  it("prints the endpoint, the tool count and a Claude Desktop entry on stderr", () => {
+  it("prints the endpoint, the tool count and how to get a client's entry on stderr", () => {
     expect(stderr()).toMatch(/mxcp-gen serving rt \(test\) over stdio: \d+ tools/);
-    expect(stderr()).toContain('"mcpServers"');
+    expect(stderr()).toContain("--print-config claude|cursor|vscode|claude-code");
   });
 });
 
@@ -356,7 +356,7 @@ describe("lifecycle", () => {
   });
 });
 
-describe("--print-config claude", () => {
+describe("--print-config and --install", () => {
   it("prints just the Claude Desktop entry with absolute paths", async () => {
     const root = serveFixture();
     const r = await runCli(["serve", "--print-config", "claude"], { cwd: root });
@@ -364,5 +364,35 @@ describe("--print-config claude", () => {
     const entry = JSON.parse(r.stdout) as { mcpServers: Record<string, { command: string; args: string[] }> };
     expect(entry.mcpServers.rt!.command).toBe(process.execPath);
     expect(entry.mcpServers.rt!.args).toEqual([CLI, "serve", "--transport", "stdio", "--dir", root]);
+  });
+
+  it("puts the variables the secrets read in env (placeholders, or values when asked), in each client's format", async () => {
+    const root = serveFixture();
+    const config = join(root, "vars.yml");
+    writeFileSync(config, "mxcp: 1\nprojects:\n  rt:\n    profiles:\n      test:\n        secrets:\n          - {name: svc, type: api, parameters: {api_key: '${SVC_KEY_UNSET}', other: '${SVC_OTHER}'}}\n");
+    const env = { MXCP_CONFIG: config, SVC_OTHER: "other-value" };
+    const claude = await runCli(["serve", "--print-config", "claude"], { cwd: root, env });
+    expect(claude.code, claude.stderr).toBe(0);
+    const entry = (JSON.parse(claude.stdout) as { mcpServers: Record<string, { env: Record<string, string> }> }).mcpServers.rt!;
+    expect(entry.env).toEqual({ MXCP_CONFIG: config, SVC_KEY_UNSET: "<set SVC_KEY_UNSET>", SVC_OTHER: "<set SVC_OTHER>" });
+    const withValues = JSON.parse((await runCli(["serve", "--print-config", "cursor", "--with-env-values"], { cwd: root, env })).stdout) as { mcpServers: Record<string, { env: Record<string, string> }> };
+    expect(withValues.mcpServers.rt!.env.SVC_OTHER).toBe("other-value");
+    const vscode = JSON.parse((await runCli(["serve", "--print-config", "vscode"], { cwd: root, env })).stdout) as { servers: Record<string, { type: string; command: string }> };
+    expect(vscode.servers.rt).toMatchObject({ type: "stdio", command: process.execPath });
+    const code = (await runCli(["serve", "--print-config", "claude-code"], { cwd: root, env })).stdout;
+    expect(code).toMatch(/^claude mcp add rt -e MXCP_CONFIG=\S+ -e 'SVC_KEY_UNSET=<set SVC_KEY_UNSET>' -e 'SVC_OTHER=<set SVC_OTHER>' -- /);
+  });
+
+  it("--install claude merges into Claude Desktop's config: a backup first, other servers kept", async () => {
+    const root = serveFixture();
+    const desktop = join(root, "claude_desktop_config.json");
+    writeFileSync(desktop, JSON.stringify({ mcpServers: { other: { command: "x", args: [] } }, globalShortcut: "Ctrl+Space" }));
+    const r = await runCli(["serve", "--install", "claude"], { cwd: root, env: { MXCP_GEN_CLAUDE_CONFIG: desktop } });
+    expect(r.code, r.stderr).toBe(0);
+    const merged = JSON.parse(readFileSync(desktop, "utf8")) as { mcpServers: Record<string, unknown>; globalShortcut: string };
+    expect(Object.keys(merged.mcpServers).sort()).toEqual(["other", "rt"]);
+    expect(merged.globalShortcut).toBe("Ctrl+Space");
+    const backup = /backup: (\S+)\)/.exec(r.stderr)![1]!;
+    expect(JSON.parse(readFileSync(backup, "utf8"))).toEqual({ mcpServers: { other: { command: "x", args: [] } }, globalShortcut: "Ctrl+Space" });
   });
 });

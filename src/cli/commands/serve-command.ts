@@ -1,5 +1,6 @@
 import { loadProject } from "../../project/project.js";
-import { claudeDesktopConfig, parseExpose, serveProject, type TransportName } from "../../server/mcp/serve.js";
+import { parseExpose, serveProject, type TransportName } from "../../server/mcp/serve.js";
+import { claudeDesktopConfigPath, clientConfig, CLIENTS, installClaudeDesktop, serverEntry, type ClientName } from "../client-configs.js";
 import type { ExposeMode } from "../../server/surfaces/surfaces.js";
 import { CliError } from "../output.js";
 import type { ServeValues } from "../command-flags.js";
@@ -19,10 +20,23 @@ export async function serveCommand(flags: ServeValues): Promise<number> {
   } catch (e) {
     throw new CliError(`--expose: ${(e as Error).message}`, 2);
   }
-  if (flags.printConfig !== undefined) {
-    if (flags.printConfig !== "claude") throw new CliError(`--print-config supports 'claude', got '${flags.printConfig}'`, 2);
-    const project = loadProject({ cwd: flags.dir, profile: flags.profile });
-    process.stdout.write(claudeDesktopConfig(project.root, project.site.project, flags.profile, expose) + "\n");
+  if (flags.printConfig !== undefined || flags.install !== undefined) {
+    const client = flags.printConfig ?? flags.install!;
+    if (!(CLIENTS as readonly string[]).includes(client)) throw new CliError(`--print-config takes ${CLIENTS.join(", ")}, got '${client}'`, 2);
+    if (flags.install !== undefined && flags.install !== "claude") throw new CliError(`--install supports 'claude' (Claude Desktop); for ${flags.install}, print its entry with --print-config ${flags.install}`, 2);
+    const env = { ...process.env };
+    const project = loadProject({ cwd: flags.dir, profile: flags.profile, env });
+    const entry = serverEntry(project, { profile: flags.profile, expose, withValues: flags.withEnvValues, env });
+    if (flags.install !== undefined) {
+      const done = installClaudeDesktop(entry, claudeDesktopConfigPath(env));
+      const unset = Object.entries(entry.env).filter(([, v]) => v.startsWith("<set ")).map(([k]) => k);
+      process.stderr.write(
+        `${done.replaced ? "Replaced" : "Added"} '${entry.name}' in ${done.path}${done.backup ? ` (backup: ${done.backup})` : ""}; restart Claude Desktop.\n` +
+          (unset.length > 0 ? `Fill in ${unset.join(", ")} in its "env" there (or run again with --with-env-values).\n` : ""),
+      );
+      return 0;
+    }
+    process.stdout.write(clientConfig(client as ClientName, entry) + "\n");
     return 0;
   }
   const scaled = (flag: string, value: string | undefined, unit: number) => {

@@ -3,10 +3,7 @@ import type { SandboxLimits } from "../surfaces/sandbox-limits.js";
 import type { ResultStoreOptions } from "../results/result-store.js";
 import { chooseSurface, DEFAULT_EXPOSE_THRESHOLD, EXPOSE_MODES, type ExposeMode, type Surface } from "../surfaces/surfaces.js";
 import { redactText } from "../../runtime/redact.js";
-import { realpathSync } from "node:fs";
-import { join } from "node:path";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { PACKAGE_ROOT } from "../../package-info.js";
 import { endpointError } from "../../project/endpoints.js";
 import { runtimeState } from "../../runtime/state.js";
 import { ProjectHost } from "../host.js";
@@ -180,7 +177,7 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
     const how = catalog.listingLevel === 1 ? "output schemas one level deep" : "output schemas as bare types, tool descriptions cut to their first paragraph";
     notice(`tools/list is ${bytes} bytes (${how}; ${bytes > LIST_BUDGET_BYTES ? `still over the ${LIST_BUDGET_BYTES}-byte budget: consider --expose search` : `within the ${LIST_BUDGET_BYTES}-byte budget`})`);
   }
-  notice(`Claude Desktop (claude_desktop_config.json):\n${claudeDesktopConfig(host.project.root, catalog.projectName, opts.profile, opts.expose)}`);
+  notice("A client's entry for this project: mxcp-gen serve --print-config claude|cursor|vscode|claude-code (or --install claude)");
   return { transport: transportName, url, toolCount: catalog.toolCount, surface: chosen.surface, stop };
 }
 
@@ -189,9 +186,3 @@ async function flushed(stream: NodeJS.WritableStream & { writableLength: number 
   if (stream.writableLength > 0) await new Promise((r) => stream.once("drain", r));
 }
 
-/** A ready-to-paste Claude Desktop entry that starts this project over stdio, with absolute paths. */
-export function claudeDesktopConfig(root: string, name: string, profile?: string, expose?: ExposeMode): string {
-  const cli = realpathSync(join(PACKAGE_ROOT, "bin", "mxcp-gen.js"));
-  const args = [cli, "serve", "--transport", "stdio", "--dir", root, ...(profile ? ["--profile", profile] : []), ...(expose ? ["--expose", expose] : [])];
-  return JSON.stringify({ mcpServers: { [name]: { command: process.execPath, args } } }, null, 2);
-}
