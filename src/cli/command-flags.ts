@@ -61,6 +61,7 @@ export const SERVE_FLAGS = {
   "json-response": { kind: "boolean", help: ["HTTP answers as plain JSON, not SSE: faster, but no progress or log notifications per call"] },
   "ignore-errors": { kind: "boolean", help: ["serve the valid endpoints even if others are invalid (default: refuse to start)"] },
   insecure: { kind: "boolean", help: ["allow a non-loopback bind without a bearer token"] },
+  readonly: { kind: "boolean", help: ["open the project's DuckDB read-only, as MXCP's --readonly (a second server beside one that writes)"] },
   "allow-origin": {
     kind: "strings",
     value: "ORIGIN",

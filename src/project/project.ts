@@ -10,6 +10,8 @@ export interface LoadProjectOptions {
   /** `--profile`; wins over MXCP_PROFILE and the site's profile. */
   profile?: string;
   env?: NodeJS.ProcessEnv;
+  /** Open DuckDB read-only whatever the profile says (`serve --readonly`). */
+  readonly?: boolean;
 }
 
 export interface Project {
@@ -43,7 +45,7 @@ export function loadProject(opts: LoadProjectOptions = {}): Project {
     userProfile: activeUserProfile(userConfig, site.project, profile),
     endpoints: loadEndpoints(root, site),
     duckdbPath: duckdbPath(root, site, profile, sp, env),
-    duckdbReadonly: sp.duckdb.readonly,
+    duckdbReadonly: opts.readonly === true || sp.duckdb.readonly,
     env,
   };
 }

@@ -9,6 +9,8 @@ export interface DatabaseOptions {
   readonly?: boolean;
   /** Run on every fresh instance (plugins' functions, temporary secrets, extensions). */
   onOpen?: (connection: DuckDBConnection) => Promise<void>;
+  /** Told once when another process holds the file (every query that needs it fails with the same message). */
+  onLocked?: (message: string) => void;
 }
 
 export interface ReloadContext {
@@ -69,6 +71,7 @@ export class Database {
   /** Set while the instance is closed for a reload; queries wait on it. */
   private paused: Promise<void> | undefined;
   private readonly functions: FunctionFactory[] = [];
+  private lockReported = false;
 
   constructor(options: DatabaseOptions) {
     this.options = options;
@@ -82,7 +85,18 @@ export class Database {
     try {
       this.instance = await DuckDBInstance.create(this.path, opts);
     } catch (e) {
-      throw new Error(`Cannot open DuckDB database ${this.path}: ${(e as Error).message}`);
+      const message = (e as Error).message;
+      const holder = /Conflicting lock is held in (.+?) \(PID (\d+)\)/.exec(message);
+      if (holder || /Could not set lock/i.test(message)) {
+        const who = holder ? `${holder[1]} (PID ${holder[2]})` : "another process";
+        const explained = new Error(
+          `The DuckDB database ${this.path} is in use by ${who}. Stop that process, serve this one with --readonly, or give this profile another database (profiles.<profile>.duckdb.path in mxcp-site.yml, or $MXCP_DUCKDB_PATH)`,
+        );
+        if (!this.lockReported) this.options.onLocked?.(explained.message);
+        this.lockReported = true;
+        throw explained;
+      }
+      throw new Error(`Cannot open DuckDB database ${this.path}: ${message}`);
     }
     const conn = await this.instance.connect();
     try {

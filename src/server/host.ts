@@ -65,6 +65,7 @@ export class ProjectHost {
       path: project.duckdbPath,
       readonly: project.duckdbReadonly,
       onOpen: (conn) => this.prepareConnection(conn, secrets),
+      onLocked: (message) => runtimeState().log("warning", `${message}. Tools that do not use the database keep working.`),
     });
     state.database = this.database;
   }
@@ -110,7 +111,8 @@ export class ProjectHost {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    await this.database.open();
+    // DuckDB opens on first use: a project whose tools never touch it serves even while another process
+    // (a second client's server) holds the file.
     await this.loadPlugins();
     for (const entry of this.project.endpoints) {
       if (entry.problems.length > 0 || entry.kind === "prompt") continue;

@@ -21,7 +21,7 @@ describe("the runtime stays small", () => {
 });
 
 describe("a database file locked by another process", () => {
-  it("fails to open with an error naming the file", async () => {
+  it("fails to open with an error naming the file, the process that holds it, and the remedies", async () => {
     const path = join(tempDir(), "locked.duckdb");
     const holder = spawn(
       process.execPath,
@@ -34,7 +34,7 @@ describe("a database file locked by another process", () => {
         holder.on("exit", (code) => reject(new Error(`holder exited ${code}`)));
       });
       const db = new Database({ path });
-      await expect(db.open()).rejects.toThrow(new RegExp(`Cannot open DuckDB database ${path.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: .*lock`, "i"));
+      await expect(db.open()).rejects.toThrow(new RegExp(`The DuckDB database ${path.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} is in use by .*\\(PID ${holder.pid}\\).*--readonly`));
     } finally {
       holder.kill();
     }

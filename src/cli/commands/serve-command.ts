@@ -70,6 +70,7 @@ export async function serveCommand(flags: ServeValues): Promise<number> {
     gracePeriodMs: (positiveNumber("grace-period", flags.gracePeriod) ?? 10) * 1000,
     maxSessions: positiveNumber("max-sessions", flags.maxSessions),
     sessionIdleMs: flags.sessionIdle === undefined ? undefined : positiveNumber("session-idle", flags.sessionIdle)! * 1000,
+    readonly: flags.readonly,
     allowOrigins: flags.allowOrigin.map((o) => {
       let url: URL;
       try {
