@@ -53,6 +53,15 @@ export const SECRETS_FLAGS = {
   set: { kind: "strings", value: "key=value", help: ["a parameter's value for `add` (repeatable); never printed. Parameters not given keep", "the sample's ${VAR} reference, read from the environment when a tool runs"] },
 } as const satisfies FlagTable;
 
+export const LOG_FLAGS = {
+  tool: { kind: "string", value: "NAME", help: ["only calls of this endpoint"] },
+  type: { kind: "string", value: "T", help: ["only tool, resource or prompt calls"] },
+  status: { kind: "string", value: "S", help: ["only success or error"] },
+  since: { kind: "string", value: "WHEN", help: ["only records from this long ago on (30s, 10m, 2h, 1d) or since an ISO time"] },
+  limit: { kind: "string", value: "N", help: ["most records shown, newest first (default 100)"] },
+  "export-duckdb": { kind: "string", value: "FILE", help: ["write every matching record to table logs of this DuckDB file instead"] },
+} as const satisfies FlagTable;
+
 export const SERVE_FLAGS = {
   transport: { kind: "string", value: "T", help: ["stdio or streamable-http (default: the user config's transport.provider, else streamable-http)"] },
   host: { kind: "string", value: "H", help: ["HTTP bind address (default 127.0.0.1); a non-loopback address needs a token or --insecure"] },
@@ -110,4 +119,5 @@ export type OpenApiValues = FlagValues<typeof OPENAPI_CLI_FLAGS> & CommonValues;
 export type WrapValues = FlagValues<typeof WRAP_CLI_FLAGS> & CommonValues;
 export type CacheValues = FlagValues<typeof CACHE_FLAGS> & CommonValues;
 export type ServeValues = FlagValues<typeof SERVE_FLAGS> & CommonValues;
+export type LogValues = FlagValues<typeof LOG_FLAGS> & CommonValues;
 export type SecretsValues = FlagValues<typeof SECRETS_FLAGS> & CommonValues;

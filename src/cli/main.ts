@@ -16,9 +16,10 @@ const wrapCommand = async (...a: Parameters<typeof import("./commands/wrap-comma
 const checkCommand = async (...a: Parameters<typeof import("./commands/check-command.js").checkCommand>) => (await import("./commands/check-command.js")).checkCommand(...a);
 const cacheCommand = async (...a: Parameters<typeof import("./commands/cache-command.js").cacheCommand>) => (await import("./commands/cache-command.js")).cacheCommand(...a);
 const secretsCommand = async (...a: Parameters<typeof import("./commands/secrets-command.js").secretsCommand>) => (await import("./commands/secrets-command.js")).secretsCommand(...a);
+const logCommand = async (...a: Parameters<typeof import("./commands/log-command.js").logCommand>) => (await import("./commands/log-command.js")).logCommand(...a);
 const serveCommand = async (...a: Parameters<typeof import("./commands/serve-command.js").serveCommand>) => (await import("./commands/serve-command.js")).serveCommand(...a);
 
-import { CACHE_FLAGS, INIT_FLAGS, LINT_FLAGS, OPENAPI_CLI_FLAGS, RUN_FLAGS, SECRETS_FLAGS, SERVE_FLAGS, TEST_FLAGS, WRAP_CLI_FLAGS } from "./command-flags.js";
+import { CACHE_FLAGS, INIT_FLAGS, LINT_FLAGS, LOG_FLAGS, OPENAPI_CLI_FLAGS, RUN_FLAGS, SECRETS_FLAGS, SERVE_FLAGS, TEST_FLAGS, WRAP_CLI_FLAGS } from "./command-flags.js";
 import { COMMON_FLAGS, commandHelp, defineCommand, parseCommandLine, type CommandSpec } from "./flags.js";
 import { CliError, printError } from "./output.js";
 import { closest } from "./suggest.js";
@@ -87,6 +88,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
     flags: CACHE_FLAGS,
     notes: ["stats: entries, bytes, hits and misses per API", "clear: drop the entries (and counters) of every API, or of --api NAME"],
     run: (pos, v) => cacheCommand(pos[0], v),
+  }),
+  log: defineCommand({
+    summary: "Query the audit log of the served calls, newest first (as MXCP's mxcp log)",
+    positionals: "",
+    flags: LOG_FLAGS,
+    notes: ["The log is written while serving when profiles.<profile>.audit.enabled is true (or MXCP_AUDIT_ENABLED=1)"],
+    run: (_pos, v) => logCommand(v),
   }),
   secrets: defineCommand({
     summary: "Check which secrets the project needs and which are set, or add one to the user config",

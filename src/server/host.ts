@@ -1,9 +1,10 @@
 import { redactText, redactValue } from "../runtime/redact.js";
 import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, join, relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { PromptDef, ResourceDef, ToolDef } from "../project/definitions.js";
 import { endpointError, resolveSourceFile, type EndpointEntry } from "../project/endpoints.js";
+import { auditLogPath } from "../project/audit-path.js";
 import { loadProject, type LoadProjectOptions, type Project } from "../project/project.js";
 import { Database } from "../runtime/database.js";
 import { scalarFunction, type PluginDefinition } from "../runtime/plugins.js";
@@ -79,12 +80,11 @@ export class ProjectHost {
    * as in MXCP, only the server does.
    */
   enableAudit(callerType: "stdio" | "http"): string | undefined {
-    const { siteProfile, root, profile, site, env } = this.project;
+    const { siteProfile, env } = this.project;
     const flag = env.MXCP_AUDIT_ENABLED;
     const enabled = flag !== undefined ? /^(1|true|yes|on)$/i.test(flag) : siteProfile.audit.enabled;
     if (!enabled) return undefined;
-    const configured = siteProfile.audit.path;
-    const path = configured ? (isAbsolute(configured) ? configured : join(root, configured)) : join(root, site.paths.audit, `logs-${profile}.jsonl`);
+    const path = auditLogPath(this.project);
     const secrets = runtimeState().secrets.flatMap((s) => Object.values(s.parameters).filter((v): v is string => typeof v === "string"));
     this.audit = { log: new AuditLog(path, secrets), callerType };
     return path;
