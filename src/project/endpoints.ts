@@ -34,12 +34,22 @@ export function endpointError(e: EndpointEntry): string | undefined {
 const KINDS: EndpointKind[] = ["tool", "resource", "prompt"];
 
 /** Find and load every endpoint file; each file's problems stay with it so the rest still loads. */
-export function loadEndpoints(root: string, site: SiteConfig): EndpointEntry[] {
+/**
+ * Every endpoint of the project. With `only`, other endpoints whose parsed YAML is cached are listed by name
+ * without a definition (`run` calls one tool of thousands: only that one is validated and checked).
+ */
+export function loadEndpoints(root: string, site: SiteConfig, only?: { kind: EndpointKind; name: string }): EndpointEntry[] {
   const entries: EndpointEntry[] = [];
   const cache = new YamlCache(root);
   for (const kind of KINDS) {
     const folder = join(root, site.paths[`${kind}s` as "tools" | "resources" | "prompts"]);
     for (const file of findYmlFiles(folder)) {
+      const cached = only ? cache.get(file) : undefined;
+      const name = cached && typeof cached === "object" ? declaredName(cached as Record<string, unknown>, kind) : undefined;
+      if (only && name !== undefined && !(kind === only.kind && name === only.name)) {
+        entries.push({ kind, path: relative(root, file).split(sep).join("/"), name, problems: [] });
+        continue;
+      }
       const entry = loadEndpointFile(root, file, kind, cache);
       if (entry) entries.push(entry);
     }

@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { loadEndpoints, type EndpointEntry } from "./endpoints.js";
+import type { EndpointKind } from "./definitions.js";
 import { ProjectError } from "./schema-errors.js";
 import { findProjectRoot, loadSiteConfig, SITE_FILE, siteProfile, type SiteConfig, type SiteProfile } from "./site-config.js";
 import { activeUserProfile, loadUserConfig, type UserConfig, type UserProfile } from "./user-config.js";
@@ -12,6 +13,8 @@ export interface LoadProjectOptions {
   env?: NodeJS.ProcessEnv;
   /** Open DuckDB read-only whatever the profile says (`serve --readonly`). */
   readonly?: boolean;
+  /** Validate only this endpoint in full; others (cached) are listed by name (`run`). */
+  only?: { kind: EndpointKind; name: string };
 }
 
 export interface Project {
@@ -43,7 +46,7 @@ export function loadProject(opts: LoadProjectOptions = {}): Project {
     siteProfile: sp,
     userConfig,
     userProfile: activeUserProfile(userConfig, site.project, profile),
-    endpoints: loadEndpoints(root, site),
+    endpoints: loadEndpoints(root, site, opts.only),
     duckdbPath: duckdbPath(root, site, profile, sp, env),
     duckdbReadonly: opts.readonly === true || sp.duckdb.readonly,
     env,

@@ -23,6 +23,11 @@ export interface HostOptions extends LoadProjectOptions {
    * a thousand tools starts fast). Exports are then checked from the source text at start.
    */
   lazyHandlers?: boolean;
+  /**
+   * With `lazyHandlers`: skip the start-up check of every handler's export (`run` calls one tool; its
+   * module is loaded, and a missing export reported, when it is called).
+   */
+  skipExportCheck?: boolean;
 }
 
 export interface CallOptions extends ExecuteOptions {
@@ -50,6 +55,7 @@ export class ProjectHost {
   private audit: { log: AuditLog; callerType: "stdio" | "http" } | undefined;
 
   private readonly lazyHandlers: boolean;
+  private skipExportCheck = false;
 
   private constructor(project: Project, log: HostOptions["log"], lazyHandlers: boolean) {
     this.project = project;
@@ -72,7 +78,9 @@ export class ProjectHost {
   }
 
   static load(opts: HostOptions = {}): ProjectHost {
-    return new ProjectHost(loadProject(opts), opts.log, opts.lazyHandlers === true);
+    const host = new ProjectHost(loadProject(opts), opts.log, opts.lazyHandlers === true);
+    host.skipExportCheck = opts.skipExportCheck === true;
+    return host;
   }
 
   /**
@@ -115,11 +123,13 @@ export class ProjectHost {
     // (a second client's server) holds the file.
     await this.loadPlugins();
     for (const entry of this.project.endpoints) {
-      if (entry.problems.length > 0 || entry.kind === "prompt") continue;
+      // An endpoint listed by name only (`run` loads just the one it calls) has nothing to check.
+      if (entry.problems.length > 0 || entry.kind === "prompt" || !entry.definition) continue;
       const def = entry.definition as ToolDef | ResourceDef;
       if (def.language !== "typescript") continue;
       const file = resolveSourceFile(this.project.root, join(this.project.root, entry.path), def.source);
       if (this.lazyHandlers) {
+        if (this.skipExportCheck) continue;
         const missing = missingExport(this.project.root, entry, file);
         if (missing) entry.problems.push({ file: entry.path, path: `${entry.kind}.source.file`, message: missing });
         continue;

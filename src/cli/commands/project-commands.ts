@@ -97,7 +97,7 @@ export async function runCommand(kind: string, name: string, flags: RunFlags): P
     ? { provider: "cli", user_id: String(rawUser.user_id ?? "cli_user"), username: String(rawUser.username ?? "cli_user"), raw_profile: rawUser, ...rawUser }
     : undefined;
   // Only the handler this call needs is loaded, as under `serve` (a project with thousands of tools stays fast).
-  const host = ProjectHost.load({ cwd: flags.dir, profile: flags.profile, lazyHandlers: true });
+  const host = ProjectHost.load({ cwd: flags.dir, profile: flags.profile, lazyHandlers: true, skipExportCheck: true, only: { kind: kind as "tool" | "resource" | "prompt", name } });
   try {
     const names = host.endpoints.filter((e) => e.kind === kind && e.name).map((e) => e.name!);
     if (!names.includes(name)) {
