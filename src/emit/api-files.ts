@@ -171,8 +171,9 @@ function sampleBaseUrl(api: ApiModel): string | undefined {
   const url = server.url.replace(/\{([^}]+)\}/g, (whole, name: string) => server.variables?.[name]?.default || whole);
   if (!/^https?:\/\/[^{}]+$/i.test(url)) return undefined;
   // A documentation placeholder (RFC 2606 names) is no server: an active base_url would send requests nowhere.
+  // (localhost stays: self-hosted APIs default to it.)
   const host = new URL(url).hostname;
-  return /(^|\.)(example\.(com|org|net)|example|test|invalid|localhost)$/i.test(host) ? undefined : url;
+  return /(^|\.)(example\.(com|org|net)|example|test|invalid)$/i.test(host) ? undefined : url;
 }
 
 export function sampleUserConfig(api: ApiModel, project: string, profile: string, opts: ApiEmitOptions): string {

@@ -235,6 +235,15 @@ describe("a templated server URL in the sample user config", () => {
     expect(text).toMatch(/# +port: server variable, default 8080 \(one of 8080, 9090\)/);
   });
 
+  it("is left out when the document's server is a documentation placeholder (api.example.com)", async () => {
+    const root = writeProject({ "api.yaml": "openapi: 3.0.3\ninfo: {title: tpl, version: '1'}\nservers:\n  - url: 'https://api.example.com/v1'\npaths:\n  /x:\n    get:\n      operationId: x\n      responses:\n        '200': {description: ok}\n" });
+    const out = tempDir();
+    await generateOpenApiProject(join(root, "api.yaml"), { out, name: "tpl" });
+    const text = readFileSync(join(out, "config.tpl.sample.yml"), "utf8");
+    expect(text).not.toMatch(/^\s+base_url:/m);
+    expect(text).toContain("base_url is left out");
+  });
+
   it("is left out, with a comment saying why, when a variable has no default", async () => {
     const root = writeProject({ "api.yaml": doc("host: {default: ''}, port: {default: '8080'}, base: {default: v1}") });
     const out = tempDir();
