@@ -4,6 +4,7 @@ import { detectPaging, maxPagesArg } from "./pagination.js";
 import type { AnnotationsDef } from "../../src/project/definitions.js";
 import { MAX_TOOL_NAME, parameterName, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
 import { nonEmpty } from "../../src/model/selection.js";
+import { DESTRUCTIVE_WORD } from "../../src/model/verbs.js";
 import { cleanDescription, joinSummary } from "../../src/model/text.js";
 import type { ModelNote, ToolModel, ToolParameter } from "../../src/model/tool-model.js";
 import type { HttpMethod, HttpOperation, HttpParameter, SecuritySchemeDef, ServerDef } from "../../src/runtime/http/types.js";
@@ -44,10 +45,12 @@ export interface OperationsContext {
   servers: (raw: unknown) => ServerDef[] | undefined;
 }
 
-function annotationsFor(method: string, title: string): AnnotationsDef {
+function annotationsFor(method: string, title: string, name: string): AnnotationsDef {
   const a: AnnotationsDef = {};
   if (title) a.title = title;
   if (SAFE.has(method)) return { ...a, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+  // A write whose name says it deletes, revokes, cancels or terminates is destructive, whatever its method.
+  if (DESTRUCTIVE_WORD.test(name)) return { ...a, readOnlyHint: false, destructiveHint: true, idempotentHint: method === "delete" || method === "put", openWorldHint: true };
   if (method === "delete") return { ...a, readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true };
   if (method === "put") return { ...a, readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true };
   return { ...a, readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
@@ -156,10 +159,10 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
   return {
     name,
     description,
-    annotations: annotationsFor(method, title),
+    annotations: annotationsFor(method, title, name),
     tags: tags.map((t) => cleanDescription(t, 60)).filter(Boolean),
     parameters: inputs.parameters,
-    ...(result.returns ? { returns: result.returns } : {}),
+    ...(result.returns ? { returns: result.returns.description ? result.returns : { ...result.returns, description: returnsDescription(ctx.doc, op, method, path) } } : {}),
     ...(tests.length > 0 ? { tests } : {}),
     target: { kind: "http", operation, resultType: result.tsType },
     origin,
@@ -207,4 +210,14 @@ function bindParameters(inputs: { wire: HttpParameter[]; parameters: ToolParamet
       notes.push({ tool, where: pointer, message: `${w.in} parameter '${w.name}' looks like a credential: the model is asked for it; --bind ${w.name}=api_key fills it from the secret instead` });
     }
   }
+}
+
+/** What a result is, when its schema does not say: the 2xx response's own words, else the operation it answers. */
+function returnsDescription(doc: Json, op: Json, method: string, path: string): string {
+  const responses = (op.responses ?? {}) as Json;
+  const code = Object.keys(responses).filter((c) => /^2(\d\d|XX)$/i.test(c)).sort()[0];
+  const said = code ? cleanDescription(resolveSchema(doc, responses[code]).schema.description as string | undefined, 200) : "";
+  // "OK" and "successful operation" say nothing about what comes back.
+  if (said && !/^(ok|success(ful)?( operation| response)?|200( ok)?|default response)\.?$/i.test(said)) return said;
+  return `What ${method.toUpperCase()} ${cleanDescription(path, 200)} returns.`;
 }

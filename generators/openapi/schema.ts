@@ -165,6 +165,12 @@ function enumLabels(union: unknown[], ctx: SchemaContext): string | undefined {
   return joined.length <= 600 ? joined : `${joined.slice(0, 597)}…`;
 }
 
+/** `created_by` → "Created by", `userStatus` → "User status": a property's name as words. */
+function humanName(name: string): string {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_\-.]+/g, " ").trim().toLowerCase();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : name;
+}
+
 function withDescription(t: TypeDef, s: Json): TypeDef {
   const d = cleanDescription(typeof s.description === "string" ? s.description : typeof s.title === "string" ? s.title : undefined, 300);
   if (!d) return t;
@@ -221,7 +227,9 @@ function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: Wa
     case "array": {
       t = { type: "array" };
       const items = s.items === undefined ? undefined : collapse(s.items, ctx, `${where}/items`, st);
-      if (items) t.items = items;
+      // Every level of a result says something (MXCP's lint asks it of items and properties): the document's
+      // words, else its name. (Inputs are described where it matters, at the parameter.)
+      if (items) t.items = items.description || input ? items : { ...items, description: "One item." };
       if (input) {
         if (typeof s.minItems === "number") t.minItems = s.minItems;
         if (typeof s.maxItems === "number") t.maxItems = s.maxItems;
@@ -238,7 +246,7 @@ function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: Wa
         if (input && resolved.readOnly === true) continue;
         if (!input && resolved.writeOnly === true) continue;
         const c = collapse(p, ctx, `${where}/properties/${name}`, st);
-        if (c) setOwn(out, name, c);
+        if (c) setOwn(out, name, c.description || input ? c : { ...c, description: `${humanName(name)}.` });
         else if (input) setOwn(out, name, { type: "object" });
       }
       if (input) {

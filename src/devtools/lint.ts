@@ -5,6 +5,8 @@ import type { EndpointEntry } from "../project/endpoints.js";
 import type { ParamDef, ToolDef, TypeDef } from "../project/definitions.js";
 import { hasHidden, stripHidden } from "../model/text.js";
 
+import { DESTRUCTIVE_WORD } from "../model/verbs.js";
+
 export type Severity = "error" | "warning" | "info";
 
 export interface LintIssue {
@@ -50,7 +52,6 @@ export function normalizeForLint(text: string): string {
     .trim();
 }
 
-const DESTRUCTIVE_VERBS = /(^|_)(delete|remove|destroy|purge|drop|erase|wipe|revoke|terminate|cancel)(_|$)/i;
 
 function describeText(issues: LintIssue[], path: string, location: string, text: string | undefined, what: string): void {
   if (!text) return;
@@ -139,7 +140,7 @@ export function lintEndpoint(e: EndpointEntry): LintIssue[] {
       issues.push({ severity: "error", path, location: "tool.name", message: `Tool name '${def.name}' is over ${MAX_NAME} characters or has characters clients reject`, suggestion: `Use at most ${MAX_NAME} of A-Z a-z 0-9 _ . -` });
     }
     const method = String((e.metadata?.operation as Record<string, unknown> | undefined)?.method ?? "").toUpperCase();
-    if ((method === "DELETE" || DESTRUCTIVE_VERBS.test(def.name)) && def.annotations?.destructiveHint !== true) {
+    if ((method === "DELETE" || DESTRUCTIVE_WORD.test(def.name)) && def.annotations?.destructiveHint !== true) {
       issues.push({ severity: "warning", path, location: "tool.annotations.destructiveHint", message: `${method === "DELETE" ? "A DELETE operation" : "A destructive verb"} without destructiveHint: true`, suggestion: "Set destructiveHint: true so clients ask before running it" });
     }
     const schemas = [...(def.parameters ?? []), ...(def.return ? [def.return] : [])];

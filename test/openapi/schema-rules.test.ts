@@ -66,6 +66,10 @@ const rows: [string, Row][] = [
       },
     },
   ],
+  [
+    "every property and item of an output is described: the document's words, else its name",
+    { given: { type: "object", properties: { created_by: { type: "object", properties: { userStatus: { type: "integer" } } }, tags: { type: "array", items: { type: "string" } } } }, mode: "output", want: { type: "object", properties: { created_by: { type: "object", description: "Created by.", properties: { userStatus: { type: "integer", description: "User status." } } }, tags: { type: "array", description: "Tags.", items: { type: "string", description: "One item." } } } } },
+  ],
   ["outputs keep only types and descriptions", { given: { type: "string", enum: ["a"], maxLength: 2, description: "Kind." }, mode: "output", want: { type: "string", description: "Kind." } }],
   ["a pattern that backtracks catastrophically is dropped, noted", { given: { type: "string", pattern: "^(a+)+$" }, want: { type: "string" }, note: "dropped" }],
   ["past the output depth budget a value is left bare, noted", { given: deep(8), mode: "output", want: collapseWant(5), note: "schema budget reached" }],
@@ -101,9 +105,9 @@ const rows: [string, Row][] = [
 ];
 
 function collapseWant(levels: number): TypeDef {
-  // Five levels of objects, then the rest is left out of the output schema.
-  let t: TypeDef = { type: "object" };
-  for (let i = 0; i < levels - 1; i++) t = { type: "object", properties: { next: t } };
+  // Five levels of objects, then the rest is left out of the output schema; every property is described.
+  let t: TypeDef = { type: "object", description: "Next." };
+  for (let i = 0; i < levels - 1; i++) t = { type: "object", properties: { next: t }, description: "Next." };
   return { type: "object", properties: { next: t } };
 }
 

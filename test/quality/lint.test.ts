@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../src/project/project.js";
 import { lintProject } from "../../src/devtools/lint.js";
-import { runCli, writeProject } from "../helpers.js";
+import { generateOpenApiProject } from "../../src/generate/openapi.js";
+import { REPO_ROOT, runCli, tempDir, writeProject } from "../helpers.js";
 
 const good = `mxcp: 1
 tool:
@@ -97,4 +98,28 @@ describe("mxcp-gen lint", () => {
       { severity: "error", path: "tools/t.yml", location: "tool.parameters[0].description", message: "Parameter 'id' has no description", suggestion: expect.any(String) },
     ]);
   });
+
+  it("leads with the counts, lists errors and warnings, and groups suggestions", async () => {
+    const root = writeProject({ "mxcp-site.yml": "mxcp: 1\nproject: l\nprofile: d\n", "tools/t.yml": good.replace(", description: The id", "") });
+    const r = await runCli(["lint"], { cwd: root });
+    const lines = r.stdout.split("\n");
+    expect(lines[0]).toMatch(/^1 errors, \d+ warnings, \d+ suggestions$/);
+    expect(r.stdout).toContain("ERROR   tools/t.yml tool.parameters[0].description");
+    expect(r.stdout).not.toContain("INFO ");
+    const noisy = writeProject({ "mxcp-site.yml": "mxcp: 1\nproject: l\nprofile: d\n", "tools/t.yml": good.replace("  tags: [things]\n", "") });
+    const grouped = await runCli(["lint"], { cwd: noisy });
+    expect(grouped.stdout).toContain("Suggestions (each listed with --severity info):");
+    expect(grouped.stdout).not.toContain("INFO ");
+  });
+});
+
+describe("freshly generated projects are lint-clean at warning level", () => {
+  it.each(["petstore3.yaml", "twilio_verify_v2.json", "box.json"])("%s", async (spec) => {
+    const out = tempDir("mxcp-gen-lint-clean-");
+    await generateOpenApiProject(join(REPO_ROOT, "specs", spec), { out });
+    const issues = lintProject(loadProject({ cwd: out, env: { MXCP_CONFIG: join(out, "none.yml") } }).endpoints);
+    // Only a tool whose required arguments the document gives no example for has no test: nothing is made up.
+    const warnings = issues.filter((i) => i.severity !== "info" && !(i.location === "tool.tests" && /has no tests/.test(i.message)));
+    expect(warnings.map((i) => `${i.path} ${i.location}: ${i.message}`)).toEqual([]);
+  }, 120_000);
 });

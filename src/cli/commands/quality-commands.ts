@@ -67,9 +67,19 @@ export function lintCommand(flags: LintFlags): number {
   const issues = lintProject(project.endpoints).filter((i) => flags.severity === "all" || i.severity === (flags.severity as Severity));
   if (flags.json) process.stdout.write(JSON.stringify(issues, null, 2) + "\n");
   else {
-    for (const i of issues) process.stdout.write(`${i.severity.toUpperCase().padEnd(7)} ${i.path} ${i.location}: ${i.message}\n        → ${i.suggestion}\n`);
+    // What matters first: the counts, then errors and warnings in full; suggestions are grouped unless asked for.
     const count = (s: Severity) => issues.filter((i) => i.severity === s).length;
-    process.stdout.write(`\n${count("error")} errors, ${count("warning")} warnings, ${count("info")} suggestions\n`);
+    process.stdout.write(`${count("error")} errors, ${count("warning")} warnings, ${count("info")} suggestions\n`);
+    const full = issues.filter((i) => i.severity !== "info" || flags.severity === "info");
+    if (full.length > 0) process.stdout.write("\n");
+    for (const i of full) process.stdout.write(`${i.severity.toUpperCase().padEnd(7)} ${i.path} ${i.location}: ${i.message}\n        → ${i.suggestion}\n`);
+    const infos = issues.filter((i) => i.severity === "info");
+    if (flags.severity !== "info" && infos.length > 0) {
+      const kinds = new Map<string, number>();
+      for (const i of infos) kinds.set(i.suggestion, (kinds.get(i.suggestion) ?? 0) + 1);
+      process.stdout.write(`\nSuggestions (each listed with --severity info):\n`);
+      for (const [suggestion, n] of [...kinds].sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${String(n).padStart(5)}  ${suggestion}\n`);
+    }
   }
   return 0;
 }
