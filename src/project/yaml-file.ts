@@ -22,14 +22,7 @@ export function readYamlFile(path: string, displayName = path): YamlFile {
 export function parseYamlText(text: string, file: string): YamlFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ProjectError(
-      doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return { file, path: "", message: `YAML syntax error: ${e.message.split("\n")[0]}`, line: pos.line, column: pos.col };
-      }),
-    );
-  }
+  if (doc.errors.length > 0) throw new ProjectError([yamlSyntaxProblem(text, file, doc.errors, lineCounter)]);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 }) as unknown;
@@ -54,4 +47,38 @@ export function parseYamlText(text: string, file: string): YamlFile {
       return problem;
     },
   };
+}
+
+/**
+ * One problem for a file that does not parse: the first error (the others follow from it), placed where the
+ * mistake is, with the line and a caret. A line indented deeper than the key above it is reported by the
+ * parser at the key's value; the line to fix is the one that follows.
+ */
+function yamlSyntaxProblem(text: string, file: string, errors: readonly { code: string; message: string; pos: [number, number] }[], lineCounter: LineCounter): Problem {
+  const lines = text.split(/\r?\n/);
+  const multiline = errors.find((e) => e.code === "MULTILINE_IMPLICIT_KEY");
+  let pos = lineCounter.linePos(errors[0]!.pos[0]);
+  let message = errors[0]!.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  if (multiline) {
+    const end = lineCounter.linePos(multiline.pos[1]);
+    const line = lines[end.line - 1] ?? "";
+    pos = { line: end.line, col: line.length - line.trimStart().length + 1 };
+    message = "this line is indented more than the key above it (or a quote above is not closed)";
+  }
+  const unclosed = errors[0]!.code === "MISSING_CHAR" && /quote/.test(errors[0]!.message);
+  if (unclosed) {
+    // The parser notices at the end of the file; the quote to close is where it opened.
+    for (let n = pos.line; n >= 1; n--) {
+      const line = lines[n - 1] ?? "";
+      const quote = /"[^"]*$/.exec(line.replace(/\\"/g, ""));
+      if ((line.match(/"/g) ?? []).length % 2 === 1 && quote) {
+        pos = { line: n, col: line.lastIndexOf('"') + 1 };
+        message = "this quote is never closed";
+        break;
+      }
+    }
+  }
+  const shown = (lines[pos.line - 1] ?? "").replace(/\t/g, " ");
+  const snippet = shown.trim() ? `\n    ${shown}\n    ${" ".repeat(Math.max(0, pos.col - 1))}^` : "";
+  return { file, path: "", message: `YAML syntax error: ${message}${snippet}`, line: pos.line, column: pos.col };
 }

@@ -91,6 +91,17 @@ describe("endpoint discovery and errors", () => {
     expect(project.endpoints.map((e) => e.name)).toEqual(["a"]);
   });
 
+  it("places a YAML error where the mistake is, once, with the line and a caret", () => {
+    const { project } = load({
+      "tools/indent.yml": "mxcp: 1\ntool:\n  name: bad\n   description: x\n",
+      "tools/quote.yml": 'mxcp: 1\ntool:\n  name: q\n  description: "unterminated\n  parameters: []\n',
+    });
+    const indent = endpointError(project.endpoints.find((e) => e.path === "tools/indent.yml")!)!;
+    expect(indent).toBe("tools/indent.yml:4:4: YAML syntax error: this line is indented more than the key above it (or a quote above is not closed)\n       description: x\n       ^");
+    const quote = endpointError(project.endpoints.find((e) => e.path === "tools/quote.yml")!)!;
+    expect(quote).toBe('tools/quote.yml:4:16: YAML syntax error: this quote is never closed\n      description: "unterminated\n                   ^');
+  });
+
   it("reports a YAML syntax error with line and column, and loads the rest", () => {
     const { project } = load({ "tools/bad.yml": "mxcp: 1\ntool:\n  name: [unclosed\n", "tools/a.yml": tool("a") });
     const bad = project.endpoints.find((e) => e.path === "tools/bad.yml")!;
