@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { basename, join, relative } from "node:path";
+import { basename, join } from "node:path";
 import { Document, parseDocument } from "yaml";
-import { PACKAGE_ROOT } from "../package-info.js";
+import { PACKAGE_ROOT, VERSION } from "../package-info.js";
 import { SITE_FILE } from "../project/site-config.js";
 import { portableYaml } from "../emit/yaml-text.js";
 
@@ -31,15 +31,18 @@ export function siteFile(root: string, opts: { project: string; profile: string;
   return doc.toString({ lineWidth: 0 });
 }
 
-/** package.json linking this checkout of mxcp-gen, so handlers type-check after `npm install`. */
-export function packageJson(root: string, project: string): string {
+/**
+ * package.json for a project anyone can clone: mxcp-gen by version range, as from the registry. (Working
+ * from a checkout of mxcp-gen, `npm link mxcp-gen` in the project uses it instead.)
+ */
+export function packageJson(project: string): string {
   const pkg = {
     name: project.toLowerCase().replace(/[^a-z0-9._-]/g, "-"),
     private: true,
     type: "module",
     scripts: { serve: "mxcp-gen serve", typecheck: "tsc -p tsconfig.json" },
-    // The runtime handlers import; a file: link to the mxcp-gen this project was made with.
-    dependencies: { "mxcp-gen": `file:${relative(root, PACKAGE_ROOT).split("\\").join("/") || "."}` },
+    // The runtime handlers import, at the version this project was made with or a compatible one.
+    dependencies: { "mxcp-gen": `^${VERSION}` },
     devDependencies: { typescript: "~5.9.3" },
   };
   return JSON.stringify(pkg, null, 2) + "\n";
@@ -52,7 +55,7 @@ export function templateText(name: string): string {
 /** The project files that are missing, for a project the generators write into. */
 export function missingProjectFiles(root: string, project: string): Map<string, string> {
   const files = new Map<string, string>();
-  if (!existsSync(join(root, "package.json"))) files.set("package.json", packageJson(root, project));
+  if (!existsSync(join(root, "package.json"))) files.set("package.json", packageJson(project));
   if (!existsSync(join(root, "tsconfig.json"))) files.set("tsconfig.json", templateText("tsconfig.json"));
   if (!existsSync(join(root, ".gitignore"))) files.set(".gitignore", templateText("gitignore"));
   return files;
