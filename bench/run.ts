@@ -92,6 +92,14 @@ async function startup(dir: string): Promise<void> {
   row("tools/list payload, GitHub, --expose all", `${(first.bytes / 1e6).toFixed(2)} MB`, "peers send 1.7–2.0 MB");
 }
 
+/** `mxcp-gen run tool` in the GitHub project: first (cold cache) and warm, up to the argument check (no request). */
+async function runOneTool(dir: string): Promise<void> {
+  const once = () => timed(process.execPath, [CLI, "run", "tool", "github_repos_get", "-p", "owner=octo", "--json-output"], dir);
+  const first = await once();
+  const warm = await medianOf(Math.max(3, RUNS), once);
+  row("run tool, GitHub project (1,223 tools)", `${warm.s.toFixed(2)} s warm`, `first ${first.s.toFixed(2)} s; only the called tool is validated and loaded`);
+}
+
 async function callOverhead(): Promise<void> {
   const dir = temp("calls");
   const { base, server: api } = await itemApi(CLI, dir);
@@ -174,6 +182,7 @@ async function main(): Promise<void> {
     github = await generation("github", GITHUB);
     await typecheck("GitHub", github);
     await startup(github);
+    await runOneTool(github);
   }
   const ctx = { root: ROOT, cli: CLI, runs: RUNS, temp, row, median, percentile };
   if (wanted("surfaces")) await surfaces(ctx, github);
