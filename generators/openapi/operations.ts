@@ -207,7 +207,7 @@ function bindParameters(inputs: { wire: HttpParameter[]; parameters: ToolParamet
       w.secret = key;
       inputs.parameters = inputs.parameters.filter((p) => p.name !== w.arg);
     } else if (CREDENTIAL_NAME.test(w.name)) {
-      notes.push({ tool, where: pointer, message: `${w.in} parameter '${w.name}' looks like a credential: the model is asked for it; --bind ${w.name}=api_key fills it from the secret instead` });
+      notes.push({ tool, where: pointer, message: `${w.in} parameter '${w.name}' looks like a credential: the model is asked for it; if it is one, --bind ${w.name} fills it from the secret's ${parameterName(snakeCase(w.name))} instead` });
     }
   }
 }
