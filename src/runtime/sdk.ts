@@ -103,7 +103,17 @@ export function sdkErrorToDict(e: unknown, prefix = "sdk"): ErrorObject {
   if (typeof x.param === "string") out.param = x.param;
   const requestId = x.requestId ?? x.requestID ?? x.request_id;
   if (typeof requestId === "string") out.request_id = requestId;
-  const errCode = typeof x.code === "string" ? x.code : "";
+  // A connection failure in the SDK's words ("An error occurred with our connection to Stripe") names no host:
+  // the socket error it wraps (Stripe's `detail`, fetch's `cause`) does.
+  const network = [x.detail, x.cause, isRecord(x.cause) ? x.cause.cause : undefined].find(
+    (d): d is Record<string, unknown> => (isRecord(d) || d instanceof Error) && typeof (d as Record<string, unknown>).code === "string" && /^(ECONN|ENOTFOUND|EAI_AGAIN|EHOST|ENETUNREACH|ETIMEDOUT|UND_ERR)/.test(String((d as Record<string, unknown>).code)),
+  );
+  if (network) {
+    const host = [network.address ?? network.hostname, network.port].filter((v) => v !== undefined && v !== null).join(":");
+    out.message = redactSecrets(`${out.message} (${host ? `connecting to ${host}: ` : ""}${String(network.code)})`);
+    out.fix = `Check that ${host || "the API's server"} is reachable from here, or set the '${prefix}' secret's base_url to the right server`;
+  }
+  const errCode = typeof x.code === "string" ? x.code : typeof network?.code === "string" ? network.code : "";
   out.retryable = status === 429 || (status !== undefined && status >= 500) || /connection|timeout/i.test(type) || /ECONN|ETIMEDOUT|EPIPE|socket hang up/i.test(`${errCode} ${out.message}`);
   return out;
 }

@@ -96,6 +96,16 @@ describe("wrap stripe against a local mock of its API", () => {
       await client.close();
       mock.close();
     }
+    // A connection failure names the host it could not reach, and what to do.
+    userConfig(dir, "stripe", { api_key: "sk_test_canary_123456", base_url: "http://127.0.0.1:9" });
+    const down = await serveStdio(dir);
+    try {
+      const refused = await down.client.callTool({ name: "stripe_customers_list", arguments: {} });
+      expect(refused.isError).toBe(true);
+      expect(errorOf(refused)).toMatchObject({ type: "StripeConnectionError", retryable: true, message: expect.stringContaining("connecting to 127.0.0.1:9: ECONNREFUSED"), fix: expect.stringContaining("127.0.0.1:9 is reachable") });
+    } finally {
+      await down.client.close();
+    }
     expect(stderr()).not.toContain("sk_test_canary_123456");
   });
 });
