@@ -1,8 +1,7 @@
-import { addSecretValue, redactText } from "../redact.js";
+import { redactText } from "../redact.js";
 import { runtimeState } from "../state.js";
 import { cacheKey, cacheLifetime, identityOf, openCache, type CachedAnswer, type HttpCache } from "./cache.js";
 import { joinPages, nextArguments, pageItems } from "./paging.js";
-import { schemeSecretKey } from "./secret-keys.js";
 import { addressKind, refusedByDefault } from "./addresses.js";
 import { config } from "../config.js";
 import type { ErrorObject } from "../errors.js";
@@ -17,51 +16,16 @@ import {
   serializePath,
   serializeQuery,
 } from "./serialize.js";
-import { isJsonMediaType, isTextMediaType } from "./media-types.js";
-import type { ApiDefinition, HttpBody, HttpOperation, PagingDef, SecuritySchemeDef, ServerDef } from "./types.js";
+import type { ApiDefinition, HttpBody, HttpOperation, PagingDef, ServerDef } from "./types.js";
 import { setOwn } from "../own.js";
+import { CallFailure } from "./call-failure.js";
+import { DEFAULT_LIMITS, HttpTransport, type ClientLimits, type RequestBody } from "./transport.js";
+import { Credentials } from "./credentials.js";
 
-export interface ClientLimits {
-  /** One attempt's time limit. */
-  attemptTimeoutMs: number;
-  /** All attempts together, retries and waits included (under an MCP client's usual 60 s). */
-  deadlineMs: number;
-  /** Retries after the first attempt, for idempotent requests. */
-  retries: number;
-  /** Largest response body kept, counted after decompression. */
-  maxResponseBytes: number;
-  /** Longest error body put in an error object. */
-  maxErrorBodyChars: number;
-  maxRedirects: number;
-}
+export { DEFAULT_LIMITS, type BinaryResult, type ClientLimits } from "./transport.js";
 
-export const DEFAULT_LIMITS: ClientLimits = {
-  attemptTimeoutMs: 30_000,
-  deadlineMs: 50_000,
-  retries: 2,
-  maxResponseBytes: 10 * 1024 * 1024,
-  maxErrorBodyChars: 2_000,
-  maxRedirects: 5,
-};
-
-/** A binary response, as tools return it. */
-export interface BinaryResult {
-  content_type: string;
-  size: number;
-  content_base64: string;
-}
-
-type RequestBody = NonNullable<RequestInit["body"]>;
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
-const RETRY_STATUS = new Set([408, 429, 502, 503, 504]);
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-class CallFailure extends Error {
-  constructor(readonly object: ErrorObject) {
-    super(object.message);
-  }
-}
 
 /**
  * The client generated handlers call: base URL and credentials come from the API's secret
@@ -72,17 +36,22 @@ export class ApiClient {
   readonly definition: ApiDefinition;
   limits: ClientLimits;
   private secret: Record<string, unknown> = {};
-  private oauthTokens = new Map<string, { token: string; expiresAt: number }>();
+  private readonly credentials: Credentials;
+
+  private readonly transport: HttpTransport;
 
   constructor(definition: ApiDefinition, limits: Partial<ClientLimits> = {}) {
     this.definition = definition;
     this.limits = { ...DEFAULT_LIMITS, ...limits };
+    // The transport reads the limits when it runs (configure() may change the attempt timeout).
+    this.transport = new HttpTransport(() => this.limits, (text) => this.redact(text));
+    this.credentials = new Credentials(definition, () => this.secret, () => this.limits.attemptTimeoutMs);
   }
 
   /** Read the API's secret; called from the generated onInit hook, and again whenever it is missing. */
   configure(): void {
     this.secret = config.getSecret(this.definition.name) ?? {};
-    this.oauthTokens.clear();
+    this.credentials.forgetTokens();
     const timeout = Number(this.secret.timeout_seconds);
     if (Number.isFinite(timeout) && timeout > 0) this.limits.attemptTimeoutMs = timeout * 1000;
   }
@@ -149,7 +118,7 @@ export class ApiClient {
       else if (p.in === "cookie") cookies.push(serializeCookie(p, value));
     }
     const body = op.body ? this.buildBody(op.body, args, headers) : undefined;
-    await this.applySecurity(op, url, headers, cookies);
+    await this.credentials.apply(op, url, headers, cookies);
     // The secret's own `headers:` go on every request (an API version, a tenant), after what the operation set.
     const extra = this.secret.headers;
     if (extra && typeof extra === "object" && !Array.isArray(extra)) {
@@ -161,7 +130,7 @@ export class ApiClient {
     const cache = this.cacheFor(op);
     if (cache) return this.cachedRead(cache, op, url, headers, base);
     try {
-      return await this.withRetries(op.method, url, headers, body, retryable, base, onResponse ? { onBody: async (response) => onResponse(response) } : {});
+      return await this.transport.withRetries(op.method, url, headers, body, retryable, base, onResponse ? { onBody: async (response) => onResponse(response) } : {});
     } finally {
       if (op.method !== "GET" && op.method !== "HEAD" && this.definition.cache) await this.invalidateAfterWrite(op, url);
     }
@@ -208,27 +177,27 @@ export class ApiClient {
       entry = await cache.get(key);
     } catch (e) {
       runtimeState().log("warning", `cache unavailable, asking ${this.definition.name} directly: ${(e as Error).message}`);
-      return this.withRetries(op.method, url, headers, undefined, true, base);
+      return this.transport.withRetries(op.method, url, headers, undefined, true, base);
     }
     if (entry && !Object.entries(entry.vary).every(([h, v]) => (headers.get(h) ?? "") === v)) entry = undefined;
     const api = this.definition.name;
     if (entry && entry.expiresAt > Date.now()) {
       cache.count(api, true);
       note("hit", entry.storedAt);
-      return this.decode(entry.body, entry.contentType, entry.status, op.method);
+      return this.transport.decode(entry.body, entry.contentType, entry.status, op.method);
     }
     if (entry?.etag) headers.set("if-none-match", entry.etag);
     else if (entry?.lastModified) headers.set("if-modified-since", entry.lastModified);
     const stale = entry;
     const ttl = this.definition.cache!.ttlSeconds;
     let revalidated = false;
-    const result = await this.withRetries(op.method, url, headers, undefined, true, base, {
+    const result = await this.transport.withRetries(op.method, url, headers, undefined, true, base, {
       notModified: stale
         ? async (response) => {
             revalidated = true;
             const life = cacheLifetime(response.headers.get("cache-control"), ttl) ?? 0;
             await cache.refresh(key, Date.now() + life * 1000);
-            return this.decode(stale.body, stale.contentType, stale.status, op.method);
+            return this.transport.decode(stale.body, stale.contentType, stale.status, op.method);
           }
         : undefined,
       onBody: async (response, bytes) => {
@@ -396,336 +365,9 @@ export class ApiClient {
     }
   }
 
-  private async applySecurity(op: HttpOperation, url: URL, headers: Headers, cookies: string[]): Promise<void> {
-    if (op.security.length === 0) return;
-    const missing: string[] = [];
-    for (const alternative of op.security) {
-      const lacking = alternative.filter((name) => !this.hasCredentials(name));
-      if (lacking.length > 0) {
-        missing.push(alternative.map((n) => `${n} (${this.credentialKeys(n)})`).join(" + ") || "anonymous");
-        continue;
-      }
-      for (const name of alternative) await this.applyScheme(name, url, headers, cookies);
-      return;
-    }
-    throw new CallFailure({
-      error: "Missing credentials",
-      message: `This operation needs credentials: one of ${missing.join(" or ")}`,
-      fix: `Add them to the parameters of the '${this.definition.name}' secret in your MXCP user config`,
-    });
-  }
-
-  private scheme(name: string): SecuritySchemeDef | undefined {
-    return this.definition.securitySchemes[name];
-  }
-
-  /** The secret keys a scheme reads, most specific first. */
-  private credentialKeys(name: string): string {
-    const s = this.scheme(name);
-    const own = schemeSecretKey(name);
-    if (!s) return own;
-    if (s.type === "apiKey") return `${own} or api_key`;
-    if (s.type === "http" && s.scheme.toLowerCase() === "basic") return "username and password";
-    if (s.type === "oauth2" && s.clientCredentials) return "client_id and client_secret, or token";
-    return `${own} or token`;
-  }
-
-  private secretString(...keys: string[]): string | undefined {
-    for (const k of keys) {
-      const v = this.secret[k];
-      if (typeof v === "string" && v !== "") return v;
-    }
-    return undefined;
-  }
-
-  private hasCredentials(name: string): boolean {
-    const s = this.scheme(name);
-    if (!s) return false;
-    const own = schemeSecretKey(name);
-    if (s.type === "apiKey") return this.secretString(own, "api_key") !== undefined;
-    if (s.type === "http" && s.scheme.toLowerCase() === "basic") return this.secretString("username") !== undefined;
-    if (s.type === "oauth2" && s.clientCredentials && this.secretString("client_id") && this.secretString("client_secret")) return true;
-    return this.secretString(own, "token", "access_token") !== undefined;
-  }
-
-  private async applyScheme(name: string, url: URL, headers: Headers, cookies: string[]): Promise<void> {
-    const s = this.scheme(name)!;
-    const own = schemeSecretKey(name);
-    if (s.type === "apiKey") {
-      const key = this.secretString(own, "api_key")!;
-      if (s.in === "header") headers.set(s.name, key);
-      // Appended by hand: URLSearchParams would re-encode the query already serialized as the document says.
-      else if (s.in === "query") url.search = `${url.search ? `${url.search}&` : "?"}${encodeURIComponent(s.name)}=${encodeURIComponent(key)}`;
-      else cookies.push(`${s.name}=${encodeURIComponent(key)}`);
-      return;
-    }
-    if (s.type === "http" && s.scheme.toLowerCase() === "basic") {
-      const user = this.secretString("username") ?? "";
-      const pass = this.secretString("password") ?? "";
-      headers.set("authorization", `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`);
-      return;
-    }
-    const direct = this.secretString(own, "token", "access_token");
-    if (direct) {
-      headers.set("authorization", `Bearer ${direct}`);
-      return;
-    }
-    if (s.type === "oauth2") headers.set("authorization", `Bearer ${await this.clientCredentialsToken(name, s)}`);
-  }
-
-  /** OAuth2 client credentials: fetched once, cached until shortly before it expires. */
-  private async clientCredentialsToken(name: string, s: Extract<SecuritySchemeDef, { type: "oauth2" }>): Promise<string> {
-    const cached = this.oauthTokens.get(name);
-    if (cached && cached.expiresAt > Date.now() + 30_000) return cached.token;
-    const tokenUrl = this.secretString("token_url") ?? s.tokenUrl;
-    if (!tokenUrl) throw new CallFailure({ error: "Missing credentials", message: `No token URL for ${name}`, fix: "Set token_url in the secret" });
-    const form = new URLSearchParams({ grant_type: "client_credentials" });
-    const scopes = this.secretString("scopes") ?? s.scopes?.join(" ");
-    if (scopes) form.set("scope", scopes);
-    const basic = Buffer.from(`${encodeURIComponent(this.secretString("client_id")!)}:${encodeURIComponent(this.secretString("client_secret")!)}`).toString("base64");
-    const res = await fetch(tokenUrl, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}`, accept: "application/json" },
-      body: form.toString(),
-      redirect: "error",
-      signal: AbortSignal.timeout(this.limits.attemptTimeoutMs),
-    });
-    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number };
-    if (!res.ok || typeof body.access_token !== "string") {
-      throw new CallFailure({ error: "Authentication failed", message: `Token request for ${name} failed with HTTP ${res.status}`, status: res.status });
-    }
-    addSecretValue(body.access_token);
-    this.oauthTokens.set(name, { token: body.access_token, expiresAt: Date.now() + (Number(body.expires_in) || 3600) * 1000 });
-    return body.access_token;
-  }
-
-  private async withRetries(
-    method: string,
-    url: URL,
-    headers: Headers,
-    body: RequestBody | undefined,
-    retryable: boolean,
-    base: URL,
-    hooks: { onBody?: (response: Response, bytes: Uint8Array) => Promise<void>; notModified?: ((response: Response) => Promise<unknown>) | undefined } = {},
-  ): Promise<unknown> {
-    const deadline = Date.now() + this.limits.deadlineMs;
-    for (let attempt = 0; ; attempt++) {
-      const left = deadline - Date.now();
-      let response: Response;
-      try {
-        response = await this.fetchFollowing(method, url, headers, body, Math.min(this.limits.attemptTimeoutMs, left), base);
-      } catch (e) {
-        if (e instanceof CallFailure) throw e;
-        const timedOut = (e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError";
-        // Only a request refused before it was sent is surely not applied; a non-idempotent one that may
-        // have reached the server must not invite the model to send it again.
-        const neverSent = NEVER_SENT.test(causeOf(e));
-        const failure: ErrorObject = {
-          error: timedOut ? "Timeout" : "Connection failed",
-          message: `${method} ${url.origin}${url.pathname} ${timedOut ? "timed out" : `failed: ${causeOf(e)}`}`,
-          retryable: true,
-        };
-        if (!retryable && !neverSent) outcomeUnknown(failure);
-        if (retryable && attempt < this.limits.retries && this.wait(attempt, undefined, deadline) !== undefined) {
-          await sleep(this.wait(attempt, undefined, deadline)!);
-          continue;
-        }
-        throw new CallFailure(failure);
-      }
-      if (response.ok) {
-        try {
-          return await this.readSuccess(response, method, hooks.onBody);
-        } catch (e) {
-          if (e instanceof CallFailure) throw e;
-          const name = (e as Error)?.name;
-          const failure: ErrorObject =
-            name === "TimeoutError" || name === "AbortError"
-              ? { error: "Timeout", message: `${method} ${url.origin}${url.pathname} timed out while reading the response`, retryable: true }
-              : { error: "Connection failed", message: `${method} ${url.origin}${url.pathname} failed while reading the response: ${causeOf(e)}`, retryable: true };
-          if (!retryable) outcomeUnknown(failure); // the server answered: it did the work
-          throw new CallFailure(failure);
-        }
-      }
-      if (response.status === 304 && hooks.notModified) {
-        await response.body?.cancel();
-        return await hooks.notModified(response);
-      }
-      const retryAfter = response.headers.get("retry-after");
-      if (retryable && RETRY_STATUS.has(response.status) && attempt < this.limits.retries) {
-        const delay = this.wait(attempt, retryAfter, deadline);
-        if (delay !== undefined) {
-          await response.body?.cancel();
-          await sleep(delay);
-          continue;
-        }
-      }
-      throw new CallFailure(await this.errorObject(response, method, url));
-    }
-  }
-
-  /** Backoff 0.5 s · 2^n (±25%), or Retry-After; undefined when the wait would pass the deadline. */
-  private wait(attempt: number, retryAfter: string | null | undefined, deadline: number): number | undefined {
-    let delay = 500 * 2 ** attempt * (0.75 + Math.random() * 0.5);
-    if (retryAfter) {
-      const secs = Number(retryAfter);
-      const at = Number.isFinite(secs) ? Date.now() + secs * 1000 : Date.parse(retryAfter);
-      if (!Number.isNaN(at)) delay = Math.max(0, at - Date.now());
-    }
-    delay = Math.min(delay, retryAfter ? Infinity : 8_000);
-    return Date.now() + delay < deadline - 100 ? delay : undefined;
-  }
-
-  /** Follow redirects only within the configured origin; a redirect elsewhere is an error (credentials never follow). */
-  private async fetchFollowing(method: string, url: URL, headers: Headers, body: RequestBody | undefined, timeoutMs: number, base: URL): Promise<Response> {
-    let current = url;
-    let currentMethod = method;
-    let currentBody = body;
-    for (let hop = 0; ; hop++) {
-      const response = await fetch(current, { method: currentMethod, headers, body: currentBody, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-      if (!REDIRECTS.has(response.status)) return response;
-      const location = response.headers.get("location");
-      await response.body?.cancel();
-      if (!location) return response;
-      const next = new URL(location, current);
-      if (next.origin !== base.origin) {
-        throw new CallFailure({ error: "Redirect refused", message: `The server redirected to another origin (${next.origin}); not followed`, status: response.status });
-      }
-      if (hop >= this.limits.maxRedirects) throw new CallFailure({ error: "Too many redirects", message: `More than ${this.limits.maxRedirects} redirects` });
-      if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === "POST")) {
-        currentMethod = "GET";
-        currentBody = undefined;
-      }
-      current = next;
-    }
-  }
-
-  private async readBody(response: Response): Promise<Uint8Array> {
-    const declared = Number(response.headers.get("content-length"));
-    if (declared > this.limits.maxResponseBytes) {
-      await response.body?.cancel();
-      throw new CallFailure({ error: "Response too large", message: `The response is ${declared} bytes, over the limit of ${this.limits.maxResponseBytes}` });
-    }
-    if (!response.body) return new Uint8Array();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > this.limits.maxResponseBytes) {
-        await reader.cancel();
-        throw new CallFailure({ error: "Response too large", message: `The response is over the limit of ${this.limits.maxResponseBytes} bytes` });
-      }
-      chunks.push(value);
-    }
-    return Buffer.concat(chunks);
-  }
-
-  private async readSuccess(response: Response, method: string, onBody?: (response: Response, bytes: Uint8Array) => Promise<void>): Promise<unknown> {
-    const bytes = await this.readBody(response);
-    const value = this.decode(bytes, response.headers.get("content-type") ?? "", response.status, method);
-    // Kept only once it decoded: an answer that is not what it says it is never enters the cache.
-    if (onBody) {
-      try {
-        await onBody(response, bytes);
-      } catch (e) {
-        runtimeState().log("warning", `could not keep the answer in the cache: ${(e as Error).message}`);
-      }
-    }
-    return value;
-  }
-
-  private decode(bytes: Uint8Array, type: string, status: number, method: string): unknown {
-    if (status === 204 || status === 205 || method === "HEAD" || bytes.byteLength === 0) return null;
-    if (isJsonMediaType(type)) {
-      const text = new TextDecoder().decode(bytes);
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        throw new CallFailure({ error: "Invalid response", message: `The server sent invalid JSON: ${this.snippet(text)}`, status });
-      }
-    }
-    if (isTextMediaType(type)) return new TextDecoder().decode(bytes);
-    const result: BinaryResult = { content_type: type || "application/octet-stream", size: bytes.byteLength, content_base64: Buffer.from(bytes).toString("base64") };
-    return result;
-  }
-
-  private async errorObject(response: Response, method: string, url: URL): Promise<ErrorObject> {
-    let bodyText = "";
-    try {
-      const bytes = await this.readBody(response);
-      bodyText = new TextDecoder().decode(bytes);
-    } catch {
-      bodyText = "(body over the size limit)";
-    }
-    const type = response.headers.get("content-type") ?? "";
-    let body: unknown = this.snippet(bodyText);
-    if (isJsonMediaType(type)) {
-      try {
-        body = JSON.parse(this.redact(bodyText)) as unknown;
-        if (JSON.stringify(body).length > this.limits.maxErrorBodyChars) body = this.snippet(bodyText);
-      } catch {
-        // keep the text
-      }
-    }
-    const reason = response.statusText || statusText(response.status);
-    const detail = typeof body === "string" ? body : messageFrom(body);
-    const out: ErrorObject = {
-      error: `HTTP ${response.status}`,
-      message: `${method} ${url.pathname} returned ${response.status} ${reason}${detail ? `: ${detail}` : ""}`,
-      status: response.status,
-      type: "http_error",
-      retryable: RETRY_STATUS.has(response.status),
-    };
-    if (bodyText) out.body = body;
-    return out;
-  }
-
-  private snippet(text: string): string {
-    const clean = this.redact(text).trim();
-    const max = this.limits.maxErrorBodyChars;
-    return clean.length > max ? `${clean.slice(0, max)}… (${clean.length - max} more characters)` : clean;
-  }
-
   /** Remove every secret value from text that leaves the process. */
   private redact(text: string): string {
-    return redactText(text, [...this.oauthTokens.values()].map((t) => t.token));
+    return redactText(text, this.credentials.obtainedTokens());
   }
 }
 
-// Causes that mean the request never left this machine (nothing was applied upstream).
-const NEVER_SENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_INVALID_URL/;
-
-function outcomeUnknown(failure: ErrorObject): void {
-  failure.retryable = false;
-  failure.message += ". The request may have been applied: its outcome is unknown, so check before sending it again";
-}
-
-function messageFrom(body: unknown): string {
-  if (body && typeof body === "object") {
-    const b = body as Record<string, unknown>;
-    const nested = b.error && typeof b.error === "object" ? (b.error as Record<string, unknown>) : undefined;
-    for (const v of [b.message, nested?.message, b.error_description, b.detail, b.error, b.title]) if (typeof v === "string" && v) return v;
-  }
-  return "";
-}
-
-function causeOf(e: unknown): string {
-  const err = e as { cause?: { code?: string; message?: string }; message?: string };
-  return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(e);
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
-  410: "Gone", 413: "Payload Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Entity", 429: "Too Many Requests",
-  500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
-};
-
-function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? "Error";
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -1,0 +1,131 @@
+// An operation's credentials from its API's secret: API keys (header, query, cookie), basic auth, bearer
+// tokens, and OAuth2 client credentials (the token fetched once and kept until shortly before it expires).
+import { addSecretValue } from "../redact.js";
+import { CallFailure } from "./call-failure.js";
+import { schemeSecretKey } from "./secret-keys.js";
+import type { ApiDefinition, HttpOperation, SecuritySchemeDef } from "./types.js";
+
+export class Credentials {
+  private readonly oauthTokens = new Map<string, { token: string; expiresAt: number }>();
+
+  constructor(
+    private readonly definition: ApiDefinition,
+    private readonly secret: () => Record<string, unknown>,
+    private readonly timeoutMs: () => number,
+  ) {}
+
+  /** The secret was read again: tokens obtained with the old one are not reused. */
+  forgetTokens(): void {
+    this.oauthTokens.clear();
+  }
+
+  /** Tokens obtained at run time, redacted like configured secrets. */
+  obtainedTokens(): string[] {
+    return [...this.oauthTokens.values()].map((t) => t.token);
+  }
+
+  /** Apply the first alternative of the operation's security the secret has credentials for, else fail saying what is missing. */
+  async apply(op: HttpOperation, url: URL, headers: Headers, cookies: string[]): Promise<void> {
+    if (op.security.length === 0) return;
+    const missing: string[] = [];
+    for (const alternative of op.security) {
+      const lacking = alternative.filter((name) => !this.hasCredentials(name));
+      if (lacking.length > 0) {
+        missing.push(alternative.map((n) => `${n} (${this.credentialKeys(n)})`).join(" + ") || "anonymous");
+        continue;
+      }
+      for (const name of alternative) await this.applyScheme(name, url, headers, cookies);
+      return;
+    }
+    throw new CallFailure({
+      error: "Missing credentials",
+      message: `This operation needs credentials: one of ${missing.join(" or ")}`,
+      fix: `Add them to the parameters of the '${this.definition.name}' secret in your MXCP user config`,
+    });
+  }
+
+  private scheme(name: string): SecuritySchemeDef | undefined {
+    return this.definition.securitySchemes[name];
+  }
+
+  /** The secret keys a scheme reads, most specific first. */
+  private credentialKeys(name: string): string {
+    const s = this.scheme(name);
+    const own = schemeSecretKey(name);
+    if (!s) return own;
+    if (s.type === "apiKey") return `${own} or api_key`;
+    if (s.type === "http" && s.scheme.toLowerCase() === "basic") return "username and password";
+    if (s.type === "oauth2" && s.clientCredentials) return "client_id and client_secret, or token";
+    return `${own} or token`;
+  }
+
+  private secretString(...keys: string[]): string | undefined {
+    for (const k of keys) {
+      const v = this.secret()[k];
+      if (typeof v === "string" && v !== "") return v;
+    }
+    return undefined;
+  }
+
+  private hasCredentials(name: string): boolean {
+    const s = this.scheme(name);
+    if (!s) return false;
+    const own = schemeSecretKey(name);
+    if (s.type === "apiKey") return this.secretString(own, "api_key") !== undefined;
+    if (s.type === "http" && s.scheme.toLowerCase() === "basic") return this.secretString("username") !== undefined;
+    if (s.type === "oauth2" && s.clientCredentials && this.secretString("client_id") && this.secretString("client_secret")) return true;
+    return this.secretString(own, "token", "access_token") !== undefined;
+  }
+
+  private async applyScheme(name: string, url: URL, headers: Headers, cookies: string[]): Promise<void> {
+    const s = this.scheme(name)!;
+    const own = schemeSecretKey(name);
+    if (s.type === "apiKey") {
+      const key = this.secretString(own, "api_key")!;
+      if (s.in === "header") headers.set(s.name, key);
+      // Appended by hand: URLSearchParams would re-encode the query already serialized as the document says.
+      else if (s.in === "query") url.search = `${url.search ? `${url.search}&` : "?"}${encodeURIComponent(s.name)}=${encodeURIComponent(key)}`;
+      else cookies.push(`${s.name}=${encodeURIComponent(key)}`);
+      return;
+    }
+    if (s.type === "http" && s.scheme.toLowerCase() === "basic") {
+      const user = this.secretString("username") ?? "";
+      const pass = this.secretString("password") ?? "";
+      headers.set("authorization", `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`);
+      return;
+    }
+    const direct = this.secretString(own, "token", "access_token");
+    if (direct) {
+      headers.set("authorization", `Bearer ${direct}`);
+      return;
+    }
+    if (s.type === "oauth2") headers.set("authorization", `Bearer ${await this.clientCredentialsToken(name, s)}`);
+  }
+
+  /** OAuth2 client credentials: fetched once, cached until shortly before it expires. */
+  private async clientCredentialsToken(name: string, s: Extract<SecuritySchemeDef, { type: "oauth2" }>): Promise<string> {
+    const cached = this.oauthTokens.get(name);
+    if (cached && cached.expiresAt > Date.now() + 30_000) return cached.token;
+    const tokenUrl = this.secretString("token_url") ?? s.tokenUrl;
+    if (!tokenUrl) throw new CallFailure({ error: "Missing credentials", message: `No token URL for ${name}`, fix: "Set token_url in the secret" });
+    const form = new URLSearchParams({ grant_type: "client_credentials" });
+    const scopes = this.secretString("scopes") ?? s.scopes?.join(" ");
+    if (scopes) form.set("scope", scopes);
+    const basic = Buffer.from(`${encodeURIComponent(this.secretString("client_id")!)}:${encodeURIComponent(this.secretString("client_secret")!)}`).toString("base64");
+    const res = await fetch(tokenUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}`, accept: "application/json" },
+      body: form.toString(),
+      redirect: "error",
+      signal: AbortSignal.timeout(this.timeoutMs()),
+    });
+    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number };
+    if (!res.ok || typeof body.access_token !== "string") {
+      throw new CallFailure({ error: "Authentication failed", message: `Token request for ${name} failed with HTTP ${res.status}`, status: res.status });
+    }
+    addSecretValue(body.access_token);
+    this.oauthTokens.set(name, { token: body.access_token, expiresAt: Date.now() + (Number(body.expires_in) || 3600) * 1000 });
+    return body.access_token;
+  }
+
+}
