@@ -1,29 +1,20 @@
+// The client generated handlers call: one operation with a tool's arguments → one request (or several pages),
+// through the cache when the API keeps one, with every failure an error object. Building the request, the
+// credentials and the HTTP exchange are their own modules.
 import { redactText } from "../redact.js";
 import { runtimeState } from "../state.js";
 import { cacheKey, cacheLifetime, identityOf, openCache, type CachedAnswer, type HttpCache } from "./cache.js";
 import { joinPages, nextArguments, pageItems } from "./paging.js";
-import { addressKind, refusedByDefault } from "./addresses.js";
 import { config } from "../config.js";
 import type { ErrorObject } from "../errors.js";
-import {
-  ArgumentError,
-  decodeBase64,
-  formUrlEncoded,
-  isFileArgument,
-  multipartBody,
-  serializeCookie,
-  serializeHeader,
-  serializePath,
-  serializeQuery,
-} from "./serialize.js";
-import type { ApiDefinition, HttpBody, HttpOperation, PagingDef, ServerDef } from "./types.js";
-import { setOwn } from "../own.js";
+import { ArgumentError, serializeCookie, serializeHeader } from "./serialize.js";
+import type { ApiDefinition, HttpOperation, PagingDef } from "./types.js";
 import { CallFailure } from "./call-failure.js";
-import { DEFAULT_LIMITS, HttpTransport, type ClientLimits, type RequestBody } from "./transport.js";
+import { DEFAULT_LIMITS, HttpTransport, type ClientLimits } from "./transport.js";
 import { Credentials } from "./credentials.js";
+import { requestBase, requestBody, requestUrl } from "./request.js";
 
 export { DEFAULT_LIMITS, type BinaryResult, type ClientLimits } from "./transport.js";
-
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 
@@ -107,8 +98,8 @@ export class ApiClient {
 
   private async send(op: HttpOperation, given: Record<string, unknown>, onResponse?: (response: Response) => void): Promise<unknown> {
     const args = this.withBoundParameters(op, given);
-    const base = this.baseUrl(op.servers);
-    const url = this.buildUrl(base, op, args);
+    const base = requestBase(this.definition, this.secret, op.servers);
+    const url = requestUrl(this.definition, base, op, args);
     const headers = new Headers();
     const cookies: string[] = [];
     for (const p of op.parameters) {
@@ -117,7 +108,7 @@ export class ApiClient {
       if (p.in === "header") headers.set(p.name, serializeHeader(p, value));
       else if (p.in === "cookie") cookies.push(serializeCookie(p, value));
     }
-    const body = op.body ? this.buildBody(op.body, args, headers) : undefined;
+    const body = op.body ? requestBody(op.body, args, headers) : undefined;
     await this.credentials.apply(op, url, headers, cookies);
     // The secret's own `headers:` go on every request (an API version, a tenant), after what the operation set.
     const extra = this.secret.headers;
@@ -241,127 +232,6 @@ export class ApiClient {
       await store.invalidate(this.definition.name, prefix || "/");
     } catch (e) {
       runtimeState().log("warning", `could not drop cached reads after ${op.method} ${url.pathname}: ${(e as Error).message}`);
-    }
-  }
-
-  /**
-   * A configured `base_url` serves every operation (so a mock or a proxy catches all traffic);
-   * otherwise the operation's own servers, then the API's.
-   */
-  private baseUrl(opServers: ServerDef[] | undefined): URL {
-    const configured = typeof this.secret.base_url === "string" && this.secret.base_url ? this.secret.base_url : undefined;
-    const server = opServers?.[0] ?? this.definition.servers[0];
-    const raw = configured ?? (server ? this.substitute(server) : undefined);
-    if (!raw || !/^https?:\/\//i.test(raw)) {
-      throw new CallFailure({
-        error: "No base URL",
-        message: `The ${this.definition.name} API has no absolute server URL${raw ? ` (the document says '${raw}')` : ""}`,
-        fix: `Set base_url in the '${this.definition.name}' secret of your MXCP user config`,
-      });
-    }
-    const url = new URL(raw);
-    const kind = addressKind(url.hostname);
-    if (!configured && refusedByDefault(kind)) {
-      throw new CallFailure({
-        error: "Refused server",
-        message: `The ${this.definition.name} API's server ${url.host} is a ${kind} address; requests there are refused unless you name it yourself`,
-        fix: `Set base_url in the '${this.definition.name}' secret of your MXCP user config if you really mean ${url.origin}`,
-      });
-    }
-    if (!url.pathname.endsWith("/")) url.pathname += "/";
-    return url;
-  }
-
-  private substitute(server: ServerDef): string {
-    return server.url.replace(/\{([^}]+)\}/g, (_m, name: string) => {
-      const v = server.variables?.[name];
-      const given = this.secret[name];
-      const value = typeof given === "string" ? given : (v?.default ?? "");
-      if (v?.enum && !v.enum.includes(value)) {
-        throw new CallFailure({ error: "Invalid server variable", message: `Server variable ${name} must be one of: ${v.enum.join(", ")}` });
-      }
-      return value;
-    });
-  }
-
-  private buildUrl(base: URL, op: HttpOperation, args: Record<string, unknown>): URL {
-    // Some documents tell operations on one path apart by a fragment or a fixed query in the path key
-    // (Box's `/files/{file_id}#get_shared_link`, `/items?type=a`): a fragment never reaches the server, a
-    // fixed query goes before the parameters.
-    const [keyed = ""] = op.path.split("#");
-    const mark = keyed.indexOf("?");
-    const template = mark >= 0 ? keyed.slice(0, mark) : keyed;
-    const fixedQuery = mark >= 0 ? keyed.slice(mark + 1).split("&").filter(Boolean) : [];
-    const path = template.replace(/\{([^}]+)\}/g, (_m, name: string) => {
-      const p = op.parameters.find((x) => x.in === "path" && x.name === name);
-      const value = p ? args[p.arg] : undefined;
-      if (!p || value === null || value === undefined) throw new ArgumentError(`Missing value for path parameter '${p?.arg ?? name}'`);
-      return serializePath(p, value);
-    });
-    const url = new URL(base.href);
-    const intended = base.pathname.replace(/\/$/, "") + (path.startsWith("/") ? path : `/${path}`);
-    url.pathname = intended;
-    // URL normalisation drops `.` segments and an empty value leaves `//`: either way another endpoint.
-    if (url.pathname !== intended || (path.includes("//") && !template.includes("//"))) {
-      throw new ArgumentError(`The path parameters would change the request path away from ${op.path}; refused`);
-    }
-    // Names a free-form object's keys may not take: the declared query parameters and the query credentials.
-    const taken = new Set(op.parameters.filter((x) => x.in === "query").map((x) => x.name));
-    for (const scheme of Object.values(this.definition.securitySchemes)) if (scheme.type === "apiKey" && scheme.in === "query") taken.add(scheme.name);
-    const query: string[] = [...fixedQuery];
-    for (const p of op.parameters) {
-      if (p.in !== "query") continue;
-      const value = args[p.arg];
-      if (value === null || value === undefined) continue;
-      if (p.explode && (p.style ?? "form") === "form" && value && typeof value === "object" && !Array.isArray(value)) {
-        const clash = Object.keys(value).find((k) => taken.has(k));
-        if (clash !== undefined) throw new ArgumentError(`Invalid value for '${p.arg}': the key '${clash}' is the name of another query parameter or a credential`);
-      }
-      query.push(...serializeQuery(p, value));
-    }
-    url.search = query.length > 0 ? `?${query.join("&")}` : "";
-    url.hash = "";
-    // The request must stay on the configured server, under its path.
-    if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname.replace(/\/$/, ""))) {
-      throw new ArgumentError("Arguments would send the request outside the configured server");
-    }
-    return url;
-  }
-
-  private buildBody(spec: HttpBody, args: Record<string, unknown>, headers: Headers): RequestBody | undefined {
-    let value: unknown;
-    if (spec.arg !== undefined) value = args[spec.arg];
-    else if (spec.properties) {
-      const obj: Record<string, unknown> = {};
-      for (const p of spec.properties) {
-        const v = args[p.arg];
-        if (v !== null && v !== undefined) setOwn(obj, p.name, v);
-      }
-      value = Object.keys(obj).length > 0 || spec.required ? obj : undefined;
-    }
-    if (value === null || value === undefined) {
-      if (!spec.required) return undefined;
-      value = spec.kind === "json" || spec.kind === "form" || spec.kind === "multipart" ? {} : "";
-    }
-    switch (spec.kind) {
-      case "json":
-        headers.set("content-type", spec.mediaType);
-        return JSON.stringify(value);
-      case "form":
-        headers.set("content-type", spec.mediaType);
-        return formUrlEncoded(value as Record<string, unknown>, spec.encoding);
-      case "multipart": {
-        const binary = new Set((spec.properties ?? []).filter((p) => p.binary).map((p) => p.name));
-        return multipartBody(value as Record<string, unknown>, binary, spec.encoding);
-      }
-      case "binary": {
-        const file = isFileArgument(value) ? value : { content_base64: String(value) };
-        headers.set("content-type", file.content_type ?? spec.mediaType);
-        return new Uint8Array(decodeBase64(file.content_base64, "the request body"));
-      }
-      case "text":
-        headers.set("content-type", spec.mediaType);
-        return typeof value === "string" ? value : JSON.stringify(value);
     }
   }
 
