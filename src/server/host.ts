@@ -1,19 +1,18 @@
 import { redactText, redactValue } from "../runtime/redact.js";
-import { existsSync, readFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
+import { join } from "node:path";
 import type { PromptDef, ResourceDef, ToolDef } from "../project/definitions.js";
 import { endpointError, resolveSourceFile, type EndpointEntry } from "../project/endpoints.js";
 import { auditLogPath } from "../project/audit-path.js";
 import { loadProject, type LoadProjectOptions, type Project } from "../project/project.js";
 import { Database } from "../runtime/database.js";
-import { scalarFunction, type PluginDefinition } from "../runtime/plugins.js";
 import { runtimeState, type CallContext, type Hook, type LogLevel, type SecretEntry } from "../runtime/state.js";
 import { checkArgumentSize } from "./argument-limits.js";
 import { AuditLog } from "./audit.js";
 import { redactSensitive, type PolicyTrace } from "./policies.js";
 import { executeEndpoint, renderPrompt, resolveHandler, type CallOutcome, type ExecuteOptions, type PromptMessage } from "./executor.js";
-import { loadModule } from "./module-loader.js";
+import { prepareConnection } from "./database-setup.js";
+import { missingExport } from "./handler-exports.js";
+import { loadPlugins } from "./plugin-loader.js";
 
 export interface HostOptions extends LoadProjectOptions {
   /** Where runtime diagnostics go; defaults to stderr. */
@@ -71,7 +70,7 @@ export class ProjectHost {
     this.database = new Database({
       path: project.duckdbPath,
       readonly: project.duckdbReadonly,
-      onOpen: (conn) => this.prepareConnection(conn, secrets),
+      onOpen: (conn) => prepareConnection(conn, secrets, this.project.site.extensions),
       onLocked: (message) => runtimeState().log("warning", `${message}. Tools that do not use the database keep working.`),
     });
     state.database = this.database;
@@ -121,7 +120,7 @@ export class ProjectHost {
     this.started = true;
     // DuckDB opens on first use: a project whose tools never touch it serves even while another process
     // (a second client's server) holds the file.
-    await this.loadPlugins();
+    await loadPlugins(this.project, this.database);
     for (const entry of this.project.endpoints) {
       // An endpoint listed by name only (`run` loads just the one it calls) has nothing to check.
       if (entry.problems.length > 0 || entry.kind === "prompt" || !entry.definition) continue;
@@ -221,74 +220,6 @@ export class ProjectHost {
     if (state.database === this.database) state.database = undefined;
   }
 
-  private async prepareConnection(conn: DuckDBConnection, secrets: SecretEntry[]): Promise<void> {
-    for (const ext of this.project.site.extensions) {
-      const name = typeof ext === "string" ? ext : ext.name;
-      const repo = typeof ext === "string" ? undefined : ext.repo;
-      if (!/^\w+$/.test(name)) continue;
-      try {
-        await conn.run(`INSTALL ${name}${repo ? ` FROM ${repo}` : ""}`);
-        await conn.run(`LOAD ${name}`);
-      } catch (e) {
-        runtimeState().log("warning", `DuckDB extension ${name} could not be loaded: ${(e as Error).message}`);
-      }
-    }
-    // As MXCP does: every secret with parameters is offered to DuckDB; types DuckDB doesn't know fail quietly.
-    for (const s of secrets) {
-      if (Object.keys(s.parameters).length === 0 || !/^\w+$/.test(s.name) || !/^\w+$/.test(s.type)) continue;
-      const fields = Object.entries(s.parameters)
-        .filter(([k]) => /^\w+$/.test(k))
-        .map(([k, v]) => `${k} ${sqlLiteral(v)}`);
-      try {
-        await conn.run(`CREATE TEMPORARY SECRET ${s.name} (TYPE ${s.type}${fields.length ? ", " + fields.join(", ") : ""})`);
-      } catch {
-        // Not a DuckDB secret type (api, python, custom...): only handlers use it.
-      }
-    }
-  }
-
-  private async loadPlugins(): Promise<void> {
-    const state = runtimeState();
-    const dir = join(this.project.root, this.project.site.paths.plugins);
-    for (const p of this.project.site.plugin) {
-      const file = [`${p.module}.ts`, `${p.module}/index.ts`, p.module].map((f) => join(dir, f)).find((f) => existsSync(f));
-      if (!file) {
-        state.log("error", `Plugin ${p.name}: module ${p.module} not found under ${this.project.site.paths.plugins}/`);
-        continue;
-      }
-      try {
-        const mod = await loadModule(file);
-        const def = (mod.default ?? mod.plugin) as PluginDefinition | undefined;
-        if (!def || typeof def !== "object") throw new Error("the module has no default export from definePlugin()");
-        const config = (p.config ? this.project.userProfile?.plugin?.config[p.config] : undefined) ?? {};
-        const value = await def.setup?.(config);
-        const functions: string[] = [];
-        for (const [fname, fn] of Object.entries(def.functions ?? {})) {
-          const sqlName = `${fname}_${p.name}`;
-          await this.database.addFunction(() => scalarFunction(sqlName, fn));
-          functions.push(sqlName);
-        }
-        state.plugins.set(p.name, { name: p.name, module: p.module, config, functions, value });
-      } catch (e) {
-        state.log("error", `Plugin ${p.name} failed to load: ${(e as Error).message}`);
-      }
-    }
-  }
-}
-
-const sourceCache = new Map<string, string>();
-
-/** Without importing the module: does its source export a function named like the tool? */
-function missingExport(root: string, entry: EndpointEntry, file: string | undefined): string | undefined {
-  if (!file || entry.kind !== "tool") return undefined;
-  let text = sourceCache.get(file);
-  if (text === undefined) {
-    text = readFileSync(file, "utf8");
-    sourceCache.set(file, text);
-  }
-  const name = (entry.definition as ToolDef).name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const exported = new RegExp(`export\\s+(async\\s+)?function\\s*\\*?\\s*${name}\\b|export\\s+(const|let|var)\\s+${name}\\b|export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`);
-  return exported.test(text) ? undefined : `Function '${(entry.definition as ToolDef).name}' not found in ${relative(root, file).split(sep).join("/")}`;
 }
 
 function failure(message: string, kind: string): CallOutcome {
@@ -298,13 +229,6 @@ function failure(message: string, kind: string): CallOutcome {
 function loadFailure(e: unknown, file: string | undefined): string {
   const msg = (e as Error)?.message ?? String(e);
   return msg.startsWith("Function '") ? msg : `Failed to load ${file ?? "handler"}: ${msg.split("\n")[0]}`;
-}
-
-function sqlLiteral(v: unknown): string {
-  if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-    return `MAP {${Object.entries(v).map(([k, x]) => `${sqlLiteral(k)}: ${sqlLiteral(x)}`).join(", ")}}`;
-  }
-  return `'${String(v).replace(/'/g, "''")}'`;
 }
 
 /** Run hooks in order, awaiting each; a failure is logged and the next hook still runs. */
