@@ -5,6 +5,7 @@ import { ts } from "ts-morph";
 import type { AnnotationsDef, TypeDef } from "../../src/project/definitions.js";
 import { MAX_TOOL_NAME, parameterName, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
 import { nonEmpty } from "../../src/model/selection.js";
+import { maxPagesParameter } from "../../src/model/paging.js";
 import { cleanDescription } from "../../src/model/text.js";
 import type { ModelNote, SdkArgument, SdkToolTarget, ToolModel, ToolParameter, TypeRef } from "../../src/model/tool-model.js";
 import type { DiscoveredOperation, LoadedPackage, SkippedOperation } from "./discover.js";
@@ -281,19 +282,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
   if (pagingStyle) {
     const maxPagesArg = uniqueName("max_pages", taken, 64);
     paging = { style: pagingStyle, maxPagesArg };
-    parameters.push({
-      name: maxPagesArg,
-      type: {
-        type: "integer",
-        description: `How many pages to fetch in this one call (1 to 20); the items of every page come back in order, and _meta.next_arguments says how to continue. ${pagingStyle === "pages" ? "The SDK fetches each next page." : "Pages by the last item's id (starting_after)."}`,
-        minimum: 1,
-        maximum: 20,
-        default: 1,
-      },
-      required: false,
-      tsType: { kind: "builtin", name: "number" },
-      origin: "mxcp-gen: pages fetched in one call",
-    });
+    parameters.push(maxPagesParameter(maxPagesArg, pagingStyle === "pages" ? "The SDK fetches each next page." : "Pages by the last item's id (starting_after)."));
     notes.push({ tool: name, where: dotted, message: `returns a page of a list: ${maxPagesArg} fetches several pages in one call` });
   }
   for (const p of parameters) {

@@ -5,6 +5,7 @@ import type { AnnotationsDef } from "../../src/project/definitions.js";
 import { MAX_TOOL_NAME, parameterName, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
 import { nonEmpty } from "../../src/model/selection.js";
 import { DESTRUCTIVE_WORD } from "../../src/model/verbs.js";
+import { maxPagesParameter } from "../../src/model/paging.js";
 import { cleanDescription, joinSummary } from "../../src/model/text.js";
 import type { ModelNote, ToolModel, ToolParameter } from "../../src/model/tool-model.js";
 import type { HttpMethod, HttpOperation, HttpParameter, SecuritySchemeDef, ServerDef } from "../../src/runtime/http/types.js";
@@ -131,19 +132,7 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
   if (paging) {
     paging.maxPagesArg = maxPagesArg(operation, inputs.parameters.map((p) => p.name));
     operation.paging = paging;
-    inputs.parameters.push({
-      name: paging.maxPagesArg,
-      type: {
-        type: "integer",
-        description: `How many pages to fetch in this one call (1 to 20); the items of every page come back in order, and _meta.next_arguments says how to continue. Pages by ${PAGING_WORDS[paging.style]}.`,
-        minimum: 1,
-        maximum: 20,
-        default: 1,
-      },
-      required: false,
-      tsType: { kind: "builtin", name: "number" },
-      origin: "mxcp-gen: pages fetched in one call",
-    });
+    inputs.parameters.push(maxPagesParameter(paging.maxPagesArg, `Pages by ${PAGING_WORDS[paging.style]}.`));
     ctx.notes.push({ tool: name, where: pointer, message: `pages by ${PAGING_WORDS[paging.style]}: ${paging.maxPagesArg} fetches several pages in one call` });
   }
   const summary = typeof op.summary === "string" ? op.summary : undefined;

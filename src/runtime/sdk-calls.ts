@@ -4,6 +4,7 @@
 import { config } from "./config.js";
 import { isErrorObject } from "./errors.js";
 import { cacheKey, identityOf, openCache } from "./http/cache.js";
+import { MAX_PAGES } from "./http/paging.js";
 import { setOwn } from "./own.js";
 import { toPlain } from "./sdk.js";
 import { runtimeState } from "./state.js";
@@ -16,7 +17,6 @@ export interface SdkCachePolicy {
   ttlSeconds: number;
 }
 
-const MAX_PAGES = 20;
 
 /** Arguments in a fixed order, absent ones left out: the same call is the same key however it was written. */
 function canonical(value: unknown): unknown {

@@ -1,47 +1,18 @@
 // `wrap --cache` and `max_pages` with real SDKs against local servers that count what reaches them: a read
 // kept per credential, errors never kept, a write dropping its resource's reads; Stripe's list followed by
 // cursor and a Stainless page (openai) by the SDK itself, with the continuation in `_meta`.
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, REPO_ROOT, runCli, tempDir } from "../helpers.js";
+import { runCli } from "../helpers.js";
+import { project, serveStdio, userConfig } from "./sdk-project.js";
 
-function project(...packages: string[]): string {
-  const dir = tempDir("mxcp-gen-wrap-cache-");
-  mkdirSync(join(dir, "node_modules"));
-  for (const p of packages) {
-    mkdirSync(join(dir, "node_modules", p, ".."), { recursive: true });
-    symlinkSync(join(REPO_ROOT, "node_modules", p), join(dir, "node_modules", p));
-  }
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "mxcp-gen"));
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
-  return dir;
-}
+const serve = async (dir: string): Promise<Client> => (await serveStdio(dir)).client;
 
-function userConfig(dir: string, secret: string, parameters: Record<string, string>): void {
-  const projectName = (parse(readFileSync(join(dir, "mxcp-site.yml"), "utf8")) as { project: string }).project;
-  const params = Object.entries(parameters).map(([k, v]) => `              ${k}: ${JSON.stringify(v)}\n`).join("");
-  writeFileSync(join(dir, "user.yml"), `mxcp: 1\nprojects:\n  ${projectName}:\n    profiles:\n      default:\n        secrets:\n          - name: ${secret}\n            type: api\n            parameters:\n${params}`);
-}
-
-async function serve(dir: string): Promise<Client> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, "serve", "--transport", "stdio"],
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", HOME: dir, MXCP_CONFIG: join(dir, "user.yml") },
-    stderr: "pipe",
-  });
-  const client = new Client({ name: "t", version: "1" });
-  await client.connect(transport);
-  return client;
-}
 
 const call = async (c: Client, name: string, args: Record<string, unknown>) => (await c.callTool({ name, arguments: args })) as CallToolResult;
 

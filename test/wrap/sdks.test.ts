@@ -1,52 +1,18 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage } from "node:http";
 import { createServer as createTcpServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { CLI, REPO_ROOT, runCli, tempDir } from "../helpers.js";
+import { REPO_ROOT, runCli } from "../helpers.js";
+import { project, serveStdio, userConfig } from "./sdk-project.js";
 
 const run = promisify(execFile);
 
-/** A project with real npm packages linked into its node_modules (as after npm install). */
-function project(...packages: string[]): string {
-  const dir = tempDir("mxcp-gen-wrap-");
-  mkdirSync(join(dir, "node_modules"));
-  for (const p of packages) {
-    mkdirSync(join(dir, "node_modules", p, ".."), { recursive: true });
-    symlinkSync(join(REPO_ROOT, "node_modules", p), join(dir, "node_modules", p));
-  }
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "mxcp-gen"));
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
-  return dir;
-}
-
-function userConfig(dir: string, secret: string, parameters: Record<string, string>): void {
-  const projectName = (parse(readFileSync(join(dir, "mxcp-site.yml"), "utf8")) as { project: string }).project;
-  const params = Object.entries(parameters).map(([k, v]) => `              ${k}: ${JSON.stringify(v)}\n`).join("");
-  writeFileSync(join(dir, "user.yml"), `mxcp: 1\nprojects:\n  ${projectName}:\n    profiles:\n      default:\n        secrets:\n          - name: ${secret}\n            type: api\n            parameters:\n${params}`);
-}
-
-async function serveStdio(dir: string): Promise<{ client: Client; stderr: () => string }> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, "serve", "--transport", "stdio"],
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", HOME: dir, MXCP_CONFIG: join(dir, "user.yml") },
-    stderr: "pipe",
-  });
-  let stderr = "";
-  transport.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const client = new Client({ name: "t", version: "1" });
-  await client.connect(transport);
-  return { client, stderr: () => stderr };
-}
 
 const errorOf = (r: unknown) => JSON.parse(((r as CallToolResult).content[0] as { text: string }).text) as Record<string, unknown>;
 

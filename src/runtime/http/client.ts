@@ -4,7 +4,7 @@
 import { redactText } from "../redact.js";
 import { runtimeState } from "../state.js";
 import { cacheKey, cacheLifetime, identityOf, openCache, type CachedAnswer, type HttpCache } from "./cache.js";
-import { joinPages, nextArguments, pageItems } from "./paging.js";
+import { joinPages, MAX_PAGES, nextArguments, pageItems } from "./paging.js";
 import { config } from "../config.js";
 import type { ErrorObject } from "../errors.js";
 import { ArgumentError, serializeCookie, serializeHeader } from "./serialize.js";
@@ -73,7 +73,7 @@ export class ApiClient {
    * call's metadata as the tool arguments of the next page. The pages are never served from the cache.
    */
   private async pages(op: HttpOperation, paging: PagingDef, args: Record<string, unknown>): Promise<unknown> {
-    const max = Math.min(20, Math.max(1, Math.floor(Number(args[paging.maxPagesArg!]))));
+    const max = Math.min(MAX_PAGES, Math.max(1, Math.floor(Number(args[paging.maxPagesArg!]))));
     const items: unknown[] = [];
     let current = { ...args };
     let last: unknown;

@@ -2,6 +2,9 @@
 // items are and how to ask for the next page in each style; the client does the requests.
 import type { HttpOperation, PagingDef } from "./types.js";
 
+/** The most pages one call fetches (`max_pages` is 1 to this). */
+export const MAX_PAGES = 20;
+
 /** The items of one page. */
 export function pageItems(page: unknown, paging: PagingDef): unknown[] {
   const list = paging.items === "" ? page : page && typeof page === "object" ? (page as Record<string, unknown>)[paging.items] : undefined;
