@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeF
 import { homedir, platform } from "node:os";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
+import { commandLine } from "../generate/command-line.js";
 import { PACKAGE_ROOT } from "../package-info.js";
 import type { Project } from "../project/project.js";
 import { userConfigPath } from "../project/user-config.js";
@@ -38,10 +39,6 @@ export function serverEntry(project: Project, opts: { profile?: string | undefin
   return { name: project.site.project, command: process.execPath, args, env };
 }
 
-function shellWord(s: string): string {
-  return /^[A-Za-z0-9_./:@=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
-}
-
 /** The entry as the client reads it: a JSON document, or (Claude Code) the command that adds it. */
 export function clientConfig(client: ClientName, entry: ServerEntry): string {
   const server = { command: entry.command, args: entry.args, ...(Object.keys(entry.env).length > 0 ? { env: entry.env } : {}) };
@@ -52,7 +49,7 @@ export function clientConfig(client: ClientName, entry: ServerEntry): string {
     case "vscode":
       return JSON.stringify({ servers: { [entry.name]: { type: "stdio", ...server } } }, null, 2);
     case "claude-code":
-      return ["claude", "mcp", "add", entry.name, ...Object.entries(entry.env).flatMap(([k, v]) => ["-e", `${k}=${v}`]), "--", entry.command, ...entry.args].map(shellWord).join(" ");
+      return commandLine(["claude", "mcp", "add", entry.name, ...Object.entries(entry.env).flatMap(([k, v]) => ["-e", `${k}=${v}`]), "--", entry.command, ...entry.args]);
   }
 }
 

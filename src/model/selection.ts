@@ -1,10 +1,10 @@
 // Which operations become tools and which of their answers are kept (`--include`, `--cache-include`…), decided the same way for both generators.
 import picomatch from "picomatch";
 
-/** `10m` → 600. Throws a clear error for anything else. */
-export function parseDuration(text: string): number {
+/** `10m` → 600. Throws a clear error, naming `flag`, for anything else. */
+export function parseDuration(text: string, flag = "--cache"): number {
   const m = /^(\d+)\s*(s|m|h|d)$/.exec(text.trim());
-  if (!m || Number(m[1]) <= 0) throw new Error(`--cache takes a duration such as 30s, 10m, 1h or 1d, not '${text}'`);
+  if (!m || Number(m[1]) <= 0) throw new Error(`${flag} takes a duration such as 30s, 10m, 1h or 1d, not '${text}'`);
   return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as "s" | "m" | "h" | "d"];
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parseDuration } from "../../model/selection.js";
 import { auditLogPath } from "../../project/audit-path.js";
 import { loadProject } from "../../project/project.js";
 import { Database } from "../../runtime/database.js";
@@ -22,8 +23,7 @@ interface AuditRecord {
 
 /** `10m`, `2h`, `1d`, `30s`, or an ISO time: the earliest timestamp shown. */
 function sinceTime(text: string): number {
-  const m = /^(\d+)\s*(s|m|h|d)$/.exec(text.trim());
-  if (m) return Date.now() - Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as "s" | "m" | "h" | "d"] * 1000;
+  if (/^\d+\s*[smhd]$/.test(text.trim())) return Date.now() - parseDuration(text, "--since") * 1000;
   const t = Date.parse(text);
   if (Number.isNaN(t)) throw new CliError(`--since takes a duration (30s, 10m, 2h, 1d) or an ISO time, not '${text}'`, 2);
   return t;
