@@ -27,9 +27,42 @@ describe("mxcp-gen secrets", () => {
     expect(secret.name).toBe("pets");
     expect(secret.parameters.api_key).toBe("sk-canary-123");
     expect(secret.parameters.base_url).toBe("https://petstore3.swagger.io/api/v3");
-    const after = await runCli(["secrets", "check", "--json-output"], { cwd: dir, env: { ...env, PETS_TOKEN: "t" } });
+    // The bearer token is the other credential this API takes: not the one given, so not written (it would have to be set).
+    expect(Object.keys(secret.parameters).sort()).toEqual(["api_key", "base_url"]);
+    const after = await runCli(["secrets", "check", "--json-output"], { cwd: dir, env });
     expect(after.stdout).not.toContain("sk-canary-123");
     expect(JSON.parse(after.stdout).result.secrets[0]).toMatchObject({ name: "pets", state: "set" });
+  }, 120_000);
+
+  it("of several credentials keeps the ones chosen: by --set, else by the variables set; none chosen is refused with the choices", async () => {
+    const dir = tempDir("mxcp-gen-secrets-choice-");
+    expect((await runCli(["openapi", join(REPO_ROOT, "specs", "petstore3.yaml"), "--name", "pets", "--out", dir], { cwd: dir })).code).toBe(0);
+    const config = join(dir, "user.yml");
+    const written = () => Object.values((parse(readFileSync(config, "utf8")) as { projects: Record<string, { profiles: { default: { secrets: { parameters: Record<string, string> }[] } } }> }).projects)[0]!.profiles.default.secrets[0]!.parameters;
+
+    const none = await runCli(["secrets", "add", "pets", "--json-output"], { cwd: dir, env: { MXCP_CONFIG: config } });
+    expect(none.code).toBe(2);
+    const refused = JSON.parse(none.stdout) as { error: string; fix: string };
+    expect(refused.error).toContain("token ($PETS_TOKEN), api_key ($PETS_API_KEY)");
+    expect(refused.fix).toContain("mxcp-gen secrets add pets --set token=");
+    expect(existsSync(config)).toBe(false);
+
+    const fromEnv = await runCli(["secrets", "add", "pets"], { cwd: dir, env: { MXCP_CONFIG: config, PETS_API_KEY: "k-canary-1" } });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect(fromEnv.stdout).toContain("api_key from $PETS_API_KEY");
+    expect(written()).toEqual({ base_url: "https://petstore3.swagger.io/api/v3", api_key: "${PETS_API_KEY}" });
+    // Only the chosen credential has to be set for the secret to be usable.
+    const check = await runCli(["secrets", "check"], { cwd: dir, env: { MXCP_CONFIG: config, PETS_API_KEY: "k-canary-1" } });
+    expect(check.code, check.stdout).toBe(0);
+    const unset = await runCli(["secrets", "check"], { cwd: dir, env: { MXCP_CONFIG: config } });
+    expect(unset.code).toBe(1);
+    expect(unset.stdout).toContain("PETS_API_KEY is not set");
+    expect(unset.stdout).toContain("Fix: set the variables named above");
+
+    // A reference given with --set is a choice too.
+    const named = await runCli(["secrets", "add", "pets", "--set", "token=${PETS_TOKEN}"], { cwd: dir, env: { MXCP_CONFIG: config, PETS_API_KEY: "k-canary-1" } });
+    expect(named.code, named.stderr).toBe(0);
+    expect(written()).toEqual({ base_url: "https://petstore3.swagger.io/api/v3", token: "${PETS_TOKEN}" });
   }, 120_000);
 
   it("merges into a used config: comments, other projects and other secrets stay; the same name is replaced", async () => {

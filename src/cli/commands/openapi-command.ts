@@ -30,7 +30,7 @@ export async function openapiCommand(source: string | undefined, flags: OpenApiV
   return reportWrite(result, flags, (verb) => [
     `${verb}: API ${result.api}, ${result.tools} tools in ${result.out}: ${counts(result)}`,
     ...(!flags.check && !flags.dryRun && result.conflicts.length === 0
-      ? [`Next: set the '${result.api}' secret in your user config (see config.${result.api}.sample.yml), then mxcp-gen serve`]
+      ? [`Next: mxcp-gen secrets add ${result.api} (its credentials: config.${result.api}.sample.yml), then mxcp-gen serve --print-config claude|cursor|vscode|claude-code`]
       : []),
   ]);
 }

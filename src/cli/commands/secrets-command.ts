@@ -14,8 +14,7 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
   const project = loadProject({ cwd: flags.dir, profile: flags.profile, env });
   if (action === "check") {
     const status = secretStatus(project);
-    const problems = status.filter((s) => s.state !== "set" || s.parameters.some((p) => p.state === "missing"));
-    printOk({ config: userConfigPath(env), secrets: status }, flags, () =>
+    printOk({ config: userConfigPath(env), secrets: status.map((s) => (s.state === "set" ? s : { ...s, fix: secretFix(s.name, s.state) })) }, flags, () =>
       status.length === 0
         ? "This project uses no secrets."
         : [
@@ -23,9 +22,8 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
             ...status.map((s) => {
               const head = `${s.state === "set" ? "✓" : "✗"} ${s.name}: ${s.state === "set" ? "set" : s.state === "missing" ? "missing" : `cannot be used (${s.problem})`}`;
               const params = s.state === "set" ? s.parameters.map((p) => `    ${p.state === "set" ? "✓" : "·"} ${p.name}${p.state === "set" ? "" : " (not set; only needed if your account uses it)"}`) : [];
-              return [head, ...params].join("\n");
+              return [head, ...params, ...(s.state === "set" ? [] : [`    Fix: ${secretFix(s.name, s.state)}`])].join("\n");
             }),
-            ...(problems.some((s) => s.state !== "set") ? ["", "Add one with: mxcp-gen secrets add <name> [--set key=value]…"] : []),
           ].join("\n"),
     );
     return status.some((s) => s.state !== "set") ? 1 : 0;
@@ -39,17 +37,44 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
       if (eq <= 0) throw new CliError(`--set takes key=value, got '${pair.slice(0, 40)}'`, 2);
       given[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
-    // A parameter not given keeps the sample's value: a `${VAR}` reference (read from the environment when a
-    // tool runs) or a fixed one such as the API's own base URL.
-    const parameters: Record<string, string> = { ...(need?.samples ?? {}), ...given };
+    const parameters: Record<string, string> = { ...chosenSamples(api, need?.samples ?? {}, given, env), ...given };
     if (Object.keys(parameters).length === 0) throw new CliError(`No sample config names '${api}' and no --set was given: pass --set key=value for each parameter`, 2);
     const path = userConfigPath(env);
     const how = mergeSecret(path, project.site.project, project.profile, { name: api, type: "api", parameters });
-    const fromEnv = Object.entries(parameters).filter(([, v]) => /^\$\{[A-Za-z_]\w*\}$/.test(v)).map(([k, v]) => `${k} from $${v.slice(2, -1)}`);
+    const fromEnv = Object.entries(parameters).flatMap(([k, v]) => (referenced(v) ? [`${k} from $${referenced(v)}`] : []));
     printOk({ config: path, secret: api, result: how, parameters: Object.keys(parameters).sort() }, flags, () =>
       [`${how === "created" ? "Created" : how === "replaced" ? "Updated" : "Added to"} ${path}: secret '${api}' for project ${project.site.project}, profile ${project.profile}.`, ...(fromEnv.length ? [`Read when a tool runs: ${fromEnv.join(", ")}.`] : [])].join("\n"),
     );
     return 0;
   }
   throw new CliError("usage: mxcp-gen secrets check | mxcp-gen secrets add <name> [--set key=value]…", 2);
+}
+
+/** The variable a whole-value `${VAR}` reference reads, else undefined. */
+function referenced(value: string): string | undefined {
+  return /^\$\{([A-Za-z_]\w*)\}$/.exec(value)?.[1];
+}
+
+/**
+ * The sample's values a new secret keeps. Fixed ones (the API's base URL) stay. Its `${VAR}` references are the
+ * credentials the API accepts, usually alternatives (a token or an API key), and every reference kept must be set
+ * when a tool runs: so `--set` for any of them keeps only what was set; otherwise the ones whose variable is set
+ * now are kept, a lone reference is kept as it is, and a choice nobody made is refused with the choices.
+ */
+function chosenSamples(api: string, samples: Record<string, string>, given: Record<string, string>, env: NodeJS.ProcessEnv): Record<string, string> {
+  const fixed = Object.entries(samples).filter(([, v]) => !referenced(v));
+  const references = Object.entries(samples).filter(([, v]) => referenced(v));
+  const keep = (chosen: [string, string][]) => Object.fromEntries([...fixed, ...chosen]);
+  if (references.some(([k]) => Object.hasOwn(given, k)) || references.length <= 1) return keep(references.some(([k]) => Object.hasOwn(given, k)) ? [] : references);
+  const set = references.filter(([, v]) => env[referenced(v)!]);
+  if (set.length > 0) return keep(set);
+  const choices = references.map(([k, v]) => `${k} ($${referenced(v)})`).join(", ");
+  throw new CliError(`The '${api}' API takes one of several credentials, ${choices}, and none of their variables is set`, 2, {
+    fix: `Set the variable of the credential your account uses and run this again, or name it: mxcp-gen secrets add ${api} --set ${references[0]![0]}=VALUE (or --set '${references[0]![0]}=\${${referenced(references[0]![1])}}' to read it from the environment when a tool runs)`,
+  });
+}
+
+function secretFix(name: string, state: "missing" | "unresolved"): string {
+  if (state === "missing") return `mxcp-gen secrets add ${name} [--set key=value]…`;
+  return `set the variables named above where the server runs (an MCP client passes its own env: mxcp-gen serve --print-config), remove the credentials your account does not use from the user config, or store values with mxcp-gen secrets add ${name} --set key=value`;
 }
