@@ -2,11 +2,13 @@
 // flattened object bag), annotations, and how the handler calls the method back.
 import picomatch from "picomatch";
 import { ts } from "ts-morph";
-import type { AnnotationsDef, TypeDef } from "../../src/project/definitions.js";
+import type { TypeDef } from "../../src/project/definitions.js";
 import { MAX_TOOL_NAME, parameterName, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
 import { nonEmpty } from "../../src/model/selection.js";
 import { maxPagesParameter } from "../../src/model/paging.js";
 import { cleanDescription } from "../../src/model/text.js";
+import { toolAnnotations } from "../../src/model/annotations.js";
+import { withOptionality } from "../../src/model/optionality.js";
 import type { ModelNote, SdkArgument, SdkToolTarget, ToolModel, ToolParameter, TypeRef } from "../../src/model/tool-model.js";
 import type { DiscoveredOperation, LoadedPackage, SkippedOperation } from "./discover.js";
 import type { WrapProfile } from "./profiles.js";
@@ -46,12 +48,6 @@ function scopeOf(method: string, profile: WrapProfile): Scope {
   return "other";
 }
 
-function annotations(scope: Scope): AnnotationsDef {
-  if (scope === "read") return { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
-  if (scope === "destructive") return { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true };
-  return { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
-}
-
 /** Drop the trailing request-options bag and callbacks: transport knobs, not tool inputs. */
 function isTransportParameter(p: ts.Symbol, index: number, pkg: LoadedPackage): boolean {
   const t = pkg.checker.getNonNullableType(pkg.checker.getTypeOfSymbolAtLocation(p, pkg.node));
@@ -80,16 +76,6 @@ function isBagType(t: ts.Type, pkg: LoadedPackage): boolean {
   if (pkg.checker.isArrayType(nn) || isBinaryType(nn) || (nn.getSymbol()?.getName() ?? "") === "Date") return false;
   if (nn.isUnion() && nn.types.some((m) => !(m.getFlags() & ts.TypeFlags.Object))) return false;
   return pkg.checker.getPropertiesOfType(nn).length > 0;
-}
-
-function optional(t: TypeDef): TypeDef {
-  return Object.hasOwn(t, "default") ? t : { ...t, default: null };
-}
-
-function stripTopRequired(t: TypeDef): TypeDef {
-  if (!Object.hasOwn(t, "default")) return t;
-  const { default: _d, ...rest } = t;
-  return rest;
 }
 
 /** Over the budget, drop nested descriptions and examples, then nested structure (noted). */
@@ -212,7 +198,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
       }
       const arg = uniqueName(parameterName(p.getName()), taken, 64);
       const description = docOf(p, checker).replace(/^-\s*/, "") || `${p.getName()} of ${op.path[accessor.index]}.`;
-      parameters.push({ name: arg, type: isOptional ? optional({ ...mapped, description }) : { ...mapped, description }, required: !isOptional, tsType: { kind: "argument", accessor: k, index: i }, origin: `${op.path[accessor.index]}(${p.getName()})` });
+      parameters.push({ name: arg, type: withOptionality({ ...mapped, description }, !isOptional), required: !isOptional, tsType: { kind: "argument", accessor: k, index: i }, origin: `${op.path[accessor.index]}(${p.getName()})` });
       accessorArgs.push({ kind: "positional", arg });
     }
     accessors.push({ index: accessor.index, arguments: accessorArgs });
@@ -237,7 +223,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
         arg = uniqueName(arg, taken, 64);
         // Required-ness comes from the bag's own properties, even when the bag itself is optional.
         const isRequired = required.has(prop);
-        parameters.push({ name: arg, type: isRequired ? stripTopRequired(propType) : optional(propType), required: isRequired, tsType: UNKNOWN, origin: `${p.getName()}.${prop}` });
+        parameters.push({ name: arg, type: withOptionality(propType, isRequired), required: isRequired, tsType: UNKNOWN, origin: `${p.getName()}.${prop}` });
         properties.push({ arg, name: prop });
       }
       // With overloads, Parameters<> names the last one (often the streaming variant): build the bag untyped.
@@ -273,7 +259,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
     const description = [own && !/[.!?]$/.test(own) ? `${own}.` : own, mapped.description].filter(Boolean).join(" ");
     const t = description ? { ...mapped, description } : mapped;
     const tsType: TypeRef = op.overloads > 1 ? UNKNOWN : { kind: "argument", index: i };
-    parameters.push({ name: arg, type: isOptional ? optional(t) : t, required: !isOptional, tsType, origin: `argument ${i + 1} (${p.getName()})` });
+    parameters.push({ name: arg, type: withOptionality(t, !isOptional), required: !isOptional, tsType, origin: `argument ${i + 1} (${p.getName()})` });
     args.push({ kind: "positional", arg });
   }
   if (binaryRequired.length > 0) return `required binary input '${binaryRequired[0]}' (a tool cannot pass binary data)`;
@@ -303,7 +289,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
   return {
     name,
     description,
-    annotations: { ...(title ? { title } : {}), ...annotations(scope) },
+    annotations: toolAnnotations(scope === "other" ? "write" : scope, false, title),
     tags: [op.path.length > 1 ? op.path[0]! : pkg.name],
     parameters,
     returns,

@@ -13,6 +13,7 @@ import type { TypeDef } from "../../src/project/definitions.js";
 import { cleanDescription } from "../../src/model/text.js";
 import type { ModelNote } from "../../src/model/tool-model.js";
 import { setOwn } from "../../src/runtime/own.js";
+import { mergeObjectTypes } from "../../src/model/object-merge.js";
 
 export const MAX_DEPTH = 4;
 export const MAX_ENUM = 50;
@@ -245,19 +246,5 @@ function mergeProperty(a: TypeDef, b: TypeDef): TypeDef {
 
 function mergeObjects(parts: TypeDef[], mode: "all" | "any"): TypeDef | undefined {
   const objects = parts.filter((p) => p.type === "object");
-  if (objects.length === 0) return undefined;
-  const properties: Record<string, TypeDef> = {};
-  for (const o of objects) {
-    for (const [k, v] of Object.entries(o.properties ?? {})) {
-      setOwn(properties, k, Object.hasOwn(properties, k) ? mergeProperty(properties[k]!, v) : v);
-    }
-  }
-  const lists = objects.map((o) => o.required ?? []);
-  const required = mode === "all" ? [...new Set(lists.flat())] : lists[0]!.filter((r) => lists.every((l) => l.includes(r)));
-  const out: TypeDef = { type: "object" };
-  if (Object.keys(properties).length > 0) out.properties = properties;
-  if (required.length > 0) out.required = required;
-  const description = objects.map((o) => o.description).find(Boolean);
-  if (description) out.description = description;
-  return out;
+  return objects.length === 0 ? undefined : mergeObjectTypes(objects, mode, { property: mergeProperty });
 }

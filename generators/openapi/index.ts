@@ -6,6 +6,7 @@ import { cacheSelector, parseDuration } from "../../src/model/selection.js";
 import type { ApiModel, ModelNote, ToolModel } from "../../src/model/tool-model.js";
 import type { ServerDef } from "../../src/runtime/http/types.js";
 import { addressKind, refusedByDefault } from "../../src/runtime/http/addresses.js";
+import { isCacheableMethod } from "../../src/runtime/http/methods.js";
 import type { Diagnostics, SpecProblem } from "./diagnostics.js";
 import { confineRefs, loadDocument, type LoadOptions, type SourceFile } from "./load.js";
 import { buildTools, type OperationFilters } from "./operations.js";
@@ -140,7 +141,7 @@ function markCached(tools: ToolModel[], include: string[] | undefined, exclude: 
   for (const tool of tools) {
     if (tool.target.kind !== "http") continue;
     const op = tool.target.operation;
-    if (op.method !== "GET" && op.method !== "HEAD") continue;
+    if (!isCacheableMethod(op.method)) continue;
     if (selected([tool.name, tool.origin.operationId ?? ""].filter(Boolean))) op.cache = true;
   }
 }

@@ -1,14 +1,15 @@
 // Each operation of the document becomes one tool in the model.
 import picomatch from "picomatch";
 import { detectPaging, maxPagesArg } from "./pagination.js";
-import type { AnnotationsDef } from "../../src/project/definitions.js";
+import { toolAnnotations, type Effect } from "../../src/model/annotations.js";
+import { HTTP_METHODS, isIdempotentMethod, isSafeMethod, type HttpMethod } from "../../src/runtime/http/methods.js";
 import { MAX_TOOL_NAME, parameterName, shortenName, snakeCase, uniqueName } from "../../src/model/naming.js";
 import { nonEmpty } from "../../src/model/selection.js";
 import { DESTRUCTIVE_WORD } from "../../src/model/verbs.js";
 import { maxPagesParameter } from "../../src/model/paging.js";
 import { cleanDescription, joinSummary } from "../../src/model/text.js";
 import type { ModelNote, ToolModel, ToolParameter } from "../../src/model/tool-model.js";
-import type { HttpMethod, HttpOperation, HttpParameter, SecuritySchemeDef, ServerDef } from "../../src/runtime/http/types.js";
+import type { HttpOperation, HttpParameter, SecuritySchemeDef, ServerDef } from "../../src/runtime/http/types.js";
 import { pointerOf, type Diagnostics } from "./diagnostics.js";
 import { exampleTests } from "./examples.js";
 import { operationInputs } from "./parameters.js";
@@ -18,8 +19,8 @@ import { securityRequirements } from "./security.js";
 
 type Json = Record<string, unknown>;
 
-export const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
-const SAFE = new Set(["get", "head", "options", "trace"]);
+// The keys of a path item that hold operations.
+const METHODS = HTTP_METHODS.map((m) => m.toLowerCase() as Lowercase<HttpMethod>);
 
 export interface OperationFilters {
   /**
@@ -46,15 +47,14 @@ export interface OperationsContext {
   servers: (raw: unknown) => ServerDef[] | undefined;
 }
 
-function annotationsFor(method: string, title: string, name: string): AnnotationsDef {
-  const a: AnnotationsDef = {};
-  if (title) a.title = title;
-  if (SAFE.has(method)) return { ...a, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
-  // A write whose name says it deletes, revokes, cancels or terminates is destructive, whatever its method.
-  if (DESTRUCTIVE_WORD.test(name)) return { ...a, readOnlyHint: false, destructiveHint: true, idempotentHint: method === "delete" || method === "put", openWorldHint: true };
-  if (method === "delete") return { ...a, readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true };
-  if (method === "put") return { ...a, readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true };
-  return { ...a, readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
+/**
+ * What an operation does, by its method (RFC 9110's safe and idempotent methods), except that a write whose name
+ * says it deletes, revokes, cancels or terminates is destructive whatever its method.
+ */
+function effectOf(method: string, name: string): { effect: Effect; idempotent: boolean } {
+  if (isSafeMethod(method)) return { effect: "read", idempotent: true };
+  const destructive = DESTRUCTIVE_WORD.test(name) || method === "delete";
+  return { effect: destructive ? "destructive" : "write", idempotent: isIdempotentMethod(method) };
 }
 
 /** A readable base name: the operationId in snake_case, else method and path (`get_pets_pet_id`). */
@@ -82,7 +82,7 @@ export function buildTools(ctx: OperationsContext): ToolModel[] {
       if (!op || typeof op !== "object") continue;
       const pointer = pointerOf(["paths", path, method]);
       if (op["x-mcp"] === false || (op["x-mxcp"] as Json | undefined)?.exclude === true) continue;
-      if (ctx.filters.readOnly && !SAFE.has(method)) continue;
+      if (ctx.filters.readOnly && !isSafeMethod(method)) continue;
       if (methods && !methods.includes(method)) continue;
       const tags = Array.isArray(op.tags) ? op.tags.filter((t): t is string => typeof t === "string") : [];
       if (tagFilter && !tags.some((t) => tagFilter.some((f) => f.toLowerCase() === t.toLowerCase()))) continue;
@@ -103,7 +103,7 @@ export function buildTools(ctx: OperationsContext): ToolModel[] {
 
 interface OperationSite {
   path: string;
-  method: (typeof METHODS)[number];
+  method: Lowercase<HttpMethod>;
   item: Json;
   op: Json;
   pointer: string;
@@ -140,6 +140,7 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
   if (op.deprecated === true) description = `Deprecated. ${description}`.trim();
   if (!description) description = `${method.toUpperCase()} ${cleanDescription(path, 200)}`;
   const title = cleanDescription(summary, 100).split("\n")[0] ?? "";
+  const effect = effectOf(method, name);
   const moduleName = WINDOWS_RESERVED.test(name) ? `${name}_op` : name;
   const bodyWireNames = new Map((inputs.body?.properties ?? []).map((p) => [p.arg, p.name] as [string, string]));
   const tests = exampleTests(ctx.doc, op, inputs.parameters, bodyWireNames, requestBodyExample(ctx.doc, op, inputs.body?.mediaType));
@@ -148,7 +149,7 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
   return {
     name,
     description,
-    annotations: annotationsFor(method, title, name),
+    annotations: toolAnnotations(effect.effect, effect.idempotent, title),
     tags: tags.map((t) => cleanDescription(t, 60)).filter(Boolean),
     parameters: inputs.parameters,
     ...(result.returns ? { returns: result.returns.description ? result.returns : { ...result.returns, description: returnsDescription(ctx.doc, op, method, path) } } : {}),

@@ -3,6 +3,7 @@
 import type { TypeDef } from "../../src/project/definitions.js";
 import { cleanDescription } from "../../src/model/text.js";
 import { fitExample } from "../../src/model/example-fit.js";
+import { withOptionality } from "../../src/model/optionality.js";
 import { parameterName, uniqueName } from "../../src/model/naming.js";
 import type { ToolParameter, TypeRef } from "../../src/model/tool-model.js";
 import type { HttpBody, HttpParameter, ParameterLocation, ParameterStyle, SecuritySchemeDef } from "../../src/runtime/http/types.js";
@@ -47,10 +48,6 @@ const FILE_TYPE: TypeDef = {
   },
   required: ["content_base64"],
 };
-
-function optional(t: TypeDef): TypeDef {
-  return Object.hasOwn(t, "default") ? t : { ...t, default: null };
-}
 
 function describe(t: TypeDef, ...texts: (string | undefined)[]): TypeDef {
   const d = texts.map((x) => cleanDescription(x, 500)).find(Boolean);
@@ -131,7 +128,7 @@ export function operationInputs(pathItem: Json, op: Json, ctx: InputContext): Op
     wire.push(w);
     parameters.push({
       name,
-      type: required ? stripDefault(type) : optional(type),
+      type: withOptionality(type, required),
       required,
       tsType: { kind: "parameter", in: location, name: p.name },
       origin: `${location} parameter ${p.name}`,
@@ -150,12 +147,6 @@ export function operationInputs(pathItem: Json, op: Json, ctx: InputContext): Op
   const body = requestBody(op, ctx, taken, parameters);
   withFallbackDescription(parameters);
   return { parameters, wire, ...(body ? { body } : {}), idempotencyKey };
-}
-
-function stripDefault(t: TypeDef): TypeDef {
-  if (!Object.hasOwn(t, "default")) return t;
-  const { default: _d, ...rest } = t;
-  return rest;
 }
 
 type BodyKind = HttpBody["kind"];
@@ -225,7 +216,7 @@ function requestBody(op: Json, ctx: InputContext, taken: Set<string>, parameters
         const t = isBinary ? describe(FILE_TYPE, propType.description) : propType;
         parameters.push({
           name,
-          type: isRequired ? stripDefault(t) : optional(t),
+          type: withOptionality(t, isRequired),
           required: isRequired,
           // A required name the schema never declares is not in openapi-typescript's type either.
           tsType: isBinary ? { kind: "builtin", name: "FileArgument" } : declared.has(prop) ? { kind: "body", mediaType: mt, property: prop } : STRING,
@@ -245,7 +236,7 @@ function requestBody(op: Json, ctx: InputContext, taken: Set<string>, parameters
 function singleBody(mt: string, kind: BodyKind, type: TypeDef, rb: Json, _ctx: InputContext, taken: Set<string>, parameters: ToolParameter[], tsType: TypeRef): HttpBody {
   const required = rb.required === true;
   const name = uniqueName("body", taken, 64);
-  parameters.push({ name, type: required ? stripDefault(type) : optional(type), required, tsType, origin: `request body (${mt})` });
+  parameters.push({ name, type: withOptionality(type, required), required, tsType, origin: `request body (${mt})` });
   return { mediaType: mt, kind, arg: name, required };
 }
 

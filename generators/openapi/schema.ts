@@ -22,6 +22,7 @@ import { fitExample } from "../../src/model/example-fit.js";
 import type { ModelNote } from "../../src/model/tool-model.js";
 import { getAtPointer } from "./load.js";
 import { setOwn } from "../../src/runtime/own.js";
+import { mergeObjectTypes } from "../../src/model/object-merge.js";
 
 type Json = Record<string, unknown>;
 
@@ -326,20 +327,5 @@ function mergeAll(members: TypeDef[], ctx: SchemaContext, where: string, mode: "
     }
     return base;
   }
-  const properties: Record<string, TypeDef> = {};
-  for (const m of members) {
-    for (const [k, v] of Object.entries(m.properties ?? {})) {
-      if (!Object.hasOwn(properties, k)) setOwn(properties, k, v);
-    }
-  }
-  const out: TypeDef = { type: "object" };
-  const description = members.map((m) => m.description).find(Boolean);
-  if (description) out.description = description;
-  if (Object.keys(properties).length > 0) out.properties = properties;
-  if (ctx.mode === "input") {
-    const lists = members.map((m) => m.required ?? []);
-    const required = mode === "all" ? [...new Set(lists.flat())] : lists[0]!.filter((r) => lists.every((l) => l.includes(r)));
-    if (required.length > 0) out.required = required;
-  }
-  return out;
+  return mergeObjectTypes(members, mode, { required: ctx.mode === "input" });
 }

@@ -3,10 +3,12 @@
 // host/basePath/schemes become servers, securityDefinitions become securitySchemes.
 import { getAtPointer } from "./load.js";
 import { setOwn } from "../../src/runtime/own.js";
+import { HTTP_METHODS } from "../../src/runtime/http/methods.js";
 
 type Json = Record<string, unknown>;
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch"] as const;
+// A 2.0 path item has every method but TRACE.
+const METHODS = HTTP_METHODS.filter((m) => m !== "TRACE").map((m) => m.toLowerCase());
 const SCHEMA_KEYS = [
   "type", "format", "items", "enum", "default", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
   "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "multipleOf",

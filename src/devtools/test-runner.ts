@@ -5,6 +5,7 @@ import type { UserContext } from "../runtime/state.js";
 import { pyTruthy } from "../types/python-names.js";
 import type { ProjectHost } from "../server/host.js";
 import { setOwn } from "../runtime/own.js";
+import { isSafeMethod } from "../runtime/http/methods.js";
 
 export interface TestCaseResult {
   name: string;
@@ -35,7 +36,6 @@ export interface TestOptions {
   mock?: boolean | undefined;
 }
 
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 
 /**
  * A generated tool whose operation changes data (POST, PUT, PATCH, DELETE) must never be called on the real
@@ -44,7 +44,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 function unsafeWithoutMock(metadata: Record<string, unknown> | undefined): string | undefined {
   const op = metadata?.operation as Record<string, unknown> | undefined;
   if (metadata?.generated_by !== "mxcp-gen" || typeof op?.method !== "string") return undefined;
-  return SAFE_METHODS.has(op.method.toUpperCase()) ? undefined : op.method.toUpperCase();
+  return isSafeMethod(op.method) ? undefined : op.method.toUpperCase();
 }
 
 /** MXCP's equality: sorted-key JSON, so 1 and 1.0 differ only where JSON does. */

@@ -1,6 +1,7 @@
 import { parseDuration } from "../../model/selection.js";
 import { generateOpenApiProject } from "../../generate/openapi.js";
 import { CliError } from "../output.js";
+import { HTTP_METHODS } from "../../runtime/http/methods.js";
 import type { OpenApiValues } from "../command-flags.js";
 import { counts, MANY_TOOLS, manyToolsAdvice, reportWrite } from "./write-report.js";
 
@@ -8,7 +9,7 @@ import { counts, MANY_TOOLS, manyToolsAdvice, reportWrite } from "./write-report
 export async function openapiCommand(source: string | undefined, flags: OpenApiValues): Promise<number> {
   if (!source) throw new CliError("usage: mxcp-gen openapi <spec file or URL> [--out DIR] [--name API] …", 2);
   const methods = flags.methods.map((m) => m.toLowerCase());
-  const bad = methods.filter((m) => !["get", "put", "post", "delete", "options", "head", "patch", "trace"].includes(m));
+  const bad = methods.filter((m) => !(HTTP_METHODS as readonly string[]).includes(m.toUpperCase()));
   if (bad.length) throw new CliError(`--methods: unknown method(s) ${bad.join(", ")}`, 2);
   if (flags.auth !== undefined && !/^(bearer|basic|header:.+|query:.+)$/.test(flags.auth)) throw new CliError(`--auth takes bearer, basic, header:NAME or query:NAME, not '${flags.auth}'`, 2);
   if (flags.cache !== undefined) {

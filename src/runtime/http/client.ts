@@ -13,10 +13,9 @@ import { CallFailure } from "./call-failure.js";
 import { DEFAULT_LIMITS, HttpTransport, type ClientLimits } from "./transport.js";
 import { Credentials } from "./credentials.js";
 import { requestBase, requestBody, requestUrl } from "./request.js";
+import { isCacheableMethod, isIdempotentMethod } from "./methods.js";
 
 export { DEFAULT_LIMITS, type BinaryResult, type ClientLimits } from "./transport.js";
-
-const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 
 /**
  * The client generated handlers call: base URL and credentials come from the API's secret
@@ -117,13 +116,13 @@ export class ApiClient {
     }
     if (cookies.length > 0) headers.set("cookie", cookies.join("; "));
     if (!headers.has("accept")) headers.set("accept", "application/json, text/plain;q=0.9, */*;q=0.8");
-    const retryable = IDEMPOTENT.has(op.method) || op.idempotencyKey === true;
+    const retryable = isIdempotentMethod(op.method) || op.idempotencyKey === true;
     const cache = this.cacheFor(op);
     if (cache) return this.cachedRead(cache, op, url, headers, base);
     try {
       return await this.transport.withRetries(op.method, url, headers, body, retryable, base, onResponse ? { onBody: async (response) => onResponse(response) } : {});
     } finally {
-      if (op.method !== "GET" && op.method !== "HEAD" && this.definition.cache) await this.invalidateAfterWrite(op, url);
+      if (!isCacheableMethod(op.method) && this.definition.cache) await this.invalidateAfterWrite(op, url);
     }
   }
 
@@ -148,7 +147,7 @@ export class ApiClient {
 
   /** The cache for a safe read of a caching API, when the project has a database it may write. */
   private cacheFor(op: HttpOperation): HttpCache | undefined {
-    if (!op.cache || !this.definition.cache || (op.method !== "GET" && op.method !== "HEAD")) return undefined;
+    if (!op.cache || !this.definition.cache || !isCacheableMethod(op.method)) return undefined;
     return openCache();
   }
 

@@ -1,7 +1,9 @@
 // The shapes generated OpenAPI handlers hand to the runtime's HTTP client. Plain data, so a
 // handler reads as a description of its operation.
 
-export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE";
+import type { HttpMethod } from "./methods.js";
+
+export type { HttpMethod };
 export type ParameterLocation = "path" | "query" | "header" | "cookie";
 export type ParameterStyle = "simple" | "label" | "matrix" | "form" | "spaceDelimited" | "pipeDelimited" | "deepObject";
 
