@@ -5,11 +5,10 @@
 import type { TestDef } from "../../src/project/definitions.js";
 import type { ToolParameter } from "../../src/model/tool-model.js";
 import { fitExample } from "../../src/model/example-fit.js";
-import { resolveSchema } from "./schema.js";
+import { resolved, type JsonObject, type MediaTypeObject, type OpenApiDocument } from "./document.js";
+import type { RequestBodySite, ResponseSite } from "./operation-view.js";
 
-type Json = Record<string, unknown>;
-
-function documentValue(p: ToolParameter, bodyExample: Json | undefined, wireName: string | undefined): unknown {
+function documentValue(p: ToolParameter, bodyExample: JsonObject | undefined, wireName: string | undefined): unknown {
   if (bodyExample && wireName !== undefined && Object.hasOwn(bodyExample, wireName)) return bodyExample[wireName];
   if (p.type.examples && p.type.examples.length > 0) return p.type.examples[0];
   if (p.type.default !== undefined && p.type.default !== null) return p.type.default;
@@ -21,9 +20,9 @@ function isScalar(v: unknown): boolean {
   return v === null || ["string", "number", "boolean"].includes(typeof v);
 }
 
-export function exampleTests(doc: Json, op: Json, parameters: ToolParameter[], bodyWireNames: Map<string, string>, bodyExample: unknown): TestDef[] {
+export function exampleTests(doc: OpenApiDocument, successes: ResponseSite[], parameters: ToolParameter[], bodyWireNames: Map<string, string>, bodyExample: unknown): TestDef[] {
   const args: { key: string; value: unknown }[] = [];
-  const example = bodyExample && typeof bodyExample === "object" && !Array.isArray(bodyExample) ? (bodyExample as Json) : undefined;
+  const example = bodyExample && typeof bodyExample === "object" && !Array.isArray(bodyExample) ? (bodyExample as JsonObject) : undefined;
   for (const p of parameters) {
     if (!p.required) continue;
     const value = p.name === "body" && bodyExample !== undefined && !bodyWireNames.has(p.name) ? bodyExample : documentValue(p, example, bodyWireNames.get(p.name));
@@ -34,22 +33,30 @@ export function exampleTests(doc: Json, op: Json, parameters: ToolParameter[], b
     args.push({ key: p.name, value: fit.value });
   }
   const test: TestDef = { name: "example", description: "Calls the operation with the document's example values.", arguments: args };
-  const response = responseExample(doc, op);
+  const response = responseExample(doc, successes);
   if (response && typeof response === "object" && !Array.isArray(response)) {
-    const fields = Object.entries(response as Json).filter(([, v]) => isScalar(v)).slice(0, 3);
+    const fields = Object.entries(response).filter(([, v]) => isScalar(v)).slice(0, 3);
     if (fields.length > 0) test.result_contains = Object.fromEntries(fields);
   }
   return [test];
 }
 
-function responseExample(doc: Json, op: Json): unknown {
-  const responses = (op.responses ?? {}) as Json;
-  const code = Object.keys(responses).filter((c) => /^2\d\d$/.test(c)).sort()[0];
-  if (!code) return undefined;
-  const r = resolveSchema(doc, responses[code]).schema;
-  const media = ((r.content ?? {}) as Record<string, Json>)["application/json"];
-  if (!media) return undefined;
+function responseExample(doc: OpenApiDocument, successes: ResponseSite[]): unknown {
+  const media = successes.find((r) => /^2\d\d$/.test(r.code))?.content["application/json"];
+  return media ? mediaExample(doc, media) : undefined;
+}
+
+/** A media type's own example: `example`, else the first of its named `examples`. */
+export function mediaExample(doc: OpenApiDocument, media: MediaTypeObject): unknown {
   if (media.example !== undefined) return media.example;
-  const first = Object.values((media.examples ?? {}) as Json)[0];
-  return first ? resolveSchema(doc, first).schema.value : undefined;
+  const first = media.examples && typeof media.examples === "object" ? Object.values(media.examples)[0] : undefined;
+  return first ? resolved(doc, first).value : undefined;
+}
+
+/** The request body's example in the media type the tool sends: the media type's own, else its schema's. */
+export function requestBodyExample(doc: OpenApiDocument, body: RequestBodySite | undefined, mediaType: string | undefined): unknown {
+  const media = body && mediaType ? body.content[mediaType] : undefined;
+  if (!media) return undefined;
+  const own = mediaExample(doc, media);
+  return own !== undefined ? own : resolved(doc, media.schema).example;
 }

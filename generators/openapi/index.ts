@@ -12,8 +12,8 @@ import { confineRefs, loadDocument, type LoadOptions, type SourceFile } from "./
 import { buildTools, type OperationFilters } from "./operations.js";
 import { addAuthScheme, secretParameters, securitySchemes } from "./security.js";
 import { convertSwagger2 } from "./swagger2.js";
+import { openApiDocument, type OpenApiDocument, type ServerObject } from "./document.js";
 
-type Json = Record<string, unknown>;
 
 export interface OpenApiOptions extends LoadOptions, OperationFilters {
   /** API name: the tool prefix, folder and secret name. Default: from the document's title. */
@@ -33,7 +33,7 @@ export interface OpenApiOptions extends LoadOptions, OperationFilters {
 export interface OpenApiResult {
   model: ApiModel;
   /** The bundled OpenAPI 3.x document the model was built from (for the types module). */
-  document: Json;
+  document: OpenApiDocument;
   /** The version the input declared. */
   inputVersion: string;
   files: SourceFile[];
@@ -79,23 +79,23 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
   const diagnostics = loaded.diagnostics;
   const raw = loaded.document;
   const inputVersion = String(raw.swagger ?? raw.openapi);
-  const doc = typeof raw.swagger === "string" ? convertSwagger2(raw) : raw;
+  const doc: OpenApiDocument = typeof raw.swagger === "string" ? convertSwagger2(raw) : openApiDocument(raw);
   const file = isUrl(source) ? source : basename(source);
-  const info = (doc.info ?? {}) as Json;
+  const info: Partial<OpenApiDocument["info"]> = doc.info && typeof doc.info === "object" ? doc.info : {};
   const title = typeof info.title === "string" ? info.title : "API";
-  const firstServer = Array.isArray(doc.servers) ? ((doc.servers[0] ?? {}) as Json).url : undefined;
+  const firstServer: unknown = Array.isArray(doc.servers) ? doc.servers[0]?.url : undefined;
   const chosen = opts.name ? { name: snakeCase(opts.name) || "api", from: "flag" as const } : defaultApiName(title, typeof firstServer === "string" ? firstServer : undefined);
   const name = chosen.name;
   if (opts.auth) addAuthScheme(doc, opts.auth);
   const schemes = securitySchemes(doc, file, diagnostics);
   const notes: ModelNote[] = [];
-  const toServers = (rawServers: unknown): ServerDef[] | undefined => {
+  const toServers = (rawServers: ServerObject[] | undefined): ServerDef[] | undefined => {
     if (!Array.isArray(rawServers) || rawServers.length === 0) return undefined;
     return rawServers
-      .filter((s): s is Json => !!s && typeof s === "object" && typeof (s as Json).url === "string")
+      .filter((s): s is ServerObject => !!s && typeof s === "object" && typeof s.url === "string")
       .map((s) => {
-        const url = isUrl(source) ? new URL(String(s.url), source).href : String(s.url);
-        const vars = (s.variables ?? {}) as Record<string, Json>;
+        const url = isUrl(source) ? new URL(s.url, source).href : s.url;
+        const vars = s.variables && typeof s.variables === "object" ? s.variables : {};
         const variables: NonNullable<ServerDef["variables"]> = {};
         for (const [k, v] of Object.entries(vars)) {
           setOwn(variables, k, { default: String(v.default ?? ""), ...(Array.isArray(v.enum) ? { enum: v.enum.map(String) } : {}) });

@@ -27,7 +27,7 @@ export interface SourceFile {
 
 export interface LoadedDocument {
   /** The root document with every external reference bundled in; only local `#/...` refs remain. */
-  document: Record<string, unknown>;
+  document: JsonObject;
   /** The root file as given (path or URL). */
   source: string;
   /** Every file read, for the lock file. */
@@ -39,7 +39,8 @@ const DEFAULT_MAX_FILE = 50 * 1024 * 1024;
 /** GitHub's description, the largest we know, is about 260,000 nodes (1.2 million dereferenced). */
 const DEFAULT_MAX_NODES = 10_000_000;
 
-type Json = Record<string, unknown>;
+/** A parsed JSON or YAML object, before anything is known of its shape. */
+export type JsonObject = Record<string, unknown>;
 
 /** Which components section an external target lands in, judged by where the `$ref` stands. */
 type Slot = "schemas" | "parameters" | "responses" | "requestBodies" | "headers" | "examples" | "securitySchemes" | "links" | "inline";
@@ -79,7 +80,7 @@ export async function loadDocument(source: string, opts: LoadOptions = {}): Prom
     diagnostics.error(loader.display(rootFile), "", "The document is not a JSON/YAML object");
     diagnostics.throwIfErrors();
   }
-  const doc = root as Json;
+  const doc = root as JsonObject;
   const swagger2 = typeof doc.swagger === "string";
   if (!swagger2 && typeof doc.openapi !== "string") {
     diagnostics.error(loader.display(rootFile), "", "Not an OpenAPI document: it has neither `openapi` nor `swagger`");
@@ -259,7 +260,7 @@ export function getAtPointer(doc: unknown, pointer: string): unknown {
   let cur = doc;
   for (const token of decodePointer(pointer)) {
     if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, token)) return undefined;
-    cur = (cur as Json)[token];
+    cur = (cur as JsonObject)[token];
   }
   return cur;
 }
@@ -305,7 +306,7 @@ export function confineRefs(doc: unknown): void {
       node.forEach((v, i) => stack.push({ node: v, path: [...path, i], data }));
       continue;
     }
-    const obj = node as Json;
+    const obj = node as JsonObject;
     if (Object.hasOwn(obj, "$ref") && (data || typeof obj.$ref !== "string" || !obj.$ref.startsWith("#"))) delete obj.$ref;
     for (const [k, v] of Object.entries(obj)) stack.push({ node: v, path: [...path, k], data: data || isDataKey(path, k, v) });
   }
@@ -313,13 +314,13 @@ export function confineRefs(doc: unknown): void {
 
 /** Copies external targets into the root document's components and rewrites refs to point at them. */
 class Bundler {
-  readonly document: Json;
+  readonly document: JsonObject;
   private readonly placed = new Map<string, string>();
   private readonly inlining = new Set<string>();
 
   constructor(
     private readonly loader: FileLoader,
-    root: Json,
+    root: JsonObject,
     private readonly rootFile: string,
     private readonly swagger2: boolean,
     private readonly diagnostics: Diagnostics,
@@ -343,7 +344,7 @@ class Bundler {
       return;
     }
     if (node === null || typeof node !== "object") return;
-    const obj = node as Json;
+    const obj = node as JsonObject;
     if (typeof obj.$ref === "string") {
       await this.resolveRef(obj, path, file, srcPath);
       // Siblings of $ref (allowed in 3.1) are walked like any other keys.
@@ -354,7 +355,7 @@ class Bundler {
     }
   }
 
-  private async resolveRef(obj: Json, path: (string | number)[], file: string, srcPath: (string | number)[]): Promise<void> {
+  private async resolveRef(obj: JsonObject, path: (string | number)[], file: string, srcPath: (string | number)[]): Promise<void> {
     const ref = obj.$ref as string;
     const site = { file, pointer: pointerOf(srcPath) };
     const { file: refFile, pointer } = splitRef(ref);
@@ -396,7 +397,7 @@ class Bundler {
         return;
       }
       this.inlining.add(key);
-      const copy = structuredClone(target) as Json;
+      const copy = structuredClone(target) as JsonObject;
       delete obj.$ref;
       Object.assign(obj, copy);
       await this.walk(obj, path, targetFile, decodePointer(pointer));
@@ -422,11 +423,11 @@ function swagger2Section(slot: Slot): string[] {
   return ["definitions"];
 }
 
-function ensureObject(doc: Json, path: string[]): Json {
+function ensureObject(doc: JsonObject, path: string[]): JsonObject {
   let cur = doc;
   for (const key of path) {
     if (!cur[key] || typeof cur[key] !== "object") cur[key] = {};
-    cur = cur[key] as Json;
+    cur = cur[key] as JsonObject;
   }
   return cur;
 }
@@ -437,7 +438,7 @@ function nameFor(file: string, pointer: string): string {
   return raw.replace(/[^A-Za-z0-9_.-]/g, "_") || "Ref";
 }
 
-function uniqueName(container: Json, base: string): string {
+function uniqueName(container: JsonObject, base: string): string {
   if (!Object.hasOwn(container, base)) return base;
   for (let i = 2; ; i++) if (!Object.hasOwn(container, `${base}_${i}`)) return `${base}_${i}`;
 }

@@ -11,16 +11,15 @@ import { cleanDescription, joinSummary } from "../../src/model/text.js";
 import type { ModelNote, ToolModel, ToolParameter } from "../../src/model/tool-model.js";
 import type { HttpOperation, HttpParameter, SecuritySchemeDef, ServerDef } from "../../src/runtime/http/types.js";
 import { pointerOf, type Diagnostics } from "./diagnostics.js";
-import { exampleTests } from "./examples.js";
+import { isReference, resolved, type OpenApiDocument, type OperationObject, type ServerObject } from "./document.js";
+import { exampleTests, requestBodyExample } from "./examples.js";
+import { viewOperation, type OperationView, type PathItemMethod } from "./operation-view.js";
 import { operationInputs } from "./parameters.js";
 import { resultShape } from "./responses.js";
-import { resolveSchema } from "./schema.js";
 import { securityRequirements } from "./security.js";
 
-type Json = Record<string, unknown>;
-
 // The keys of a path item that hold operations.
-const METHODS = HTTP_METHODS.map((m) => m.toLowerCase() as Lowercase<HttpMethod>);
+const METHODS = HTTP_METHODS.map((m) => m.toLowerCase() as PathItemMethod);
 
 export interface OperationFilters {
   /**
@@ -36,7 +35,7 @@ export interface OperationFilters {
 }
 
 export interface OperationsContext {
-  doc: Json;
+  doc: OpenApiDocument;
   api: string;
   file: string;
   diagnostics: Diagnostics;
@@ -44,7 +43,7 @@ export interface OperationsContext {
   schemes: Record<string, SecuritySchemeDef>;
   filters: OperationFilters;
   openapi31: boolean;
-  servers: (raw: unknown) => ServerDef[] | undefined;
+  servers: (raw: ServerObject[] | undefined) => ServerDef[] | undefined;
 }
 
 /**
@@ -58,7 +57,7 @@ function effectOf(method: string, name: string): { effect: Effect; idempotent: b
 }
 
 /** A readable base name: the operationId in snake_case, else method and path (`get_pets_pet_id`). */
-function baseName(method: string, path: string, op: Json): string {
+function baseName(method: string, path: string, op: OperationObject): string {
   if (typeof op.operationId === "string" && snakeCase(op.operationId)) return snakeCase(op.operationId);
   return snakeCase(`${method} ${path.replace(/[{}]/g, "")}`) || method;
 }
@@ -73,15 +72,15 @@ export function buildTools(ctx: OperationsContext): ToolModel[] {
   const excludes = nonEmpty(ctx.filters.exclude)?.map((g) => picomatch(g, { nocase: true }));
   const methods = nonEmpty(ctx.filters.methods)?.map((m) => m.toLowerCase());
   const tagFilter = nonEmpty(ctx.filters.tags);
-  const paths = (ctx.doc.paths ?? {}) as Record<string, unknown>;
-  for (const [path, rawItem] of Object.entries(paths)) {
+  for (const [path, rawItem] of Object.entries(ctx.doc.paths ?? {})) {
     if (!rawItem || typeof rawItem !== "object") continue;
-    const item = rawItem as Json;
+    const item = resolved(ctx.doc, rawItem);
     for (const method of METHODS) {
-      const op = item[method] as Json | undefined;
-      if (!op || typeof op !== "object") continue;
+      const op = item[method];
+      // An operation cannot be a reference (openapi-typescript's type allows one; the specification does not).
+      if (!op || typeof op !== "object" || isReference(op)) continue;
       const pointer = pointerOf(["paths", path, method]);
-      if (op["x-mcp"] === false || (op["x-mxcp"] as Json | undefined)?.exclude === true) continue;
+      if (op["x-mcp"] === false || op["x-mxcp"]?.exclude === true) continue;
       if (ctx.filters.readOnly && !isSafeMethod(method)) continue;
       if (methods && !methods.includes(method)) continue;
       const tags = Array.isArray(op.tags) ? op.tags.filter((t): t is string => typeof t === "string") : [];
@@ -95,27 +94,17 @@ export function buildTools(ctx: OperationsContext): ToolModel[] {
       const short = shortenName(prefixed, MAX_TOOL_NAME, ctx.api);
       const name = uniqueName(short, taken, MAX_TOOL_NAME);
       if (name !== prefixed) ctx.notes.push({ tool: name, where: pointer, message: `name shortened from ${prefixed}` });
-      tools.push(buildTool(ctx, { path, method, item, op, pointer, name, tags }));
+      tools.push(buildTool(ctx, viewOperation(ctx.doc, path, method, item, op), name, tags));
     }
   }
   return tools;
 }
 
-interface OperationSite {
-  path: string;
-  method: Lowercase<HttpMethod>;
-  item: Json;
-  op: Json;
-  pointer: string;
-  name: string;
-  tags: string[];
-}
-
-function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
-  const { path, method, item, op, pointer, name, tags } = site;
+function buildTool(ctx: OperationsContext, view: OperationView, name: string, tags: string[]): ToolModel {
+  const { path, method, item, operation: op, pointer } = view;
   const schemaCtx = { doc: ctx.doc, mode: "input" as const, notes: ctx.notes, tool: name, openapi31: ctx.openapi31 };
-  const inputs = operationInputs(item, op, { doc: ctx.doc, path, file: ctx.file, pointer, schemaCtx, diagnostics: ctx.diagnostics, schemes: ctx.schemes });
-  const result = resultShape(op, { ...schemaCtx, mode: "output" }, pointer);
+  const inputs = operationInputs(view, { doc: ctx.doc, file: ctx.file, schemaCtx, diagnostics: ctx.diagnostics, schemes: ctx.schemes });
+  const result = resultShape(view.successes, { ...schemaCtx, mode: "output" }, pointer);
   const security = securityRequirements(op.security ?? ctx.doc.security, ctx.schemes);
   const servers = ctx.servers(op.servers ?? item.servers);
   const operation: HttpOperation = {
@@ -128,7 +117,7 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
     ...(inputs.idempotencyKey ? { idempotencyKey: true } : {}),
   };
   bindParameters(inputs, ctx.filters.bind, ctx.notes, name, pointer);
-  const paging = detectPaging(ctx.doc, op, method, inputs.wire);
+  const paging = detectPaging(ctx.doc, view, inputs.wire);
   if (paging) {
     paging.maxPagesArg = maxPagesArg(operation, inputs.parameters.map((p) => p.name));
     operation.paging = paging;
@@ -142,8 +131,8 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
   const title = cleanDescription(summary, 100).split("\n")[0] ?? "";
   const effect = effectOf(method, name);
   const moduleName = WINDOWS_RESERVED.test(name) ? `${name}_op` : name;
-  const bodyWireNames = new Map((inputs.body?.properties ?? []).map((p) => [p.arg, p.name] as [string, string]));
-  const tests = exampleTests(ctx.doc, op, inputs.parameters, bodyWireNames, requestBodyExample(ctx.doc, op, inputs.body?.mediaType));
+  const bodyWireNames = new Map((inputs.body?.properties ?? []).map((p) => [p.arg, p.name] as const));
+  const tests = exampleTests(ctx.doc, view.successes, inputs.parameters, bodyWireNames, requestBodyExample(ctx.doc, view.requestBody, inputs.body?.mediaType));
   const origin: Record<string, string> = { method: method.toUpperCase(), path };
   if (typeof op.operationId === "string") origin.operationId = op.operationId;
   return {
@@ -152,7 +141,7 @@ function buildTool(ctx: OperationsContext, site: OperationSite): ToolModel {
     annotations: toolAnnotations(effect.effect, effect.idempotent, title),
     tags: tags.map((t) => cleanDescription(t, 60)).filter(Boolean),
     parameters: inputs.parameters,
-    ...(result.returns ? { returns: result.returns.description ? result.returns : { ...result.returns, description: returnsDescription(ctx.doc, op, method, path) } } : {}),
+    ...(result.returns ? { returns: result.returns.description ? result.returns : { ...result.returns, description: returnsDescription(view) } } : {}),
     ...(tests.length > 0 ? { tests } : {}),
     target: { kind: "http", operation, resultType: result.tsType },
     origin,
@@ -168,18 +157,6 @@ const PAGING_WORDS: Record<NonNullable<HttpOperation["paging"]>["style"], string
   page: "page number",
 };
 
-function requestBodyExample(doc: Json, op: Json, mediaType: string | undefined): unknown {
-  if (!op.requestBody || !mediaType) return undefined;
-  const rb = resolveSchema(doc, op.requestBody).schema;
-  const media = ((rb.content ?? {}) as Record<string, Json>)[mediaType];
-  if (!media) return undefined;
-  if (media.example !== undefined) return media.example;
-  const first = Object.values((media.examples ?? {}) as Json)[0];
-  if (first) return resolveSchema(doc, first).schema.value;
-  const schema = resolveSchema(doc, media.schema ?? {}).schema;
-  return schema.example;
-}
-
 const CREDENTIAL_NAME = /^(api[_-]?key|apikey|token|access[_-]?token|auth[_-]?token|key|secret|client[_-]?secret|password)$/i;
 
 /**
@@ -187,10 +164,14 @@ const CREDENTIAL_NAME = /^(api[_-]?key|apikey|token|access[_-]?token|auth[_-]?to
  * parameter whose name looks like a credential and is not bound is noted, with the flag to bind it.
  */
 function bindParameters(inputs: { wire: HttpParameter[]; parameters: ToolParameter[] }, bind: string[] | undefined, notes: ModelNote[], tool: string, pointer: string): void {
-  const bound = new Map((bind ?? []).map((b) => {
-    const [name, key] = b.split("=", 2) as [string, string | undefined];
-    return [name.trim(), (key?.trim() || parameterName(snakeCase(name.trim()))) as string];
-  }));
+  const bound = new Map(
+    (bind ?? []).map((b) => {
+      const eq = b.indexOf("=");
+      const name = (eq === -1 ? b : b.slice(0, eq)).trim();
+      const key = eq === -1 ? "" : b.slice(eq + 1).trim();
+      return [name, key || parameterName(snakeCase(name))] as const;
+    }),
+  );
   for (const w of inputs.wire) {
     const key = bound.get(w.name);
     if (key !== undefined) {
@@ -203,10 +184,8 @@ function bindParameters(inputs: { wire: HttpParameter[]; parameters: ToolParamet
 }
 
 /** What a result is, when its schema does not say: the 2xx response's own words, else the operation it answers. */
-function returnsDescription(doc: Json, op: Json, method: string, path: string): string {
-  const responses = (op.responses ?? {}) as Json;
-  const code = Object.keys(responses).filter((c) => /^2(\d\d|XX)$/i.test(c)).sort()[0];
-  const said = code ? cleanDescription(resolveSchema(doc, responses[code]).schema.description as string | undefined, 200) : "";
+function returnsDescription({ successes, method, path }: OperationView): string {
+  const said = cleanDescription(successes[0]?.response.description, 200);
   // "OK" and "successful operation" say nothing about what comes back.
   if (said && !/^(ok|success(ful)?( operation| response)?|200( ok)?|default response)\.?$/i.test(said)) return said;
   return `What ${method.toUpperCase()} ${cleanDescription(path, 200)} returns.`;

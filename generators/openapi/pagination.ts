@@ -9,35 +9,28 @@
 //  - page:   `page` with `per_page` (or `page_size`, `pageSize`, `limit`) query parameters.
 // The items are the response itself when it is an array, else its one array property (`data`, `items`, …).
 import type { HttpOperation, HttpParameter, PagingDef } from "../../src/runtime/http/types.js";
-import { resolveSchema } from "./schema.js";
-
-type Json = Record<string, unknown>;
+import { resolved, type OpenApiDocument, type Schema } from "./document.js";
+import type { OperationView } from "./operation-view.js";
 
 const CURSOR_PARAMS = ["starting_after", "after"];
 const TOKEN_PARAMS = ["page_token", "pageToken", "pagetoken", "cursor", "next_token", "nextToken", "continuation_token", "continuationToken", "page_cursor"];
 const TOKEN_FIELDS = ["next_page_token", "nextPageToken", "next_cursor", "nextCursor", "next_token", "nextToken", "continuation_token", "continuationToken", "cursor"];
 const SIZE_PARAMS = ["per_page", "page_size", "pageSize", "perPage", "limit", "size"];
 
-/** The first 2xx JSON response's schema, resolved. */
-function responseSchema(doc: Json, op: Json): { schema: Json; headers: string[] } | undefined {
-  const responses = (op.responses ?? {}) as Record<string, unknown>;
-  for (const code of Object.keys(responses).filter((c) => /^2(\d\d|XX)$/i.test(c)).sort()) {
-    const r = resolveSchema(doc, responses[code]).schema;
-    const headers = Object.keys((r.headers ?? {}) as Json).map((h) => h.toLowerCase());
-    const content = (r.content ?? {}) as Record<string, Json>;
-    const json = Object.keys(content).find((t) => /json/i.test(t));
-    const schema = json ? resolveSchema(doc, content[json]!.schema ?? {}).schema : {};
-    return { schema, headers };
-  }
-  return undefined;
+/** The first 2xx response's JSON schema, resolved, and the headers it declares. */
+function responseSchema(doc: OpenApiDocument, view: OperationView): { schema: Schema; headers: string[] } | undefined {
+  const first = view.successes[0];
+  if (!first) return undefined;
+  const headers = Object.keys(first.response.headers && typeof first.response.headers === "object" ? first.response.headers : {}).map((h) => h.toLowerCase());
+  const json = Object.keys(first.content).find((t) => /json/i.test(t));
+  return { schema: json ? resolved(doc, first.content[json]!.schema) : {}, headers };
 }
 
 /** Where the items are: "" for an array response, else the name of its only (or `data`/`items`) array property. */
-function itemsOf(doc: Json, schema: Json): string | undefined {
+function itemsOf(doc: OpenApiDocument, schema: Schema): string | undefined {
   if (schema.type === "array" || schema.items) return "";
-  const props = (schema.properties ?? {}) as Record<string, unknown>;
-  const arrays = Object.entries(props).filter(([, p]) => {
-    const s = resolveSchema(doc, p).schema;
+  const arrays = Object.entries(schema.properties ?? {}).filter(([, p]) => {
+    const s = resolved(doc, p);
     return s.type === "array" || s.items !== undefined;
   });
   const preferred = arrays.find(([k]) => ["data", "items", "results", "records", "entries", "values"].includes(k));
@@ -45,15 +38,15 @@ function itemsOf(doc: Json, schema: Json): string | undefined {
   return arrays.length === 1 ? arrays[0]![0] : undefined;
 }
 
-export function detectPaging(doc: Json, op: Json, method: string, wire: HttpParameter[]): PagingDef | undefined {
-  if (method !== "get") return undefined;
+export function detectPaging(doc: OpenApiDocument, view: OperationView, wire: HttpParameter[]): PagingDef | undefined {
+  if (view.method !== "get") return undefined;
   const query = wire.filter((p) => p.in === "query");
   const find = (names: string[]) => query.find((p) => names.includes(p.name));
-  const response = responseSchema(doc, op);
+  const response = responseSchema(doc, view);
   if (!response) return undefined;
   const items = itemsOf(doc, response.schema);
   if (items === undefined) return undefined;
-  const props = (response.schema.properties ?? {}) as Record<string, unknown>;
+  const props = response.schema.properties ?? {};
   const size = find(SIZE_PARAMS);
   const base = { items, ...(size ? { sizeArg: size.arg } : {}) };
   if (response.headers.includes("link")) {

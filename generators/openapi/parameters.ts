@@ -6,14 +6,14 @@ import { fitExample } from "../../src/model/example-fit.js";
 import { withOptionality } from "../../src/model/optionality.js";
 import { parameterName, uniqueName } from "../../src/model/naming.js";
 import type { ToolParameter, TypeRef } from "../../src/model/tool-model.js";
-import type { HttpBody, HttpParameter, ParameterLocation, ParameterStyle, SecuritySchemeDef } from "../../src/runtime/http/types.js";
+import { PARAMETER_STYLES, type HttpBody, type HttpParameter, type ParameterLocation, type ParameterStyle, type SecuritySchemeDef } from "../../src/runtime/http/types.js";
 import type { Diagnostics } from "./diagnostics.js";
-import { collapseSchema, resolveSchema, type SchemaContext } from "./schema.js";
+import { resolved, type OpenApiDocument, type Referenced, type Schema } from "./document.js";
+import type { OperationView, RequestBodySite } from "./operation-view.js";
+import { collapseSchema, type SchemaContext } from "./schema.js";
 import { setOwn } from "../../src/runtime/own.js";
 
 const STRING: TypeRef = { kind: "builtin", name: "string" };
-
-type Json = Record<string, unknown>;
 
 const LOCATIONS = new Set<ParameterLocation>(["path", "query", "header", "cookie"]);
 // OpenAPI says header parameters with these names are ignored: the request's own headers carry them.
@@ -27,12 +27,8 @@ export interface OperationInputs {
 }
 
 export interface InputContext {
-  doc: Json;
-  /** The path template, such as `/pets/{petId}`. */
-  path: string;
+  doc: OpenApiDocument;
   file: string;
-  pointer: string;
-  /** The TS type of this operation in the types module, `paths["/x"]["get"]`. */
   schemaCtx: SchemaContext;
   diagnostics: Diagnostics;
   schemes: Record<string, SecuritySchemeDef>;
@@ -63,8 +59,8 @@ function withFallbackDescription(parameters: ToolParameter[]): void {
   }
 }
 
-export function operationInputs(pathItem: Json, op: Json, ctx: InputContext): OperationInputs {
-  const { doc, diagnostics, file } = ctx;
+export function operationInputs(view: OperationView, ctx: InputContext): OperationInputs {
+  const { diagnostics, file } = ctx;
   const taken = new Set<string>();
   const parameters: ToolParameter[] = [];
   const wire: HttpParameter[] = [];
@@ -75,39 +71,28 @@ export function operationInputs(pathItem: Json, op: Json, ctx: InputContext): Op
       .map((s) => `${s.in}:${s.name.toLowerCase()}`),
   );
 
-  const merged = new Map<string, { raw: Json; pointer: string }>();
-  const add = (list: unknown, base: string) => {
-    if (!Array.isArray(list)) return;
-    list.forEach((p, i) => {
-      const resolved = resolveSchema(doc, p).schema;
-      merged.set(`${String(resolved.in)}:${String(resolved.name)}`, { raw: resolved, pointer: `${base}/parameters/${i}` });
-    });
-  };
-  add(pathItem.parameters, ctx.pointer.replace(/\/[^/]+$/, ""));
-  add(op.parameters, ctx.pointer);
-
-  for (const { raw: p, pointer } of merged.values()) {
-    if (typeof p.name !== "string" || !LOCATIONS.has(p.in as ParameterLocation)) {
+  for (const { parameter: p, pointer } of view.parameters) {
+    if (typeof p.name !== "string" || !LOCATIONS.has(p.in)) {
       diagnostics.error(file, pointer, "A parameter needs a string `name` and `in` of path, query, header or cookie");
       continue;
     }
-    const location = p.in as ParameterLocation;
+    const location: ParameterLocation = p.in;
     if (location === "header" && IGNORED_HEADERS.has(p.name.toLowerCase())) continue;
     if (credentialNames.has(`${location}:${p.name.toLowerCase()}`)) continue;
     if (location === "header" && /^idempotency[-_]?key$/i.test(p.name)) idempotencyKey = true;
-    let schema = p.schema;
+    let schema: Referenced<Schema> | undefined = p.schema;
     let json = false;
     if (!schema && p.content && typeof p.content === "object") {
-      const [mediaType, media] = Object.entries(p.content as Record<string, Json>)[0] ?? [];
-      schema = media?.schema;
+      const [mediaType, media] = Object.entries(p.content)[0] ?? [];
+      schema = media ? resolved(ctx.doc, media).schema : undefined;
       json = !!mediaType && /json/i.test(mediaType);
     }
     let type = collapseSchema(schema ?? {}, ctx.schemaCtx, `${pointer}/schema`);
     if (!type) {
-      if (schema && Object.keys(schema as Json).length > 0) diagnostics.warn(file, pointer, `Parameter '${p.name}' has a schema MXCP cannot express; taken as a string`);
+      if (schema && Object.keys(schema).length > 0) diagnostics.warn(file, pointer, `Parameter '${p.name}' has a schema MXCP cannot express; taken as a string`);
       type = { type: "string" };
     }
-    type = describe(type, p.description as string | undefined, type.description);
+    type = describe(type, p.description, type.description);
     if (p.example !== undefined && p.example !== null && typeof p.example !== "object") {
       const fit = fitExample(p.example, type);
       const shown = JSON.stringify(p.example).slice(0, 80);
@@ -119,7 +104,7 @@ export function operationInputs(pathItem: Json, op: Json, ctx: InputContext): Op
     }
     const required = location === "path" || p.required === true;
     const name = uniqueName(parameterName(p.name), taken, 64);
-    const style = (typeof p.style === "string" ? p.style : location === "query" || location === "cookie" ? "form" : "simple") as ParameterStyle;
+    const style = styleOf(p.style, location === "query" || location === "cookie" ? "form" : "simple", (given) => diagnostics.warn(file, `${pointer}/style`, `'${given}' is not a parameter style; the default for a ${location} parameter is used`));
     const explode = typeof p.explode === "boolean" ? p.explode : style === "form";
     const w: HttpParameter = { arg: name, name: p.name, in: location, style, explode };
     if (p.allowReserved === true) w.allowReserved = true;
@@ -136,17 +121,25 @@ export function operationInputs(pathItem: Json, op: Json, ctx: InputContext): Op
   }
 
   // A `{name}` in the path with no declared parameter: take it as a required string, and say so.
-  for (const m of ctx.path.matchAll(/\{([^}]+)\}/g)) {
+  for (const m of view.path.matchAll(/\{([^}]+)\}/g)) {
     const wireName = m[1]!;
     if (wire.some((w) => w.in === "path" && w.name === wireName)) continue;
-    diagnostics.warn(file, ctx.pointer, `Path parameter {${wireName}} is not declared; taken as a required string`);
+    diagnostics.warn(file, view.pointer, `Path parameter {${wireName}} is not declared; taken as a required string`);
     const name = uniqueName(parameterName(wireName), taken, 64);
     wire.push({ arg: name, name: wireName, in: "path", style: "simple", explode: false });
     parameters.push({ name, type: { type: "string" }, required: true, tsType: { kind: "builtin", name: "string" }, origin: `path parameter ${wireName}` });
   }
-  const body = requestBody(op, ctx, taken, parameters);
+  const body = view.requestBody ? requestBody(view.requestBody, ctx, taken, parameters) : undefined;
   withFallbackDescription(parameters);
   return { parameters, wire, ...(body ? { body } : {}), idempotencyKey };
+}
+
+/** A style the document names, if it is one OpenAPI defines; else the fallback, and `unknown` is told. */
+function styleOf<F extends ParameterStyle | undefined>(given: unknown, fallback: F, unknown: (given: string) => void): ParameterStyle | F {
+  if (given === undefined) return fallback;
+  const style = PARAMETER_STYLES.find((s) => s === given);
+  if (!style) unknown(String(given).slice(0, 40));
+  return style ?? fallback;
 }
 
 type BodyKind = HttpBody["kind"];
@@ -163,51 +156,53 @@ function bodyKind(mediaType: string): BodyKind | undefined {
 
 const PREFERENCE: BodyKind[] = ["json", "form", "multipart", "text", "binary"];
 
-function requestBody(op: Json, ctx: InputContext, taken: Set<string>, parameters: ToolParameter[]): HttpBody | undefined {
-  if (!op.requestBody) return undefined;
-  const rb = resolveSchema(ctx.doc, op.requestBody).schema;
-  const content = (rb.content ?? {}) as Record<string, Json>;
+function requestBody(site: RequestBodySite, ctx: InputContext, taken: Set<string>, parameters: ToolParameter[]): HttpBody | undefined {
+  const { body: rb, content, pointer } = site;
+  const required = rb.required === true;
   const candidates = Object.keys(content)
     .map((mt) => ({ mt, kind: bodyKind(mt) }))
     .filter((c): c is { mt: string; kind: BodyKind } => c.kind !== undefined)
     .sort((a, b) => PREFERENCE.indexOf(a.kind) - PREFERENCE.indexOf(b.kind));
-  const pointer = `${ctx.pointer}/requestBody`;
   const chosen = candidates[0];
   if (!chosen) {
     if (Object.keys(content).length > 0) {
       ctx.diagnostics.warn(ctx.file, pointer, `Request body media types not supported (${Object.keys(content).join(", ")}); sent as base64 binary`);
       const mt = Object.keys(content)[0]!;
-      return singleBody(mt, "binary", { type: "string", description: "Request body, base64-encoded." }, rb, ctx, taken, parameters, STRING);
+      return singleBody(mt, "binary", { type: "string", description: "Request body, base64-encoded." }, required, taken, parameters, STRING);
     }
     return undefined;
   }
   const { mt, kind } = chosen;
-  const required = rb.required === true;
   const media = content[mt]!;
   // The body schema may be nullable (`{...} | null`): properties are read from its object part.
-  if (kind === "binary") return singleBody(mt, kind, { type: "string", description: "Request body, base64-encoded." }, rb, ctx, taken, parameters, STRING);
-  if (kind === "text") return singleBody(mt, kind, { type: "string", description: cleanDescription(rb.description as string | undefined, 500) || `Request body (${mt}).` }, rb, ctx, taken, parameters, STRING);
+  if (kind === "binary") return singleBody(mt, kind, { type: "string", description: "Request body, base64-encoded." }, required, taken, parameters, STRING);
+  if (kind === "text") return singleBody(mt, kind, { type: "string", description: cleanDescription(rb.description, 500) || `Request body (${mt}).` }, required, taken, parameters, STRING);
 
-  const resolved = resolveSchema(ctx.doc, media.schema ?? {}).schema;
-  const type = collapseSchema(media.schema ?? {}, ctx.schemaCtx, `${pointer}/content/${mt}/schema`);
-  const encoding = (media.encoding ?? {}) as Record<string, Json>;
+  const schema: Referenced<Schema> = media.schema ?? {};
+  const bodySchema = resolved(ctx.doc, schema);
+  const type = collapseSchema(schema, ctx.schemaCtx, `${pointer}/content/${mt}/schema`);
   const enc: HttpBody["encoding"] = {};
-  for (const [prop, e] of Object.entries(encoding)) {
+  for (const [prop, e] of Object.entries(media.encoding && typeof media.encoding === "object" ? media.encoding : {})) {
     const entry: { contentType?: string; style?: ParameterStyle; explode?: boolean } = {};
     if (typeof e.contentType === "string") entry.contentType = e.contentType;
-    if (typeof e.style === "string") entry.style = e.style as ParameterStyle;
-    if (typeof e.explode === "boolean") entry.explode = e.explode;
+    if (e.style !== undefined) {
+      const style = styleOf(e.style, undefined, (given) => ctx.diagnostics.warn(ctx.file, `${pointer}/content/${mt}/encoding/${prop}/style`, `'${given}' is not a parameter style; left out`));
+      if (style) entry.style = style;
+    }
+    // openapi-typescript types `explode` as a string; the specification says boolean.
+    const explode: unknown = e.explode;
+    if (typeof explode === "boolean") entry.explode = explode;
     setOwn(enc, prop, entry);
   }
-  const flattenable = type?.type === "object" && type.properties && !resolved.oneOf && !resolved.anyOf && Object.keys(type.properties).length <= 60;
+  const flattenable = type?.type === "object" && type.properties && !bodySchema.oneOf && !bodySchema.anyOf && Object.keys(type.properties).length <= 60;
   if (flattenable) {
     const props = Object.entries(type!.properties!);
     const names = props.map(([k]) => parameterName(k));
     const clash = names.some((n, i) => taken.has(n) || names.indexOf(n) !== i);
     if (!clash) {
       const requiredProps = new Set(type!.required ?? []);
-      const binaryProps = kind === "multipart" ? binaryProperties(ctx.doc, resolved) : new Set<string>();
-      const declared = declaredProperties(ctx.doc, media.schema ?? {});
+      const binaryProps = kind === "multipart" ? binaryProperties(ctx.doc, bodySchema) : new Set<string>();
+      const declared = declaredProperties(ctx.doc, schema);
       const properties: NonNullable<HttpBody["properties"]> = [];
       for (const [prop, propType] of props) {
         const name = uniqueName(parameterName(prop), taken, 64);
@@ -227,37 +222,36 @@ function requestBody(op: Json, ctx: InputContext, taken: Set<string>, parameters
       return { mediaType: mt, kind, properties, required, ...(Object.keys(enc).length ? { encoding: enc } : {}) };
     }
   }
-  const bodyType = describe(type ?? { type: "object" }, rb.description as string | undefined, type?.description);
-  const single = singleBody(mt, kind, bodyType, rb, ctx, taken, parameters, { kind: "body", mediaType: mt });
+  const bodyType = describe(type ?? { type: "object" }, rb.description, type?.description);
+  const single = singleBody(mt, kind, bodyType, required, taken, parameters, { kind: "body", mediaType: mt });
   if (Object.keys(enc).length) single.encoding = enc;
   return single;
 }
 
-function singleBody(mt: string, kind: BodyKind, type: TypeDef, rb: Json, _ctx: InputContext, taken: Set<string>, parameters: ToolParameter[], tsType: TypeRef): HttpBody {
-  const required = rb.required === true;
+function singleBody(mt: string, kind: BodyKind, type: TypeDef, required: boolean, taken: Set<string>, parameters: ToolParameter[], tsType: TypeRef): HttpBody {
   const name = uniqueName("body", taken, 64);
   parameters.push({ name, type: withOptionality(type, required), required, tsType, origin: `request body (${mt})` });
   return { mediaType: mt, kind, arg: name, required };
 }
 
 /** The property names a schema declares, through `$ref` and `allOf`. */
-function declaredProperties(doc: Json, schema: unknown, seen = new Set<unknown>()): Set<string> {
+function declaredProperties(doc: OpenApiDocument, schema: Referenced<Schema>, seen = new Set<unknown>()): Set<string> {
   const out = new Set<string>();
   if (seen.has(schema)) return out;
   seen.add(schema);
-  const s = resolveSchema(doc, schema).schema;
-  for (const k of Object.keys((s.properties ?? {}) as Json)) out.add(k);
+  const s = resolved(doc, schema);
+  for (const k of Object.keys(s.properties ?? {})) out.add(k);
   for (const part of Array.isArray(s.allOf) ? s.allOf : []) for (const k of declaredProperties(doc, part, seen)) out.add(k);
   return out;
 }
 
-function binaryProperties(doc: Json, schema: Json): Set<string> {
+function binaryProperties(doc: OpenApiDocument, schema: Schema): Set<string> {
   const out = new Set<string>();
-  const visit = (s: Json) => {
-    for (const part of [...((s.allOf as unknown[]) ?? [])]) visit(resolveSchema(doc, part).schema);
-    for (const [k, v] of Object.entries((s.properties ?? {}) as Record<string, unknown>)) {
-      const p = resolveSchema(doc, v).schema;
-      const items = p.type === "array" && p.items ? resolveSchema(doc, p.items).schema : undefined;
+  const visit = (s: Schema) => {
+    for (const part of Array.isArray(s.allOf) ? s.allOf : []) visit(resolved(doc, part));
+    for (const [k, v] of Object.entries(s.properties ?? {})) {
+      const p = resolved(doc, v);
+      const items = p.type === "array" && p.items && !Array.isArray(p.items) ? resolved(doc, p.items) : undefined;
       if (p.format === "binary" || p.format === "base64" || typeof p.contentMediaType === "string" || items?.format === "binary") out.add(k);
     }
   };

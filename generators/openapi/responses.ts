@@ -3,9 +3,9 @@
 import type { TypeRef } from "../../src/model/tool-model.js";
 import type { TypeDef } from "../../src/project/definitions.js";
 import { isJsonMediaType, isTextMediaType } from "../../src/runtime/http/media-types.js";
-import { collapseSchema, resolveSchema, type SchemaContext } from "./schema.js";
-
-type Json = Record<string, unknown>;
+import type { Referenced, Schema } from "./document.js";
+import type { ResponseSite } from "./operation-view.js";
+import { collapseSchema, type SchemaContext } from "./schema.js";
 
 export interface ResultShape {
   returns?: TypeDef;
@@ -25,14 +25,10 @@ const BINARY_RESULT: TypeDef = {
 
 const NULL: TypeRef = { kind: "builtin", name: "null" };
 
-export function resultShape(op: Json, ctx: SchemaContext, pointer: string): ResultShape {
-  const responses = (op.responses ?? {}) as Record<string, unknown>;
-  const codes = Object.keys(responses).filter((c) => /^2(\d\d|XX)$/i.test(c)).sort();
-  const withContent: { code: string; mt: string; schema: unknown }[] = [];
+export function resultShape(successes: ResponseSite[], ctx: SchemaContext, pointer: string): ResultShape {
+  const withContent: { code: string; mt: string; schema: Referenced<Schema> | undefined }[] = [];
   let empty = false;
-  for (const code of codes) {
-    const r = resolveSchema(ctx.doc, responses[code]).schema;
-    const content = (r.content ?? {}) as Record<string, Json>;
+  for (const { code, content } of successes) {
     const types = Object.keys(content);
     if (types.length === 0) {
       empty = true;

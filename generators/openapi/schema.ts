@@ -20,16 +20,14 @@ import { cleanDescription } from "../../src/model/text.js";
 import { checkPattern } from "../../src/model/patterns.js";
 import { fitExample } from "../../src/model/example-fit.js";
 import type { ModelNote } from "../../src/model/tool-model.js";
-import { getAtPointer } from "./load.js";
+import { resolved, resolveRef, type OpenApiDocument, type Referenced, type Schema } from "./document.js";
 import { setOwn } from "../../src/runtime/own.js";
 import { mergeObjectTypes } from "../../src/model/object-merge.js";
-
-type Json = Record<string, unknown>;
 
 export type SchemaMode = "input" | "output";
 
 export interface SchemaContext {
-  doc: Json;
+  doc: OpenApiDocument;
   mode: SchemaMode;
   notes: ModelNote[];
   tool?: string | undefined;
@@ -52,24 +50,8 @@ interface WalkState {
   nodes: { count: number; noted: boolean };
 }
 
-/** Follow `$ref`s to the schema they name; returns the schema and the chain of refs followed. */
-export function resolveSchema(doc: Json, schema: unknown, stack: string[] = []): { schema: Json; refs: string[]; cycle: boolean } {
-  let cur = schema;
-  const refs: string[] = [];
-  while (cur && typeof cur === "object" && typeof (cur as Json).$ref === "string") {
-    const ref = (cur as Json).$ref as string;
-    if (stack.includes(ref) || refs.includes(ref)) return { schema: {}, refs, cycle: true };
-    refs.push(ref);
-    const target = ref.startsWith("#") ? getAtPointer(doc, ref.slice(1)) : undefined;
-    const siblings = { ...(cur as Json) };
-    delete siblings.$ref;
-    cur = target && typeof target === "object" ? (Object.keys(siblings).length > 0 ? { ...(target as Json), ...siblings } : target) : {};
-  }
-  return { schema: (cur && typeof cur === "object" ? cur : {}) as Json, refs, cycle: false };
-}
-
 /** Collapse a schema; `undefined` means "anything" (no MXCP type can say it). */
-export function collapseSchema(schema: unknown, ctx: SchemaContext, where: string): TypeDef | undefined {
+export function collapseSchema(schema: Referenced<Schema> | undefined, ctx: SchemaContext, where: string): TypeDef | undefined {
   return collapse(schema, ctx, where, { depth: 0, stack: [], nodes: { count: 0, noted: false } });
 }
 
@@ -77,8 +59,8 @@ function note(ctx: SchemaContext, where: string, message: string): void {
   ctx.notes.push({ ...(ctx.tool ? { tool: ctx.tool } : {}), where, message });
 }
 
-function typesOf(s: Json): string[] {
-  if (Array.isArray(s.type)) return (s.type as unknown[]).filter((t): t is string => typeof t === "string" && t !== "null");
+function typesOf(s: Schema): string[] {
+  if (Array.isArray(s.type)) return s.type.filter((t): t is string => typeof t === "string" && t !== "null");
   if (typeof s.type === "string") return s.type === "null" ? [] : [s.type];
   if (s.properties || s.additionalProperties) return ["object"];
   if (s.items) return ["array"];
@@ -89,10 +71,10 @@ function typesOf(s: Json): string[] {
   return [];
 }
 
-function collapse(raw: unknown, ctx: SchemaContext, where: string, st: WalkState): TypeDef | undefined {
-  const { schema: resolved, refs, cycle } = resolveSchema(ctx.doc, raw, st.stack);
+function collapse(raw: Referenced<Schema> | undefined, ctx: SchemaContext, where: string, st: WalkState): TypeDef | undefined {
+  const { value: given, refs, cycle } = resolveRef(ctx.doc, raw, st.stack);
   // A 3.1 `const` is a one-value enum (and says its type, when the schema does not).
-  const s = resolved.const !== undefined && resolved.enum === undefined ? { ...resolved, enum: [resolved.const] } : resolved;
+  const s: Schema = given.const !== undefined && given.enum === undefined ? { ...given, enum: [given.const] } : given;
   if (cycle) {
     note(ctx, where, "recursive schema: this level is a plain object");
     return { type: "object" };
@@ -106,21 +88,22 @@ function collapse(raw: unknown, ctx: SchemaContext, where: string, st: WalkState
   const next: WalkState = { depth: st.depth + 1, stack: [...st.stack, ...refs], nodes: st.nodes };
   if (Array.isArray(s.allOf) && s.allOf.length > 0) {
     const { allOf, ...rest } = s;
-    const parts = [...(allOf as unknown[]), ...(Object.keys(rest).some((k) => k !== "description" && k !== "title") ? [rest] : [])]
+    const parts = [...allOf, ...(Object.keys(rest).some((k) => k !== "description" && k !== "title") ? [rest] : [])]
       .map((m, i) => collapse(m, ctx, `${where}/allOf/${i}`, next))
       .filter((m): m is TypeDef => m !== undefined);
     const merged = mergeAll(parts, ctx, where, "all");
     return merged ? withDescription(merged, s) : undefined;
   }
-  const union = (Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : undefined) as unknown[] | undefined;
+  const union = Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : undefined;
   if (union) {
     const members = union
-      .filter((m) => !(m && typeof m === "object" && (m as Json).type === "null"))
+      .filter((m) => !(m && typeof m === "object" && "type" in m && m.type === "null"))
       .map((m, i) => collapse(m, ctx, `${where}/${s.oneOf ? "oneOf" : "anyOf"}/${i}`, next));
-    if (members.some((m) => m === undefined)) return ctx.mode === "output" ? undefined : withDescription({ type: "object" }, s);
-    const merged = mergeAll(members as TypeDef[], ctx, where, "any");
+    const known = members.filter((m): m is TypeDef => m !== undefined);
+    if (known.length < members.length) return ctx.mode === "output" ? undefined : withDescription({ type: "object" }, s);
+    const merged = mergeAll(known, ctx, where, "any");
     if (!merged) return undefined;
-    const labelled = merged.enum ? enumLabels(union, ctx) : merged.type === "object" && s.oneOf && ctx.mode === "input" ? shapes(members as TypeDef[]) : undefined;
+    const labelled = merged.enum ? enumLabels(union, ctx) : merged.type === "object" && s.oneOf && ctx.mode === "input" ? shapes(known) : undefined;
     // The members' titles describe their values (in the labels), not the union.
     const { description: _memberTitle, ...rest } = merged;
     const described = withDescription(labelled ? rest : merged, s);
@@ -150,11 +133,11 @@ function shapes(members: TypeDef[]): string | undefined {
  * A union of single values (3.1's `oneOf: [{const: "users", title: "Users"}, …]`) says what each value means
  * in its members' titles or descriptions: kept, as `Values: users (Users); roles (Roles).`
  */
-function enumLabels(union: unknown[], ctx: SchemaContext): string | undefined {
+function enumLabels(union: Referenced<Schema>[], ctx: SchemaContext): string | undefined {
   const labels: string[] = [];
   let any = false;
   for (const m of union) {
-    const r = resolveSchema(ctx.doc, m).schema;
+    const r = resolved(ctx.doc, m);
     const value = r.const !== undefined ? r.const : Array.isArray(r.enum) && r.enum.length === 1 ? r.enum[0] : undefined;
     if (value === undefined || value === null) continue;
     const text = cleanDescription(typeof r.title === "string" ? r.title : typeof r.description === "string" ? r.description : undefined, 80);
@@ -172,7 +155,7 @@ function humanName(name: string): string {
   return words ? words[0]!.toUpperCase() + words.slice(1) : name;
 }
 
-function withDescription(t: TypeDef, s: Json): TypeDef {
+function withDescription(t: TypeDef, s: Schema): TypeDef {
   const d = cleanDescription(typeof s.description === "string" ? s.description : typeof s.title === "string" ? s.title : undefined, 300);
   if (!d) return t;
   // A format hint set by `single` goes after the schema's own words.
@@ -180,7 +163,7 @@ function withDescription(t: TypeDef, s: Json): TypeDef {
   return t.description ? t : { ...t, description: d };
 }
 
-function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: WalkState): TypeDef | undefined {
+function single(s: Schema, kind: string, ctx: SchemaContext, where: string, st: WalkState): TypeDef | undefined {
   const input = ctx.mode === "input";
   let t: TypeDef;
   switch (kind) {
@@ -227,7 +210,8 @@ function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: Wa
       break;
     case "array": {
       t = { type: "array" };
-      const items = s.items === undefined ? undefined : collapse(s.items, ctx, `${where}/items`, st);
+      // A tuple (`items: [...]`) says nothing MXCP can check of each item.
+      const items = s.items === undefined || Array.isArray(s.items) ? undefined : collapse(s.items, ctx, `${where}/items`, st);
       // Every level of a result says something (MXCP's lint asks it of items and properties): the document's
       // words, else its name. (Inputs are described where it matters, at the parameter.)
       if (items) t.items = items.description || input ? items : { ...items, description: "One item." };
@@ -240,19 +224,19 @@ function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: Wa
     }
     case "object": {
       t = { type: "object" };
-      const props = (s.properties ?? {}) as Record<string, unknown>;
+      const props = s.properties && typeof s.properties === "object" ? s.properties : {};
       const out: Record<string, TypeDef> = {};
       for (const [name, p] of Object.entries(props)) {
-        const resolved = resolveSchema(ctx.doc, p).schema;
-        if (input && resolved.readOnly === true) continue;
-        if (!input && resolved.writeOnly === true) continue;
+        const property = resolved(ctx.doc, p);
+        if (input && property.readOnly === true) continue;
+        if (!input && property.writeOnly === true) continue;
         const c = collapse(p, ctx, `${where}/properties/${name}`, st);
         if (c) setOwn(out, name, c.description || input ? c : { ...c, description: `${humanName(name)}.` });
         else if (input) setOwn(out, name, { type: "object" });
       }
       if (input) {
         // A required name the properties do not describe is still required by the API: ask for it, as text.
-        for (const r of Array.isArray(s.required) ? (s.required as unknown[]) : []) {
+        for (const r of Array.isArray(s.required) ? s.required : []) {
           if (typeof r !== "string" || Object.hasOwn(out, r) || Object.hasOwn(props, r)) continue;
           setOwn(out, r, { type: "string", description: "Required by the API; the document gives no schema for it." });
           note(ctx, `${where}/required`, `'${r}' is required but has no property schema: asked for as a string`);
@@ -260,7 +244,7 @@ function single(s: Json, kind: string, ctx: SchemaContext, where: string, st: Wa
       }
       if (Object.keys(out).length > 0) t.properties = out;
       if (input) {
-        const required = Array.isArray(s.required) ? (s.required as unknown[]).filter((r): r is string => typeof r === "string" && Object.hasOwn(out, r)) : [];
+        const required = Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === "string" && Object.hasOwn(out, r)) : [];
         if (required.length > 0) t.required = required;
         if (s.additionalProperties === false && t.properties) t.additionalProperties = false;
       }

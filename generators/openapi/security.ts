@@ -2,26 +2,23 @@ import type { SecuritySchemeDef } from "../../src/runtime/http/types.js";
 import { setOwn } from "../../src/runtime/own.js";
 import { schemeSecretKey } from "../../src/runtime/http/secret-keys.js";
 import type { Diagnostics } from "./diagnostics.js";
-import { resolveSchema } from "./schema.js";
-
-type Json = Record<string, unknown>;
+import { resolved, type OAuthFlowObject, type OpenApiDocument, type SecuritySchemeObject } from "./document.js";
 
 /** The document's security schemes in the runtime's terms. Unknown kinds are warned about and skipped. */
-export function securitySchemes(doc: Json, file: string, diagnostics: Diagnostics): Record<string, SecuritySchemeDef> {
+export function securitySchemes(doc: OpenApiDocument, file: string, diagnostics: Diagnostics): Record<string, SecuritySchemeDef> {
   const out: Record<string, SecuritySchemeDef> = {};
-  const schemes = ((doc.components as Json | undefined)?.securitySchemes ?? {}) as Record<string, unknown>;
-  for (const [name, raw] of Object.entries(schemes)) {
-    const s = resolveSchema(doc, raw).schema;
+  for (const [name, raw] of Object.entries(doc.components?.securitySchemes ?? {})) {
+    const s: Partial<SecuritySchemeObject> = resolved(doc, raw);
     const pointer = `/components/securitySchemes/${name}`;
     if (s.type === "apiKey" && typeof s.name === "string" && (s.in === "header" || s.in === "query" || s.in === "cookie")) {
       setOwn(out, name, { type: "apiKey", in: s.in, name: s.name });
     } else if (s.type === "http" && typeof s.scheme === "string") {
       setOwn(out, name, { type: "http", scheme: s.scheme.toLowerCase() });
     } else if (s.type === "oauth2") {
-      const flows = (s.flows ?? {}) as Record<string, Json>;
+      const flows: Record<string, Partial<OAuthFlowObject> | undefined> = s.flows && typeof s.flows === "object" ? { ...s.flows } : {};
       const cc = flows.clientCredentials;
-      const tokenUrl = (cc?.tokenUrl ?? Object.values(flows).find((f) => typeof f.tokenUrl === "string")?.tokenUrl) as string | undefined;
-      const scopes = Object.keys((cc?.scopes ?? {}) as Json);
+      const tokenUrl = [cc, ...Object.values(flows)].map((f) => f?.tokenUrl).find((u): u is string => typeof u === "string");
+      const scopes = Object.keys(cc?.scopes && typeof cc.scopes === "object" ? cc.scopes : {});
       setOwn(out, name, { type: "oauth2", clientCredentials: cc !== undefined, ...(tokenUrl ? { tokenUrl } : {}), ...(scopes.length ? { scopes } : {}) });
     } else if (s.type === "openIdConnect") {
       setOwn(out, name, { type: "openIdConnect" });
@@ -38,7 +35,7 @@ export function securityRequirements(requirements: unknown, schemes: Record<stri
   const out: string[][] = [];
   for (const req of requirements) {
     if (!req || typeof req !== "object") continue;
-    const names = Object.keys(req as Json);
+    const names = Object.keys(req);
     if (names.every((n) => Object.hasOwn(schemes, n))) out.push(names);
   }
   return out;
@@ -73,16 +70,14 @@ export const ADDED_SCHEME = "mxcp_gen_auth";
  * `--auth bearer|basic|header:NAME|query:NAME`: a security scheme for an API whose document declares none
  * (GitHub's), required by every operation the document leaves without a requirement. Throws on a bad value.
  */
-export function addAuthScheme(doc: Json, auth: string): void {
+export function addAuthScheme(doc: OpenApiDocument, auth: string): void {
   const m = /^(bearer|basic|header:(.+)|query:(.+))$/.exec(auth.trim());
   if (!m) throw new Error(`--auth takes bearer, basic, header:NAME or query:NAME, not '${auth}'`);
-  const scheme =
+  const scheme: SecuritySchemeObject =
     m[1] === "bearer" ? { type: "http", scheme: "bearer" } : m[1] === "basic" ? { type: "http", scheme: "basic" } : { type: "apiKey", in: m[2] !== undefined ? "header" : "query", name: (m[2] ?? m[3])!.trim() };
-  const components = ((doc.components ??= {}) as Json);
-  const schemes = ((components.securitySchemes ??= {}) as Json);
-  setOwn(schemes, ADDED_SCHEME, scheme);
+  const components = (doc.components ??= {});
+  setOwn((components.securitySchemes ??= {}), ADDED_SCHEME, scheme);
   const requirement = { [ADDED_SCHEME]: [] };
   // Operations with their own requirements keep them; the rest (and the document's default) use this one.
-  if (!Array.isArray(doc.security) || doc.security.length === 0) doc.security = [requirement];
-  else doc.security = [...(doc.security as unknown[]), requirement];
+  doc.security = Array.isArray(doc.security) && doc.security.length > 0 ? [...doc.security, requirement] : [requirement];
 }

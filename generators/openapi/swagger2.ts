@@ -2,10 +2,10 @@
 // body and formData parameters become request bodies, collectionFormat becomes style/explode,
 // host/basePath/schemes become servers, securityDefinitions become securitySchemes.
 import { getAtPointer } from "./load.js";
+import type { JsonObject, OpenApiDocument } from "./document.js";
 import { setOwn } from "../../src/runtime/own.js";
 import { HTTP_METHODS } from "../../src/runtime/http/methods.js";
 
-type Json = Record<string, unknown>;
 
 // A 2.0 path item has every method but TRACE.
 const METHODS = HTTP_METHODS.filter((m) => m !== "TRACE").map((m) => m.toLowerCase());
@@ -14,8 +14,8 @@ const SCHEMA_KEYS = [
   "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "multipleOf",
 ];
 
-export function convertSwagger2(doc: Json): Json {
-  const out: Json = { openapi: "3.0.3", info: doc.info ?? { title: "API", version: "1.0.0" } };
+export function convertSwagger2(doc: JsonObject): OpenApiDocument {
+  const out: JsonObject = { openapi: "3.0.3", info: doc.info ?? { title: "API", version: "1.0.0" } };
   for (const k of Object.keys(doc)) if (k.startsWith("x-")) out[k] = doc[k];
   if (doc.tags) out.tags = doc.tags;
   if (doc.externalDocs) out.externalDocs = doc.externalDocs;
@@ -23,39 +23,40 @@ export function convertSwagger2(doc: Json): Json {
   const consumes = (doc.consumes as string[] | undefined) ?? ["application/json"];
   const produces = (doc.produces as string[] | undefined) ?? ["application/json"];
 
-  const components: Json = {};
+  const components: JsonObject = {};
   if (doc.definitions) components.schemas = doc.definitions;
-  const params = (doc.parameters ?? {}) as Record<string, Json>;
-  const convertedParams: Json = {};
+  const params = (doc.parameters ?? {}) as Record<string, JsonObject>;
+  const convertedParams: JsonObject = {};
   for (const [name, p] of Object.entries(params)) {
     if (p.in !== "body" && p.in !== "formData") setOwn(convertedParams, name, convertParameter(p));
   }
   if (Object.keys(convertedParams).length > 0) components.parameters = convertedParams;
   if (doc.responses) {
-    const responses: Json = {};
-    for (const [name, r] of Object.entries(doc.responses as Record<string, Json>)) responses[name] = convertResponse(r, produces);
+    const responses: JsonObject = {};
+    for (const [name, r] of Object.entries(doc.responses as Record<string, JsonObject>)) responses[name] = convertResponse(r, produces);
     components.responses = responses;
   }
-  if (doc.securityDefinitions) components.securitySchemes = convertSecurity(doc.securityDefinitions as Record<string, Json>);
+  if (doc.securityDefinitions) components.securitySchemes = convertSecurity(doc.securityDefinitions as Record<string, JsonObject>);
   out.components = components;
   if (doc.security) out.security = doc.security;
 
-  const paths: Json = {};
-  for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
-    const newItem: Json = {};
-    const shared = (item.parameters ?? []) as Json[];
+  const paths: JsonObject = {};
+  for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, JsonObject>)) {
+    const newItem: JsonObject = {};
+    const shared = (item.parameters ?? []) as JsonObject[];
     for (const [k, v] of Object.entries(item)) if (k.startsWith("x-") || k === "summary" || k === "description") newItem[k] = v;
     for (const method of METHODS) {
-      const op = item[method] as Json | undefined;
+      const op = item[method] as JsonObject | undefined;
       if (op) newItem[method] = convertOperation(doc, op, shared, consumes, produces);
     }
     setOwn(paths, path, newItem);
   }
   out.paths = paths;
-  return rewriteRefs(out) as Json;
+  // Built key by key above from the 2.0 document's own values, in 3.0's places.
+  return rewriteRefs(out) as OpenApiDocument;
 }
 
-function servers(doc: Json): Json[] {
+function servers(doc: JsonObject): JsonObject[] {
   const basePath = typeof doc.basePath === "string" ? doc.basePath : "";
   if (typeof doc.host !== "string") return [{ url: basePath || "/" }];
   const schemes = (doc.schemes as string[] | undefined) ?? ["https"];
@@ -63,29 +64,29 @@ function servers(doc: Json): Json[] {
   return ordered.map((s) => ({ url: `${s}://${doc.host}${basePath}` }));
 }
 
-function deref(doc: Json, p: Json): Json {
+function deref(doc: JsonObject, p: JsonObject): JsonObject {
   if (typeof p.$ref === "string" && p.$ref.startsWith("#/")) {
     const target = getAtPointer(doc, p.$ref.slice(1));
-    if (target && typeof target === "object") return target as Json;
+    if (target && typeof target === "object") return target as JsonObject;
   }
   return p;
 }
 
-function convertOperation(doc: Json, op: Json, shared: Json[], consumes0: string[], produces0: string[]): Json {
-  const out: Json = {};
+function convertOperation(doc: JsonObject, op: JsonObject, shared: JsonObject[], consumes0: string[], produces0: string[]): JsonObject {
+  const out: JsonObject = {};
   for (const k of ["tags", "summary", "description", "externalDocs", "operationId", "deprecated", "security"]) if (op[k] !== undefined) out[k] = op[k];
   for (const k of Object.keys(op)) if (k.startsWith("x-")) out[k] = op[k];
   const consumes = (op.consumes as string[] | undefined) ?? consumes0;
   const produces = (op.produces as string[] | undefined) ?? produces0;
 
   // Operation parameters override path-level ones with the same name and location.
-  const merged = new Map<string, Json>();
-  for (const p of [...shared, ...((op.parameters ?? []) as Json[])]) {
+  const merged = new Map<string, JsonObject>();
+  for (const p of [...shared, ...((op.parameters ?? []) as JsonObject[])]) {
     const real = deref(doc, p);
     merged.set(`${String(real.in)}:${String(real.name)}`, p);
   }
-  const parameters: Json[] = [];
-  const form: Json[] = [];
+  const parameters: JsonObject[] = [];
+  const form: JsonObject[] = [];
   for (const p of merged.values()) {
     const real = deref(doc, p);
     if (real.in === "body") {
@@ -109,11 +110,11 @@ function convertOperation(doc: Json, op: Json, shared: Json[], consumes0: string
     const mediaType = hasFile || types.includes("multipart/form-data") && !types.includes("application/x-www-form-urlencoded")
       ? "multipart/form-data"
       : "application/x-www-form-urlencoded";
-    const properties: Json = {};
+    const properties: JsonObject = {};
     const required: string[] = [];
     for (const f of form) {
       const schema = f.type === "file" ? { type: "string", format: "binary" } : schemaOf(f);
-      if (f.description) (schema as Json).description = f.description;
+      if (f.description) (schema as JsonObject).description = f.description;
       properties[String(f.name)] = schema;
       if (f.required) required.push(String(f.name));
     }
@@ -123,27 +124,27 @@ function convertOperation(doc: Json, op: Json, shared: Json[], consumes0: string
     };
   }
   if (parameters.length > 0) out.parameters = parameters;
-  const responses: Json = {};
-  for (const [code, r] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
+  const responses: JsonObject = {};
+  for (const [code, r] of Object.entries((op.responses ?? {}) as Record<string, JsonObject>)) {
     responses[code] = typeof r.$ref === "string" ? r : convertResponse(r, produces);
   }
   out.responses = Object.keys(responses).length > 0 ? responses : { default: { description: "Response" } };
   return out;
 }
 
-function schemaOf(p: Json): Json {
-  const schema: Json = {};
+function schemaOf(p: JsonObject): JsonObject {
+  const schema: JsonObject = {};
   for (const k of SCHEMA_KEYS) if (p[k] !== undefined) schema[k] = p[k];
   if (schema.items && typeof schema.items === "object") {
-    const items = { ...(schema.items as Json) };
+    const items = { ...(schema.items as JsonObject) };
     delete items.collectionFormat;
     schema.items = items;
   }
   return schema;
 }
 
-function convertParameter(p: Json): Json {
-  const out: Json = { name: p.name, in: p.in };
+function convertParameter(p: JsonObject): JsonObject {
+  const out: JsonObject = { name: p.name, in: p.in };
   if (p.description) out.description = p.description;
   if (p.required !== undefined) out.required = p.required;
   if (p.in === "path") out.required = true;
@@ -161,35 +162,35 @@ function convertParameter(p: Json): Json {
   return out;
 }
 
-function convertResponse(r: Json, produces: string[]): Json {
-  const out: Json = { description: r.description ?? "" };
+function convertResponse(r: JsonObject, produces: string[]): JsonObject {
+  const out: JsonObject = { description: r.description ?? "" };
   if (r.schema) {
-    const types = r.schema && (r.schema as Json).type === "file" ? ["application/octet-stream"] : produces;
-    const schema = (r.schema as Json).type === "file" ? { type: "string", format: "binary" } : r.schema;
+    const types = r.schema && (r.schema as JsonObject).type === "file" ? ["application/octet-stream"] : produces;
+    const schema = (r.schema as JsonObject).type === "file" ? { type: "string", format: "binary" } : r.schema;
     out.content = Object.fromEntries(types.map((t) => [t, { schema }]));
   }
   if (r.headers) {
-    const headers: Json = {};
-    for (const [name, h] of Object.entries(r.headers as Record<string, Json>)) {
+    const headers: JsonObject = {};
+    for (const [name, h] of Object.entries(r.headers as Record<string, JsonObject>)) {
       headers[name] = { ...(h.description ? { description: h.description } : {}), schema: schemaOf(h) };
     }
     out.headers = headers;
   }
   if (r.examples) {
-    const content = (out.content ?? {}) as Record<string, Json>;
-    for (const [type, example] of Object.entries(r.examples as Json)) if (content[type]) content[type]!.example = example;
+    const content = (out.content ?? {}) as Record<string, JsonObject>;
+    for (const [type, example] of Object.entries(r.examples as JsonObject)) if (content[type]) content[type]!.example = example;
   }
   return out;
 }
 
-function convertSecurity(defs: Record<string, Json>): Json {
-  const out: Json = {};
+function convertSecurity(defs: Record<string, JsonObject>): JsonObject {
+  const out: JsonObject = {};
   for (const [name, d] of Object.entries(defs)) {
     if (d.type === "basic") out[name] = { type: "http", scheme: "basic", ...(d.description ? { description: d.description } : {}) };
     else if (d.type === "apiKey") out[name] = { type: "apiKey", name: d.name, in: d.in, ...(d.description ? { description: d.description } : {}) };
     else if (d.type === "oauth2") {
       const flowName = { implicit: "implicit", password: "password", application: "clientCredentials", accessCode: "authorizationCode" }[String(d.flow)] ?? "implicit";
-      const flow: Json = { scopes: d.scopes ?? {} };
+      const flow: JsonObject = { scopes: d.scopes ?? {} };
       if (d.authorizationUrl) flow.authorizationUrl = d.authorizationUrl;
       if (d.tokenUrl) flow.tokenUrl = d.tokenUrl;
       out[name] = { type: "oauth2", flows: { [flowName]: flow }, ...(d.description ? { description: d.description } : {}) };
@@ -207,7 +208,7 @@ const REF_MOVES: [string, string][] = [
 function rewriteRefs(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(rewriteRefs);
   if (node === null || typeof node !== "object") return node;
-  const out: Json = {};
+  const out: JsonObject = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === "$ref" && typeof v === "string") {
       const move = REF_MOVES.find(([from]) => v.startsWith(from));

@@ -1,4 +1,4 @@
-import openapiTS, { astToString } from "openapi-typescript";
+import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import { lineCommentText } from "./ts-text.js";
 
 export interface TypesModule {
@@ -11,10 +11,10 @@ export interface TypesModule {
  * openapi-typescript's types for a bundled OpenAPI 3.x document (no I/O: the document is passed in).
  * openapi-typescript may change the document it is given; pass `{ consume: true }` when it is not needed after.
  */
-export async function openapiTypes(document: Record<string, unknown>, opts: { consume?: boolean } = {}): Promise<TypesModule> {
+export async function openapiTypes(document: OpenAPI3, opts: { consume?: boolean } = {}): Promise<TypesModule> {
   try {
     const input = opts.consume ? document : structuredClone(document);
-    const ast = await openapiTS(input as unknown as Parameters<typeof openapiTS>[0], { silent: true });
+    const ast = await openapiTS(input, { silent: true });
     return { text: astToString(ast) };
   } catch (e) {
     // Seen with property names such as `toString` that its bundler mistakes for its own methods.

@@ -52,7 +52,10 @@ function judge(pattern: string): PatternVerdict {
   }
   const q = quantifiers(pattern);
   if (q.unbounded <= 1 && !q.quantifiedGroup) return { ok: true };
-  const r = checkSync(pattern, "u", { timeout: 2000 });
+  // The checker's own limits are counts, but its overall limit is time: the first check also pays its start-up
+  // (about 0.8 s for one of Box's patterns on an idle machine, over 2 s on a busy one). A generous limit keeps
+  // the verdict, and so the generated files, the same on a loaded machine.
+  const r = checkSync(pattern, "u", { timeout: 15_000 });
   if (r.status === "safe") return { ok: true };
   if (r.status === "unknown") return { ok: false, reason: `could not be proved safe from catastrophic backtracking (${r.error.kind})` };
   // Quadratic patterns are common (`^\s*(.*?)\s*$`) and harmless on inputs of bounded length.

@@ -29,6 +29,8 @@ const spec = {
           { name: "kind", in: "query", required: true, schema: { oneOf: [{ const: "users", title: "People" }, { const: "roles", title: "Roles" }] } },
           { name: "since", in: "query", required: true, schema: { type: "string", format: "date" }, example: "2025-10-15T13:51:00.923Z" },
           { name: "types", in: "query", schema: { type: "array", items: { type: "string", enum: ["album", "track"] } } },
+          // Not a style OpenAPI defines: taken as the location's default, not written into the handler as one.
+          { name: "ids", in: "query", style: "commaDelimited", schema: { type: "array", items: { type: "string" } } },
         ],
         responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object" } } } } },
       },
@@ -115,14 +117,16 @@ describe("document defects, each in a document of our own", () => {
     const report = readFileSync(join(root, "mxcp-gen.report.defects.md"), "utf8");
     expect(report).toContain("cut to its date");
     expect(report).toContain("'project' is required but has no property schema");
+    expect(report).toContain("'commaDelimited' is not a parameter style; the default for a query parameter is used");
     expect(report).toContain("openapi-typescript's types for components.schemas.Thing did not compile");
     expect(readFileSync(join(root, "handlers/defects/types.ts"), "utf8")).toMatch(/Thing: any \/\* degraded by mxcp-gen/);
   });
 
   it("sends a deepObject array as indexed brackets, and the undeclared required name in the body", async () => {
-    const listed = await host.callTool("defects_list_items", { expand: ["data.source", "customer"], kind: "roles", since: "2025-10-15", types: ["album"] });
+    const listed = await host.callTool("defects_list_items", { expand: ["data.source", "customer"], kind: "roles", since: "2025-10-15", types: ["album"], ids: ["a", "b"] });
     expect(listed.status, JSON.stringify(listed)).toBe("ok");
     const url = decodeURIComponent(seen.at(-1)!.url);
+    expect(url).toContain("ids=a&ids=b");
     expect(url).toContain("expand[0]=data.source&expand[1]=customer");
     expect(url).toContain("kind=roles");
     const created = await host.callTool("defects_create_thing", { project: "p1", name: "n" });

@@ -4,15 +4,16 @@ import { describe, expect, it } from "vitest";
 import type { TypeDef } from "../../src/project/definitions.js";
 import type { ModelNote } from "../../src/model/tool-model.js";
 import { collapseSchema, type SchemaMode } from "../../generators/openapi/schema.js";
+import { openApiDocument, type Referenced, type Schema } from "../../generators/openapi/document.js";
 
 type Json = Record<string, unknown>;
 
 interface Row {
-  given: unknown;
+  given: Referenced<Schema>;
   want: TypeDef | undefined;
   mode?: SchemaMode;
   /** The document's components, for $ref rows. */
-  schemas?: Json;
+  schemas?: Record<string, Schema>;
   /** A note that must be written (substring). */
   note?: string;
   openapi31?: boolean;
@@ -114,7 +115,7 @@ function collapseWant(levels: number): TypeDef {
 describe("schema collapse rules (generators/openapi/schema.ts)", () => {
   it.each(rows)("%s", (_name, row) => {
     const notes: ModelNote[] = [];
-    const doc = { openapi: row.openapi31 ? "3.1.0" : "3.0.3", components: { schemas: row.schemas ?? {} } };
+    const doc = openApiDocument({ openapi: row.openapi31 ? "3.1.0" : "3.0.3", info: { title: "Rules", version: "1" }, components: { schemas: row.schemas ?? {} } });
     const got = collapseSchema(row.given, { doc, mode: row.mode ?? "input", notes, openapi31: row.openapi31 === true }, "#/test");
     expect(got).toEqual(row.want);
     if (row.note) expect(notes.map((n) => n.message).join("\n")).toContain(row.note);

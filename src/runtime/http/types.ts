@@ -5,7 +5,8 @@ import type { HttpMethod } from "./methods.js";
 
 export type { HttpMethod };
 export type ParameterLocation = "path" | "query" | "header" | "cookie";
-export type ParameterStyle = "simple" | "label" | "matrix" | "form" | "spaceDelimited" | "pipeDelimited" | "deepObject";
+export const PARAMETER_STYLES = ["simple", "label", "matrix", "form", "spaceDelimited", "pipeDelimited", "deepObject"] as const;
+export type ParameterStyle = (typeof PARAMETER_STYLES)[number];
 
 export interface HttpParameter {
   /** The tool argument that holds the value. */
