@@ -161,8 +161,13 @@ describe("serve over stdio (the CLI spawned as a client would)", () => {
     expect((after[3]!.params as { data: string }).data).toBe("finished 3 steps");
   });
 
-  it("prints the endpoint, the tool count and how to get a client's entry on stderr", () => {
-    expect(stderr()).toMatch(/mxcp-gen serving rt \(test\) over stdio: \d+ tools/);
+  it("prints the endpoint, the tool count and how to get a client's entry on stderr", async () => {
+    // The count is the project's tools, the number the surface line uses; the result store's tool is named apart.
+    const listed = (await client.listTools()).tools.map((t) => t.name);
+    const own = listed.filter((n) => n !== "query_results").length;
+    expect(listed).toContain("query_results");
+    expect(stderr()).toContain(`mxcp-gen serving rt (test) over stdio: ${own} tools, and query_results for stored results`);
+    expect(stderr()).toContain(`auto: ${own} tools, at most 100`);
     expect(stderr()).toContain("--print-config claude|cursor|vscode|claude-code");
   });
 });

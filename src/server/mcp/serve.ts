@@ -167,7 +167,9 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
     return stopping;
   };
 
-  notice(`mxcp-gen serving ${catalog.projectName} (${host.project.profile}) over ${transportName}${url ? ` at ${url}` : ""}: ${catalog.toolCount} tools`);
+  // The project's tools, as the surface line counts them; the result store's own tool is named apart.
+  const tools = `${toolCount} tools${catalog.queryResultsServed ? ", and query_results for stored results" : ""}`;
+  notice(`mxcp-gen serving ${catalog.projectName} (${host.project.profile}) over ${transportName}${url ? ` at ${url}` : ""}: ${tools}`);
   notice(
     chosen.surface === "all"
       ? `Surface: all (${chosen.reason}): every tool is listed`
