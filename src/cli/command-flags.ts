@@ -50,7 +50,7 @@ export const CACHE_FLAGS = {
 } as const satisfies FlagTable;
 
 export const SECRETS_FLAGS = {
-  set: { kind: "strings", value: "key=value", help: ["a parameter's value for `add` (repeatable); never printed. Parameters not given keep", "the sample's ${VAR} reference, read from the environment when a tool runs"] },
+  set: { kind: "strings", value: "key=value", help: ["a parameter's value for `add` (repeatable; never printed); `--set 'key=${VAR}'` stores a reference", "read when a tool runs. Of several credentials, only those given are kept"] },
 } as const satisfies FlagTable;
 
 export const LOG_FLAGS = {

@@ -102,7 +102,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
     flags: SECRETS_FLAGS,
     notes: [
       "check: exit 1 when a secret is missing or cannot be used (an unset variable); no value is printed",
-      "add: creates the user config (and ~/.mxcp) when missing; keeps its comments, other projects and other secrets",
+      "add: creates the user config (and ~/.mxcp) when missing; keeps its comments, other projects and other secrets.",
+      "  At a terminal without --set it asks for each credential (input not shown; Enter skips one). Otherwise the",
+      "  credentials whose variables are set are kept as ${VAR} references; several with none chosen is refused",
     ],
     run: (pos, v) => secretsCommand(pos, v),
   }),

@@ -12,6 +12,8 @@ export interface NeededSecret {
   parameters: string[];
   /** The sample's value per parameter: a `${VAR}` reference, or a fixed value such as a base URL. */
   samples: Record<string, string>;
+  /** What each parameter is, from the sample's header comment (`#   token: Bearer token`). */
+  descriptions: Record<string, string>;
 }
 
 export interface SecretStatus {
@@ -26,18 +28,22 @@ export interface SecretStatus {
 export function neededSecrets(project: Project): NeededSecret[] {
   const names = new Set<string>(project.site.secrets ?? []);
   const samples = new Map<string, Record<string, string>>();
+  const descriptions = new Map<string, Record<string, string>>();
   for (const file of readdirSync(project.root).filter((f) => /^config\..+\.sample\.yml$/.test(f)).sort()) {
-    const doc = parse(readFileSync(join(project.root, file), "utf8")) as { projects?: Record<string, { profiles?: Record<string, { secrets?: { name: string; parameters?: Record<string, unknown> }[] }> }> };
+    const text = readFileSync(join(project.root, file), "utf8");
+    const described = Object.fromEntries([...text.matchAll(/^# {3}([A-Za-z_][\w-]*): (.+)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const doc = parse(text) as { projects?: Record<string, { profiles?: Record<string, { secrets?: { name: string; parameters?: Record<string, unknown> }[] }> }> };
     for (const p of Object.values(doc?.projects ?? {})) {
       for (const profile of Object.values(p.profiles ?? {})) {
         for (const s of profile.secrets ?? []) {
           names.add(s.name);
           samples.set(s.name, Object.fromEntries(Object.entries(s.parameters ?? {}).map(([k, v]) => [k, String(v)])));
+          descriptions.set(s.name, described);
         }
       }
     }
   }
-  return [...names].sort().map((name) => ({ name, parameters: Object.keys(samples.get(name) ?? {}), samples: samples.get(name) ?? {} }));
+  return [...names].sort().map((name) => ({ name, parameters: Object.keys(samples.get(name) ?? {}), samples: samples.get(name) ?? {}, descriptions: descriptions.get(name) ?? {} }));
 }
 
 /** Which needed secrets the active profile has, and which of their parameters. No value is returned. */

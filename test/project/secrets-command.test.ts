@@ -1,10 +1,30 @@
 // Issue 16 item 5: `secrets add` merges one secret into the user config (created when missing) and keeps
 // everything else; `secrets check` says what is set and what is missing, and never prints a value.
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT, runCli, tempDir } from "../helpers.js";
+import { CLI, REPO_ROOT, runCli, tempDir } from "../helpers.js";
+
+// util-linux's `script` gives the command a real pseudo-terminal, as a user's shell would.
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+/** Run the CLI in a terminal; each answer is typed once the text before it has appeared. */
+function atTerminal(args: string[], cwd: string, env: Record<string, string>, answers: [waitFor: string, typed: string][]): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  const child = spawn("script", ["-qec", command, "/dev/null"], { cwd, env: { PATH: process.env.PATH ?? "", HOME: cwd, ...env } });
+  let output = "";
+  let next = 0;
+  const typeWhenAsked = () => {
+    while (next < answers.length && output.includes(answers[next]![0])) child.stdin.write(answers[next++]![1]);
+  };
+  child.stdout.on("data", (d: Buffer) => {
+    output += d.toString();
+    typeWhenAsked();
+  });
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, output })));
+}
 
 describe("mxcp-gen secrets", () => {
   it("adds a secret to a user config that does not exist yet, in a folder that does not exist yet", async () => {
@@ -63,6 +83,28 @@ describe("mxcp-gen secrets", () => {
     const named = await runCli(["secrets", "add", "pets", "--set", "token=${PETS_TOKEN}"], { cwd: dir, env: { MXCP_CONFIG: config, PETS_API_KEY: "k-canary-1" } });
     expect(named.code, named.stderr).toBe(0);
     expect(written()).toEqual({ base_url: "https://petstore3.swagger.io/api/v3", token: "${PETS_TOKEN}" });
+  }, 120_000);
+
+  it.skipIf(!hasScript)("at a terminal, asks for each credential without showing what is typed", async () => {
+    const dir = tempDir("mxcp-gen-secrets-ask-");
+    expect((await runCli(["openapi", join(REPO_ROOT, "specs", "petstore3.yaml"), "--name", "pets", "--out", dir], { cwd: dir })).code).toBe(0);
+    const config = join(dir, "user.yml");
+    // The token is typed (with a typo taken back); the API key is skipped, and read from its variable, which is set.
+    const run = await atTerminal(["secrets", "add", "pets"], dir, { MXCP_CONFIG: config, PETS_API_KEY: "k-from-env" }, [
+      ["token — Bearer token", "tok-canary-5x\u007f51\r"],
+      ["api_key — API key", "\r"],
+    ]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain("Enter reads $PETS_API_KEY");
+    expect(run.output).not.toContain("tok-canary");
+    const written = Object.values((parse(readFileSync(config, "utf8")) as { projects: Record<string, { profiles: { default: { secrets: { parameters: Record<string, string> }[] } } }> }).projects)[0]!.profiles.default.secrets[0]!.parameters;
+    expect(written).toEqual({ base_url: "https://petstore3.swagger.io/api/v3", token: "tok-canary-551", api_key: "${PETS_API_KEY}" });
+
+    // Ctrl-C at a question changes nothing.
+    const cancelled = await atTerminal(["secrets", "add", "pets"], dir, { MXCP_CONFIG: join(dir, "other.yml") }, [["token — Bearer token", "\u0003"]]);
+    expect(cancelled.code).toBe(1);
+    expect(cancelled.output).toContain("Cancelled: the user config was not changed");
+    expect(existsSync(join(dir, "other.yml"))).toBe(false);
   }, 120_000);
 
   it("merges into a used config: comments, other projects and other secrets stay; the same name is replaced", async () => {

@@ -3,6 +3,7 @@ import { mergeSecret, neededSecrets, secretStatus } from "../../project/secrets-
 import { userConfigPath } from "../../project/user-config.js";
 import type { SecretsValues } from "../command-flags.js";
 import { CliError, printOk } from "../output.js";
+import { askHidden, canAsk } from "../hidden-input.js";
 
 /**
  * `mxcp-gen secrets check`: which secrets the project needs, which are set, which are missing (no value is
@@ -37,6 +38,8 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
       if (eq <= 0) throw new CliError(`--set takes key=value, got '${pair.slice(0, 40)}'`, 2);
       given[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
+    // At a terminal with nothing given, the user is asked for each credential (typed values are not shown).
+    if (flags.set.length === 0 && canAsk()) Object.assign(given, await askCredentials(api, need?.samples ?? {}, need?.descriptions ?? {}, env));
     const parameters: Record<string, string> = { ...chosenSamples(api, need?.samples ?? {}, given, env), ...given };
     if (Object.keys(parameters).length === 0) throw new CliError(`No sample config names '${api}' and no --set was given: pass --set key=value for each parameter`, 2);
     const path = userConfigPath(env);
@@ -77,4 +80,26 @@ function chosenSamples(api: string, samples: Record<string, string>, given: Reco
 function secretFix(name: string, state: "missing" | "unresolved"): string {
   if (state === "missing") return `mxcp-gen secrets add ${name} [--set key=value]…`;
   return `set the variables named above where the server runs (an MCP client passes its own env: mxcp-gen serve --print-config), remove the credentials your account does not use from the user config, or store values with mxcp-gen secrets add ${name} --set key=value`;
+}
+
+/** Each credential of the sample, asked for in turn; Enter skips one (its variable is read instead, when set). */
+async function askCredentials(api: string, samples: Record<string, string>, descriptions: Record<string, string>, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+  const references = Object.entries(samples).filter(([, v]) => referenced(v));
+  if (references.length === 0) return {};
+  process.stderr.write(`The '${api}' secret: type the credentials your account uses (input is not shown); Enter skips one.\n`);
+  const typed: Record<string, string> = {};
+  for (const [key, value] of references) {
+    const variable = referenced(value)!;
+    const about = descriptions[key] ? ` — ${descriptions[key]}` : "";
+    const fallback = env[variable] ? `, Enter reads $${variable}` : "";
+    let answer: string;
+    try {
+      answer = await askHidden(`  ${key}${about}${fallback}: `);
+    } catch {
+      throw new CliError("Cancelled: the user config was not changed", 1);
+    }
+    if (answer.trim()) typed[key] = answer.trim();
+    else if (env[variable]) typed[key] = value;
+  }
+  return typed;
 }
