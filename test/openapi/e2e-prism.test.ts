@@ -1,11 +1,11 @@
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { generateOpenApiProject } from "../../src/generate/openapi.js";
-import { CLI, REPO_ROOT, tempDir } from "../helpers.js";
+import { REPO_ROOT, tempDir } from "../helpers.js";
+import { stdioClient, writeUserConfig } from "../serve/servers.js";
 import { exampleArgs } from "./examples.js";
 import { startPrism } from "../../src/devtools/mock-apis.js";
 
@@ -31,22 +31,11 @@ async function runEveryOperation(c: Case): Promise<{ total: number; failures: st
   mkdirSync(join(out, "node_modules"), { recursive: true });
   symlinkSync(REPO_ROOT, join(out, "node_modules", "mxcp-gen"));
   const prism = await startPrism(spec);
-  const params = Object.entries({ base_url: prism.url, ...c.credentials })
-    .map(([k, v]) => `              ${k}: ${JSON.stringify(v)}\n`)
-    .join("");
-  const project = out.split("/").pop()!;
-  writeFileSync(join(out, "user.yml"), `mxcp: 1\nprojects:\n  ${JSON.stringify(project)}:\n    profiles:\n      default:\n        secrets:\n          - name: ${c.name}\n            type: api\n            parameters:\n${params}`);
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, "serve", "--transport", "stdio"],
-    cwd: out,
-    env: { PATH: process.env.PATH ?? "", HOME: out, MXCP_CONFIG: join(out, "user.yml") },
-    stderr: "pipe",
-  });
-  const client = new Client({ name: "e2e", version: "1" });
+  writeUserConfig(out, c.name, { base_url: prism.url, ...c.credentials });
   const failures: string[] = [];
+  let client: Client | undefined;
   try {
-    await client.connect(transport);
+    client = (await stdioClient(out)).client;
     // Every tool of the API; query_results is the server's own (tested in test/results).
     const tools = (await client.listTools()).tools.filter((t) => t.name !== "query_results");
     for (const tool of tools) {
@@ -61,7 +50,7 @@ async function runEveryOperation(c: Case): Promise<{ total: number; failures: st
     }
     return { total: tools.length, failures };
   } finally {
-    await client.close();
+    await client?.close();
     await prism.stop();
   }
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -14,6 +14,13 @@ export function serveFixture(): string {
     "mxcp: 1\nprojects:\n  rt:\n    profiles:\n      test:\n        secrets:\n          - name: svc\n            type: api\n            parameters: {api_key: canary-secret-value}\n",
   );
   return root;
+}
+
+/** `user.yml` in the project with one secret for its project and the default profile (read through baseEnv). */
+export function writeUserConfig(dir: string, secret: string, parameters: Record<string, string>): void {
+  const projectName = /^project: (.*)$/m.exec(readFileSync(join(dir, "mxcp-site.yml"), "utf8"))![1]!;
+  const params = Object.entries(parameters).map(([k, v]) => `              ${k}: ${JSON.stringify(v)}\n`).join("");
+  writeFileSync(join(dir, "user.yml"), `mxcp: 1\nprojects:\n  ${projectName}:\n    profiles:\n      default:\n        secrets:\n          - name: ${secret}\n            type: api\n            parameters:\n${params}`);
 }
 
 export function baseEnv(root: string, extra: NodeJS.ProcessEnv = {}): Record<string, string> {

@@ -9,9 +9,10 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers.js";
-import { project, serveStdio, userConfig } from "./sdk-project.js";
+import { project } from "./sdk-project.js";
+import { stdioClient, writeUserConfig } from "../serve/servers.js";
 
-const serve = async (dir: string): Promise<Client> => (await serveStdio(dir)).client;
+const serve = async (dir: string): Promise<Client> => (await stdioClient(dir)).client;
 
 
 const call = async (c: Client, name: string, args: Record<string, unknown>) => (await c.callTool({ name, arguments: args })) as CallToolResult;
@@ -73,7 +74,7 @@ describe("wrap stripe --cache: reads kept in DuckDB, per credential; errors neve
   });
 
   it("answers a repeated read from the cache, never an error, and drops the resource's reads after a write", async () => {
-    userConfig(dir, "stripe", { api_key: "sk_test_first", base_url: base });
+    writeUserConfig(dir, "stripe", { api_key: "sk_test_first", base_url: base });
     const client = await serve(dir);
     try {
       const first = await call(client, "stripe_customers_retrieve", { id: "cus_1" });
@@ -109,7 +110,7 @@ describe("wrap stripe --cache: reads kept in DuckDB, per credential; errors neve
 
   it("never answers one credential with what another was given", async () => {
     const before = mock.count("GET", "/v1/customers/cus_1");
-    userConfig(dir, "stripe", { api_key: "sk_test_second", base_url: base });
+    writeUserConfig(dir, "stripe", { api_key: "sk_test_second", base_url: base });
     const client = await serve(dir);
     try {
       await call(client, "stripe_customers_retrieve", { id: "cus_1" });
@@ -123,7 +124,7 @@ describe("wrap stripe --cache: reads kept in DuckDB, per credential; errors neve
   }, 120_000);
 
   it("max_pages follows Stripe's cursor: items of every page in order, and where to continue", async () => {
-    userConfig(dir, "stripe", { api_key: "sk_test_first", base_url: base });
+    writeUserConfig(dir, "stripe", { api_key: "sk_test_first", base_url: base });
     const client = await serve(dir);
     try {
       const before = mock.count("GET", "/v1/customers");
@@ -167,7 +168,7 @@ describe("wrap openai: max_pages through a Stainless page that fetches the next 
     expect(gen.code, gen.stderr).toBe(0);
     expect(readFileSync(join(dir, "mxcp-gen.report.openai.md"), "utf8")).toContain("max_pages fetches several pages in one call");
     // A base_url that already ends in the SDK's /v1 keeps it once (the profile adds /v1 only when it is missing).
-    userConfig(dir, "openai", { api_key: "sk-test", base_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/` });
+    writeUserConfig(dir, "openai", { api_key: "sk-test", base_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/` });
     const client = await serve(dir);
     try {
       const r = await call(client, "openai_files_list", { limit: 2, max_pages: 2 });

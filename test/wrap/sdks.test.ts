@@ -9,7 +9,8 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT, runCli } from "../helpers.js";
-import { project, serveStdio, userConfig } from "./sdk-project.js";
+import { project } from "./sdk-project.js";
+import { stdioClient, writeUserConfig } from "../serve/servers.js";
 
 const run = promisify(execFile);
 
@@ -44,8 +45,8 @@ describe("wrap stripe against a local mock of its API", () => {
     const dir = project("stripe");
     const gen = await runCli(["wrap", "stripe", "--include", "customers.*"], { cwd: dir });
     expect(gen.code, gen.stderr).toBe(0);
-    userConfig(dir, "stripe", { api_key: "sk_test_canary_123456", base_url: base });
-    const { client, stderr } = await serveStdio(dir);
+    writeUserConfig(dir, "stripe", { api_key: "sk_test_canary_123456", base_url: base });
+    const { client, stderr } = await stdioClient(dir);
     try {
       const created = (await client.callTool({ name: "stripe_customers_create", arguments: { email: "a@example.com", metadata: { order: "6735" } } })) as CallToolResult;
       expect(created.isError, JSON.stringify(created.content)).toBeFalsy();
@@ -63,8 +64,8 @@ describe("wrap stripe against a local mock of its API", () => {
       mock.close();
     }
     // A connection failure names the host it could not reach, and what to do.
-    userConfig(dir, "stripe", { api_key: "sk_test_canary_123456", base_url: "http://127.0.0.1:9" });
-    const down = await serveStdio(dir);
+    writeUserConfig(dir, "stripe", { api_key: "sk_test_canary_123456", base_url: "http://127.0.0.1:9" });
+    const down = await stdioClient(dir);
     try {
       const refused = await down.client.callTool({ name: "stripe_customers_list", arguments: {} });
       expect(refused.isError).toBe(true);
@@ -131,8 +132,8 @@ describe("wrap ioredis: a long-lived connection made in onInit and closed in onS
     const gen = await runCli(["wrap", "ioredis", "--include", "get", "--include", "set"], { cwd: dir });
     expect(gen.code, gen.stderr).toBe(0);
     expect(gen.stdout).toContain("ioredis@5.4.2: 2 tools");
-    userConfig(dir, "redis", { url });
-    const { client } = await serveStdio(dir);
+    writeUserConfig(dir, "redis", { url });
+    const { client } = await stdioClient(dir);
     try {
       const set = await client.callTool({ name: "redis_set", arguments: { key: "greeting", value: "hello" } });
       expect(set.structuredContent, JSON.stringify(set)).toEqual({ result: "OK" });
@@ -172,8 +173,8 @@ describe("wrap openai and @octokit/rest against local servers", () => {
     const api = await jsonServer({ "/v1/models": [200, { object: "list", data: [{ id: "gpt-test", object: "model", created: 1, owned_by: "me" }] }] });
     const dir = project("openai");
     expect((await runCli(["wrap", "openai", "--include", "models.*"], { cwd: dir })).code).toBe(0);
-    userConfig(dir, "openai", { api_key: "sk-canary-openai", base_url: api.base });
-    const { client, stderr } = await serveStdio(dir);
+    writeUserConfig(dir, "openai", { api_key: "sk-canary-openai", base_url: api.base });
+    const { client, stderr } = await stdioClient(dir);
     try {
       const list = await client.callTool({ name: "openai_models_list", arguments: {} });
       expect(list.structuredContent).toEqual({ data: [{ id: "gpt-test", object: "model", created: 1, owned_by: "me" }], has_more: false });
@@ -198,8 +199,8 @@ describe("wrap openai and @octokit/rest against local servers", () => {
     // Every message type's role, and content as text (the array form is noted in the description).
     expect(messages.items!.properties.role!.enum).toEqual(expect.arrayContaining(["developer", "system", "user", "assistant", "tool"]));
     expect(messages.items!.properties.content!.type).toBe("string");
-    userConfig(dir, "openai", { api_key: "sk-canary-chat", base_url: api.base });
-    const { client } = await serveStdio(dir);
+    writeUserConfig(dir, "openai", { api_key: "sk-canary-chat", base_url: api.base });
+    const { client } = await stdioClient(dir);
     const bodies: string[] = [];
     try {
       const r = (await client.callTool({ name: "openai_chat_completions_create", arguments: { model: "gpt-test", messages: [{ role: "user", content: "hi" }] } })) as CallToolResult;
@@ -218,8 +219,8 @@ describe("wrap openai and @octokit/rest against local servers", () => {
     const api = await jsonServer({ "/repos/octo/hello": [200, { id: 1, name: "hello", full_name: "octo/hello", private: false }] });
     const dir = project("@octokit/rest");
     expect((await runCli(["wrap", "@octokit/rest", "--include", "repos.get"], { cwd: dir })).code).toBe(0);
-    userConfig(dir, "github", { token: "ghp_canary_token", base_url: api.base });
-    const { client } = await serveStdio(dir);
+    writeUserConfig(dir, "github", { token: "ghp_canary_token", base_url: api.base });
+    const { client } = await stdioClient(dir);
     try {
       const repo = await client.callTool({ name: "github_repos_get", arguments: { owner: "octo", repo: "hello" } });
       expect(repo.structuredContent).toEqual({ id: 1, name: "hello", full_name: "octo/hello", private: false });
