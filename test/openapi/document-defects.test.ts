@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateOpenApiProject } from "../../src/generate/openapi.js";
 import { ProjectHost } from "../../src/server/host.js";
 import { REPO_ROOT, tempDir } from "../helpers.js";
+import { writeUserConfig } from "../serve/servers.js";
 
 const run = promisify(execFile);
 
@@ -91,7 +92,7 @@ describe("document defects, each in a document of our own", () => {
     writeFileSync(join(root, "spec.json"), JSON.stringify(spec));
     await generateOpenApiProject(join(root, "spec.json"), { out: root, name: "defects" });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    writeFileSync(join(root, "user.yml"), `mxcp: 1\nprojects:\n  ${root.split("/").pop()!.replace(/[^A-Za-z0-9_-]/g, "_")}:\n    profiles:\n      default:\n        secrets:\n          - {name: defects, type: api, parameters: {base_url: "${base}"}}\n`);
+    writeUserConfig(root, "defects", { base_url: base });
     host = ProjectHost.load({ cwd: root, env: { MXCP_CONFIG: join(root, "user.yml") }, log: () => {} });
     await host.start();
   }, 60_000);

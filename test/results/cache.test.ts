@@ -7,10 +7,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { generateOpenApiProject } from "../../src/generate/openapi.js";
-import { CLI, runCli, tempDir } from "../helpers.js";
+import { runCli, tempDir } from "../helpers.js";
+import { stdioClient, writeUserConfig } from "../serve/servers.js";
 
 const counts = new Map<string, number>();
 const conditional: string[] = [];
@@ -73,10 +73,8 @@ describe("cached reads", () => {
   let client: Client;
 
   const start = async (key: string) => {
-    writeFileSync(join(root, "user.yml"), `mxcp: 1\nprojects:\n  ${root.split("/").pop()!.replace(/[^A-Za-z0-9_-]/g, "_")}:\n    profiles:\n      default:\n        secrets:\n          - {name: cached, type: api, parameters: {base_url: "${base}", api_key: "${key}"}}\n`);
-    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--transport", "stdio"], cwd: root, env: { PATH: process.env.PATH ?? "", HOME: root, MXCP_CONFIG: join(root, "user.yml"), MXCP_AUDIT_ENABLED: "true" }, stderr: "pipe" });
-    client = new Client({ name: "cache-test", version: "1" });
-    await client.connect(transport);
+    writeUserConfig(root, "cached", { base_url: base, api_key: key });
+    ({ client } = await stdioClient(root, [], { MXCP_AUDIT_ENABLED: "true" }));
   };
   const call = async (name: string) => (await client.callTool({ name: `cached_${name}`, arguments: {} })) as CallToolResult;
 

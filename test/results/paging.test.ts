@@ -10,6 +10,7 @@ import { generateOpenApiProject } from "../../src/generate/openapi.js";
 import { ProjectHost } from "../../src/server/host.js";
 import { McpCatalog } from "../../src/server/mcp/mcp-server.js";
 import { tempDir } from "../helpers.js";
+import { writeUserConfig } from "../serve/servers.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 
@@ -91,7 +92,7 @@ describe("pagination", () => {
     root = tempDir("mxcp-gen-pages-");
     writeFileSync(join(root, "spec.json"), JSON.stringify(spec));
     await generateOpenApiProject(join(root, "spec.json"), { out: root, name: "pg" });
-    writeFileSync(join(root, "user.yml"), `mxcp: 1\nprojects:\n  ${root.split("/").pop()!.replace(/[^A-Za-z0-9_-]/g, "_")}:\n    profiles:\n      default:\n        secrets:\n          - {name: pg, type: api, parameters: {base_url: "${base}"}}\n`);
+    writeUserConfig(root, "pg", { base_url: base });
     host = ProjectHost.load({ cwd: root, env: { MXCP_CONFIG: join(root, "user.yml") }, log: () => {} });
     await host.start();
     catalog = new McpCatalog(host, { results: { thresholdBytes: 0 } });

@@ -5,12 +5,12 @@ import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateOpenApiProject } from "../../src/generate/openapi.js";
 import { runCli, tempDir } from "../helpers.js";
-import { baseEnv, startHttpServer } from "./servers.js";
+import { baseEnv, startHttpServer, writeUserConfig } from "./servers.js";
 
 const require = createRequire(import.meta.url);
 const INSPECTOR = join(dirname(require.resolve("@modelcontextprotocol/inspector-cli/package.json")), "build", "index.js");
@@ -78,9 +78,7 @@ describe("the MCP Inspector CLI as the client", () => {
     root = tempDir("mxcp-gen-inspector-");
     writeFileSync(join(root, "spec.json"), JSON.stringify(spec));
     await generateOpenApiProject(join(root, "spec.json"), { out: root, name: "things" });
-    const project = /project: (.*)/.exec(readFileSync(join(root, "mxcp-site.yml"), "utf8"))![1]!;
-    const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-    writeFileSync(join(root, "user.yml"), `mxcp: 1\nprojects:\n  ${project}:\n    profiles:\n      default:\n        secrets:\n          - {name: things, type: api, parameters: {base_url: "${base}"}}\n`);
+    writeUserConfig(root, "things", { base_url: `http://127.0.0.1:${(api.address() as AddressInfo).port}` });
   }, 120_000);
   afterAll(() => api.close());
 

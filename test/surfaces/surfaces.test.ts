@@ -3,14 +3,14 @@
 // snippet that calls three tools in one step, with policies, audit and redaction as for direct calls.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { generateOpenApiProject } from "../../src/generate/openapi.js";
 import { REPO_ROOT, tempDir, writeProject } from "../helpers.js";
-import { stdioClient } from "../serve/servers.js";
+import { stdioClient, writeUserConfig } from "../serve/servers.js";
 
 let api: Server;
 let base = "";
@@ -46,7 +46,7 @@ describe("a GitHub-sized project under the default surface", () => {
   beforeAll(async () => {
     root = tempDir("mxcp-gen-github-");
     await generateOpenApiProject(join(REPO_ROOT, "node_modules/@octokit/openapi/generated/api.github.com.json"), { out: root, name: "github" });
-    writeFileSync(join(root, "user.yml"), `mxcp: 1\nprojects:\n  ${JSON.stringify((readFileSync(join(root, "mxcp-site.yml"), "utf8").match(/project: (.*)/) ?? [])[1])}:\n    profiles:\n      default:\n        secrets:\n          - {name: github, type: api, parameters: {base_url: "${base}"}}\n`);
+    writeUserConfig(root, "github", { base_url: base });
     ({ client, stderr } = await connect(root, []));
   }, 180_000);
   afterAll(async () => client?.close());

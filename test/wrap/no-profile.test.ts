@@ -8,12 +8,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { CLI, REPO_ROOT, runCli, tempDir } from "../helpers.js";
+import { REPO_ROOT, runCli, tempDir } from "../helpers.js";
+import { stdioClient, writeUserConfig } from "../serve/servers.js";
 
 const run = promisify(execFile);
 
@@ -55,12 +54,9 @@ describe("wrap a package without a profile or a default export", () => {
       const { stdout } = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--noEmit", "--noUnusedLocals"]).catch((e: { stdout: string }) => e);
       expect(stdout).toBe("");
 
-      const projectName = (parse(readFileSync(join(dir, "mxcp-site.yml"), "utf8")) as { project: string }).project;
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      writeFileSync(join(dir, "user.yml"), `mxcp: 1\nprojects:\n  ${projectName}:\n    profiles:\n      default:\n        secrets:\n          - name: nodefault_sdk\n            type: api\n            parameters: {api_key: sk-np-canary, base_url: "${base}"}\n`);
-      const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--transport", "stdio"], cwd: dir, env: { PATH: process.env.PATH ?? "", HOME: dir, MXCP_CONFIG: join(dir, "user.yml") }, stderr: "pipe" });
-      const client = new Client({ name: "t", version: "1" });
-      await client.connect(transport);
+      writeUserConfig(dir, "nodefault_sdk", { api_key: "sk-np-canary", base_url: base });
+      const { client } = await stdioClient(dir);
       try {
         const r = (await client.callTool({ name: "nodefault_sdk_chat_complete", arguments: { model: "m1", messages: [{ role: "user", content: "hi" }] } })) as CallToolResult;
         expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
@@ -111,12 +107,9 @@ describe("wrap follows accessor chains (Twilio's client.api.v2010.accounts(sid).
       const { stdout } = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--noEmit", "--noUnusedLocals"]).catch((e: { stdout: string }) => e);
       expect(stdout).toBe("");
 
-      const projectName = (parse(readFileSync(join(dir, "mxcp-site.yml"), "utf8")) as { project: string }).project;
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      writeFileSync(join(dir, "user.yml"), `mxcp: 1\nprojects:\n  ${projectName}:\n    profiles:\n      default:\n        secrets:\n          - name: chain_sdk\n            type: api\n            parameters: {constructor_args: '["AC-key", {"baseUrl": "${base}"}]'}\n`);
-      const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--transport", "stdio"], cwd: dir, env: { PATH: process.env.PATH ?? "", HOME: dir, MXCP_CONFIG: join(dir, "user.yml") }, stderr: "pipe" });
-      const client = new Client({ name: "t", version: "1" });
-      await client.connect(transport);
+      writeUserConfig(dir, "chain_sdk", { constructor_args: JSON.stringify(["AC-key", { baseUrl: base }]) });
+      const { client } = await stdioClient(dir);
       try {
         const r = (await client.callTool({ name: "chain_sdk_api_v2010_accounts_messages_create", arguments: { sid: "AC9", to: "+1555", body: "hi" } })) as CallToolResult;
         expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
