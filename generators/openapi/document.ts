@@ -4,8 +4,6 @@
 // The types say what each key should hold; a document is still untrusted input, so a reader checks a value's
 // kind (`typeof`, `Array.isArray`) wherever a wrong one would throw or end up in the output.
 import type {
-  EncodingObject,
-  ExampleObject,
   MediaTypeObject,
   OAuthFlowObject,
   OpenAPI3,
@@ -21,7 +19,7 @@ import type {
 } from "openapi-typescript";
 import { getAtPointer, type JsonObject } from "./load.js";
 
-export type { EncodingObject, ExampleObject, MediaTypeObject, OAuthFlowObject, OperationObject, ParameterObject, PathItemObject, ReferenceObject, RequestBodyObject, ResponseObject, SecuritySchemeObject, ServerObject };
+export type { MediaTypeObject, OAuthFlowObject, OperationObject, ParameterObject, PathItemObject, ReferenceObject, RequestBodyObject, ResponseObject, SecuritySchemeObject, ServerObject };
 
 /** A bundled OpenAPI 3.x document (a 2.0 one is converted first). */
 export type OpenApiDocument = OpenAPI3;

@@ -47,7 +47,7 @@ function responseExample(doc: OpenApiDocument, successes: ResponseSite[]): unkno
 }
 
 /** A media type's own example: `example`, else the first of its named `examples`. */
-export function mediaExample(doc: OpenApiDocument, media: MediaTypeObject): unknown {
+function mediaExample(doc: OpenApiDocument, media: MediaTypeObject): unknown {
   if (media.example !== undefined) return media.example;
   const first = media.examples && typeof media.examples === "object" ? Object.values(media.examples)[0] : undefined;
   return first ? resolved(doc, first).value : undefined;

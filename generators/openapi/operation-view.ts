@@ -88,7 +88,7 @@ function mergedParameters(doc: OpenApiDocument, item: PathItemObject, operation:
 }
 
 /** A `content` map with every media type object resolved (a document may not give one at all). */
-export function contentOf(doc: OpenApiDocument, content: Record<string, Referenced<MediaTypeObject>> | undefined): Record<string, MediaTypeObject> {
+function contentOf(doc: OpenApiDocument, content: Record<string, Referenced<MediaTypeObject>> | undefined): Record<string, MediaTypeObject> {
   const out: Record<string, MediaTypeObject> = {};
   if (!content || typeof content !== "object") return out;
   for (const [mediaType, media] of Object.entries(content)) setOwn(out, mediaType, resolved(doc, media));

@@ -129,7 +129,7 @@ function buildTool(ctx: OperationsContext, view: OperationView, name: string, ta
   if (op.deprecated === true) description = `Deprecated. ${description}`.trim();
   if (!description) description = `${method.toUpperCase()} ${cleanDescription(path, 200)}`;
   const title = cleanDescription(summary, 100).split("\n")[0] ?? "";
-  const effect = effectOf(method, name);
+  const { effect, idempotent } = effectOf(method, name);
   const moduleName = WINDOWS_RESERVED.test(name) ? `${name}_op` : name;
   const bodyWireNames = new Map((inputs.body?.properties ?? []).map((p) => [p.arg, p.name] as const));
   const tests = exampleTests(ctx.doc, view.successes, inputs.parameters, bodyWireNames, requestBodyExample(ctx.doc, view.requestBody, inputs.body?.mediaType));
@@ -138,7 +138,7 @@ function buildTool(ctx: OperationsContext, view: OperationView, name: string, ta
   return {
     name,
     description,
-    annotations: toolAnnotations(effect.effect, effect.idempotent, title),
+    annotations: toolAnnotations(effect, idempotent, title),
     tags: tags.map((t) => cleanDescription(t, 60)).filter(Boolean),
     parameters: inputs.parameters,
     ...(result.returns ? { returns: result.returns.description ? result.returns : { ...result.returns, description: returnsDescription(view) } } : {}),

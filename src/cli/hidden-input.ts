@@ -6,6 +6,9 @@ export function canAsk(): boolean {
   return process.stdin.isTTY === true && process.stderr.isTTY === true && typeof process.stdin.setRawMode === "function";
 }
 
+// What was typed after the Enter that ended one answer (a paste, typing ahead): the start of the next one.
+let typedAhead = "";
+
 /**
  * Ask `question` on stderr and read one line from the terminal with echo off. Backspace edits; Enter ends;
  * Ctrl-C or Ctrl-D on an empty line cancels (rejects).
@@ -53,4 +56,3 @@ export function askHidden(question: string): Promise<string> {
   });
 }
 
-let typedAhead = "";

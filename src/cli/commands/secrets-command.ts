@@ -30,8 +30,8 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
     return status.some((s) => s.state !== "set") ? 1 : 0;
   }
   if (action === "add") {
-    const need = neededSecrets(project).find((s) => s.name === api);
     if (!api) throw new CliError("usage: mxcp-gen secrets add <name> [--set key=value]…", 2);
+    const need = neededSecrets(project).find((s) => s.name === api);
     const given: Record<string, string> = {};
     for (const pair of flags.set) {
       const eq = pair.indexOf("=");
@@ -58,6 +58,11 @@ function referenced(value: string): string | undefined {
   return /^\$\{([A-Za-z_]\w*)\}$/.exec(value)?.[1];
 }
 
+/** The sample's credentials: the parameters it reads from a variable (its fixed values are not). */
+function credentialsOf(samples: Record<string, string>): [key: string, reference: string][] {
+  return Object.entries(samples).filter(([, v]) => referenced(v));
+}
+
 /**
  * The sample's values a new secret keeps. Fixed ones (the API's base URL) stay. Its `${VAR}` references are the
  * credentials the API accepts, usually alternatives (a token or an API key), and every reference kept must be set
@@ -66,9 +71,10 @@ function referenced(value: string): string | undefined {
  */
 function chosenSamples(api: string, samples: Record<string, string>, given: Record<string, string>, env: NodeJS.ProcessEnv): Record<string, string> {
   const fixed = Object.entries(samples).filter(([, v]) => !referenced(v));
-  const references = Object.entries(samples).filter(([, v]) => referenced(v));
+  const references = credentialsOf(samples);
   const keep = (chosen: [string, string][]) => Object.fromEntries([...fixed, ...chosen]);
-  if (references.some(([k]) => Object.hasOwn(given, k)) || references.length <= 1) return keep(references.some(([k]) => Object.hasOwn(given, k)) ? [] : references);
+  if (references.some(([k]) => Object.hasOwn(given, k))) return keep([]);
+  if (references.length <= 1) return keep(references);
   const set = references.filter(([, v]) => env[referenced(v)!]);
   if (set.length > 0) return keep(set);
   const choices = references.map(([k, v]) => `${k} ($${referenced(v)})`).join(", ");
@@ -84,7 +90,7 @@ function secretFix(name: string, state: "missing" | "unresolved"): string {
 
 /** Each credential of the sample, asked for in turn; Enter skips one (its variable is read instead, when set). */
 async function askCredentials(api: string, samples: Record<string, string>, descriptions: Record<string, string>, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
-  const references = Object.entries(samples).filter(([, v]) => referenced(v));
+  const references = credentialsOf(samples);
   if (references.length === 0) return {};
   process.stderr.write(`The '${api}' secret: type the credentials your account uses (input is not shown); Enter skips one.\n`);
   const typed: Record<string, string> = {};
