@@ -108,7 +108,9 @@ export const SERVE_FLAGS = {
     help: ["a result over N bytes is stored in DuckDB and summarised; query it with query_results (default 65536; 0 = off)"],
   },
   "results-budget": { kind: "string", value: "N", help: ["bytes all stored results may take; the oldest go first (default 536870912)"] },
-  "keep-results": { kind: "boolean", help: ["keep stored results in the database after the server stops"] },
+  "keep-results": { kind: "boolean", help: ["keep each session's stored results in a DuckDB file under data/results/ after it ends"] },
+  "sql-timeout": { kind: "string", value: "S", help: ["query_results and sql(): seconds one statement may run before it is stopped (default 10)"] },
+  "sql-memory": { kind: "string", value: "MB", help: ["query_results and sql(): memory of one session's SQL instance (default 512)"] },
 } as const satisfies FlagTable;
 
 export type InitValues = FlagValues<typeof INIT_FLAGS> & CommonValues;

@@ -231,6 +231,11 @@ export class Database {
     this.instance = undefined;
   }
 
+  /** Interrupt every running query (at shutdown, once the grace period is over); their callers get an error. */
+  interruptRunning(): void {
+    for (const conn of this.connections) conn.interrupt();
+  }
+
   /** Wait for running queries, checkpoint and close. */
   async close(): Promise<void> {
     await this.whenIdle();

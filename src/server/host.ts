@@ -9,6 +9,8 @@ import { runtimeState, type CallContext, type Hook, type LogLevel, type SecretEn
 import { checkArgumentSize } from "./argument-limits.js";
 import { AuditLog } from "./audit.js";
 import { redactSensitive, type PolicyTrace } from "./policies.js";
+import { toErrorDict } from "../runtime/errors.js";
+import { toJsonSafe } from "../types/validate-output.js";
 import { executeEndpoint, renderPrompt, resolveHandler, type CallOutcome, type ExecuteOptions, type PromptMessage } from "./executor.js";
 import { prepareConnection } from "./database-setup.js";
 import { missingExport } from "./handler-exports.js";
@@ -171,6 +173,54 @@ export class ProjectHost {
       return failure((e as Error).message, "Invalid arguments");
     }
     await this.start();
+    const def = entry.definition as ToolDef;
+    return this.guarded(kind, name, args, opts, def, (ctx, trace) =>
+      executeEndpoint({ root: this.project.root, database: this.database }, entry, args, { ...opts, trace, log: (m) => runtimeState().log("warning", m) }),
+    );
+  }
+
+  /**
+   * A call the server answers itself (query_results, run_code's sql()): through the same gate (a reload or a
+   * shutdown waits for it), redaction and audit log as a tool's.
+   */
+  async callBuiltIn(name: string, args: Record<string, unknown>, opts: CallOptions, work: () => Promise<unknown>): Promise<CallOutcome> {
+    return this.guarded("tool", name, args, opts, undefined, async () => {
+      try {
+        return { status: "ok", result: toJsonSafe(await work()) };
+      } catch (e) {
+        const errorObject = toErrorDict(e);
+        return { status: "error", message: errorObject.message, errorObject };
+      }
+    });
+  }
+
+  /** Record a call that did not run through the gate (the surfaces' meta-tools, whose inner calls do). */
+  recordCall(name: string, args: Record<string, unknown>, opts: CallOptions, outcome: { ok: boolean; output: unknown; error: string | null; durationMs: number }): void {
+    this.audit?.log.write({
+      operationType: "tool",
+      operationName: name,
+      status: outcome.ok ? "success" : "error",
+      durationMs: outcome.durationMs,
+      callerType: this.audit.callerType,
+      userId: opts.user?.user_id ?? null,
+      sessionId: opts.sessionId ?? null,
+      input: redactValue(args),
+      output: redactValue(outcome.output ?? null),
+      error: outcome.error === null ? null : redactText(outcome.error),
+      policiesEvaluated: [],
+      policyDecision: "allow",
+      policyReason: null,
+    });
+  }
+
+  private async guarded(
+    kind: "tool" | "resource",
+    name: string,
+    args: Record<string, unknown>,
+    opts: CallOptions,
+    def: ToolDef | undefined,
+    run: (ctx: CallContext, trace: PolicyTrace) => Promise<CallOutcome>,
+  ): Promise<CallOutcome> {
     const state = runtimeState();
     const ctx: CallContext = { callId: nextCallId++, endpoint: `${kind}/${name}`, user: opts.user, mcp: opts.mcp };
     await state.gate.enter(ctx.callId);
@@ -178,11 +228,7 @@ export class ProjectHost {
     const trace: PolicyTrace = { evaluated: [], decision: "allow" };
     try {
       // Secrets are removed here, once, from whatever any handler, SDK or upstream produced.
-      const outcome = redactOutcome(
-        await state.calls.run(ctx, () =>
-          executeEndpoint({ root: this.project.root, database: this.database }, entry, args, { ...opts, trace, log: (m) => state.log("warning", m) }),
-        ),
-      );
+      const outcome = redactOutcome(await state.calls.run(ctx, () => run(ctx, trace)));
       // A cached read during the call says so in the result's metadata and in the audit record.
       if ((ctx.cache || ctx.paging) && outcome.status === "ok") {
         outcome.meta = {
@@ -198,8 +244,8 @@ export class ProjectHost {
         callerType: this.audit.callerType,
         userId: opts.user?.user_id ?? null,
         sessionId: opts.sessionId ?? null,
-        input: redactSensitive(args, { type: "object", properties: Object.fromEntries((entry.definition as ToolDef).parameters?.map((p) => [p.name, p]) ?? []) }),
-        output: outcome.status === "ok" ? redactSensitive(outcome.result, (entry.definition as ToolDef).return) : null,
+        input: def ? redactSensitive(args, { type: "object", properties: Object.fromEntries(def.parameters?.map((p) => [p.name, p]) ?? []) }) : redactValue(args),
+        output: outcome.status === "ok" ? (def ? redactSensitive(outcome.result, def.return) : outcome.result) : null,
         error: outcome.status === "error" ? outcome.message : null,
         policiesEvaluated: trace.evaluated,
         policyDecision: trace.decision,

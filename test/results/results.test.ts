@@ -1,6 +1,7 @@
 // Issue 15: large results stay in DuckDB. A 5 MB list is stored and queried with query_results (a GROUP BY
 // that matches a computation here); another session cannot read it; the byte budget drops the oldest first;
 // fields an output policy filters are never written; results go with the server unless --keep-results.
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -87,7 +88,7 @@ describe("results over the threshold are stored and queried, per session", () =>
   it("another session cannot read it, and no session reaches the project's tables or writes", async () => {
     const r = (await b.callTool({ name: "query_results", arguments: { sql: `SELECT count(*) FROM ${first}` } })) as CallToolResult;
     expect(r.isError).toBe(true);
-    expect(JSON.stringify(r.content)).toMatch(/not a table or view that may be read here/);
+    expect(JSON.stringify(r.content)).toMatch(/not one of this session's stored results/);
     for (const sql of [`DELETE FROM ${first}`, "SELECT * FROM duckdb_settings()", `SELECT * FROM ${first}; DROP TABLE ${first}`]) {
       const x = (await a.callTool({ name: "query_results", arguments: { sql } })) as CallToolResult;
       expect(x.isError, sql).toBe(true);
@@ -101,7 +102,7 @@ describe("results over the threshold are stored and queried, per session", () =>
     expect(json(await a.callTool({ name: "query_results", arguments: { sql: `SELECT count(*)::INTEGER AS n FROM ${second}` } })).result).toEqual([{ n: ROWS }]);
   });
 
-  it("stored results go with the server (the schema is dropped at stop)", async () => {
+  it("stored results go with the server, and never touch the project's database", async () => {
     await a.close();
     await b.close();
     expect(await server.stop()).toBe(0);
@@ -111,5 +112,27 @@ describe("results over the threshold are stored and queried, per session", () =>
     conn.closeSync();
     db.closeSync();
     expect(schemas, server.stderr()).not.toContain("mxcp_results");
+    expect(existsSync(join(root, "data", "results")), "nothing kept without --keep-results").toBe(false);
   });
+});
+
+describe("--keep-results", () => {
+  it("keeps each session's stored results in its own 0600 DuckDB file after the server stops", async () => {
+    const root = project();
+    const server = await startHttpServer(root, ["--keep-results"]);
+    const client = await httpClient(server.url);
+    const stored = json(await client.callTool({ name: "big_list", arguments: {} })).stored_as as string;
+    await client.close();
+    expect(await server.stop()).toBe(0);
+    const files = readdirSync(join(root, "data", "results"));
+    expect(files).toHaveLength(1);
+    const file = join(root, "data", "results", files[0]!);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const db = await DuckDBInstance.create(file);
+    const conn = await db.connect();
+    const n = (await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${stored}`)).getRowObjects()[0]!.n;
+    conn.closeSync();
+    db.closeSync();
+    expect(n).toBe(ROWS);
+  }, 60_000);
 });

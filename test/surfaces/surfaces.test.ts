@@ -146,7 +146,7 @@ export async function leak() { return { key: config.getSecret("svc")!.api_key };
     expect(JSON.stringify(u.content)).toMatch(/Unknown tool: tools.pull.*tools.pulls/);
   });
 
-  it("sql() reads the project's tables and nothing else", async () => {
+  it("sql() runs read-only SQL in the session's own instance, and nothing else", async () => {
     const ok = (await client.callTool({ name: "run_code", arguments: { code: "await sql('SELECT 40 + 2 AS n')" } })) as CallToolResult;
     expect(structured(ok).result).toEqual([{ n: 42 }]);
     for (const bad of ["CREATE TABLE x (a INT)", "SELECT * FROM read_text('/etc/passwd')", "SELECT getenv('HOME')", "SELECT * FROM '/etc/passwd'", "SELECT 1; DROP TABLE x"]) {

@@ -90,6 +90,8 @@ export async function serveCommand(flags: ServeValues): Promise<number> {
         thresholdBytes: positiveNumber("store-results-over", flags.storeResultsOver),
         budgetBytes: positiveNumber("results-budget", flags.resultsBudget),
         keep: flags.keepResults || undefined,
+        queryTimeoutMs: scaled("sql-timeout", flags.sqlTimeout, 1000),
+        memoryBytes: scaled("sql-memory", flags.sqlMemory, 1024 * 1024),
       }).filter(([, v]) => v !== undefined),
     ),
   });

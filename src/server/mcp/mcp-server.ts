@@ -17,16 +17,18 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { PromptDef, ResourceDef, ToolDef } from "../../project/definitions.js";
 import { VERSION } from "../../package-info.js";
-import type { McpReporter } from "../../runtime/state.js";
+import { runtimeState, type McpReporter } from "../../runtime/state.js";
 import type { CallOutcome } from "../executor.js";
 import type { ProjectHost } from "../host.js";
 import { inputSchema, outputShape, type OutputShape } from "./json-schema.js";
 import { matchUriTemplate, uriVariables } from "./uri-template.js";
 import type { SandboxLimits } from "../surfaces/sandbox-limits.js";
 import { ToolSurfaces, type Surface } from "../surfaces/surfaces.js";
-import { runReadOnly } from "../surfaces/read-only-sql.js";
-import { CACHE_SCHEMA } from "../../runtime/http/cache.js";
-import { RESULTS_SCHEMA, ResultStore, type ResultStoreOptions } from "../results/result-store.js";
+import { dirname, join } from "node:path";
+import { redactValue } from "../../runtime/redact.js";
+import { ResultStore, type ResultStoreOptions } from "../results/result-store.js";
+import { ReadOnlySqlError } from "../results/read-only-sql.js";
+import { QueryLimitError } from "../results/session-database.js";
 
 const LEVELS = LoggingLevelSchema.options;
 
@@ -53,14 +55,17 @@ export class McpCatalog {
   readonly surfaces: ToolSurfaces;
   private readonly maxResultBytes: number;
 
-  /** Where large results are kept (off when the project's database is read-only or the threshold is 0). */
+  /** Where large results are kept (off when the threshold is 0). */
   readonly results: ResultStore | undefined;
+  /** Each session's SQL instance: its stored results, and what sql() in run_code reads. */
+  private readonly sessionSql: ResultStore;
 
   constructor(host: ProjectHost, options: CatalogOptions = {}) {
     this.host = host;
     this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
-    const store = new ResultStore(host.database, options.results);
-    this.results = store.enabled && !host.project.duckdbReadonly ? store : undefined;
+    const store = new ResultStore({ keepDir: join(dirname(host.project.duckdbPath), "results"), ...options.results });
+    this.sessionSql = store;
+    this.results = store.enabled ? store : undefined;
     this.defs = host.validEndpoints.filter((e) => e.kind === "tool").map((e) => e.definition as ToolDef);
     if (this.results && !this.defs.some((d) => d.name === QUERY_RESULTS)) this.defs.push(QUERY_RESULTS_DEF);
     const entries = new Map(this.host.validEndpoints.filter((e) => e.kind === "tool").map((e) => [(e.definition as ToolDef).name, e]));
@@ -162,25 +167,40 @@ export class McpCatalog {
       const args = (req.params.arguments ?? {}) as Record<string, unknown>;
       // Stored results belong to a session: an HTTP session, or the one client of a stdio server.
       const session = extra.sessionId ?? opts.session;
+      const callOpts = { mcp, sessionId: extra.sessionId ?? opts.session };
       const call = async (tool: string, toolArgs: Record<string, unknown>): Promise<CallOutcome> => {
-        if (tool === QUERY_RESULTS && this.queryResultsServed) return this.queryResults(session, toolArgs);
-        return this.host.callTool(tool, toolArgs, { mcp, sessionId: extra.sessionId });
+        if (tool === QUERY_RESULTS && this.queryResultsServed) return this.host.callBuiltIn(QUERY_RESULTS, toolArgs, callOpts, () => this.queryResults(session, toolArgs.sql, {}));
+        return this.host.callTool(tool, toolArgs, callOpts);
       };
       const finish = async (tool: string, outcome: CallOutcome) => (await this.storedResult(tool, outcome, session)) ?? this.toolResult(tool, outcome);
+      let result: CallToolResult;
       if (this.surface !== "all" && this.surfaces.isMetaTool(name)) {
-        return this.surfaces.call(name, args, {
+        const started = performance.now();
+        result = await this.surfaces.call(name, args, {
           callTool: async (tool, toolArgs) => finish(tool, await call(tool, toolArgs)),
           callForCode: async (tool, toolArgs) => {
             const outcome = await call(tool, toolArgs);
             if (outcome.status === "ok") return outcome.result;
             throw new Error(outcome.returned ? JSON.stringify(outcome.errorObject) : outcome.message);
           },
-          sql: (query, params) =>
-            // Other sessions' stored results and the HTTP cache (other users' answers) are out of reach.
-            runReadOnly(this.host.database, query, params, { also: session && this.results ? this.results.tablesOf(session) : [], hiddenSchemas: [RESULTS_SCHEMA, CACHE_SCHEMA] }),
+          sql: async (query, params) => {
+            const outcome = await this.host.callBuiltIn("sql", { sql: query, params }, callOpts, () => this.queryResults(session, query, params));
+            if (outcome.status === "ok") return outcome.result;
+            throw new Error(outcome.message);
+          },
         });
+        // The meta-tool itself is audited too (the calls it made are, each on its own).
+        this.host.recordCall(name, args, callOpts, {
+          ok: result.isError !== true,
+          output: result.isError ? null : (result.structuredContent ?? null),
+          error: result.isError ? result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n") : null,
+          durationMs: performance.now() - started,
+        });
+      } else {
+        result = await finish(name, await call(name, args));
       }
-      return finish(name, await call(name, args));
+      // Every result leaves the same way, whichever path made it: without secrets, and within the size cap.
+      return capResult(redactValue(result), this.maxResultBytes);
     });
 
     server.setRequestHandler(ListResourcesRequestSchema, async () => ({
@@ -249,14 +269,16 @@ export class McpCatalog {
     return this.defs.some((d) => d === QUERY_RESULTS_DEF);
   }
 
-  private async queryResults(session: string | undefined, args: Record<string, unknown>): Promise<CallOutcome> {
-    const fail = (message: string): CallOutcome => ({ status: "error", message, errorObject: { error: "Query refused", message } });
-    if (!session || !this.results) return fail("Stored results need a session (stdio, or HTTP with sessions)");
-    if (typeof args.sql !== "string") return fail("query_results needs sql: a string");
+  /** Model SQL over the session's own instance; throws what the caller is told. */
+  private async queryResults(session: string | undefined, sql: unknown, params: unknown): Promise<unknown> {
+    if (!session) throw new QueryRefused("Stored results and SQL need a session (stdio, or HTTP with sessions)");
+    if (typeof sql !== "string") throw new QueryRefused("query_results needs sql: a string");
+    if (params === null || typeof params !== "object" || Array.isArray(params)) throw new QueryRefused("sql() takes its parameters as one object");
     try {
-      return { status: "ok", result: await this.results.query(session, args.sql) };
+      return await this.sessionSql.query(session, sql, params as Record<string, unknown>);
     } catch (e) {
-      return fail((e as Error).message);
+      const message = (e as Error).message;
+      throw new QueryRefused(e instanceof ReadOnlySqlError || e instanceof QueryLimitError ? message : `SQL failed: ${message}`);
     }
   }
 
@@ -271,19 +293,26 @@ export class McpCatalog {
     // A closed output schema cannot take the summary's fields: such a result is sent (and capped) as usual.
     if (shape && shape.schema.additionalProperties === false) return undefined;
     const how = this.surface === "all" ? "the query_results tool" : this.surface === "search" ? 'call_tool with {"name": "query_results", "arguments": {"sql": "…"}}' : "sql() in run_code";
-    const summary = await this.results.store(session, name, outcome.result, bytes, how);
+    let summary;
+    try {
+      summary = await this.results.store(session, name, outcome.result, bytes, how);
+    } catch (e) {
+      // A result the session's instance cannot take (its memory limit) is sent as usual, cut to the size cap.
+      runtimeState().log("warning", `${name}: the result could not be stored (${(e as Error).message}); sending it cut to the size cap`);
+      return undefined;
+    }
     const structured = { ...(shape ? shape.toStructured(null) : {}), ...summary };
     return { content: [{ type: "text", text: JSON.stringify(summary, null, 2) }], structuredContent: structured, _meta: { stored: true } };
   }
 
-  /** An HTTP session ended: its stored results go with it. */
+  /** An HTTP session ended: its stored results and SQL instance go with it. */
   async sessionClosed(session: string): Promise<void> {
-    await this.results?.dropSession(session);
+    await this.sessionSql.dropSession(session);
   }
 
-  /** Before the database closes: stored results go, unless kept. */
+  /** At shutdown: every session's running SQL is interrupted and its instance closed. */
   async close(): Promise<void> {
-    await this.results?.close();
+    await this.sessionSql.close();
   }
 
   /** MXCP's content rules: a dict as one indented JSON text, a list as one text per item, a string raw, null as nothing. */
@@ -311,7 +340,15 @@ export class McpCatalog {
         ...(meta.pages !== undefined ? { pages: meta.pages, next_arguments: meta.next ?? null } : {}),
       };
     }
-    return capResult(result, this.maxResultBytes);
+    return result;
+  }
+}
+
+/** A refused or failed model query: the error object says so under one name. */
+class QueryRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "Query refused";
   }
 }
 

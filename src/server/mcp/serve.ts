@@ -158,7 +158,16 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
       // A finished call's response is written after its handler returns; let it reach the client.
       if (http) drained = (await http.whenIdle(Math.max(0, deadline - Date.now()))) && drained;
       if (stdout) await flushed(stdout);
-      if (!drained) notice(`[warning] calls still running after ${grace} ms; stopping anyway`);
+      if (!drained) {
+        // Stopping means stopping: every statement still running (the model's SQL, a project query) is interrupted.
+        notice(`[warning] calls still running after ${grace} ms; interrupting them and stopping`);
+        await catalog.close().catch(() => undefined);
+        host.database.interruptRunning();
+        // The interrupted calls answer their callers ("stopped") before the connections close.
+        await runtimeState().gate.drain(undefined, 2000);
+        if (http) await http.whenIdle(2000);
+        if (stdout) await flushed(stdout);
+      }
       await http?.close();
       await stdio?.close();
       await catalog.close().catch((e: unknown) => notice(`[warning] could not drop stored results: ${(e as Error).message}`));

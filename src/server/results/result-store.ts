@@ -1,27 +1,38 @@
-// Large tool results stay in the project's DuckDB instead of flooding the model's context: the model gets
-// where the data is, its columns and a preview, and queries it with `query_results` (or `sql()` in code).
-// Stored results belong to the MCP session that made them, expire, count against a byte budget (oldest
-// dropped first) and are dropped with the server unless `--keep-results`.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// Large tool results stay in DuckDB instead of flooding the model's context: the model gets where the data is,
+// its columns and a preview, and queries it with `query_results` (or `sql()` in code). Each MCP session's stored
+// results live in that session's own locked-down instance (session-database.ts), so a session's SQL reaches its
+// own results and nothing else. Stored results expire, count against one byte budget for every session (oldest
+// dropped first) and go with their session, unless `--keep-results` keeps each session's file.
+import { createHash } from "node:crypto";
 import { join } from "node:path";
-import type { Database } from "../../runtime/database.js";
-import { runReadOnly } from "../surfaces/read-only-sql.js";
+import { ReadOnlySqlError, runReadOnly } from "./read-only-sql.js";
+import { DEFAULT_SESSION_LIMITS, SessionDatabase, type SessionDatabaseLimits } from "./session-database.js";
 
 export const RESULTS_SCHEMA = "mxcp_results";
 
-export interface ResultStoreOptions {
+export interface ResultStoreOptions extends SessionDatabaseLimits {
   /** Results larger than this many bytes (as JSON) are stored; 0 turns storing off. Default 64 KiB. */
   thresholdBytes: number;
   /** All stored results together; the oldest are dropped beyond it. Default 512 MiB. */
   budgetBytes: number;
   /** How long a stored result lives. Default one hour. */
   ttlMs: number;
-  /** Keep stored results in the database file when the server stops (and do not drop old ones at start). */
+  /** Keep each session's stored results in a DuckDB file under `keepDir` after it ends. */
   keep: boolean;
+  /** Where kept sessions' files go (the project's data folder). */
+  keepDir?: string | undefined;
+  /** Longest text one preview cell keeps; the rest is cut with a note. Default 1,000 characters. */
+  previewCellChars: number;
 }
 
-export const DEFAULT_RESULT_STORE: ResultStoreOptions = { thresholdBytes: 64 * 1024, budgetBytes: 512 * 1024 * 1024, ttlMs: 60 * 60_000, keep: false };
+export const DEFAULT_RESULT_STORE: ResultStoreOptions = {
+  thresholdBytes: 64 * 1024,
+  budgetBytes: 512 * 1024 * 1024,
+  ttlMs: 60 * 60_000,
+  keep: false,
+  previewCellChars: 1000,
+  ...DEFAULT_SESSION_LIMITS,
+};
 
 export interface StoredSummary {
   stored_as: string;
@@ -39,15 +50,14 @@ interface StoredTable {
   created: number;
 }
 
-const MAX_QUERY_ROWS = 1000;
+export const MAX_QUERY_ROWS = 1000;
 
 export class ResultStore {
   readonly options: ResultStoreOptions;
   private readonly tables: StoredTable[] = [];
+  private readonly sessions = new Map<string, Promise<SessionDatabase>>();
   private counter = 0;
-  private ready: Promise<void> | undefined;
-  // One change at a time: concurrent DDL on one schema conflicts in DuckDB (a session's drop against the
-  // server's final DROP SCHEMA, two stores evicting the same table).
+  // One change at a time: the budget spans sessions, and a session's drop must not race its own store.
   private queue: Promise<unknown> = Promise.resolve();
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -56,13 +66,11 @@ export class ResultStore {
     return next;
   }
 
-  constructor(
-    private readonly db: Database,
-    options: Partial<ResultStoreOptions> = {},
-  ) {
+  constructor(options: Partial<ResultStoreOptions> = {}) {
     this.options = { ...DEFAULT_RESULT_STORE, ...options };
   }
 
+  /** Whether results are stored at all (SQL over a session's instance works either way). */
   get enabled(): boolean {
     return this.options.thresholdBytes > 0;
   }
@@ -72,13 +80,19 @@ export class ResultStore {
     return this.enabled && bytes > this.options.thresholdBytes;
   }
 
-  private init(): Promise<void> {
-    // Results never outlive the server that made them, unless asked: a fresh server starts empty.
-    this.ready ??= (async () => {
-      if (!this.options.keep) await this.db.execute(`DROP SCHEMA IF EXISTS ${RESULTS_SCHEMA} CASCADE`);
-      await this.db.execute(`CREATE SCHEMA IF NOT EXISTS ${RESULTS_SCHEMA}`);
-    })();
-    return this.ready;
+  /** The session's instance, made on first use (one open per session, however many calls arrive at once). */
+  private database(session: string): Promise<SessionDatabase> {
+    let db = this.sessions.get(session);
+    if (!db) {
+      const file = this.options.keep && this.options.keepDir ? join(this.options.keepDir, `${createHash("sha256").update(session).digest("hex").slice(0, 24)}.duckdb`) : undefined;
+      db = SessionDatabase.create(this.options, file).then(async (d) => {
+        await d.run(`CREATE SCHEMA IF NOT EXISTS ${RESULTS_SCHEMA}`);
+        return d;
+      });
+      this.sessions.set(session, db);
+      db.catch(() => this.sessions.delete(session));
+    }
+    return db;
   }
 
   /** Store `value` for `session` and describe it. `query` says how the model reaches it (by surface). */
@@ -87,30 +101,25 @@ export class ResultStore {
   }
 
   private async storeNow(session: string, tool: string, value: unknown, bytes: number, query: string): Promise<StoredSummary> {
-    await this.init();
     await this.sweep();
+    const db = await this.database(session);
     const name = `${tool.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 40)}_${++this.counter}`;
     const qualified = `${RESULTS_SCHEMA}.${name}`;
     const rowsOfObjects = Array.isArray(value) && value.length > 0 && value.every((x) => x !== null && typeof x === "object" && !Array.isArray(x));
+    const text = JSON.stringify(value);
+    // Loaded from a parameter, never a file: the columns are inferred by DuckDB's JSON functions (nested values
+    // become STRUCTs and LISTs, mixed types JSON), in the instance the model will query.
     if (rowsOfObjects) {
-      // DuckDB's JSON reader infers the columns (nested values become STRUCTs and LISTs).
-      const dir = mkdtempSync(join(tmpdir(), "mxcp-gen-result-"));
-      try {
-        const file = join(dir, "result.json");
-        writeFileSync(file, JSON.stringify(value), { mode: 0o600 });
-        await this.db.execute(`CREATE TABLE ${qualified} AS SELECT * FROM read_json_auto('${file.replace(/'/g, "''")}', format = 'array', maximum_object_size = 268435456)`);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      await db.run(`CREATE TABLE ${qualified} AS SELECT r.* FROM (SELECT unnest(from_json($v::JSON, json_structure($v::JSON))) AS r)`, { v: text });
     } else {
-      await this.db.execute(`CREATE TABLE ${qualified} (value JSON)`);
-      await this.db.execute(`INSERT INTO ${qualified} VALUES ($v::JSON)`, { v: JSON.stringify(value) });
+      await db.run(`CREATE TABLE ${qualified} (value JSON)`);
+      await db.run(`INSERT INTO ${qualified} VALUES ($v::JSON)`, { v: text });
     }
     this.tables.push({ name, session, bytes, created: Date.now() });
     await this.enforceBudget();
-    const columns = (await this.db.execute("SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = $s AND table_name = $t ORDER BY ordinal_position", { s: RESULTS_SCHEMA, t: name })).map((r) => ({ name: String(r.name), type: String(r.type) }));
-    const [count] = await this.db.execute(`SELECT count(*)::BIGINT AS n FROM ${qualified}`);
-    const preview = await this.db.execute(`SELECT * FROM ${qualified} LIMIT 5`);
+    const columns = (await db.run("SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = $s AND table_name = $t ORDER BY ordinal_position", { s: RESULTS_SCHEMA, t: name })).map((r) => ({ name: String(r.name), type: String(r.type) }));
+    const [count] = await db.run(`SELECT count(*)::BIGINT AS n FROM ${qualified}`);
+    const preview = (await db.run(`SELECT * FROM ${qualified} LIMIT 5`)).map((row) => shortened(row, this.options.previewCellChars));
     const rows = Number(count?.n ?? 0);
     return {
       stored_as: qualified,
@@ -127,34 +136,37 @@ export class ResultStore {
     return this.tables.filter((t) => t.session === session).map((t) => ({ schema: RESULTS_SCHEMA, name: t.name }));
   }
 
-  /** Read-only SQL over this session's stored results (and nothing else); at most 1,000 rows. */
-  async query(session: string, sql: string): Promise<Record<string, unknown>[]> {
-    await this.serial(async () => {
-      await this.init();
-      await this.sweep();
-    });
-    return runReadOnly(this.db, sql, {}, { only: this.tablesOf(session), maxRows: MAX_QUERY_ROWS });
+  /** Read-only SQL over this session's stored results, in its own instance (and nothing else); at most 1,000 rows. */
+  async query(session: string, sql: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>[]> {
+    if (typeof sql !== "string") throw new ReadOnlySqlError("sql must be a string");
+    await this.serial(() => this.sweep());
+    return runReadOnly(await this.database(session), sql, params, { only: this.tablesOf(session), maxRows: MAX_QUERY_ROWS });
   }
 
+  /** A session ended: its instance (and every statement still running in it) goes. */
   dropSession(session: string): Promise<void> {
     return this.serial(async () => {
-      for (const t of this.tables.filter((x) => x.session === session)) await this.drop(t);
+      for (let i = this.tables.length - 1; i >= 0; i--) if (this.tables[i]!.session === session) this.tables.splice(i, 1);
+      const db = this.sessions.get(session);
+      this.sessions.delete(session);
+      (await db?.catch(() => undefined))?.close();
     });
   }
 
-  /** At shutdown: every stored result goes, unless kept. */
+  /** At shutdown: every session's statements are interrupted and its instance closed. */
   close(): Promise<void> {
-    return this.serial(async () => {
-      if (!this.ready || this.options.keep) return;
-      await this.db.execute(`DROP SCHEMA IF EXISTS ${RESULTS_SCHEMA} CASCADE`);
-      this.tables.length = 0;
-    });
+    // Not queued behind a store that may be waiting on a stuck statement: interrupting is what unsticks it.
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    this.tables.length = 0;
+    return Promise.all(all.map(async (db) => (await db.catch(() => undefined))?.close())).then(() => undefined);
   }
 
   private async drop(t: StoredTable): Promise<void> {
     const i = this.tables.indexOf(t);
     if (i !== -1) this.tables.splice(i, 1);
-    await this.db.execute(`DROP TABLE IF EXISTS ${RESULTS_SCHEMA}.${t.name}`);
+    const db = await this.sessions.get(t.session)?.catch(() => undefined);
+    await db?.run(`DROP TABLE IF EXISTS ${RESULTS_SCHEMA}.${t.name}`).catch(() => undefined);
   }
 
   private async sweep(): Promise<void> {
@@ -175,4 +187,17 @@ export class ResultStore {
   get stored(): string[] {
     return this.tables.map((t) => `${RESULTS_SCHEMA}.${t.name}`);
   }
+}
+
+/** A preview row with long text cut, so five rows of a result stay a preview. */
+function shortened(row: Record<string, unknown>, max: number): Record<string, unknown> {
+  const text = JSON.stringify(row);
+  if (text.length <= max * 2) return row;
+  const cutValue = (v: unknown): unknown => {
+    if (typeof v === "string") return v.length > max ? `${v.slice(0, max)}… [${v.length - max} more characters]` : v;
+    if (v === null || typeof v !== "object") return v;
+    const s = JSON.stringify(v);
+    return s.length > max ? `${s.slice(0, max)}… [${s.length - max} more characters; query the table for the rest]` : v;
+  };
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, cutValue(v)]));
 }

@@ -5,7 +5,6 @@ import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDef } from "../../project/definitions.js";
 import type { EndpointEntry } from "../../project/endpoints.js";
 import { toolDeclaration, toolsNamespace } from "./declarations.js";
-import { ReadOnlySqlError } from "./read-only-sql.js";
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "./sandbox-limits.js";
 import { splitWords, ToolIndex, type IndexedTool } from "./tool-index.js";
 
@@ -39,7 +38,7 @@ export interface CallBackend {
   callTool(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
   /** A tool's plain result, or an Error with the tool's error, for code. */
   callForCode(name: string, args: Record<string, unknown>): Promise<unknown>;
-  /** Read-only SQL for code: the project's tables and this session's stored results. */
+  /** Read-only SQL for code, over this session's stored results and nothing else. */
   sql(query: string, params: Record<string, unknown>): Promise<unknown>;
 }
 
@@ -57,8 +56,8 @@ const CALL_DESCRIPTION =
 const RUN_CODE_DESCRIPTION =
   "Run a short JavaScript or TypeScript program that calls this server's tools, to do several calls, loops and " +
   "filtering in one step. Inside: `await tools.<name>(args)` calls a tool (describe_tool shows its TypeScript " +
-  "declaration) and returns its result or throws its error; `await sql(query, params?)` runs read-only SQL on the " +
-  "project's DuckDB; `console.log` is captured. Return a value (or end with an expression): it comes back as JSON. " +
+  "declaration) and returns its result or throws its error; `await sql(query, params?)` runs read-only SQL over " +
+  "this session's stored results (a tool answer too large to send names its table in stored_as); `console.log` is captured. Return a value (or end with an expression): it comes back as JSON. " +
   "There are no modules, files, network or timers.";
 
 export class ToolSurfaces {
@@ -236,14 +235,7 @@ export class ToolSurfaces {
           if (toolArgs === null || typeof toolArgs !== "object" || Array.isArray(toolArgs)) throw new Error(`tools.${name} takes one object of arguments`);
           return backend.callForCode(name, toolArgs as Record<string, unknown>);
         },
-        sql: async (query, params) => {
-          try {
-            return await backend.sql(query, (params ?? {}) as Record<string, unknown>);
-          } catch (e) {
-            if (e instanceof ReadOnlySqlError) throw e;
-            throw new Error(`SQL failed: ${(e as Error).message}`);
-          }
-        },
+        sql: (query, params) => backend.sql(query, (params ?? {}) as Record<string, unknown>),
       },
       this.limits,
     );
