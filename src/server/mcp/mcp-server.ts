@@ -313,6 +313,7 @@ export class McpCatalog {
   /** At shutdown: every session's running SQL is interrupted and its instance closed. */
   async close(): Promise<void> {
     await this.sessionSql.close();
+    if (this.surface === "code") await (await import("../surfaces/sandbox.js")).closeSandboxes();
   }
 
   /** MXCP's content rules: a dict as one indented JSON text, a list as one text per item, a string raw, null as nothing. */
