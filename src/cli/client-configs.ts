@@ -1,9 +1,10 @@
 // The entry an MCP client needs to start this project's server, in each client's own format. Clients such
 // as Claude Desktop do not inherit the shell's variables, so the variables the project's secrets read are
 // put in the entry's `env` (placeholders unless their values are asked for).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { homedir, platform } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { copyPrivateFile, writePrivateFile } from "../project/private-files.js";
 import { parse } from "yaml";
 import { commandLine } from "../generate/command-line.js";
 import { PACKAGE_ROOT } from "../package-info.js";
@@ -77,12 +78,12 @@ export function installClaudeDesktop(entry: ServerEntry, path: string): { path: 
     }
     if (!config || typeof config !== "object" || Array.isArray(config)) throw new Error(`${path} does not hold a JSON object`);
     backup = `${path}.${new Date().toISOString().replace(/[:.]/g, "-")}.bak`;
-    copyFileSync(path, backup);
+    copyPrivateFile(path, backup);
   }
   const servers = (config.mcpServers && typeof config.mcpServers === "object" ? config.mcpServers : {}) as Record<string, unknown>;
   const replaced = Object.hasOwn(servers, entry.name);
   config.mcpServers = { ...servers, [entry.name]: { command: entry.command, args: entry.args, ...(Object.keys(entry.env).length > 0 ? { env: entry.env } : {}) } };
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(config, null, 2) + "\n");
+  // Its env may hold secret values (--with-env-values): owner-only, like the user config.
+  writePrivateFile(path, JSON.stringify(config, null, 2) + "\n");
   return { path, ...(backup ? { backup } : {}), replaced };
 }

@@ -1,9 +1,10 @@
 // What `mxcp-gen secrets check|add` needs: the secrets a project asks for (mxcp-site.yml, and the parameters
 // each generated API's sample config names), what the user config has of them, and merging one in while
 // keeping the file's comments, other projects and other secrets.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { isMap, isSeq, parse, parseDocument, YAMLMap, YAMLSeq } from "yaml";
+import { writePrivateFile } from "./private-files.js";
 import type { Project } from "./project.js";
 
 export interface NeededSecret {
@@ -86,7 +87,6 @@ export function mergeSecret(path: string, project: string, profile: string, secr
   const index = secrets.items.findIndex((item) => isMap(item) && item.get("name") === secret.name);
   if (index >= 0) secrets.items[index] = node;
   else secrets.items.push(node);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, doc.toString(), { mode: 0o600 });
+  writePrivateFile(path, doc.toString());
   return !existed ? "created" : index >= 0 ? "replaced" : "added";
 }

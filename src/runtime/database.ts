@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBScalarFunction } from "@duckdb/node-api";
 import { bindParams } from "./params.js";
@@ -80,10 +80,12 @@ export class Database {
 
   async open(): Promise<void> {
     if (this.instance) return;
-    mkdirSync(dirname(this.path), { recursive: true });
+    // The file can hold cached answers and loaded API data: owner-only, like the folder DuckDB writes its WAL in.
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const opts: Record<string, string> = this.options.readonly ? { access_mode: "READ_ONLY" } : {};
     try {
       this.instance = await DuckDBInstance.create(this.path, opts);
+      if (!this.options.readonly) for (const f of [this.path, `${this.path}.wal`]) if (existsSync(f)) chmodSync(f, 0o600);
     } catch (e) {
       const message = (e as Error).message;
       const holder = /Conflicting lock is held in (.+?) \(PID (\d+)\)/.exec(message);

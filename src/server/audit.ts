@@ -2,7 +2,7 @@
 // Secrets and `sensitive` parameters never reach the file.
 import { redactText } from "../runtime/redact.js";
 import { createHash, randomUUID } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 export interface AuditRecordInput {
@@ -31,7 +31,9 @@ export class AuditLog {
     /** Values that must never be written (every secret parameter). */
     private readonly secrets: string[],
   ) {
-    mkdirSync(dirname(path), { recursive: true });
+    // Inputs and outputs of every call: owner-only, whatever an earlier version left.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (existsSync(path)) chmodSync(path, 0o600);
     if (existsSync(path)) {
       const last = readFileSync(path, "utf8").trimEnd().split("\n").pop();
       try {
@@ -69,7 +71,7 @@ export class AuditLog {
     const body = this.redact(JSON.stringify(record));
     const hash = createHash("sha256").update(body).digest("hex");
     const line = `${body.slice(0, -1)},"record_hash":${JSON.stringify(hash)},"signature":null}\n`;
-    appendFileSync(this.path, line);
+    appendFileSync(this.path, line, { mode: 0o600 });
     this.prevHash = hash;
   }
 

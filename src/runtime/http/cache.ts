@@ -1,8 +1,11 @@
 // Cached reads in the project's DuckDB: MXCP's pattern for wrapping an API (look the request up, call on a
 // miss, store the answer with a timestamp), done once here for every generated client. An entry is keyed by
-// the method, the final URL, the credential's identity and the caller, so two secrets or two users never
-// share one; the request headers the answer varies on must match too.
-import { createHash } from "node:crypto";
+// every request input that can change the answer: the method, the final URL (path and query parameters), every
+// header and cookie parameter, the credential's identity and the caller, so two secrets, two users or two
+// callers passing their own token as a parameter never share one. The request headers the answer varies on
+// must match too; they are stored as keyed hashes, never as values (a `Vary: Authorization` would otherwise
+// put the token in the database file).
+import { createHash, createHmac } from "node:crypto";
 import type { Database } from "../database.js";
 import { runtimeState } from "../state.js";
 
@@ -16,7 +19,7 @@ export interface CachedAnswer {
   lastModified: string | undefined;
   storedAt: number;
   expiresAt: number;
-  /** Request header values the answer varies on (lower-case names). */
+  /** Request headers the answer varies on (lower-case names) and their values' keyed digests (varyDigest). */
   vary: Record<string, string>;
 }
 
@@ -31,8 +34,21 @@ export function cacheLifetime(cacheControl: string | null, configuredSeconds: nu
   return maxAge ? Math.min(configuredSeconds, Number(maxAge[1])) : configuredSeconds;
 }
 
-export function cacheKey(method: string, url: string, identity: string): string {
-  return createHash("sha256").update(`${method}\n${url}\n${identity}`).digest("hex");
+/**
+ * The entry's key: a hash of the method, the final URL, the identity and every header or cookie parameter the
+ * caller sent (name and value, in order), so an answer is shared only by requests that were the same on the wire.
+ */
+export function cacheKey(method: string, url: string, identity: string, parameterHeaders: [string, string][] = []): string {
+  const headers = [...parameterHeaders].map(([k, v]) => [k.toLowerCase(), v]).sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0));
+  return createHash("sha256").update(JSON.stringify([method, url, identity, headers])).digest("hex");
+}
+
+/**
+ * A request header value the answer varies on, as stored: an HMAC keyed with the identity (itself a hash of the
+ * secret), so the database file holds nothing a token could be read or guessed from without the secret.
+ */
+export function varyDigest(identity: string, name: string, value: string): string {
+  return createHmac("sha256", identity).update(`${name.toLowerCase()}\n${value}`).digest("hex");
 }
 
 /** A hash of everything that says who is asking: the secret's credentials and the caller. Never the values. */

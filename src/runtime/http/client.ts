@@ -3,7 +3,7 @@
 // credentials and the HTTP exchange are their own modules.
 import { redactText } from "../redact.js";
 import { runtimeState } from "../state.js";
-import { cacheKey, cacheLifetime, identityOf, openCache, type CachedAnswer, type HttpCache } from "./cache.js";
+import { cacheKey, cacheLifetime, identityOf, openCache, varyDigest, type CachedAnswer, type HttpCache } from "./cache.js";
 import { joinPages, MAX_PAGES, nextArguments, pageItems } from "./paging.js";
 import { config } from "../config.js";
 import type { ErrorObject } from "../errors.js";
@@ -107,6 +107,8 @@ export class ApiClient {
       if (p.in === "header") headers.set(p.name, serializeHeader(p, value));
       else if (p.in === "cookie") cookies.push(serializeCookie(p, value));
     }
+    // What the caller chose to send besides the URL: part of a cached answer's key.
+    const parameterHeaders: [string, string][] = [...headers, ...cookies.map((c): [string, string] => ["cookie", c])];
     const body = op.body ? requestBody(op.body, args, headers) : undefined;
     await this.credentials.apply(op, url, headers, cookies);
     // The secret's own `headers:` go on every request (an API version, a tenant), after what the operation set.
@@ -118,7 +120,7 @@ export class ApiClient {
     if (!headers.has("accept")) headers.set("accept", "application/json, text/plain;q=0.9, */*;q=0.8");
     const retryable = isIdempotentMethod(op.method) || op.idempotencyKey === true;
     const cache = this.cacheFor(op);
-    if (cache) return this.cachedRead(cache, op, url, headers, base);
+    if (cache) return this.cachedRead(cache, op, url, headers, base, parameterHeaders);
     try {
       return await this.transport.withRetries(op.method, url, headers, body, retryable, base, onResponse ? { onBody: async (response) => onResponse(response) } : {});
     } finally {
@@ -155,10 +157,10 @@ export class ApiClient {
    * Answer from the cache when fresh; revalidate with If-None-Match / If-Modified-Since when stale; else ask
    * and keep a successful answer (never an error) for the TTL, or less when Cache-Control says so.
    */
-  private async cachedRead(cache: HttpCache, op: HttpOperation, url: URL, headers: Headers, base: URL): Promise<unknown> {
+  private async cachedRead(cache: HttpCache, op: HttpOperation, url: URL, headers: Headers, base: URL, parameterHeaders: [string, string][]): Promise<unknown> {
     const call = runtimeState().calls.getStore();
     const identity = identityOf(this.secret, call?.user?.user_id);
-    const key = cacheKey(op.method, url.href, identity);
+    const key = cacheKey(op.method, url.href, identity, parameterHeaders);
     const note = (state: "hit" | "miss" | "revalidated", storedAt?: number) => {
       if (call) call.cache = { state, ...(storedAt !== undefined ? { ageSeconds: Math.round((Date.now() - storedAt) / 1000) } : {}) };
     };
@@ -169,7 +171,7 @@ export class ApiClient {
       runtimeState().log("warning", `cache unavailable, asking ${this.definition.name} directly: ${(e as Error).message}`);
       return this.transport.withRetries(op.method, url, headers, undefined, true, base);
     }
-    if (entry && !Object.entries(entry.vary).every(([h, v]) => (headers.get(h) ?? "") === v)) entry = undefined;
+    if (entry && !Object.entries(entry.vary).every(([h, v]) => varyDigest(identity, h, headers.get(h) ?? "") === v)) entry = undefined;
     const api = this.definition.name;
     if (entry && entry.expiresAt > Date.now()) {
       cache.count(api, true);
@@ -198,7 +200,7 @@ export class ApiClient {
         const vary: Record<string, string> = {};
         for (const h of (response.headers.get("vary") ?? "").split(",").map((x) => x.trim().toLowerCase()).filter(Boolean)) {
           if (h === "*") return; // varies on anything: not cacheable
-          vary[h] = headers.get(h) ?? "";
+          vary[h] = varyDigest(identity, h, headers.get(h) ?? "");
         }
         const now = Date.now();
         await cache.put(key, api, op.method, url.pathname, {
