@@ -1,6 +1,7 @@
 // Loading a project's plugins (mxcp-site.yml `plugin:`): TypeScript modules that define DuckDB functions.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { insideProject } from "../project/endpoints.js";
 import type { Project } from "../project/project.js";
 import type { Database } from "../runtime/database.js";
 import { scalarFunction, type PluginDefinition } from "../runtime/plugins.js";
@@ -15,6 +16,11 @@ export async function loadPlugins(project: Project, database: Database): Promise
     const file = [`${p.module}.ts`, `${p.module}/index.ts`, p.module].map((f) => join(dir, f)).find((f) => existsSync(f));
     if (!file) {
       state.log("error", `Plugin ${p.name}: module ${p.module} not found under ${project.site.paths.plugins}/`);
+      continue;
+    }
+    // The same containment as a tool's source.file: by path and by link, nothing outside the project runs.
+    if (!insideProject(project.root, file)) {
+      state.log("error", `Plugin ${p.name}: module ${p.module} is outside the project; it is not loaded`);
       continue;
     }
     try {
