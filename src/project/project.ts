@@ -1,3 +1,4 @@
+import { settlePendingWrite, STATE_DIR } from "./file-set-journal.js";
 import { isAbsolute, join, resolve } from "node:path";
 import { loadEndpoints, type EndpointEntry } from "./endpoints.js";
 import type { EndpointKind } from "./definitions.js";
@@ -35,6 +36,12 @@ export function loadProject(opts: LoadProjectOptions = {}): Project {
   const env = opts.env ?? process.env;
   const root = findProjectRoot(cwd);
   if (!root) throw new ProjectError([{ file: SITE_FILE, path: "", message: `No ${SITE_FILE} found in ${cwd} or any folder above it` }]);
+  // A regeneration that was killed half-way is finished (or its staging dropped) before anything reads the files.
+  try {
+    settlePendingWrite(root);
+  } catch (e) {
+    throw new ProjectError([{ file: STATE_DIR, path: "", message: (e as Error).message }]);
+  }
   const site = loadSiteConfig(root);
   const profile = opts.profile ?? env.MXCP_PROFILE ?? site.profile;
   const sp = siteProfile(site, profile);
