@@ -69,16 +69,17 @@ export function requestUrl(definition: ApiDefinition, base: URL, op: HttpOperati
   if (url.pathname !== intended || (path.includes("//") && !template.includes("//"))) {
     throw new ArgumentError(`The path parameters would change the request path away from ${op.path}; refused`);
   }
-  // Names a free-form object's keys may not take: the declared query parameters and the query credentials.
-  const taken = new Set(op.parameters.filter((x) => x.in === "query").map((x) => x.name));
-  for (const scheme of Object.values(definition.securitySchemes)) if (scheme.type === "apiKey" && scheme.in === "query") taken.add(scheme.name);
+  // Names a free-form object's keys may not take: the declared query parameters and the query credentials,
+  // compared as a lenient server may read them (any case, spaces around, `[…]` suffixes as in `api_key[]`).
+  const taken = new Set(op.parameters.filter((x) => x.in === "query").map((x) => queryKeyName(x.name)));
+  for (const scheme of Object.values(definition.securitySchemes)) if (scheme.type === "apiKey" && scheme.in === "query") taken.add(queryKeyName(scheme.name));
   const query: string[] = [...fixedQuery];
   for (const p of op.parameters) {
     if (p.in !== "query") continue;
     const value = args[p.arg];
     if (value === null || value === undefined) continue;
     if (p.explode && (p.style ?? "form") === "form" && value && typeof value === "object" && !Array.isArray(value)) {
-      const clash = Object.keys(value).find((k) => taken.has(k));
+      const clash = Object.keys(value).find((k) => taken.has(queryKeyName(k)));
       if (clash !== undefined) throw new ArgumentError(`Invalid value for '${p.arg}': the key '${clash}' is the name of another query parameter or a credential`);
     }
     query.push(...serializeQuery(p, value));
@@ -90,6 +91,11 @@ export function requestUrl(definition: ApiDefinition, base: URL, op: HttpOperati
     throw new ArgumentError("Arguments would send the request outside the configured server");
   }
   return url;
+}
+
+/** A query key as servers compare it at their most lenient: case-folded, trimmed, without `[…]` suffixes. */
+function queryKeyName(key: string): string {
+  return key.replace(/(\[[^\]]*\])+$/, "").trim().toLowerCase();
 }
 
 /** The request body in the operation's media type (its content type set on `headers`), or none. */

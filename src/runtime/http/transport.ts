@@ -58,6 +58,14 @@ export class HttpTransport {
     hooks: { onBody?: (response: Response, bytes: Uint8Array) => Promise<void>; notModified?: ((response: Response) => Promise<unknown>) | undefined } = {},
   ): Promise<unknown> {
     const deadline = Date.now() + this.limits().deadlineMs;
+    // One computed delay, used once: whether to retry and how long to wait are the same draw.
+    const backOff = async (attempt: number, retryAfter?: string | null): Promise<boolean> => {
+      if (!retryable || attempt >= this.limits().retries) return false;
+      const delay = this.wait(attempt, retryAfter, deadline);
+      if (delay === undefined) return false;
+      await sleep(delay);
+      return true;
+    };
     for (let attempt = 0; ; attempt++) {
       const left = deadline - Date.now();
       let response: Response;
@@ -75,10 +83,7 @@ export class HttpTransport {
           retryable: true,
         };
         if (!retryable && !neverSent) outcomeUnknown(failure);
-        if (retryable && attempt < this.limits().retries && this.wait(attempt, undefined, deadline) !== undefined) {
-          await sleep(this.wait(attempt, undefined, deadline)!);
-          continue;
-        }
+        if (await backOff(attempt)) continue;
         throw new CallFailure(failure);
       }
       if (response.ok) {
@@ -92,6 +97,8 @@ export class HttpTransport {
               ? { error: "Timeout", message: `${method} ${url.origin}${url.pathname} timed out while reading the response`, retryable: true }
               : { error: "Connection failed", message: `${method} ${url.origin}${url.pathname} failed while reading the response: ${causeOf(e)}`, retryable: true };
           if (!retryable) outcomeUnknown(failure); // the server answered: it did the work
+          // A safe request cut off mid-body is asked again, as its error's `retryable: true` says it may be.
+          if (await backOff(attempt)) continue;
           throw new CallFailure(failure);
         }
       }
@@ -100,8 +107,8 @@ export class HttpTransport {
         return await hooks.notModified(response);
       }
       const retryAfter = response.headers.get("retry-after");
-      if (retryable && RETRY_STATUS.has(response.status) && attempt < this.limits().retries) {
-        const delay = this.wait(attempt, retryAfter, deadline);
+      if (RETRY_STATUS.has(response.status)) {
+        const delay = retryable && attempt < this.limits().retries ? this.wait(attempt, retryAfter, deadline) : undefined;
         if (delay !== undefined) {
           await response.body?.cancel();
           await sleep(delay);
