@@ -17,12 +17,28 @@ function forms(value: string): string[] {
   out.add(pct.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
   out.add(pct.replace(/%20/g, "+"));
   out.add(encodeURI(value));
-  out.add(Buffer.from(value).toString("base64"));
-  out.add(Buffer.from(value).toString("base64url"));
+  for (const f of embeddedBase64(Buffer.from(value))) out.add(f);
   return [...out];
 }
 
-let cached: { key: unknown; extra: number; list: string[] } | undefined;
+/**
+ * The base64 (and base64url) text a secret becomes inside the encoding of a longer value (`Bearer <token>`,
+ * `user:<password>`), at each of the three byte alignments it can start at: the characters of the groups that
+ * hold only the secret's bytes, whatever comes before or after it.
+ */
+function embeddedBase64(bytes: Buffer): string[] {
+  const out: string[] = [bytes.toString("base64"), bytes.toString("base64url")];
+  for (let k = 0; k < 3; k++) {
+    const padded = Buffer.concat([Buffer.alloc(k), bytes]);
+    const first = Math.ceil(k / 3);
+    const last = Math.floor((k + bytes.length) / 3); // groups [first, last) hold only the secret's bytes
+    if (last - first < 2) continue; // too short to tell apart from other data
+    for (const encoding of ["base64", "base64url"] as const) out.push(padded.toString(encoding).slice(4 * first, 4 * last));
+  }
+  return out;
+}
+
+let cached: { key: unknown; extra: number; list: string[]; pattern: RegExp | undefined } | undefined;
 // Secrets obtained at run time (OAuth access tokens): redacted like configured ones.
 const obtained = new Set<string>();
 
@@ -53,14 +69,22 @@ export function secretForms(): string[] {
   }
   for (const f of [...all]) all.add(JSON.stringify(f).slice(1, -1)); // as it appears inside JSON text
   const list = [...all].filter((f) => f.length >= MIN_LENGTH).sort((a, b) => b.length - a.length);
-  cached = { key: secrets, extra: obtained.size, list };
+  cached = { key: secrets, extra: obtained.size, list, pattern: formsPattern(list) };
   return list;
 }
 
-/** `text` with every form of every secret replaced. `extra` adds values only this caller knows (tokens). */
+/** One case-insensitive pattern for every form (an upper-cased secret is still the secret), longest first. */
+function formsPattern(forms: readonly string[]): RegExp | undefined {
+  if (forms.length === 0) return undefined;
+  return new RegExp(forms.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+}
+
+/** `text` with every form of every secret replaced, in any case. `extra` adds values only this caller knows (tokens). */
 export function redactText(text: string, extra: readonly string[] = []): string {
-  let out = text;
-  for (const f of [...secretForms(), ...extra.filter((x) => x.length >= MIN_LENGTH)]) if (out.includes(f)) out = out.split(f).join(REDACTED);
+  secretForms();
+  let out = cached?.pattern ? text.replace(cached.pattern, REDACTED) : text;
+  const more = extra.filter((x) => x.length >= MIN_LENGTH);
+  if (more.length > 0) out = out.replace(formsPattern(more.flatMap((x) => forms(x)).sort((a, b) => b.length - a.length))!, REDACTED);
   return out;
 }
 

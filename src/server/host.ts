@@ -15,6 +15,7 @@ import { executeEndpoint, renderPrompt, resolveHandler, type CallOutcome, type E
 import { prepareConnection } from "./database-setup.js";
 import { missingExport } from "./handler-exports.js";
 import { loadPlugins } from "./plugin-loader.js";
+import { redactOutputStreams } from "./output-streams.js";
 
 export interface HostOptions extends LoadProjectOptions {
   /** Where runtime diagnostics go; defaults to stderr. */
@@ -120,6 +121,8 @@ export class ProjectHost {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    // From here project code runs: whatever it prints leaves without secrets.
+    redactOutputStreams();
     // DuckDB opens on first use: a project whose tools never touch it serves even while another process
     // (a second client's server) holds the file.
     await loadPlugins(this.project, this.database);
