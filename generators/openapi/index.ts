@@ -6,8 +6,8 @@ import { cacheSelector, parseDuration } from "../../src/model/selection.js";
 import type { ApiModel, ModelNote, ToolModel } from "../../src/model/tool-model.js";
 import type { ServerDef } from "../../src/runtime/http/types.js";
 import { addressKind, refusedByDefault } from "../../src/runtime/http/addresses.js";
-import { isCacheableMethod } from "../../src/runtime/http/methods.js";
-import type { Diagnostics, SpecProblem } from "./diagnostics.js";
+import { HTTP_METHODS, isCacheableMethod } from "../../src/runtime/http/methods.js";
+import { pointerOf, type Diagnostics, type SpecProblem } from "./diagnostics.js";
 import { confineRefs, loadDocument, type LoadOptions, type SourceFile } from "./load.js";
 import { buildTools, type OperationFilters } from "./operations.js";
 import { addAuthScheme, secretParameters, securitySchemes } from "./security.js";
@@ -104,7 +104,20 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
       });
   };
   const servers = opts.baseUrl ? [{ url: opts.baseUrl }] : (toServers(doc.servers) ?? []);
-  if (!opts.baseUrl) warnSpecialServers(servers, file, diagnostics);
+  if (!opts.baseUrl) {
+    warnSpecialServers(servers, file, diagnostics, ["servers"]);
+    // Path- and operation-level servers override the document's for their operations: the same warning.
+    for (const [path, item] of Object.entries(doc.paths ?? {})) {
+      if (!item || typeof item !== "object") continue;
+      const pathServers = toServers((item as { servers?: ServerObject[] }).servers);
+      if (pathServers) warnSpecialServers(pathServers, file, diagnostics, ["paths", path, "servers"]);
+      for (const method of HTTP_METHODS) {
+        const op = (item as Record<string, unknown>)[method.toLowerCase()] as { servers?: ServerObject[] } | undefined;
+        const opServers = op && typeof op === "object" ? toServers(op.servers) : undefined;
+        if (opServers) warnSpecialServers(opServers, file, diagnostics, ["paths", path, method.toLowerCase(), "servers"]);
+      }
+    }
+  }
   const tools = buildTools({
     doc,
     api: name,
@@ -150,7 +163,7 @@ function markCached(tools: ToolModel[], include: string[] | undefined, exclude: 
  * A server (with any value its variables may take) on a metadata, link-local or private address would
  * send the API's credentials there: say so. The runtime refuses the first two unless the user names them.
  */
-function warnSpecialServers(servers: ServerDef[], file: string, diagnostics: Diagnostics): void {
+function warnSpecialServers(servers: ServerDef[], file: string, diagnostics: Diagnostics, at: string[]): void {
   servers.forEach((server, i) => {
     const choices = Object.entries(server.variables ?? {}).map(([name, v]) => [name, [...new Set([v.default, ...(v.enum ?? [])])]] as const);
     let urls = [server.url];
@@ -164,7 +177,7 @@ function warnSpecialServers(servers: ServerDef[], file: string, diagnostics: Dia
       }
       const kind = addressKind(host);
       if (kind && kind !== "loopback") {
-        diagnostics.warn(file, `/servers/${i}`, `server ${url} is a ${kind} address: requests would carry the API's credentials there${refusedByDefault(kind) ? " (refused at run time unless base_url names it)" : ""}`);
+        diagnostics.warn(file, pointerOf([...at, i]), `server ${url} is a ${kind} address: requests would carry the API's credentials there${refusedByDefault(kind) ? " (refused at run time unless base_url names it)" : ""}`);
         return;
       }
     }
