@@ -1,10 +1,13 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseDocument } from "yaml";
 import { setOwn } from "../../src/runtime/own.js";
-import { expandedSize } from "../../src/project/yaml-budget.js";
+import { aliasBudgetProblem, expandedSize } from "../../src/project/yaml-budget.js";
 import { Diagnostics, pointerOf } from "./diagnostics.js";
+
+/** Most aliases one document may use: resolving them costs time quadratic in their number. (GitHub's dereferenced description uses 4,574.) */
+const MAX_DOCUMENT_ALIASES = 10_000;
 
 export interface LoadOptions {
   /** Fetch `http(s)://` references (refused by default). */
@@ -234,7 +237,14 @@ function parseText(text: string, file: string, display: string, diagnostics: Dia
   try {
     // The alias cap stops "billion laughs" documents before they expand; the node budget stops the ones
     // that stay under it by sharing a few huge values many times.
-    const value: unknown = parseYaml(text, { maxAliasCount: 10_000, uniqueKeys: false, merge: true });
+    const doc = parseDocument(text, { uniqueKeys: false, merge: true });
+    if (doc.errors.length > 0) throw doc.errors[0]!;
+    const tooBig = aliasBudgetProblem(doc, { maxAliases: MAX_DOCUMENT_ALIASES, maxNodes });
+    if (tooBig) {
+      diagnostics.error(display, "", tooBig);
+      return undefined;
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 10_000 });
     if (expandedSize(value, maxNodes) > maxNodes) {
       diagnostics.error(display, "", `The YAML expands to more than ${maxNodes} nodes through its aliases (the limit); refusing to read it`);
       return undefined;

@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import { ProjectError, type Problem } from "./schema-errors.js";
-import { assertExpandedSize } from "./yaml-budget.js";
+import { aliasBudgetProblem, assertExpandedSize } from "./yaml-budget.js";
 
 /** Most nodes one endpoint file may expand to: far above any real tool, far below a bomb. */
 export const MAX_ENDPOINT_NODES = 200_000;
+/** Most aliases one endpoint file may use (MXCP's files need few, if any). */
+export const MAX_ENDPOINT_ALIASES = 1_000;
 
 export interface YamlFile {
   file: string;
@@ -23,6 +25,8 @@ export function parseYamlText(text: string, file: string): YamlFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) throw new ProjectError([yamlSyntaxProblem(text, file, doc.errors, lineCounter)]);
+  const tooBig = aliasBudgetProblem(doc, { maxAliases: MAX_ENDPOINT_ALIASES, maxNodes: MAX_ENDPOINT_NODES });
+  if (tooBig) throw new ProjectError([{ file, path: "", message: tooBig }]);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 }) as unknown;

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateOpenApiModel } from "../../generators/openapi/index.js";
+import { parseYamlText } from "../../src/project/yaml-file.js";
 import { writeProject } from "../helpers.js";
 
 describe("item 19: path- and operation-level servers on special addresses are warned about", () => {
@@ -28,5 +29,35 @@ paths:
     expect(w.find((x) => x.startsWith("/paths/~1a/servers/0 "))).toMatch(/169\.254\.169\.254.*metadata address/);
     expect(w.find((x) => x.startsWith("/paths/~1b/get/servers/1 "))).toMatch(/metadata address/);
     expect(w.find((x) => x.startsWith("/paths/~1b/get/servers/0 "))).toMatch(/169\.254\.10\.10.*link-local address/);
+  });
+});
+
+describe("item 8: YAML merge keys and aliases cost bounded time", () => {
+  const bomb = (keys: number, head: string) => {
+    let text = `${head}x-e: &e {a: 1}\n`;
+    for (let i = 0; i < keys; i++) text += `k${i}: {<<: [${Array(10).fill("*e").join(", ")}]}\n`;
+    return text;
+  };
+
+  it("a tool file with 4,000 merge keys of ten aliases each is refused, naming the limit, before it is converted", () => {
+    const text = bomb(4000, "mxcp: 1\n");
+    expect(() => parseYamlText(text, "tools/bomb.yml")).toThrow(/uses 40000 aliases, over the limit of 1000/);
+  });
+
+  it("an OpenAPI document with 20,000 such keys is refused with the file named", async () => {
+    const root = writeProject({ "api.yaml": bomb(20_000, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n") });
+    await expect(generateOpenApiModel(join(root, "api.yaml"), { name: "b" })).rejects.toThrow(/api\.yaml.*uses 200000 aliases, over the limit of 10000/s);
+  });
+
+  it("merges of a large map count toward the expansion budget", () => {
+    const big = Array.from({ length: 2000 }, (_, i) => `m${i}: ${i}`).join(", ");
+    let text = `mxcp: 1\nx-big: &big {${big}}\n`;
+    for (let i = 0; i < 200; i++) text += `k${i}: {<<: *big}\n`;
+    expect(() => parseYamlText(text, "tools/wide.yml")).toThrow(/expands to more than 200000 nodes through its aliases and merge keys/);
+  });
+
+  it("ordinary anchors still load", () => {
+    const ok = parseYamlText("mxcp: 1\nx-q: &q {name: q, type: string, description: query}\ntool:\n  name: a\n  parameters: [*q, *q]\n", "tools/a.yml");
+    expect((ok.value as { tool: { parameters: unknown[] } }).tool.parameters).toEqual([{ name: "q", type: "string", description: "query" }, { name: "q", type: "string", description: "query" }]);
   });
 });

@@ -124,7 +124,7 @@ describe("refs that are refused", () => {
     const root = writeProject({ "bomb.yaml": yaml });
     const start = Date.now();
     const found = await problems(join(root, "bomb.yaml"));
-    expect(found[0]).toMatch(/Invalid YAML.*(alias|Excessive)/i);
+    expect(found[0]).toMatch(/Invalid YAML.*(alias|Excessive)|expands to more than \d+ nodes through its aliases/i);
     expect(Date.now() - start).toBeLessThan(30_000);
   });
 });
