@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
+import { get as httpGet } from "node:http";
+import { get as httpsGet } from "node:https";
 import { parseDocument } from "yaml";
 import { setOwn } from "../../src/runtime/own.js";
 import { aliasBudgetProblem, expandedSize } from "../../src/project/yaml-budget.js";
@@ -195,30 +197,42 @@ function isUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
 }
 
-/** GET a remote file, counting bytes as they arrive: an endless or huge body stops at the cap, not after it. */
-async function fetchText(url: string, max: number, timeoutMs: number): Promise<string> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const res = await fetch(url, { redirect: "error", signal: controller.signal });
-    if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
-    const declared = Number(res.headers.get("content-length") ?? NaN);
-    if (declared > max) throw new Error(`GET ${url}: body of ${declared} bytes is over the limit of ${max} bytes`);
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of res.body ?? []) {
-      size += chunk.byteLength;
-      if (size > max) throw new Error(`GET ${url}: body over the limit of ${max} bytes`);
-      chunks.push(chunk);
-    }
-    return new TextDecoder().decode(Buffer.concat(chunks));
-  } catch (e) {
-    if (controller.signal.aborted) throw new Error(`GET ${url}: timed out after ${timeoutMs} ms`);
-    throw e;
-  } finally {
-    clearTimeout(timer);
-    controller.abort(); // releases the connection when we stopped early
-  }
+/**
+ * GET a remote file, counting bytes as they arrive: an endless or huge body stops at the cap, not after it, and
+ * a slow one at the deadline, whole request included. node:http rather than fetch, so that the deadline can
+ * destroy the socket itself (on Node 20 an aborted fetch body can keep its connection, and the process, alive).
+ */
+function fetchText(url: string, max: number, timeoutMs: number): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const get = url.toLowerCase().startsWith("https:") ? httpsGet : httpGet;
+    let settled = false;
+    const finish = (error: Error | undefined, text?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) {
+        req.destroy();
+        reject(error);
+      } else resolvePromise(text!);
+    };
+    const req = get(url, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status >= 300) return finish(new Error(`GET ${url}: HTTP ${status}${status >= 300 && status < 400 ? " (redirects are not followed)" : ""}`));
+      const declared = Number(res.headers["content-length"] ?? NaN);
+      if (declared > max) return finish(new Error(`GET ${url}: body of ${declared} bytes is over the limit of ${max} bytes`));
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (chunk: Buffer) => {
+        size += chunk.byteLength;
+        if (size > max) return finish(new Error(`GET ${url}: body over the limit of ${max} bytes`));
+        chunks.push(chunk);
+      });
+      res.on("end", () => finish(undefined, new TextDecoder().decode(Buffer.concat(chunks))));
+      res.on("error", (e) => finish(e));
+    });
+    req.on("error", (e) => finish(e));
+    const timer = setTimeout(() => finish(new Error(`GET ${url}: timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
 }
 
 function parseText(text: string, file: string, display: string, diagnostics: Diagnostics, maxNodes: number): unknown {

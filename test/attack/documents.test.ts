@@ -1,4 +1,6 @@
 // Issue 21 items 8, 9, 10 and 19: what a hostile or unusual OpenAPI document can make the generator do.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateOpenApiModel } from "../../generators/openapi/index.js";
@@ -59,5 +61,29 @@ describe("item 8: YAML merge keys and aliases cost bounded time", () => {
   it("ordinary anchors still load", () => {
     const ok = parseYamlText("mxcp: 1\nx-q: &q {name: q, type: string, description: query}\ntool:\n  name: a\n  parameters: [*q, *q]\n", "tools/a.yml");
     expect((ok.value as { tool: { parameters: unknown[] } }).tool.parameters).toEqual([{ name: "q", type: "string", description: "query" }, { name: "q", type: "string", description: "query" }]);
+  });
+});
+
+describe("item 9: a remote document that trickles stops at the deadline, socket and all", () => {
+  it("one byte a second: the load fails at fetchTimeoutMs and the server sees its connection closed", async () => {
+    let closed = false;
+    const server = createServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/yaml" });
+      const timer = setInterval(() => res.write("#"), 1000);
+      req.socket.on("close", () => {
+        closed = true;
+        clearInterval(timer);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow.yaml`;
+      await expect(generateOpenApiModel(url, { name: "slow", fetchTimeoutMs: 1500 })).rejects.toThrow(/timed out after 1500 ms/);
+      for (let i = 0; i < 50 && !closed; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(closed).toBe(true);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
