@@ -34,13 +34,25 @@ const INSTRUCTIONS = [
   /\b(read|send|upload|exfiltrate|include|attach|forward|post)\b.{0,60}\b(api keys?|passwords?|credentials|secrets?|private keys?|\.env)\b/,
   /\byou (must|should|need to|have to) (always |first |now )?(call|use|run|invoke|read|send)\b/,
   /\b(system prompt|new instructions|developer mode|jailbreak)\b/,
+  /\b(keep|hide)\b.{0,30}\b(secret|hidden|private|quiet)\b.{0,20}\bfrom (the |your )?(user|human|person|customer|reviewer)s?\b/,
+  /\bwithout (telling|informing|asking|notifying|alerting) (the |your )?(user|human|person|customer)\b/,
+  // A role label opening the text or a sentence, as a chat transcript would have it ("SYSTEM: …").
+  /(^|[.!?:;)\]>] )(system|developer|assistant) ?: /,
+  // A comment hides text from anyone reading rendered documentation; the model reads it all.
+  /<!--/,
 ];
+
+// Squashed forms (every separator removed): what letter-spacing (`i g n o r e`) or joining hides.
+const SQUASHED = /(ignore|disregard|forget|override|bypass)(all|any|the|your|these|those)*(previous|prior|above|earlier|preceding)(instructions?|guidance|rules|messages?)|systemprompt|newinstructions|developermode/;
 
 // Letters from other scripts that look like Latin ones (Cyrillic, Greek): a poisoned word can hide behind one.
 const CONFUSABLES: Record<string, string> = {
   "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x",
   "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
   "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y",
+  // Brackets and dashes that look like `<`, `>` and `-` (an HTML comment can hide behind them).
+  "‹": "<", "›": ">", "〈": "<", "〉": ">", "⟨": "<", "⟩": ">", "˂": "<", "˃": ">", "❮": "<", "❯": ">",
+  "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-", "﹣": "-",
 };
 
 /** Text as a reviewer would read it: hidden characters gone, look-alikes mapped, case and spacing folded. */
@@ -64,16 +76,36 @@ function describeText(issues: LintIssue[], path: string, location: string, text:
   instructionLike(issues, path, location, text, what);
 }
 
+/**
+ * The instruction-like phrase in `text`, if any: looked for in the normalised text, in the text with separators
+ * between words folded to spaces and letter-spaced words joined (`ignore-previous-instructions`,
+ * `i g n o r e`), and in the text with every separator removed.
+ */
+export function instructionLikePhrase(text: string): string | undefined {
+  const normal = normalizeForLint(text);
+  const spaced = normal
+    .replace(/[\-.·•*~|/\\+=,'"`]+/g, " ")
+    .replace(/\b[a-z](?: [a-z]\b)+/g, (m) => m.replace(/ /g, ""))
+    .replace(/ +/g, " ");
+  for (const variant of [normal, spaced]) {
+    for (const r of INSTRUCTIONS) {
+      const m = r.exec(variant);
+      if (m) return m[0].trim();
+    }
+  }
+  const squashed = SQUASHED.exec(normal.replace(/[^a-z]+/g, ""));
+  return squashed?.[0];
+}
+
 /** Any string a model reads (a name, an enum value, a default) checked for instruction-like text. */
 function instructionLike(issues: LintIssue[], path: string, location: string, text: string, what: string): void {
-  const normal = normalizeForLint(text);
-  const hit = INSTRUCTIONS.find((r) => r.test(normal));
-  if (hit) {
+  const hit = instructionLikePhrase(text);
+  if (hit !== undefined) {
     issues.push({
       severity: "warning",
       path,
       location,
-      message: `${what} contains instruction-like text (${hit.exec(normal)![0].trim()})`,
+      message: `${what} contains instruction-like text (${hit})`,
       suggestion: "Descriptions should say what the tool does, not instruct the model (a tool-poisoning marker)",
     });
   }
