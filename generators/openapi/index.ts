@@ -129,6 +129,18 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
     openapi31: String(doc.openapi).startsWith("3.1"),
     servers: (s) => (opts.baseUrl ? undefined : toServers(s)),
   });
+  const pathCount = Object.keys(doc.paths ?? {}).length;
+  if (tools.length === 0 && pathCount > 0) {
+    // A document with paths that gives nothing is never a silent success: say why.
+    const filtered = [opts.include, opts.exclude, opts.methods, opts.tags].some((f) => Array.isArray(f) && f.length > 0) || opts.readOnly;
+    diagnostics.error(
+      file,
+      "/paths",
+      filtered
+        ? `None of the document's ${pathCount} paths has an operation that the filters (--tag, --include, --exclude, --methods, --read-only) let through`
+        : `The document has ${pathCount} paths but no operation in them became a tool (see the warnings above: operations that are references to nothing, or excluded with x-mcp: false)`,
+    );
+  }
   diagnostics.throwIfErrors();
   const cache = opts.cache ? { ttlSeconds: parseDuration(opts.cache) } : undefined;
   if (cache) markCached(tools, opts.cacheInclude, opts.cacheExclude);

@@ -47,13 +47,18 @@ const DEFAULT_MAX_NODES = 10_000_000;
 /** A parsed JSON or YAML object, before anything is known of its shape. */
 export type JsonObject = Record<string, unknown>;
 
+const OPERATION_KEYS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
+
 /** Which components section an external target lands in, judged by where the `$ref` stands. */
 type Slot = "schemas" | "parameters" | "responses" | "requestBodies" | "headers" | "examples" | "securitySchemes" | "links" | "inline";
 
 function slotOf(path: (string | number)[], swagger2: boolean): Slot {
   const last = path[path.length - 1];
   const parent = path[path.length - 2];
-  if (parent === "paths" && path.length === 2) return "inline";
+  if ((parent === "paths" || parent === "webhooks") && path.length === 2) return "inline";
+  // An operation written as a reference (not in the specification, but common in multi-file documents, and
+  // resolved by the bundlers they are written for) is inlined where it stands, like a path item.
+  if ((path[0] === "paths" || path[0] === "webhooks") && path.length === 3 && typeof last === "string" && OPERATION_KEYS.has(last)) return "inline";
   if (parent === "callbacks" || path[path.length - 3] === "callbacks") return "inline";
   if (parent === "parameters") return "parameters";
   if (parent === "responses") return "responses";
@@ -303,6 +308,11 @@ function splitRef(ref: string): { file: string; pointer: string } {
 
 const DATA_KEYS = new Set(["example", "default", "enum", "const"]);
 
+/** Whether a discriminator mapping value is a reference (a pointer or a file) rather than a schema's name. */
+function isMappingRef(value: string): boolean {
+  return value.includes("#") || value.includes("/") || /\.(ya?ml|json)$/i.test(value);
+}
+
 /**
  * Whether `key` of the object at `path` holds data rather than OpenAPI structure: examples, defaults, enums,
  * consts, extensions, and an Example Object's `value`. A `$ref` inside data is data: never a reference.
@@ -332,6 +342,16 @@ export function confineRefs(doc: unknown): void {
     }
     const obj = node as JsonObject;
     if (Object.hasOwn(obj, "$ref") && (data || typeof obj.$ref !== "string" || !obj.$ref.startsWith("#"))) delete obj.$ref;
+    // Other strings a downstream tool treats as references: a link's operationRef, an example's externalValue
+    // (a URL or a file), a discriminator mapping value the bundler did not make local.
+    if (!data) {
+      if (typeof obj.operationRef === "string" && !obj.operationRef.startsWith("#")) delete obj.operationRef;
+      if (Object.hasOwn(obj, "externalValue")) delete obj.externalValue;
+      const mapping = path[path.length - 1] === "discriminator" ? obj.mapping : undefined;
+      if (mapping && typeof mapping === "object" && !Array.isArray(mapping)) {
+        for (const [k, v] of Object.entries(mapping as JsonObject)) if (typeof v !== "string" || (isMappingRef(v) && !v.startsWith("#"))) delete (mapping as JsonObject)[k];
+      }
+    }
     for (const [k, v] of Object.entries(obj)) stack.push({ node: v, path: [...path, k], data: data || isDataKey(path, k, v) });
   }
 }
@@ -375,7 +395,27 @@ class Bundler {
     }
     for (const [k, v] of Object.entries(obj)) {
       if (k === "$ref" || isDataKey(path, k, v)) continue;
+      if (k === "discriminator") await this.bundleMapping(v, [...path, k], file, [...srcPath, k]);
       await this.walk(v, [...path, k], file, [...srcPath, k]);
+    }
+  }
+
+  /**
+   * A discriminator's mapping values are references too (`models/dog.yml`, `other.yml#/Dog`): each is bundled
+   * like a schema `$ref` and rewritten to its local pointer, so nothing downstream opens a file for it. A plain
+   * schema name (`Dog`) is left as it is.
+   */
+  private async bundleMapping(discriminator: unknown, path: (string | number)[], file: string, srcPath: (string | number)[]): Promise<void> {
+    const mapping = (discriminator as { mapping?: unknown } | null)?.mapping;
+    if (!mapping || typeof mapping !== "object" || Array.isArray(mapping)) return;
+    for (const [key, value] of Object.entries(mapping as JsonObject)) {
+      if (typeof value !== "string" || !isMappingRef(value)) continue;
+      const holder: JsonObject = { $ref: value };
+      // Placed as a schema: the slot is judged from a path that ends in a schema position.
+      await this.resolveRef(holder, [...path, "mapping", "schema"], file, [...srcPath, "mapping", key]);
+      const local = holder.$ref;
+      if (typeof local === "string" && local.startsWith("#")) setOwn(mapping as JsonObject, key, local);
+      else delete (mapping as JsonObject)[key];
     }
   }
 

@@ -76,10 +76,16 @@ export function buildTools(ctx: OperationsContext): ToolModel[] {
     if (!rawItem || typeof rawItem !== "object") continue;
     const item = resolved(ctx.doc, rawItem);
     for (const method of METHODS) {
-      const op = item[method];
-      // An operation cannot be a reference (openapi-typescript's type allows one; the specification does not).
-      if (!op || typeof op !== "object" || isReference(op)) continue;
       const pointer = pointerOf(["paths", path, method]);
+      // The specification has no operation references, but multi-file documents use them: a local one is
+      // followed here (the loader inlined the external ones); one that leads nowhere is said, not skipped.
+      const raw = item[method];
+      const op = raw && typeof raw === "object" && isReference(raw) ? resolved(ctx.doc, raw) : raw;
+      if (!op || typeof op !== "object") continue;
+      if (isReference(op) || Object.keys(op).length === 0) {
+        ctx.diagnostics.warn(ctx.file, pointer, "The operation is a $ref that resolves to nothing: no tool is made for it");
+        continue;
+      }
       if (op["x-mcp"] === false || op["x-mxcp"]?.exclude === true) continue;
       if (ctx.filters.readOnly && !isSafeMethod(method)) continue;
       if (methods && !methods.includes(method)) continue;

@@ -87,3 +87,93 @@ describe("item 9: a remote document that trickles stops at the deadline, socket 
     }
   });
 });
+
+describe("item 10: multi-file documents: every reference-like string is bundled or confined by our loader", () => {
+  const files = {
+    "api.yaml": `openapi: 3.0.3
+info: {title: multi, version: '1'}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /volumes/actions:
+    post:
+      $ref: 'resources/volumes/post_action.yml'
+  /volumes:
+    $ref: 'resources/volumes/path.yml'
+  /local:
+    get:
+      $ref: '#/x-operations/local'
+x-operations:
+  local:
+    operationId: localOp
+    responses: {'200': {description: ok}}
+`,
+    "resources/volumes/post_action.yml": `operationId: volumeActionsPost
+requestBody:
+  content:
+    application/json:
+      schema:
+        oneOf:
+          - $ref: '../../models/attach.yml'
+          - $ref: '../../models/resize.yml'
+        discriminator:
+          propertyName: type
+          mapping:
+            attach: '../../models/attach.yml'
+            resize: '../../models/resize.yml'
+responses:
+  '202':
+    description: accepted
+    links:
+      self: {operationRef: '../../other.yml#/paths/~1x/get'}
+    content:
+      application/json:
+        examples:
+          one: {externalValue: 'file:///etc/passwd'}
+`,
+    "resources/volumes/path.yml": "get:\n  operationId: volumesList\n  responses: {'200': {description: ok}}\n",
+    "models/attach.yml": "type: object\nproperties: {type: {type: string}, droplet_id: {type: integer}}\n",
+    "models/resize.yml": "type: object\nproperties: {type: {type: string}, size_gigabytes: {type: integer}}\n",
+  };
+
+  it("operations written as references (to another file or a local pointer) become tools", async () => {
+    const root = writeProject(files);
+    const r = await generateOpenApiModel(join(root, "api.yaml"), { name: "do" });
+    expect(r.model.tools.map((t) => t.name).sort()).toEqual(["do_local_op", "do_volume_actions_post", "do_volumes_list"]);
+  });
+
+  it("discriminator mappings that name files are bundled to local pointers; operationRef and externalValue are confined", async () => {
+    const root = writeProject(files);
+    const r = await generateOpenApiModel(join(root, "api.yaml"), { name: "do" });
+    const text = JSON.stringify(r.document);
+    expect(text).not.toMatch(/\.yml/);
+    expect(text).not.toContain("/etc/passwd");
+    const op = (r.document.paths as Record<string, Record<string, any>>)["/volumes/actions"]!.post;
+    const mapping = op.requestBody.content["application/json"].schema.discriminator.mapping as Record<string, string>;
+    expect(Object.values(mapping).every((v) => v.startsWith("#/components/schemas/"))).toBe(true);
+  });
+
+  it("openapi-typescript reads the bundled document from another folder without opening any file", async () => {
+    const root = writeProject(files);
+    const elsewhere = writeProject({});
+    const cwd = process.cwd();
+    process.chdir(elsewhere);
+    try {
+      const r = await generateOpenApiModel(join(root, "api.yaml"), { name: "do" });
+      const { default: openapiTS, astToString } = await import("openapi-typescript");
+      const types = astToString(await openapiTS(r.document as never));
+      expect(types).toContain("droplet_id");
+      expect(types).toContain("size_gigabytes");
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it("a document with paths that yields no tool is an error that says why", async () => {
+    const root = writeProject({
+      "api.yaml": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: {x-mcp: false, responses: {'200': {description: ok}}}\n  /b:\n    summary: no operations here\n",
+    });
+    await expect(generateOpenApiModel(join(root, "api.yaml"), { name: "z" })).rejects.toThrow(/2 paths but no operation in them became a tool/);
+    const tagged = writeProject({ "api.yaml": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      tags: [x]\n      responses: {'200': {description: ok}}\n" });
+    await expect(generateOpenApiModel(join(tagged, "api.yaml"), { name: "z", tags: ["y"] })).rejects.toThrow(/filters .* let through/);
+  });
+});
