@@ -72,14 +72,26 @@ export class Database {
   private paused: Promise<void> | undefined;
   private readonly functions: FunctionFactory[] = [];
   private lockReported = false;
+  private opening: Promise<void> | undefined;
 
   constructor(options: DatabaseOptions) {
     this.options = options;
     this.path = options.path;
   }
 
-  async open(): Promise<void> {
-    if (this.instance) return;
+  /**
+   * Open the instance once, however many first calls arrive together: they all wait on the one opening (two
+   * instances on one file would each see their own tables).
+   */
+  open(): Promise<void> {
+    if (this.instance) return Promise.resolve();
+    this.opening ??= this.openNow().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  private async openNow(): Promise<void> {
     // The file can hold cached answers and loaded API data: owner-only, like the folder DuckDB writes its WAL in.
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const opts: Record<string, string> = this.options.readonly ? { access_mode: "READ_ONLY" } : {};

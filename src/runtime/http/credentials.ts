@@ -7,6 +7,7 @@ import type { ApiDefinition, HttpOperation, SecuritySchemeDef } from "./types.js
 
 export class Credentials {
   private readonly oauthTokens = new Map<string, { token: string; expiresAt: number }>();
+  private readonly tokenRequests = new Map<string, Promise<string>>();
 
   constructor(
     private readonly definition: ApiDefinition,
@@ -17,6 +18,7 @@ export class Credentials {
   /** The secret was read again: tokens obtained with the old one are not reused. */
   forgetTokens(): void {
     this.oauthTokens.clear();
+    this.tokenRequests.clear();
   }
 
   /** Tokens obtained at run time, redacted like configured secrets. */
@@ -102,10 +104,19 @@ export class Credentials {
     if (s.type === "oauth2") headers.set("authorization", `Bearer ${await this.clientCredentialsToken(name, s)}`);
   }
 
-  /** OAuth2 client credentials: fetched once, cached until shortly before it expires. */
-  private async clientCredentialsToken(name: string, s: Extract<SecuritySchemeDef, { type: "oauth2" }>): Promise<string> {
+  /** OAuth2 client credentials: fetched once (concurrent first calls share the one request), cached until shortly before it expires. */
+  private clientCredentialsToken(name: string, s: Extract<SecuritySchemeDef, { type: "oauth2" }>): Promise<string> {
     const cached = this.oauthTokens.get(name);
-    if (cached && cached.expiresAt > Date.now() + 30_000) return cached.token;
+    if (cached && cached.expiresAt > Date.now() + 30_000) return Promise.resolve(cached.token);
+    let pending = this.tokenRequests.get(name);
+    if (!pending) {
+      pending = this.fetchToken(name, s).finally(() => this.tokenRequests.delete(name));
+      this.tokenRequests.set(name, pending);
+    }
+    return pending;
+  }
+
+  private async fetchToken(name: string, s: Extract<SecuritySchemeDef, { type: "oauth2" }>): Promise<string> {
     const tokenUrl = this.secretString("token_url") ?? s.tokenUrl;
     if (!tokenUrl) throw new CallFailure({ error: "Missing credentials", message: `No token URL for ${name}`, fix: "Set token_url in the secret" });
     const form = new URLSearchParams({ grant_type: "client_credentials" });
