@@ -39,10 +39,15 @@ export interface LoadedPackage {
   clientChoice?: ClientChoice;
   /** The client's constructor takes an options object with these key and base-URL properties. */
   constructorOptions?: ConstructorOptions;
+  /** The client export is a function that returns the client (`createClient(url, key)`), called rather than constructed. */
+  factory: boolean;
 }
 
 const HELPERS = /(WithHttpInfo|WithResponseInfo|AndPoll)$|^(each\w*|getPage|stream|parse|runTools|poll|toJSON|toString|valueOf|then|catch|finally)$/;
 const MAX_WALK_DEPTH = 6;
+// Objects on a client that configure or carry its requests rather than call the API (AWS's `config.credentials`
+// and `config.signer`, a `requestHandler.handle`, an OAuth token manager): their functions are not tools.
+const PLUMBING = /^(config|configuration|clientConfig|settings|credentials|credentialProvider|signer|requestHandler|middlewareStack|middleware|interceptors|httpAgent|agent|logger|\w*(Auth|Token|Credentials)(Manager|Provider))$/i;
 
 /** The package's folder in the project's node_modules (walking up), or undefined. */
 export function findPackage(name: string, from: string): string | undefined {
@@ -66,6 +71,8 @@ export interface ClientChoice {
   chosen: string;
   /** Other exports that would also qualify. */
   others: string[];
+  /** The chosen export is a factory function, not a class. */
+  factory: boolean;
 }
 
 /** Async methods reachable from `t` (through resources and accessor calls), a few levels down, capped. */
@@ -97,20 +104,33 @@ function findClient(project: Project, name: string, projectDir: string): ClientC
   const checker = project.getTypeChecker().compilerObject;
   const ns = checker.getTypeAtLocation(decl);
   const looked: string[] = [];
-  const qualified: { name: string; operations: number }[] = [];
+  const qualified: { name: string; operations: number; factory: boolean }[] = [];
   for (const sym of checker.getPropertiesOfType(ns)) {
     const exportName = sym.getName();
     looked.push(exportName);
-    const ctor = checker.getTypeOfSymbolAtLocation(sym, decl).getConstructSignatures()[0];
-    if (!ctor) continue;
-    const operations = countOperations(ctor.getReturnType(), checker, decl, 0, new Set());
-    if (operations > 0) qualified.push({ name: exportName, operations });
+    // An export named as internal (`__Client`, `_base`) is never the client a user means.
+    if (exportName.startsWith("_")) continue;
+    const type = checker.getTypeOfSymbolAtLocation(sym, decl);
+    const ctor = type.getConstructSignatures()[0];
+    // A class whose instances have operations, or a function that returns such a client (`createClient(…)`).
+    const factory = ctor ? undefined : type.getCallSignatures().find((sig) => (sig.getTypeParameters() ?? []).every((tp) => tp.getDefault()));
+    const made = ctor?.getReturnType() ?? (factory ? (checker.getAwaitedType(factory.getReturnType()) ?? factory.getReturnType()) : undefined);
+    if (!made) continue;
+    const operations = countOperations(made, checker, decl, 0, new Set());
+    if (operations > 0) qualified.push({ name: exportName, operations, factory: !ctor });
   }
   project.removeSourceFile(entry);
   const plain = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
   const base = plain(name.replace(/^@[^/]+\//, "").replace(/[-_.]?(sdk|js|node|client|api)$/i, ""));
-  const score = (q: { name: string }) => (q.name === "default" ? 4 : plain(q.name) && (plain(q.name).startsWith(base) || base.startsWith(plain(q.name))) ? 3 : /Client$/.test(q.name) ? 2 : 1);
-  qualified.sort((a, b) => score(b) - score(a) || b.operations - a.operations || (a.name < b.name ? -1 : 1));
+  // A name that says "client" (or the package's own name) first, then the one reaching the most operations:
+  // an aggregated client (`S3`) over a low-level one, a factory `createClient` over a helper class.
+  const named = (q: { name: string }) => {
+    const p = plain(q.name);
+    if (q.name === "default") return 4;
+    if (p && (p.startsWith(base) || base.startsWith(p) || p === `create${base}client` || p === `create${base}`)) return 3;
+    return /Client$|^create\w*Client$/.test(q.name) ? 2 : 1;
+  };
+  qualified.sort((a, b) => named(b) - named(a) || b.operations - a.operations || (a.name < b.name ? -1 : 1));
   const [best, ...rest] = qualified;
   if (!best) {
     throw new Error(
@@ -120,7 +140,7 @@ function findClient(project: Project, name: string, projectDir: string): ClientC
   // The likeliest alternatives only: a GraphQL SDK exports hundreds of model classes with async methods.
   const others = rest.slice(0, 5).map((q) => q.name);
   if (rest.length > 5) others.push(`${rest.length - 5} more`);
-  return { chosen: best.name, others };
+  return { chosen: best.name, others, factory: best.factory };
 }
 
 /**
@@ -149,11 +169,13 @@ export function loadPackage(name: string, projectDir: string, profile: WrapProfi
   const clientChoice = found && found.chosen !== "default" ? found : undefined;
   if (clientChoice) profile.client = clientChoice.chosen;
   const spec = JSON.stringify(name);
+  // The client an export makes: a class's instance, or what a factory function returns (awaited).
+  const made = "typeof __Client extends abstract new (...args: any) => infer C ? C : typeof __Client extends (...args: any) => infer R ? Awaited<R> : never";
   const source = sync
     ? `import * as __module from ${spec};\nexport declare const __root: typeof __module;\n`
     : profile.client === "default"
-      ? `import __Client from ${spec};\nexport declare const __root: InstanceType<typeof __Client>;\n`
-      : `import { ${profile.client} as __Client } from ${spec};\nexport declare const __root: InstanceType<typeof __Client>;\n`;
+      ? `import __Client from ${spec};\nexport declare const __root: ${made};\n`
+      : `import { ${profile.client} as __Client } from ${spec};\nexport declare const __root: ${made};\n`;
   const ctorLine = sync ? "" : "export declare const __ctor: typeof __Client;\n";
   // The entry lives (in memory only) inside the project, so the package resolves from its node_modules.
   const entry = project.createSourceFile(join(projectDir, "__mxcp_gen_wrap_entry__.mts"), source + ctorLine, { overwrite: true });
@@ -164,18 +186,19 @@ export function loadPackage(name: string, projectDir: string, profile: WrapProfi
   const decl = entry.getVariableDeclarationOrThrow("__root").compilerNode;
   const checker = project.getTypeChecker().compilerObject;
   let root = checker.getTypeAtLocation(decl);
-  if (!sync && root.getProperties().length === 0) throw new Error(`${name}: its ${profile.client === "default" ? "default export" : `export ${profile.client}`} is not a client class with methods; name one with --client`);
+  if (!sync && root.getProperties().length === 0) throw new Error(`${name}: its ${profile.client === "default" ? "default export" : `export ${profile.client}`} is neither a client class nor a function returning a client with methods; name one with --client`);
   for (const segment of profile.root) {
     const prop = root.getProperty(segment);
     if (!prop) throw new Error(`${name}: the client has no '${segment}' to start from`);
     root = checker.getTypeOfSymbolAtLocation(prop, decl);
   }
   const ctor = sync ? undefined : checker.getTypeAtLocation(entry.getVariableDeclarationOrThrow("__ctor").compilerNode);
+  const factory = !!ctor && ctor.getConstructSignatures().length === 0 && ctor.getCallSignatures().length > 0;
   const constructorOptions = ctor ? optionsConstructor(checker, ctor, decl) : undefined;
-  return { name, version, dir, checker, node: decl, root, refused: fileSystem.refused, ...(clientChoice ? { clientChoice } : {}), ...(constructorOptions ? { constructorOptions } : {}) };
+  return { name, version, dir, checker, node: decl, root, refused: fileSystem.refused, factory, ...(clientChoice ? { clientChoice } : {}), ...(constructorOptions ? { constructorOptions } : {}) };
 }
 
-const KEY_OPTIONS = ["apiKey", "api_key", "apiToken", "api_token", "token", "bearerToken", "bearer_token", "accessToken", "access_token", "authToken", "auth"];
+const KEY_OPTIONS = ["apiKey", "api_key", "apiToken", "api_token", "secretKey", "secret_key", "serverToken", "accessToken", "access_token", "token", "bearerToken", "bearer_token", "authToken", "auth"];
 const BASE_URL_OPTIONS = ["baseURL", "baseUrl", "base_url", "serverURL", "serverUrl", "server_url", "apiUrl", "apiURL", "endpoint", "environment"];
 
 /** The options a constructor taking one options object (`new Groq({ apiKey, baseURL })`) reads the key and base URL from. */
@@ -184,9 +207,10 @@ export interface ConstructorOptions {
   baseUrlOption?: string;
 }
 
-/** When the client's first constructor parameter is an options object with a key-like property, which ones. */
+/** When the client's constructor's (or factory's) first parameter is an options object with a key-like property, which ones. */
 function optionsConstructor(checker: ts.TypeChecker, ctor: ts.Type, at: ts.Node): ConstructorOptions | undefined {
-  const first = ctor.getConstructSignatures()[0]?.getParameters()[0];
+  const signature = ctor.getConstructSignatures()[0] ?? ctor.getCallSignatures()[0];
+  const first = signature?.getParameters()[0];
   if (!first) return undefined;
   const t = checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(first, at));
   if (!(t.getFlags() & ts.TypeFlags.Object) && !t.isUnionOrIntersection()) return undefined;
@@ -289,11 +313,14 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
       if (signatures.length > 0 && type.getConstructSignatures().length === 0) {
         const decl = signatures[0]!.getDeclaration();
         if (decl && seenDeclarations.has(decl)) continue; // an alias of an operation already found
-        if (isDeprecated(sym, checker)) {
+        // Deprecated only when every form is: a deprecated positional overload beside a current options form
+        // leaves the current one (a property's own @deprecated covers the function it holds).
+        const current = signatures.filter((sig) => !sig.getJsDocTags().some((t) => t.name === "deprecated"));
+        if (current.length === 0 || (current.length === signatures.length && isDeprecated(sym, checker))) {
           skipped.push({ path: dotted, reason: "deprecated" });
           continue;
         }
-        const signature = chooseSignature(signatures, checker, sync);
+        const signature = chooseSignature(current, checker, sync);
         const accessor = sync || signature ? undefined : accessorSignature(signatures, checker);
         if (accessor) {
           // An accessor (`accounts(sid)`) leads to a resource; the callable's own properties (`accounts.list`) are one too.
@@ -311,6 +338,10 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
       }
       if (sync) continue;
       if (type.getConstructSignatures().length > 0 || checker.isArrayType(type) || isThenable(type)) continue;
+      if (PLUMBING.test(name) && type.getFlags() & ts.TypeFlags.Object) {
+        skipped.push({ path: dotted, reason: "the client's configuration or plumbing (credentials, signer, request handler, token manager), not an operation" });
+        continue;
+      }
       if (type.getFlags() & ts.TypeFlags.Object && type.getProperties().length > 0) walk(type, [...path, name], depth + 1, accessors);
     }
   };

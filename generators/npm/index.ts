@@ -54,7 +54,7 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
   const notes: ModelNote[] = [];
   if (pkg.clientChoice) {
     const others = pkg.clientChoice.others.length > 0 ? `; also a client: ${pkg.clientChoice.others.join(", ")} (name one with --client)` : "";
-    notes.push({ where: pkgName, message: `no profile and no default client: using the export ${pkg.clientChoice.chosen}${others}` });
+    notes.push({ where: pkgName, message: `no profile and no default client: using the export ${pkg.clientChoice.chosen}${pkg.clientChoice.factory ? " (a function that returns the client: it is called with the secret's values)" : ""}${others}` });
   }
   if (found) notes.push({ where: pkgName, message: `the client takes an options object: the secret's api_key goes to ${found.keyOption}${found.baseUrlOption ? `, base_url to ${found.baseUrlOption}` : ""}` });
   const tools = buildSdkTools({ pkg, profile, prefix, operations, filters: opts, sync, notes, skipped });
@@ -88,6 +88,7 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
       package: pkgName,
       version: pkg.version,
       ...(sync ? {} : { client: profile.client }),
+      ...(!sync && pkg.factory ? { factory: true as const } : {}),
       construction: {
         construct: profile.construct,
         keyOption: profile.keyOption,

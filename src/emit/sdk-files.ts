@@ -125,7 +125,10 @@ function constructionView(api: ApiModel, profile: SdkClientSpec, generic: boolea
   if (!sdk.client) return { module: true };
   const key = `text(${tsString(profile.keyParameter)})${profile.keyEnv ? ` ?? envValue(${tsString(profile.keyEnv)})` : ""}`;
   const ctor = tsString(sdk.client);
-  if (generic) return { ctor, generic: { packageComment: lineCommentText(sdk.package), keyComment: lineCommentText(profile.keyParameter), key } };
+  // A factory function is called (and awaited: some return a promise) where a class is constructed.
+  const make = sdk.factory ? "await Ctor" : "new Ctor";
+  const parameters = sdk.factory ? "Parameters" : "ConstructorParameters";
+  if (generic) return { ctor, make, parameters, generic: { packageComment: lineCommentText(sdk.package), keyComment: lineCommentText(profile.keyParameter), key } };
   let base = "";
   if (profile.baseUrl) {
     const option = tsKey(profile.baseUrl.option);
@@ -144,7 +147,7 @@ function constructionView(api: ApiModel, profile: SdkClientSpec, generic: boolea
       : profile.construct === "options"
         ? `{ ${[`${tsKey(profile.keyOption)}: ${key}`, ...spreads].join(", ")} }`
         : `${key} ?? "", ${spreads.length > 0 ? `{ ${spreads.join(", ")} }` : "{}"}`;
-  return { ctor, args };
+  return { ctor, make, args };
 }
 
 export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: boolean): string {
@@ -168,7 +171,7 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
     usesSecret: !sync,
     typeImport,
     packageLiteral: tsString(sdk.package),
-    clientType: sync ? "typeof __Lib" : "InstanceType<typeof __Client>",
+    clientType: sync ? "typeof __Lib" : sdk.factory ? "Awaited<ReturnType<typeof __Client>>" : "InstanceType<typeof __Client>",
     prefixComment: lineCommentText(api.name),
     secretLiteral: tsString(api.name),
     construction: constructionView(api, profile, generic),

@@ -116,6 +116,8 @@ export interface SdkInfo {
   version: string;
   /** The client export (`default` or a name); absent for --sync module functions. */
   client?: string;
+  /** The client export is a function returning the client (called, and awaited), not a class. */
+  factory?: true;
   construction: SdkClientSpec;
 }
 

@@ -1,0 +1,84 @@
+// Issue 22: SDKs shaped unlike the ones first studied. Each trait in a fixture package of our own: wrap with no
+// flags, the project compiles under tsc --strict, and the main call reaches a local server with the secret.
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT, runCli, tempDir } from "../helpers.js";
+import { stdioClient, writeUserConfig } from "../serve/servers.js";
+
+const run = promisify(execFile);
+
+function project(pkg: string): string {
+  const dir = tempDir("mxcp-gen-wrap-u-");
+  mkdirSync(join(dir, "node_modules"));
+  cpSync(join(REPO_ROOT, "test", "fixtures", "npm", pkg), join(dir, "node_modules", pkg), { recursive: true });
+  symlinkSync(REPO_ROOT, join(dir, "node_modules", "mxcp-gen"));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
+  return dir;
+}
+
+async function compiles(dir: string): Promise<string> {
+  const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+  const { stdout } = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--noEmit", "--noUnusedLocals"]).catch((e: { stdout: string }) => e);
+  return stdout;
+}
+
+describe("a client made by a factory function (items 1-4)", () => {
+  it("is found and called with an options object from the secret; internal exports, config plumbing and half-deprecated methods are handled", async () => {
+    const seen: { method: string; url: string; auth: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d));
+      req.on("end", () => {
+        seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization ?? "", body });
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "u1", name: "Ada" }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const dir = project("factory-sdk");
+    try {
+      const gen = await runCli(["wrap", "factory-sdk"], { cwd: dir });
+      expect(gen.code, gen.stderr).toBe(0);
+      const report = readFileSync(join(dir, "mxcp-gen.report.factory_sdk.md"), "utf8");
+      expect(report).toContain("using the export createFactoryClient (a function that returns the client");
+      expect(report).not.toContain("__Client");
+      expect(report).toContain("the secret's api_key goes to secretKey, base_url to baseUrl");
+      const lock = JSON.parse(readFileSync(join(dir, "mxcp-gen.lock.json"), "utf8")) as { apis: Record<string, { files: Record<string, string> }> };
+      const tools = Object.keys(lock.apis.factory_sdk!.files).filter((f) => f.startsWith("tools/")).map((f) => f.split("/").pop()!.replace(/\.yml$/, "")).sort();
+      // The current overload of upsert is kept; the config object's functions are not tools.
+      expect(tools).toEqual(["factory_sdk_users_get", "factory_sdk_users_list", "factory_sdk_users_upsert"]);
+      expect(report).toMatch(/config.*(plumbing|configuration)/);
+      expect(await compiles(dir)).toBe("");
+
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      writeUserConfig(dir, "factory_sdk", { api_key: "sk-factory-canary", base_url: base });
+      const { client } = await stdioClient(dir);
+      try {
+        const r = (await client.callTool({ name: "factory_sdk_users_get", arguments: { id: "u1" } })) as CallToolResult;
+        expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+        expect(seen.at(-1)).toMatchObject({ method: "GET", url: "/users/u1", auth: "Bearer sk-factory-canary" });
+        const u = (await client.callTool({ name: "factory_sdk_users_upsert", arguments: { id: "u2", name: "Grace" } })) as CallToolResult;
+        expect(u.isError, JSON.stringify(u.content)).toBeFalsy();
+        expect(seen.at(-1)).toMatchObject({ method: "PUT", url: "/users/u2" });
+        expect(JSON.parse(seen.at(-1)!.body)).toEqual({ id: "u2", name: "Grace" });
+      } finally {
+        await client.close();
+      }
+    } finally {
+      server.close();
+    }
+  }, 120_000);
+
+  it("--client accepts a factory function by name", async () => {
+    const dir = project("factory-sdk");
+    const gen = await runCli(["wrap", "factory-sdk", "--client", "createFactoryClient"], { cwd: dir });
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.stderr).not.toMatch(/does not satisfy the constraint/);
+    expect(await compiles(dir)).toBe("");
+  }, 120_000);
+});
