@@ -110,7 +110,9 @@ const BUILT_IN: Record<string, z.input<typeof profileSchema>> = {
 };
 
 export function loadProfile(pkg: string, root: string, file?: string): { profile: WrapProfile; source: string } {
-  const candidates = file ? [file] : [join(root, "wrap-profiles", `${pkg.replace(/^@/, "").replace(/\//g, "__")}.json`)];
+  // A scoped package's profile may sit at wrap-profiles/@scope/name.json (as the package is named) or
+  // wrap-profiles/scope__name.json (one flat folder); the first found is used, and reported as the source.
+  const candidates = file ? [file] : [...new Set([join(root, "wrap-profiles", `${pkg}.json`), join(root, "wrap-profiles", `${pkg.replace(/^@/, "").replace(/\//g, "__")}.json`)])];
   for (const path of candidates) {
     if (!existsSync(path)) {
       if (file) throw new Error(`Profile file not found: ${file}`);

@@ -22,7 +22,7 @@ const serveCommand = async (...a: Parameters<typeof import("./commands/serve-com
 import { CACHE_FLAGS, INIT_FLAGS, LINT_FLAGS, LOG_FLAGS, OPENAPI_CLI_FLAGS, RUN_FLAGS, SECRETS_FLAGS, SERVE_FLAGS, TEST_FLAGS, WRAP_CLI_FLAGS } from "./command-flags.js";
 import { COMMON_FLAGS, commandHelp, defineCommand, parseCommandLine, type CommandSpec } from "./flags.js";
 import { CliError, printError } from "./output.js";
-import { closest } from "./suggest.js";
+import { closest } from "../model/suggest.js";
 
 export const COMMANDS: Record<string, CommandSpec> = {
   init: defineCommand({

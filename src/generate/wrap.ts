@@ -3,8 +3,9 @@ import { commandLine } from "./command-line.js";
 import { flagWords, pickOptions } from "./flag-table.js";
 import { WRAP_FLAGS } from "./generation-flags.js";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { closest } from "../model/suggest.js";
 import { findPackage } from "../../generators/npm/discover.js";
 import { generateWrapModel, type WrapOptions } from "../../generators/npm/index.js";
 import { sdkFiles } from "../emit/sdk-files.js";
@@ -32,11 +33,35 @@ export interface WrapProjectResult extends WriteResult {
 
 
 
+/** The packages installed in the node_modules folders `dir` resolves from (`name` and `@scope/name`). */
+function installedPackages(dir: string): string[] {
+  const names = new Set<string>();
+  for (let cur = resolve(dir); ; cur = dirname(cur)) {
+    const modules = join(cur, "node_modules");
+    if (existsSync(modules)) {
+      for (const entry of readdirSync(modules)) {
+        if (entry.startsWith(".")) continue;
+        if (entry.startsWith("@")) for (const sub of readdirSync(join(modules, entry))) names.add(`${entry}/${sub}`);
+        else names.add(entry);
+      }
+    }
+    if (dirname(cur) === cur) return [...names];
+  }
+}
+
 export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions = {}): Promise<WrapProjectResult> {
   const out = resolve(opts.out ?? ".");
   const progress = opts.progress ?? (() => {});
   if (!findPackage(pkg, out)) {
-    if (!opts.install) throw new Error(`Package ${pkg} is not installed in ${out}: run \`npm install ${pkg}\` there, or pass --install (which runs npm install --ignore-scripts)`);
+    if (!opts.install) {
+      // Never invite installing a name only typed here: a misspelt name can be someone else's package.
+      const guess = closest(pkg, installedPackages(out));
+      throw new Error(
+        guess
+          ? `Package ${pkg} is not installed in ${out}; ${guess} is: did you mean \`mxcp-gen wrap ${guess}\`?`
+          : `Package ${pkg} is not installed in ${out}: install the SDK you mean there with npm install and its exact name (check it on npmjs.com: a misspelt name can be someone else's package), or pass --install to install ${JSON.stringify(pkg)} as typed (npm install --ignore-scripts)`,
+      );
+    }
     progress(`installing ${pkg} with npm install --ignore-scripts …`);
     const r = spawnSync("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", pkg], { cwd: out, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
     if (r.status !== 0) throw new Error(`npm install ${pkg} failed:\n${(r.stderr || r.stdout).slice(-2000)}`);

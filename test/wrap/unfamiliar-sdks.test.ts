@@ -82,3 +82,29 @@ describe("a client made by a factory function (items 1-4)", () => {
     expect(await compiles(dir)).toBe("");
   }, 120_000);
 });
+
+describe("small things found on the way (items 15, 17)", () => {
+  it("a scoped package's profile at wrap-profiles/@scope/name.json is used, and the progress line names it", async () => {
+    const dir = project("factory-sdk");
+    cpSync(join(dir, "node_modules", "factory-sdk"), join(dir, "node_modules", "@vendor", "factory-sdk"), { recursive: true });
+    const pkgJson = join(dir, "node_modules", "@vendor", "factory-sdk", "package.json");
+    writeFileSync(pkgJson, readFileSync(pkgJson, "utf8").replace('"name": "factory-sdk"', '"name": "@vendor/factory-sdk"'));
+    mkdirSync(join(dir, "wrap-profiles", "@vendor"), { recursive: true });
+    writeFileSync(join(dir, "wrap-profiles", "@vendor", "factory-sdk.json"), JSON.stringify({ package: "@vendor/factory-sdk", prefix: "vend", client: "createFactoryClient", construct: "options", keyOption: "secretKey" }));
+    const gen = await runCli(["wrap", "@vendor/factory-sdk"], { cwd: dir });
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.stderr).toContain(join("wrap-profiles", "@vendor", "factory-sdk.json"));
+    expect(readFileSync(join(dir, "tools", "vend", "vend_users_get.yml"), "utf8")).toContain("vend_users_get");
+  }, 120_000);
+
+  it("a mistyped package name suggests the installed package it is close to, never installing the typed name", async () => {
+    const dir = project("factory-sdk");
+    const typo = await runCli(["wrap", "factroy-sdk"], { cwd: dir });
+    expect(typo.code).not.toBe(0);
+    expect(typo.stderr).toContain("factory-sdk is: did you mean `mxcp-gen wrap factory-sdk`?");
+    expect(typo.stderr).not.toContain("npm install factroy-sdk");
+    const unknown = await runCli(["wrap", "zzqv-unknown"], { cwd: dir });
+    expect(unknown.stderr).not.toContain("npm install zzqv-unknown");
+    expect(unknown.stderr).toMatch(/a misspelt name can be someone else's package/);
+  }, 60_000);
+});

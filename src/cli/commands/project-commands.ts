@@ -6,7 +6,7 @@ import { loadProject } from "../../project/project.js";
 import { initProject } from "../../scaffold/init-project.js";
 import { ProjectHost } from "../../server/host.js";
 import { CliError, printError, printOk, type OutputFlags } from "../output.js";
-import { closest } from "../suggest.js";
+import { closest } from "../../model/suggest.js";
 
 export interface CommonFlags extends OutputFlags {
   profile?: string | undefined;
