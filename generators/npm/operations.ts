@@ -8,15 +8,13 @@ import { nonEmpty } from "../../src/model/selection.js";
 import { maxPagesParameter } from "../../src/model/paging.js";
 import { cleanDescription } from "../../src/model/text.js";
 import { toolAnnotations } from "../../src/model/annotations.js";
+import { verbScope, type VerbScope } from "../../src/model/verbs.js";
 import { withOptionality } from "../../src/model/optionality.js";
 import type { ModelNote, SdkArgument, SdkToolTarget, ToolModel, ToolParameter, TypeRef } from "../../src/model/tool-model.js";
 import type { DiscoveredOperation, LoadedPackage, SkippedOperation } from "./discover.js";
 import type { WrapProfile } from "./profiles.js";
 import { docOf, isBinaryOnly, isBinaryType, typeToMxcp } from "./types.js";
 
-const READ = /^(retrieve|get|list|search|fetch|find|read|count|exists|describe|lookup|query|info|check|preview|download)/i;
-const WRITE = /^(create|update|upsert|add|put|patch|edit|modify|set)/i;
-const DESTRUCTIVE = /^(del|delete|remove|cancel|void|reject|close|destroy|purge|drop|erase|revoke|terminate|flush|expire|archive|unset)/i;
 const SCHEMA_BUDGET = 16 * 1024;
 
 export interface WrapFilters {
@@ -38,14 +36,10 @@ export interface OperationsInput {
   skipped: SkippedOperation[];
 }
 
-type Scope = "read" | "write" | "destructive" | "other";
-
-function scopeOf(method: string, profile: WrapProfile): Scope {
+/** The profile's own read verbs first (Redis's `hgetall`), then the one verb rule. */
+function scopeOf(method: string, profile: WrapProfile): VerbScope {
   if (profile.readVerbs.includes(method)) return "read";
-  if (DESTRUCTIVE.test(method)) return "destructive";
-  if (READ.test(method)) return "read";
-  if (WRITE.test(method)) return "write";
-  return "other";
+  return verbScope(method);
 }
 
 /** Drop the trailing request-options bag and callbacks: transport knobs, not tool inputs. */
@@ -166,7 +160,7 @@ export function buildSdkTools(input: OperationsInput): ToolModel[] {
   return tools;
 }
 
-function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string, scope: Scope): ToolModel | string {
+function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string, scope: VerbScope): ToolModel | string {
   const { pkg, profile, notes, sync } = input;
   const { checker } = pkg;
   const dotted = op.path.join(".");

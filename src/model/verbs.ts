@@ -1,5 +1,46 @@
-// The words that make an operation destructive, whatever its HTTP method (`POST /sessions/terminate`,
-// `remove_shared_link`): one rule for the generators' annotations and for lint.
+// What an operation's name says it does: one rule for the generators' annotations and for lint. An HTTP method
+// says most of it for `openapi`; an SDK method has only its name (`customers.retrieve`, `doSearch`, `flushall`).
+
+/** Words that make an operation destructive wherever they stand in its name (`POST /sessions/terminate`, `remove_shared_link`). */
+export const DESTRUCTIVE_VERBS = ["delete", "remove", "destroy", "purge", "drop", "erase", "wipe", "revoke", "terminate", "cancel"] as const;
+
+/**
+ * Verbs that end or discard something when an SDK method starts with them (`close`, `archive`, Redis's `del` and
+ * `flushall`): destructive for `wrap`, where the name is all there is. (For `openapi` the HTTP method decides.)
+ */
+export const ENDING_VERBS = ["del", "void", "reject", "close", "flush", "expire", "archive", "unset", "unlink"] as const;
+
+/** Verbs of reads: a method that starts with one only looks. */
+export const READ_VERBS = ["retrieve", "get", "list", "all", "search", "fetch", "find", "read", "count", "exists", "describe", "lookup", "query", "info", "check", "preview", "download", "show", "view", "stat", "head", "scan", "browse"] as const;
+
+/** Verbs of writes that create or change. */
+export const WRITE_VERBS = ["create", "update", "upsert", "add", "put", "patch", "edit", "modify", "set", "insert", "send", "post", "save"] as const;
 
 /** A snake_case name with a destructive word in it. */
-export const DESTRUCTIVE_WORD = /(^|_)(delete|remove|destroy|purge|drop|erase|wipe|revoke|terminate|cancel)(_|$)/i;
+export const DESTRUCTIVE_WORD = new RegExp(`(^|_)(${DESTRUCTIVE_VERBS.join("|")})(_|$)`, "i");
+
+export type VerbScope = "read" | "write" | "destructive" | "other";
+
+/** A name's words in lower case: camelCase, snake_case, kebab-case and dots all split (`doSearch` → do, search). */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+// Words before the verb that say nothing of what it does (`doSearch`, `tryGet`, `asyncList`).
+const FILLER = new Set(["do", "try", "async", "sync", "perform", "execute"]);
+
+/** What an SDK method's name says it does. */
+export function verbScope(name: string): VerbScope {
+  const words = nameWords(name);
+  const first = words.find((w) => !FILLER.has(w)) ?? "";
+  const startsWith = (verbs: readonly string[]) => verbs.some((v) => first === v || (first.startsWith(v) && v.length >= 4));
+  if (words.some((w) => (DESTRUCTIVE_VERBS as readonly string[]).includes(w)) || startsWith(DESTRUCTIVE_VERBS) || startsWith(ENDING_VERBS)) return "destructive";
+  if (startsWith(READ_VERBS)) return "read";
+  if (startsWith(WRITE_VERBS)) return "write";
+  return "other";
+}

@@ -127,12 +127,14 @@ describe("wrap acme-sdk (a package without a profile)", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ status: "error", error_object: { error: "Library not installed", fix: "npm install acme-sdk" } });
   });
 
-  it("says how to install the package when it is missing at generation", async () => {
+  it("says how to install the package when it is missing at generation, without inviting the typed name", async () => {
     const dir = tempDir();
     const r = await runCli(["wrap", "not-a-real-package-xyz"], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("Package not-a-real-package-xyz is not installed");
-    expect(r.stderr).toContain("npm install not-a-real-package-xyz");
+    expect(r.stderr).toContain("npm install and its exact name");
+    expect(r.stderr).toContain("--install");
+    expect(r.stderr).not.toContain("npm install not-a-real-package-xyz");
   });
 });
 
