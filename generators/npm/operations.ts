@@ -42,13 +42,24 @@ function scopeOf(method: string, profile: WrapProfile): VerbScope {
   return verbScope(method);
 }
 
-/** Drop the trailing request-options bag and callbacks: transport knobs, not tool inputs. */
+/** Whether a parameter may be left out of a call (`x?: T`, `x: T | undefined`, a default value, a rest parameter). */
+function isOptionalParameter(p: ts.Symbol, pkg: LoadedPackage): boolean {
+  const decl = p.valueDeclaration;
+  if (decl && ts.isParameter(decl) && (decl.questionToken || decl.initializer || decl.dotDotDotToken)) return true;
+  const t = pkg.checker.getTypeOfSymbolAtLocation(p, pkg.node);
+  return t.isUnion() && t.types.some((m) => m.getFlags() & ts.TypeFlags.Undefined);
+}
+
+/**
+ * Drop the trailing request-options bag and callbacks: transport knobs, not tool inputs. A required parameter is
+ * never a knob, whatever its name (`run(model, options: { input })`): it stays, or the method is left out.
+ */
 function isTransportParameter(p: ts.Symbol, index: number, pkg: LoadedPackage): boolean {
   const t = pkg.checker.getNonNullableType(pkg.checker.getTypeOfSymbolAtLocation(p, pkg.node));
   if (t.getCallSignatures().length > 0 && t.getProperties().length === 0) return true;
   const typeName = (t.aliasSymbol ?? t.getSymbol())?.getName() ?? "";
   if (/RequestOptions$|^RequestInit$/.test(typeName)) return true;
-  return index > 0 && /^(options|requestOptions|opts|callback|cb)$/.test(p.getName());
+  return index > 0 && /^(options|requestOptions|opts|callback|cb)$/.test(p.getName()) && isOptionalParameter(p, pkg);
 }
 
 /**
@@ -68,7 +79,8 @@ function isBagType(t: ts.Type, pkg: LoadedPackage): boolean {
   const nn = pkg.checker.getNonNullableType(t);
   if (!(nn.getFlags() & ts.TypeFlags.Object) && !nn.isUnionOrIntersection()) return false;
   if (pkg.checker.isArrayType(nn) || isBinaryType(nn) || (nn.getSymbol()?.getName() ?? "") === "Date") return false;
-  if (nn.isUnion() && nn.types.some((m) => !(m.getFlags() & ts.TypeFlags.Object))) return false;
+  // A union with a non-object member, or an array member (`number[] | {name, vector}`), is one value, not a bag.
+  if (nn.isUnion() && nn.types.some((m) => !(m.getFlags() & ts.TypeFlags.Object) || pkg.checker.isArrayType(m) || pkg.checker.isTupleType(m))) return false;
   return pkg.checker.getPropertiesOfType(nn).length > 0;
 }
 
@@ -167,6 +179,9 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
   const all = op.signature.getParameters();
   let keep = all.length;
   while (keep > 0 && isTransportParameter(all[keep - 1]!, keep - 1, pkg)) keep--;
+  // A required callback (`watch(onEvent)`) is something no tool argument can carry: the method is left out.
+  const neededCallback = all.slice(keep).find((p) => !isOptionalParameter(p, pkg));
+  if (neededCallback) return `it needs the function argument '${neededCallback.getName()}', which no tool argument can carry`;
   const params = all.slice(0, keep);
   const bagIndex = sync ? -1 : params.findLastIndex((p) => isBagType(checker.getTypeOfSymbolAtLocation(p, pkg.node), pkg));
   const taken = new Set<string>();

@@ -4,8 +4,8 @@
 //    string with the known values as examples, never an enum (newer values must pass);
 //  - unions of objects merge their properties (required only where every member requires them; a property
 //    several members declare merges too: enums join, differing kinds follow the next rule);
-//    mixed unions take a string when one member is a string, else object, then array, then the first
-//    member (noted, the description says what else the SDK accepts);
+//    mixed unions take a (non-binary) string when one member is a string, else an array, then an object,
+//    then the first member (noted, the description says what else the SDK accepts);
 //  - `Date` is a date-time string; binary types are base64 strings; functions are dropped;
 //  - index signatures are open objects; recursion and depth end in a bare object (noted).
 import { ts } from "ts-morph";
@@ -102,7 +102,8 @@ function convert(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef | undefined {
     const constraint = checker.getBaseConstraintOfType(t);
     return constraint && constraint !== t ? convert(constraint, ctx, w) : { type: "object" };
   }
-  if (f & ts.TypeFlags.Never) return undefined;
+  // No JSON value is a symbol: a parameter of this type cannot come from a tool call.
+  if (f & (ts.TypeFlags.Never | ts.TypeFlags.ESSymbol | ts.TypeFlags.UniqueESSymbol)) return undefined;
   if (f & (ts.TypeFlags.String | ts.TypeFlags.StringLiteral | ts.TypeFlags.TemplateLiteral)) {
     return t.isStringLiteral() ? { type: "string", enum: [t.value] } : { type: "string" };
   }
@@ -113,7 +114,7 @@ function convert(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef | undefined {
   if (isOpenString(t)) return { type: "string" };
   const name = (t.aliasSymbol ?? t.getSymbol())?.getName();
   if (name === "Date") return { type: "string", format: "date-time" };
-  if (isBinaryType(t)) return { type: "string", description: "Base64-encoded content." };
+  if (isBinaryType(t)) return { type: "string", description: BASE64 };
   if (name === "Decimal" && t.getProperty("toJSON")) return { type: "string", description: "A decimal number, as a string." };
   if (isFunction(t)) return undefined;
   if (w.stack.includes(t)) {
@@ -175,6 +176,8 @@ function objectType(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef {
   return out;
 }
 
+const BASE64 = "Base64-encoded content.";
+
 function union(types: readonly ts.Type[], ctx: TypeContext, w: Walk): TypeDef | undefined {
   let members = types.filter((m) => !(m.getFlags() & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
   // Stripe's Emptyable<T> (`'' | T`): the empty string unsets a field; the type is T's.
@@ -205,11 +208,12 @@ function union(types: readonly ts.Type[], ctx: TypeContext, w: Walk): TypeDef | 
   const objects = converted.filter((c) => c.type === "object");
   const kinds = new Set(converted.map((c) => c.type));
   if (kinds.size === 1 && objects.length === converted.length) return mergeObjects(objects, "any");
-  if (kinds.size === 1) return converted[0];
-  // A union with a string member takes a plain string (`content: string | ContentPart[]`): the common call
-  // works, and the description says what else the SDK would take.
-  const text = converted.find((c) => c.type === "string");
-  const pick = text ?? (objects.length > 0 ? mergeObjects(objects, "any") : (converted.find((c) => c.type === "array") ?? converted[0]));
+  if (kinds.size === 1) return converted.find((c) => c.description !== BASE64) ?? converted[0];
+  // The member a caller uses most: plain text (`content: string | ContentPart[]`, and text before binary in
+  // `string | Uint8Array | Readable`), then a list (`vector: number[] | {name, vector}`), then an object. The
+  // common call works, and the description says what else the SDK would take.
+  const text = converted.find((c) => c.type === "string" && c.description !== BASE64) ?? converted.find((c) => c.type === "string");
+  const pick = text ?? converted.find((c) => c.type === "array") ?? (objects.length > 0 ? mergeObjects(objects, "any") : converted[0]);
   note(ctx, w.where, `union of ${[...kinds].join(" | ")}: taken as ${pick?.type}`);
   return pick ? alsoAccepts(pick, [...kinds].filter((k) => k !== pick.type)) : undefined;
 }

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { closest } from "../model/suggest.js";
 import { findPackage } from "../../generators/npm/discover.js";
 import { generateWrapModel, type WrapOptions } from "../../generators/npm/index.js";
+import { uncompiledHandlers } from "../emit/handlers-check.js";
 import { sdkFiles } from "../emit/sdk-files.js";
 import { writeFiles, type WriteOptions, type WriteResult } from "../emit/writer.js";
 import { loadSiteConfig, SITE_FILE } from "../project/site-config.js";
@@ -81,9 +82,28 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
   const flags = ["mxcp-gen", "wrap", pkg, ...flagWords(WRAP_FLAGS, opts)];
   const command = commandLine(flags);
   const emitOpts = { source: `${pkg}@${model.version}`, command, types: "", warnings: [] };
-  const files = sdkFiles(model, project, profile, emitOpts, wrapped.genericConstruction, wrapped.skipped);
+  let files = sdkFiles(model, project, profile, emitOpts, wrapped.genericConstruction, wrapped.skipped);
   const secrets = model.secretParameters.length > 0 ? [model.name] : [];
   const projectFiles = new Map<string, string>([[SITE_FILE, siteFile(out, { project, profile, secrets })], ...missingProjectFiles(out, project)]);
+  // Nothing is written that does not compile: a tool whose handler fails the type check is left out, with why.
+  t = Date.now();
+  const handlers = `handlers/${model.name}`;
+  const broken = uncompiledHandlers(out, new Map([...projectFiles, ...files]), handlers);
+  const clientError = broken.get(`${handlers}/client.ts`);
+  if (clientError) throw new Error(`The generated client module for ${pkg} does not type-check (${clientError}); nothing was written. Name the client with --client, or give a profile (--profile-file)`);
+  if (broken.size > 0) {
+    const left = model.tools.filter((tool) => broken.has(`${handlers}/${tool.moduleName}.ts`));
+    for (const tool of left) wrapped.skipped.push({ path: tool.target.kind === "sdk" ? tool.target.path.join(".") : tool.name, reason: `its handler does not type-check (${broken.get(`${handlers}/${tool.moduleName}.ts`)})` });
+    model.tools = model.tools.filter((tool) => !left.includes(tool));
+    for (const tool of left) {
+      const group = tool.target.kind === "sdk" && tool.target.path.length > 1 ? tool.target.path[0]! : "(top level)";
+      if (--wrapped.groups[group]! <= 0) delete wrapped.groups[group];
+    }
+    files = sdkFiles(model, project, profile, emitOpts, wrapped.genericConstruction, wrapped.skipped);
+    progress(`  left out ${left.length} tool(s) whose handler does not type-check (listed in the report)`);
+  }
+  progress(`✔ type-checked ${model.tools.length} handlers (${Date.now() - t} ms)`);
+  t = Date.now();
   const written = writeFiles(
     {
       out,

@@ -36,8 +36,12 @@ const rows: [string, Row][] = [
     { given: "interface Part { type: string; text: string }\ntype Given = string | Part[];", want: { type: "string", description: "The SDK also accepts: array." }, note: "taken as string" },
   ],
   [
-    "other mixed unions take object, then array",
-    { given: "type Given = number[] | { a: string };", want: { type: "object", properties: { a: { type: "string" } }, required: ["a"], description: "The SDK also accepts: array." }, note: "taken as object" },
+    "other mixed unions take the array before the object (issue 22 item 11: `vector: [0.1, 0.2]` must pass)",
+    { given: "type Given = number[] | { a: string };", want: { type: "array", items: { type: "number" }, description: "The SDK also accepts: object." }, note: "taken as array" },
+  ],
+  [
+    "text before binary",
+    { given: "type Given = Uint8Array | string;", want: { type: "string" } },
   ],
   ["Date is a date-time string", { given: "type Given = Date;", want: { type: "string", format: "date-time" } }],
   ["an index signature is an open object", { given: "type Given = Record<string, number>;", want: { type: "object", description: "A map of values." } }],

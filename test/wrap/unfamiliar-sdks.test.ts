@@ -1,13 +1,14 @@
 // Issue 22: SDKs shaped unlike the ones first studied. Each trait in a fixture package of our own: wrap with no
 // flags, the project compiles under tsc --strict, and the main call reaches a local server with the secret.
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
+import { uncompiledHandlers } from "../../src/emit/handlers-check.js";
 import { REPO_ROOT, runCli, tempDir } from "../helpers.js";
 import { stdioClient, writeUserConfig } from "../serve/servers.js";
 
@@ -107,4 +108,61 @@ describe("small things found on the way (items 15, 17)", () => {
     expect(unknown.stderr).not.toContain("npm install zzqv-unknown");
     expect(unknown.stderr).toMatch(/a misspelt name can be someone else's package/);
   }, 60_000);
+});
+
+describe("parameters and types (items 9-11)", () => {
+  it("the type check finds a handler that would not compile, against the installed package's own types", () => {
+    const dir = project("awkward-sdk");
+    const client = `import type __Client from "awkward-sdk";\nexport type Client = InstanceType<typeof __Client>;\nexport declare function getClient(): Client;\n`;
+    const files = new Map([
+      ["package.json", JSON.stringify({ type: "module" })],
+      ["handlers/a/client.ts", client],
+      ["handlers/a/good.ts", `import { getClient } from "./client.js";\nimport { toPlain } from "mxcp-gen/runtime";\nexport async function good() { return toPlain(await getClient().run("m", { input: {} })); }\n`],
+      ["handlers/a/bad.ts", `import { getClient } from "./client.js";\nexport async function bad() { return getClient().run("m"); }\n`],
+    ]);
+    const broken = uncompiledHandlers(dir, files, "handlers/a");
+    expect([...broken.keys()]).toEqual(["handlers/a/bad.ts"]);
+    expect(broken.get("handlers/a/bad.ts")).toMatch(/^TS2554: Expected 2 arguments, but got 1/);
+  });
+
+  it("a required options object is kept, a needed callback leaves its method out, an array-or-object union takes the array, and a parameter no JSON value can fill leaves its method out", async () => {
+    const seen: { url: string; auth: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d));
+      req.on("end", () => {
+        seen.push({ url: req.url!, auth: req.headers.authorization ?? "", body });
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(req.url!.includes("search") ? { ids: ["p1"] } : { output: "done" }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const dir = project("awkward-sdk");
+    try {
+      const gen = await runCli(["wrap", "awkward-sdk"], { cwd: dir });
+      expect(gen.code, gen.stderr).toBe(0);
+      const report = readFileSync(join(dir, "mxcp-gen.report.awkward_sdk.md"), "utf8");
+      expect(report).toContain("`watch`: it needs the function argument 'onEvent', which no tool argument can carry");
+      expect(report).toContain("`tag`: required parameter 'key' has a type MXCP cannot express");
+      expect(existsSync(join(dir, "handlers", "awkward_sdk", "awkward_sdk_tag.ts"))).toBe(false);
+      expect(existsSync(join(dir, "tools", "awkward_sdk", "awkward_sdk_tag.yml"))).toBe(false);
+      expect(await compiles(dir)).toBe("");
+
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      writeUserConfig(dir, "awkward_sdk", { api_key: "tok-awk-canary", base_url: base });
+      const { client } = await stdioClient(dir);
+      try {
+        const r = (await client.callTool({ name: "awkward_sdk_run", arguments: { model: "m1", input: { prompt: "hi" } } })) as CallToolResult;
+        expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+        expect(seen.at(-1)).toMatchObject({ url: "/models/m1/run", auth: "Token tok-awk-canary" });
+        expect(JSON.parse(seen.at(-1)!.body)).toEqual({ input: { prompt: "hi" } });
+        const s = (await client.callTool({ name: "awkward_sdk_search", arguments: { vector: [0.1, 0.2] } })) as CallToolResult;
+        expect(s.isError, JSON.stringify(s.content)).toBeFalsy();
+        expect(JSON.parse(seen.at(-1)!.body)).toEqual({ vector: [0.1, 0.2] });
+      } finally {
+        await client.close();
+      }
+    } finally {
+      server.close();
+    }
+  }, 120_000);
 });
