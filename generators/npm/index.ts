@@ -8,6 +8,8 @@ import { buildSdkTools, type WrapFilters } from "./operations.js";
 import { loadProfile } from "./profiles.js";
 
 export interface WrapOptions extends WrapFilters {
+  /** The tool prefix and secret name (default: the profile's, else the product's name from the package name). */
+  prefix?: string | undefined;
   /** The project folder whose node_modules holds the package. */
   projectDir: string;
   /** The client export, overriding the profile (`default` or a name). */
@@ -21,6 +23,24 @@ export interface WrapOptions extends WrapFilters {
   cacheInclude?: string[] | undefined;
   /** These reads are never cached. */
   cacheExclude?: string[] | undefined;
+}
+
+// Words in package names that name the kind of package, not the product (`@hubspot/api-client`, `@qdrant/js-client-rest`).
+const GENERIC_WORDS = new Set(["api", "apis", "client", "clients", "sdk", "sdks", "js", "ts", "node", "nodejs", "rest", "http", "lib", "library", "official", "core", "typescript", "javascript", "wrapper", "backend", "server", "admin", "v1", "v2", "v3", "v4"]);
+
+/**
+ * The tool prefix and secret name for a package without a profile: the product or vendor's name, not the
+ * package's path. What is left of the package name once its generic words go (`@aws-sdk/client-s3` → s3,
+ * `acme-sdk` → acme), else the scope's (`@hubspot/api-client` → hubspot, `@qdrant/js-client-rest` → qdrant).
+ */
+export function vendorPrefix(pkgName: string): string {
+  const scope = /^@([^/]+)\//.exec(pkgName)?.[1];
+  const name = pkgName.replace(/^@[^/]+\//, "");
+  const meaningful = (text: string) => text.split(/[^A-Za-z0-9]+/).filter((w) => w && !GENERIC_WORDS.has(w.toLowerCase()));
+  const fromName = meaningful(name);
+  if (fromName.length > 0) return snakeCase(fromName.join("_"));
+  const fromScope = scope ? meaningful(scope) : [];
+  return snakeCase(fromScope.length > 0 ? fromScope.join("_") : name);
 }
 
 export interface WrapResult {
@@ -50,7 +70,7 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
     if (found.baseUrlOption) profile.baseUrl = { option: found.baseUrlOption, style: "url", suffix: "" };
   }
   const { operations, skipped } = discoverOperations(pkg, sync, profile);
-  const prefix = profile.prefix ?? snakeCase(pkgName.replace(/^@[^/]+\//, ""));
+  const prefix = opts.prefix ? snakeCase(opts.prefix) : (profile.prefix ?? vendorPrefix(pkgName));
   const notes: ModelNote[] = [];
   if (pkg.clientChoice) {
     const others = pkg.clientChoice.others.length > 0 ? `; also a client: ${pkg.clientChoice.others.join(", ")} (name one with --client)` : "";

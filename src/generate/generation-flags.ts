@@ -30,7 +30,8 @@ export const OPENAPI_FLAGS = {
 
 /** What `wrap` reads and generates: each flag is one option of `wrapPackageProject` (src/generate/wrap.ts). */
 export const WRAP_FLAGS = {
-  client: { kind: "string", value: "NAME", help: ["the client class export (default: the profile's, else the default export)"] },
+  client: { kind: "string", value: "NAME", help: ["the client export, a class or a function returning the client (default: the profile's, else found)"] },
+  prefix: { kind: "string", value: "NAME", help: ["tool prefix and secret name (default: the profile's, else the product's name: @aws-sdk/client-s3 → s3)"] },
   include: {
     kind: "strings",
     value: "GLOB",

@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 
 function toolYaml(name: string): any {
-  return parse(readFileSync(join(out, "tools", "acme_sdk", `${name}.yml`), "utf8"));
+  return parse(readFileSync(join(out, "tools", "acme", `${name}.yml`), "utf8"));
 }
 
 describe("wrap acme-sdk (a package without a profile)", () => {
@@ -45,10 +45,10 @@ describe("wrap acme-sdk (a package without a profile)", () => {
 
   it("finds the operations and skips what is not one, with reasons in the report", () => {
     const lock = JSON.parse(readFileSync(join(out, "mxcp-gen.lock.json"), "utf8"));
-    expect(lock.apis.acme_sdk.input).toEqual({ package: "acme-sdk", version: "1.2.3" });
-    const tools = Object.keys(lock.apis.acme_sdk.files).filter((f) => f.startsWith("tools/")).map((f) => f.split("/").pop()!.replace(".yml", ""));
-    expect(tools).toEqual(["acme_sdk_billing_invoices_list", "acme_sdk_widgets_create", "acme_sdk_widgets_list", "acme_sdk_widgets_retrieve", "acme_sdk_widgets_update"]);
-    const report = readFileSync(join(out, "mxcp-gen.report.acme_sdk.md"), "utf8");
+    expect(lock.apis.acme.input).toEqual({ package: "acme-sdk", version: "1.2.3" });
+    const tools = Object.keys(lock.apis.acme.files).filter((f) => f.startsWith("tools/")).map((f) => f.split("/").pop()!.replace(".yml", ""));
+    expect(tools).toEqual(["acme_billing_invoices_list", "acme_widgets_create", "acme_widgets_list", "acme_widgets_retrieve", "acme_widgets_update"]);
+    const report = readFileSync(join(out, "mxcp-gen.report.acme.md"), "utf8");
     expect(report).toContain("`widgets.all`: deprecated");
     expect(report).toContain("`widgets.del`: destructive verb (pass --allow-destructive)");
     expect(report).not.toContain("widgets.parse");
@@ -57,7 +57,7 @@ describe("wrap acme-sdk (a package without a profile)", () => {
   });
 
   it("flattens the object bag, keeps positional ids, and maps types by the rules", () => {
-    const create = toolYaml("acme_sdk_widgets_create").tool;
+    const create = toolYaml("acme_widgets_create").tool;
     const byName = Object.fromEntries(create.parameters.map((p: { name: string }) => [p.name, p]));
     expect(Object.keys(byName)).toEqual(["name", "color", "size", "available_at", "tag_primary", "metadata"]);
     expect(byName.name).toEqual({ name: "name", type: "string", description: "The widget's name." });
@@ -67,10 +67,10 @@ describe("wrap acme-sdk (a package without a profile)", () => {
     expect(byName.available_at).toMatchObject({ type: "string", format: "date-time" });
     expect(byName.metadata).toMatchObject({ type: "object" });
     expect(create.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
-    const retrieve = toolYaml("acme_sdk_widgets_retrieve").tool;
+    const retrieve = toolYaml("acme_widgets_retrieve").tool;
     expect(retrieve.parameters).toEqual([{ name: "id", type: "string", description: "id." }]);
     expect(retrieve.annotations).toMatchObject({ readOnlyHint: true, idempotentHint: true });
-    expect(toolYaml("acme_sdk_widgets_list").tool.parameters.map((p: { name: string; enum?: string[] }) => [p.name, p.enum])).toEqual([
+    expect(toolYaml("acme_widgets_list").tool.parameters.map((p: { name: string; enum?: string[] }) => [p.name, p.enum])).toEqual([
       ["limit", undefined],
       ["status", ["active", "archived"]],
     ]);
@@ -80,7 +80,7 @@ describe("wrap acme-sdk (a package without a profile)", () => {
     const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
     const { stdout } = await run(process.execPath, [tsc, "-p", join(out, "tsconfig.json"), "--noEmit", "--noUnusedLocals"]).catch((e: { stdout: string }) => e);
     expect(stdout).toBe("");
-    const handler = readFileSync(join(out, "handlers", "acme_sdk", "acme_sdk_widgets_create.ts"), "utf8");
+    const handler = readFileSync(join(out, "handlers", "acme", "acme_widgets_create.ts"), "utf8");
     expect(handler).toContain('type Params = NonNullable<Parameters<Method>[0]>;');
     expect(handler).toContain('"tag[primary]": args.tag_primary ?? undefined,');
   });
@@ -89,7 +89,7 @@ describe("wrap acme-sdk (a package without a profile)", () => {
     const projectName = (parse(readFileSync(join(out, "mxcp-site.yml"), "utf8")) as { project: string }).project;
     writeFileSync(
       join(out, "user.yml"),
-      `mxcp: 1\nprojects:\n  ${projectName}:\n    profiles:\n      default:\n        secrets:\n          - {name: acme_sdk, type: api, parameters: {api_key: canary-acme-key}}\n`,
+      `mxcp: 1\nprojects:\n  ${projectName}:\n    profiles:\n      default:\n        secrets:\n          - {name: acme, type: api, parameters: {api_key: canary-acme-key}}\n`,
     );
     const transport = new StdioClientTransport({
       command: process.execPath,
@@ -101,17 +101,17 @@ describe("wrap acme-sdk (a package without a profile)", () => {
     const client = new Client({ name: "t", version: "1" });
     await client.connect(transport);
     try {
-      const created = (await client.callTool({ name: "acme_sdk_widgets_create", arguments: { name: "gear", size: 3, metadata: { a: "b" } } })) as CallToolResult;
+      const created = (await client.callTool({ name: "acme_widgets_create", arguments: { name: "gear", size: 3, metadata: { a: "b" } } })) as CallToolResult;
       expect(created.isError, JSON.stringify(created.content)).toBeFalsy();
       expect(created.structuredContent).toEqual({ id: "w_1", color: "red", name: "gear", size: 3, metadata: { a: "b" }, created: "1970-01-01T00:00:00.000Z", key_used: 15 });
-      const list = await client.callTool({ name: "acme_sdk_widgets_list", arguments: { limit: 5 } });
+      const list = await client.callTool({ name: "acme_widgets_list", arguments: { limit: 5 } });
       expect(list.structuredContent).toMatchObject({ data: [{ id: "w_1" }], has_more: false });
-      const invoices = await client.callTool({ name: "acme_sdk_billing_invoices_list", arguments: { customer: "c1" } });
+      const invoices = await client.callTool({ name: "acme_billing_invoices_list", arguments: { customer: "c1" } });
       expect(invoices.structuredContent).toEqual({ data: [{ id: "in_c1", total: 5 }], has_more: false });
-      const missing = (await client.callTool({ name: "acme_sdk_widgets_retrieve", arguments: { id: "nope" } })) as CallToolResult;
+      const missing = (await client.callTool({ name: "acme_widgets_retrieve", arguments: { id: "nope" } })) as CallToolResult;
       expect(missing.isError).toBe(true);
       const err = JSON.parse((missing.content[0] as { text: string }).text);
-      expect(err).toEqual({ error: "acme_sdk_error", message: "No such widget: nope (key [REDACTED])", type: "AcmeError", status: 404, code: "resource_missing", retryable: false });
+      expect(err).toEqual({ error: "acme_error", message: "No such widget: nope (key [REDACTED])", type: "AcmeError", status: 404, code: "resource_missing", retryable: false });
     } finally {
       await client.close();
     }
@@ -122,7 +122,7 @@ describe("wrap acme-sdk (a package without a profile)", () => {
     const dir = project();
     expect((await runCli(["wrap", "acme-sdk"], { cwd: dir })).code).toBe(0);
     rmSync(join(dir, "node_modules", "acme-sdk"), { recursive: true });
-    const r = await runCli(["run", "tool", "acme_sdk_widgets_list", "--json-output"], { cwd: dir });
+    const r = await runCli(["run", "tool", "acme_widgets_list", "--json-output"], { cwd: dir });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: "error", error_object: { error: "Library not installed", fix: "npm install acme-sdk" } });
   });
@@ -150,7 +150,7 @@ describe("golden output of wrap", () => {
     const dir = project();
     writeFileSync(join(dir, "mxcp-site.yml"), "mxcp: 1\nproject: golden\nprofile: default\n");
     expect((await runCli(["wrap", "acme-sdk"], { cwd: dir })).code).toBe(0);
-    const golden = join(REPO_ROOT, "test", "golden", "acme_sdk");
+    const golden = join(REPO_ROOT, "test", "golden", "acme");
     const produced = list(dir).sort();
     if (process.env.UPDATE_GOLDEN) {
       rmSync(golden, { recursive: true, force: true });

@@ -43,11 +43,11 @@ describe("wrap a package without a profile or a default export", () => {
       expect(gen.code, gen.stderr).toBe(0);
       expect(gen.stderr).toContain("client: the export NoDefault (also possible: HTTPClient, Chat, Models; pick one with --client)");
       expect(gen.stdout).toContain("2 tools");
-      const report = readFileSync(join(dir, "mxcp-gen.report.nodefault_sdk.md"), "utf8");
+      const report = readFileSync(join(dir, "mxcp-gen.report.nodefault.md"), "utf8");
       expect(report).toContain("using the export NoDefault");
       expect(report).toContain("the secret's api_key goes to apiKey, base_url to serverURL");
-      expect(readFileSync(join(dir, "config.nodefault_sdk.sample.yml"), "utf8")).toContain("passed as the constructor option apiKey");
-      const complete = parse(readFileSync(join(dir, "tools/nodefault_sdk/nodefault_sdk_chat_complete.yml"), "utf8")) as { tool: { annotations: Record<string, unknown> } };
+      expect(readFileSync(join(dir, "config.nodefault.sample.yml"), "utf8")).toContain("passed as the constructor option apiKey");
+      const complete = parse(readFileSync(join(dir, "tools/nodefault/nodefault_chat_complete.yml"), "utf8")) as { tool: { annotations: Record<string, unknown> } };
       expect(complete.tool.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
 
       const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -55,10 +55,10 @@ describe("wrap a package without a profile or a default export", () => {
       expect(stdout).toBe("");
 
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      writeUserConfig(dir, "nodefault_sdk", { api_key: "sk-np-canary", base_url: base });
+      writeUserConfig(dir, "nodefault", { api_key: "sk-np-canary", base_url: base });
       const { client } = await stdioClient(dir);
       try {
-        const r = (await client.callTool({ name: "nodefault_sdk_chat_complete", arguments: { model: "m1", messages: [{ role: "user", content: "hi" }] } })) as CallToolResult;
+        const r = (await client.callTool({ name: "nodefault_chat_complete", arguments: { model: "m1", messages: [{ role: "user", content: "hi" }] } })) as CallToolResult;
         expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
         expect(r.structuredContent).toEqual({ id: "c1", text: "hello" });
         expect(seen[0]).toMatchObject({ url: "/chat/completions", auth: "Bearer sk-np-canary" });
@@ -99,23 +99,23 @@ describe("wrap follows accessor chains (Twilio's client.api.v2010.accounts(sid).
     try {
       const gen = await runCli(["wrap", "chain-sdk"], { cwd: dir });
       expect(gen.code, gen.stderr).toBe(0);
-      const tool = parse(readFileSync(join(dir, "tools/chain_sdk/chain_sdk_api_v2010_accounts_messages_create.yml"), "utf8")) as { tool: { parameters: { name: string }[] } };
+      const tool = parse(readFileSync(join(dir, "tools/chain/chain_api_v2010_accounts_messages_create.yml"), "utf8")) as { tool: { parameters: { name: string }[] } };
       expect(tool.tool.parameters.map((p) => p.name)).toEqual(["sid", "to", "body"]);
-      expect(readFileSync(join(dir, "handlers/chain_sdk/chain_sdk_api_v2010_accounts_messages_create.ts"), "utf8")).toContain("client.api.v2010.accounts(args.sid).messages.create(params)");
+      expect(readFileSync(join(dir, "handlers/chain/chain_api_v2010_accounts_messages_create.ts"), "utf8")).toContain("client.api.v2010.accounts(args.sid).messages.create(params)");
 
       const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
       const { stdout } = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--noEmit", "--noUnusedLocals"]).catch((e: { stdout: string }) => e);
       expect(stdout).toBe("");
 
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      writeUserConfig(dir, "chain_sdk", { constructor_args: JSON.stringify(["AC-key", { baseUrl: base }]) });
+      writeUserConfig(dir, "chain", { constructor_args: JSON.stringify(["AC-key", { baseUrl: base }]) });
       const { client } = await stdioClient(dir);
       try {
-        const r = (await client.callTool({ name: "chain_sdk_api_v2010_accounts_messages_create", arguments: { sid: "AC9", to: "+1555", body: "hi" } })) as CallToolResult;
+        const r = (await client.callTool({ name: "chain_api_v2010_accounts_messages_create", arguments: { sid: "AC9", to: "+1555", body: "hi" } })) as CallToolResult;
         expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
         expect(seen[0]).toMatchObject({ method: "POST", url: "/2010-04-01/Accounts/AC9/Messages.json", auth: `Basic ${Buffer.from("AC-key:").toString("base64")}` });
         expect(JSON.parse(seen[0]!.body)).toEqual({ to: "+1555", body: "hi" });
-        const listed = (await client.callTool({ name: "chain_sdk_api_v2010_accounts_list", arguments: {} })) as CallToolResult;
+        const listed = (await client.callTool({ name: "chain_api_v2010_accounts_list", arguments: {} })) as CallToolResult;
         expect(listed.isError, JSON.stringify(listed.content)).toBeFalsy();
         expect(seen[1]).toMatchObject({ method: "GET", url: "/2010-04-01/Accounts.json" });
       } finally {

@@ -45,25 +45,25 @@ describe("a client made by a factory function (items 1-4)", () => {
     try {
       const gen = await runCli(["wrap", "factory-sdk"], { cwd: dir });
       expect(gen.code, gen.stderr).toBe(0);
-      const report = readFileSync(join(dir, "mxcp-gen.report.factory_sdk.md"), "utf8");
+      const report = readFileSync(join(dir, "mxcp-gen.report.factory.md"), "utf8");
       expect(report).toContain("using the export createFactoryClient (a function that returns the client");
       expect(report).not.toContain("__Client");
       expect(report).toContain("the secret's api_key goes to secretKey, base_url to baseUrl");
       const lock = JSON.parse(readFileSync(join(dir, "mxcp-gen.lock.json"), "utf8")) as { apis: Record<string, { files: Record<string, string> }> };
-      const tools = Object.keys(lock.apis.factory_sdk!.files).filter((f) => f.startsWith("tools/")).map((f) => f.split("/").pop()!.replace(/\.yml$/, "")).sort();
+      const tools = Object.keys(lock.apis.factory!.files).filter((f) => f.startsWith("tools/")).map((f) => f.split("/").pop()!.replace(/\.yml$/, "")).sort();
       // The current overload of upsert is kept; the config object's functions are not tools.
-      expect(tools).toEqual(["factory_sdk_users_get", "factory_sdk_users_list", "factory_sdk_users_upsert"]);
+      expect(tools).toEqual(["factory_users_get", "factory_users_list", "factory_users_upsert"]);
       expect(report).toMatch(/config.*(plumbing|configuration)/);
       expect(await compiles(dir)).toBe("");
 
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      writeUserConfig(dir, "factory_sdk", { api_key: "sk-factory-canary", base_url: base });
+      writeUserConfig(dir, "factory", { api_key: "sk-factory-canary", base_url: base });
       const { client } = await stdioClient(dir);
       try {
-        const r = (await client.callTool({ name: "factory_sdk_users_get", arguments: { id: "u1" } })) as CallToolResult;
+        const r = (await client.callTool({ name: "factory_users_get", arguments: { id: "u1" } })) as CallToolResult;
         expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
         expect(seen.at(-1)).toMatchObject({ method: "GET", url: "/users/u1", auth: "Bearer sk-factory-canary" });
-        const u = (await client.callTool({ name: "factory_sdk_users_upsert", arguments: { id: "u2", name: "Grace" } })) as CallToolResult;
+        const u = (await client.callTool({ name: "factory_users_upsert", arguments: { id: "u2", name: "Grace" } })) as CallToolResult;
         expect(u.isError, JSON.stringify(u.content)).toBeFalsy();
         expect(seen.at(-1)).toMatchObject({ method: "PUT", url: "/users/u2" });
         expect(JSON.parse(seen.at(-1)!.body)).toEqual({ id: "u2", name: "Grace" });
@@ -97,6 +97,14 @@ describe("small things found on the way (items 15, 17)", () => {
     expect(gen.stderr).toContain(join("wrap-profiles", "@vendor", "factory-sdk.json"));
     expect(readFileSync(join(dir, "tools", "vend", "vend_users_get.yml"), "utf8")).toContain("vend_users_get");
   }, 120_000);
+
+  it("--prefix names the tools and the secret", async () => {
+    const dir = project("factory-sdk");
+    const gen = await runCli(["wrap", "factory-sdk", "--prefix", "people"], { cwd: dir });
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(existsSync(join(dir, "tools", "people", "people_users_get.yml"))).toBe(true);
+    expect(readFileSync(join(dir, "config.people.sample.yml"), "utf8")).toContain("name: people");
+  }, 60_000);
 
   it("a mistyped package name suggests the installed package it is close to, never installing the typed name", async () => {
     const dir = project("factory-sdk");
@@ -140,22 +148,22 @@ describe("parameters and types (items 9-11)", () => {
     try {
       const gen = await runCli(["wrap", "awkward-sdk"], { cwd: dir });
       expect(gen.code, gen.stderr).toBe(0);
-      const report = readFileSync(join(dir, "mxcp-gen.report.awkward_sdk.md"), "utf8");
+      const report = readFileSync(join(dir, "mxcp-gen.report.awkward.md"), "utf8");
       expect(report).toContain("`watch`: it needs the function argument 'onEvent', which no tool argument can carry");
       expect(report).toContain("`tag`: required parameter 'key' has a type MXCP cannot express");
-      expect(existsSync(join(dir, "handlers", "awkward_sdk", "awkward_sdk_tag.ts"))).toBe(false);
-      expect(existsSync(join(dir, "tools", "awkward_sdk", "awkward_sdk_tag.yml"))).toBe(false);
+      expect(existsSync(join(dir, "handlers", "awkward", "awkward_tag.ts"))).toBe(false);
+      expect(existsSync(join(dir, "tools", "awkward", "awkward_tag.yml"))).toBe(false);
       expect(await compiles(dir)).toBe("");
 
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      writeUserConfig(dir, "awkward_sdk", { api_key: "tok-awk-canary", base_url: base });
+      writeUserConfig(dir, "awkward", { api_key: "tok-awk-canary", base_url: base });
       const { client } = await stdioClient(dir);
       try {
-        const r = (await client.callTool({ name: "awkward_sdk_run", arguments: { model: "m1", input: { prompt: "hi" } } })) as CallToolResult;
+        const r = (await client.callTool({ name: "awkward_run", arguments: { model: "m1", input: { prompt: "hi" } } })) as CallToolResult;
         expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
         expect(seen.at(-1)).toMatchObject({ url: "/models/m1/run", auth: "Token tok-awk-canary" });
         expect(JSON.parse(seen.at(-1)!.body)).toEqual({ input: { prompt: "hi" } });
-        const s = (await client.callTool({ name: "awkward_sdk_search", arguments: { vector: [0.1, 0.2] } })) as CallToolResult;
+        const s = (await client.callTool({ name: "awkward_search", arguments: { vector: [0.1, 0.2] } })) as CallToolResult;
         expect(s.isError, JSON.stringify(s.content)).toBeFalsy();
         expect(JSON.parse(seen.at(-1)!.body)).toEqual({ vector: [0.1, 0.2] });
       } finally {

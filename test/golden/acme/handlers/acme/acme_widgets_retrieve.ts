@@ -5,7 +5,7 @@ import { getClient, type Client } from "./client.js";
 
 type Method = Client["widgets"]["retrieve"];
 
-/** The arguments of `acme_sdk_widgets_retrieve`, after MXCP has validated them. */
+/** The arguments of `acme_widgets_retrieve`, after MXCP has validated them. */
 export type Args = {
   id: Parameters<Method>[0];
 };
@@ -15,12 +15,12 @@ export type Args = {
  *
  * Calls acme-sdk: widgets.retrieve
  */
-export async function acme_sdk_widgets_retrieve(args: Args): Promise<unknown> {
+export async function acme_widgets_retrieve(args: Args): Promise<unknown> {
   const client = getClient();
   if (isErrorObject(client)) return client;
   try {
     return await toPlain(await client.widgets.retrieve(args.id));
   } catch (e) {
-    return sdkErrorToDict(e, "acme_sdk");
+    return sdkErrorToDict(e, "acme");
   }
 }

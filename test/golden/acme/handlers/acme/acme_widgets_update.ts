@@ -6,7 +6,7 @@ import { getClient, type Client } from "./client.js";
 type Method = Client["widgets"]["update"];
 type Params = NonNullable<Parameters<Method>[1]>;
 
-/** The arguments of `acme_sdk_widgets_update`, after MXCP has validated them. */
+/** The arguments of `acme_widgets_update`, after MXCP has validated them. */
 export type Args = {
   id: Parameters<Method>[0];
   name: Params["name"] | null;
@@ -22,7 +22,7 @@ export type Args = {
  *
  * Calls acme-sdk: widgets.update
  */
-export async function acme_sdk_widgets_update(args: Args): Promise<unknown> {
+export async function acme_widgets_update(args: Args): Promise<unknown> {
   const client = getClient();
   if (isErrorObject(client)) return client;
   try {
@@ -36,6 +36,6 @@ export async function acme_sdk_widgets_update(args: Args): Promise<unknown> {
     });
     return await toPlain(await client.widgets.update(args.id, params));
   } catch (e) {
-    return sdkErrorToDict(e, "acme_sdk");
+    return sdkErrorToDict(e, "acme");
   }
 }

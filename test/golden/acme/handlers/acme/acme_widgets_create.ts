@@ -6,7 +6,7 @@ import { getClient, type Client } from "./client.js";
 type Method = Client["widgets"]["create"];
 type Params = NonNullable<Parameters<Method>[0]>;
 
-/** The arguments of `acme_sdk_widgets_create`, after MXCP has validated them. */
+/** The arguments of `acme_widgets_create`, after MXCP has validated them. */
 export type Args = {
   name: Params["name"];
   color: Params["color"] | null;
@@ -21,7 +21,7 @@ export type Args = {
  *
  * Calls acme-sdk: widgets.create
  */
-export async function acme_sdk_widgets_create(args: Args): Promise<unknown> {
+export async function acme_widgets_create(args: Args): Promise<unknown> {
   const client = getClient();
   if (isErrorObject(client)) return client;
   try {
@@ -35,6 +35,6 @@ export async function acme_sdk_widgets_create(args: Args): Promise<unknown> {
     });
     return await toPlain(await client.widgets.create(params));
   } catch (e) {
-    return sdkErrorToDict(e, "acme_sdk");
+    return sdkErrorToDict(e, "acme");
   }
 }

@@ -3,17 +3,17 @@
 import { config, constructorArguments, constructorOf, type ErrorObject, libraryNotInstalled, onInit, onShutdown, sdkErrorToDict } from "mxcp-gen/runtime";
 import type __Client from "acme-sdk";
 
-/** The client the `acme_sdk_*` tools call. */
+/** The client the `acme_*` tools call. */
 export type Client = InstanceType<typeof __Client>;
 
 let client: Client | undefined;
 let failure: ErrorObject | undefined;
 
-// Created once from the `acme_sdk` secret when the server starts; nothing is printed to stdout.
+// Created once from the `acme` secret when the server starts; nothing is printed to stdout.
 onInit(async () => {
   let secret: Record<string, unknown>;
   try {
-    secret = config.getSecret("acme_sdk") ?? {};
+    secret = config.getSecret("acme") ?? {};
   } catch (e) {
     // A variable the secret names is not set: say which, and leave the other tools working.
     failure = { error: "Secret not set", message: e instanceof Error ? e.message : String(e), fix: "Set it, then restart the server; `mxcp-gen secrets check` shows what the project needs" };
@@ -32,7 +32,7 @@ onInit(async () => {
     // acme-sdk has no profile: the secret's constructor_args (a JSON array), else its api_key.
     client = new Ctor(...(constructorArguments(secret, text("api_key")) as unknown as ConstructorParameters<typeof __Client>));
   } catch (e) {
-    failure = { ...sdkErrorToDict(e, "acme_sdk"), error: "Client creation failed", fix: "Check the 'acme_sdk' secret in your user config (its api_key); mxcp-gen secrets check shows what is set" };
+    failure = { ...sdkErrorToDict(e, "acme"), error: "Client creation failed", fix: "Check the 'acme' secret in your user config (its api_key); mxcp-gen secrets check shows what is set" };
   }
 });
 
@@ -43,5 +43,5 @@ onShutdown(async () => {
 /** The client, or why there is none (the package is missing, or it failed to start). */
 export function getClient(): Client | ErrorObject {
   if (client) return client;
-  return failure ?? { error: "Client not initialized", message: "The acme_sdk client was not created: the server's init hooks have not run" };
+  return failure ?? { error: "Client not initialized", message: "The acme client was not created: the server's init hooks have not run" };
 }

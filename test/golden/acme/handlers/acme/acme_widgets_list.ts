@@ -6,7 +6,7 @@ import { getClient, type Client } from "./client.js";
 type Method = Client["widgets"]["list"];
 type Params = NonNullable<Parameters<Method>[0]>;
 
-/** The arguments of `acme_sdk_widgets_list`, after MXCP has validated them. */
+/** The arguments of `acme_widgets_list`, after MXCP has validated them. */
 export type Args = {
   limit: Params["limit"] | null;
   status: Params["status"] | null;
@@ -17,7 +17,7 @@ export type Args = {
  *
  * Calls acme-sdk: widgets.list
  */
-export async function acme_sdk_widgets_list(args: Args): Promise<unknown> {
+export async function acme_widgets_list(args: Args): Promise<unknown> {
   const client = getClient();
   if (isErrorObject(client)) return client;
   try {
@@ -27,6 +27,6 @@ export async function acme_sdk_widgets_list(args: Args): Promise<unknown> {
     });
     return await toPlain(await client.widgets.list(params));
   } catch (e) {
-    return sdkErrorToDict(e, "acme_sdk");
+    return sdkErrorToDict(e, "acme");
   }
 }

@@ -6,7 +6,7 @@ import { getClient, type Client } from "./client.js";
 type Method = Client["billing"]["invoices"]["list"];
 type Params = NonNullable<Parameters<Method>[1]>;
 
-/** The arguments of `acme_sdk_billing_invoices_list`, after MXCP has validated them. */
+/** The arguments of `acme_billing_invoices_list`, after MXCP has validated them. */
 export type Args = {
   customer: Parameters<Method>[0];
   paid: Params["paid"] | null;
@@ -17,7 +17,7 @@ export type Args = {
  *
  * Calls acme-sdk: billing.invoices.list
  */
-export async function acme_sdk_billing_invoices_list(args: Args): Promise<unknown> {
+export async function acme_billing_invoices_list(args: Args): Promise<unknown> {
   const client = getClient();
   if (isErrorObject(client)) return client;
   try {
@@ -26,6 +26,6 @@ export async function acme_sdk_billing_invoices_list(args: Args): Promise<unknow
     });
     return await toPlain(await client.billing.invoices.list(args.customer, params));
   } catch (e) {
-    return sdkErrorToDict(e, "acme_sdk");
+    return sdkErrorToDict(e, "acme");
   }
 }
