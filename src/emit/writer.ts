@@ -20,6 +20,8 @@ export interface WriteRequest {
   files: FileSet;
   /** Project files (package.json, tsconfig.json, mxcp-site.yml): written as computed, never tracked or deleted. */
   projectFiles: FileSet;
+  /** APIs of the lock file this one replaces (the same package wrapped under another prefix): their files go. */
+  replaces?: string[];
 }
 
 export interface WriteOptions {
@@ -105,13 +107,16 @@ function planAndWrite(req: WriteRequest, opts: WriteOptions): WriteResult {
     writes.push([rel, text]);
     if (showDiffs) result.diffs.push(diffOf(rel, current ?? "", text));
   }
-  const stale = Object.keys(previous?.files ?? {}).filter((rel) => !req.files.has(rel));
+  // What this API's last run wrote and this one does not, and everything an API it replaces wrote.
+  const recorded: Record<string, string> = { ...previous?.files };
+  for (const name of req.replaces ?? []) for (const [rel, hash] of Object.entries(lock.apis[name]?.files ?? {})) if (!req.files.has(rel)) recorded[rel] = hash;
+  const stale = Object.keys(recorded).filter((rel) => !req.files.has(rel));
   const deletions: string[] = [];
   for (const rel of stale) {
     const target = safeTarget(req.out, rel, checks);
     if (!existsSync(target)) continue;
     const current = readFileSync(target, "utf8");
-    if (sha256(current) !== previous!.files[rel] && !opts.force) {
+    if (sha256(current) !== recorded[rel] && !opts.force) {
       result.conflicts.push({ path: rel, reason: "is no longer generated but was edited; left in place" });
       continue;
     }
@@ -129,9 +134,10 @@ function planAndWrite(req: WriteRequest, opts: WriteOptions): WriteResult {
     else if (previous?.files[rel]) files[rel] = previous.files[rel];
   }
   for (const c of result.conflicts) {
-    const recorded = previous?.files[c.path];
-    if (stale.includes(c.path) && recorded) files[c.path] = recorded;
+    const hash = recorded[c.path];
+    if (stale.includes(c.path) && hash) files[c.path] = hash;
   }
+  for (const name of req.replaces ?? []) delete lock.apis[name];
   lock.generator = `mxcp-gen ${VERSION}`;
   lock.apis[req.api] = { kind: req.kind, input: req.input, options: req.options, files: sortKeys(files) };
   lock.apis = sortKeys(lock.apis);

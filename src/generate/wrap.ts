@@ -11,6 +11,7 @@ import { generateWrapModel, type WrapOptions } from "../../generators/npm/index.
 import { uncompiledHandlers } from "../emit/handlers-check.js";
 import { sdkFiles } from "../emit/sdk-files.js";
 import { writeFiles, type WriteOptions, type WriteResult } from "../emit/writer.js";
+import { readLock } from "../project/lock-file.js";
 import { loadSiteConfig, SITE_FILE } from "../project/site-config.js";
 import { defaultProjectName, missingProjectFiles, siteFile } from "../scaffold/project-skeleton.js";
 
@@ -104,10 +105,15 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
   }
   progress(`✔ type-checked ${model.tools.length} handlers (${Date.now() - t} ms)`);
   t = Date.now();
+  // The same package wrapped before under another prefix: that set is replaced, not left beside this one.
+  const replaces = Object.entries(readLock(out).apis)
+    .filter(([name, entry]) => name !== model.name && entry.kind === "npm" && (entry.input as { package?: unknown }).package === pkg)
+    .map(([name]) => name);
   const written = writeFiles(
     {
       out,
       api: model.name,
+      replaces,
       kind: "npm",
       input: { package: pkg, version: model.version },
       options: pickOptions(WRAP_FLAGS, opts),

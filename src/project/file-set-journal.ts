@@ -6,7 +6,7 @@
 // processes never write one project at once: a writer holds WRITE_LOCK, and a loader that finds it held by a
 // live process refuses to start rather than read a half-switched set.
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 export class WriteError extends Error {
@@ -155,6 +155,14 @@ function applyJournal(out: string, journal: Journal): void {
     renameSync(from, target);
   }
   for (const rel of journal.deletions) rmSync(safeTarget(out, rel, checks), { force: true });
+  // A folder the deletions emptied (an API's tools/<api>/) goes too, up to the project.
+  for (const rel of journal.deletions) {
+    for (let dir = dirname(rel); dir !== "." && dir !== ""; dir = dirname(dir)) {
+      const abs = join(out, dir);
+      if (!existsSync(abs) || readdirSync(abs).length > 0) break;
+      rmdirSync(abs);
+    }
+  }
   rmSync(join(out, STATE_DIR), { recursive: true, force: true });
 }
 

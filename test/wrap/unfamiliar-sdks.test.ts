@@ -98,12 +98,17 @@ describe("small things found on the way (items 15, 17)", () => {
     expect(readFileSync(join(dir, "tools", "vend", "vend_users_get.yml"), "utf8")).toContain("vend_users_get");
   }, 120_000);
 
-  it("--prefix names the tools and the secret", async () => {
+  it("--prefix names the tools and the secret, and regenerating under another prefix replaces the old set (item 16)", async () => {
     const dir = project("factory-sdk");
+    expect((await runCli(["wrap", "factory-sdk"], { cwd: dir })).code).toBe(0);
+    expect(existsSync(join(dir, "tools", "factory", "factory_users_get.yml"))).toBe(true);
     const gen = await runCli(["wrap", "factory-sdk", "--prefix", "people"], { cwd: dir });
     expect(gen.code, gen.stderr).toBe(0);
     expect(existsSync(join(dir, "tools", "people", "people_users_get.yml"))).toBe(true);
     expect(readFileSync(join(dir, "config.people.sample.yml"), "utf8")).toContain("name: people");
+    expect(existsSync(join(dir, "tools", "factory"))).toBe(false);
+    expect(existsSync(join(dir, "handlers", "factory"))).toBe(false);
+    expect(Object.keys((JSON.parse(readFileSync(join(dir, "mxcp-gen.lock.json"), "utf8")) as { apis: object }).apis)).toEqual(["people"]);
   }, 60_000);
 
   it("a mistyped package name suggests the installed package it is close to, never installing the typed name", async () => {
