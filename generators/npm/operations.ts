@@ -8,7 +8,7 @@ import { nonEmpty } from "../../src/model/selection.js";
 import { maxPagesParameter } from "../../src/model/paging.js";
 import { cleanDescription } from "../../src/model/text.js";
 import { toolAnnotations } from "../../src/model/annotations.js";
-import { verbScope, type VerbScope } from "../../src/model/verbs.js";
+import { nameWords, verbScope, type VerbScope } from "../../src/model/verbs.js";
 import { withOptionality } from "../../src/model/optionality.js";
 import type { ModelNote, SdkArgument, SdkToolTarget, ToolModel, ToolParameter, TypeRef } from "../../src/model/tool-model.js";
 import type { DiscoveredOperation, LoadedPackage, SkippedOperation } from "./discover.js";
@@ -40,6 +40,22 @@ export interface OperationsInput {
 function scopeOf(method: string, profile: WrapProfile): VerbScope {
   if (profile.readVerbs.includes(method)) return "read";
   return verbScope(method);
+}
+
+/** A type in a few words, for a generated description. */
+function typeWord(t: TypeDef): string {
+  if (t.type === "array") return t.items ? `a list of ${typeWord(t.items).replace(/^an? /, "")}s` : "a list";
+  if (t.type === "object") return "an object";
+  if (t.type === "integer") return "an integer";
+  return `a ${t.type}`;
+}
+
+/** `["customers", "list"]` → "List customers"; `["chat", "complete"]` → "Complete chat". */
+function actionSentence(path: string[]): string {
+  const verb = nameWords(path.at(-1) ?? "").join(" ");
+  const resource = nameWords(path.slice(0, -1).join(" ")).join(" ");
+  const text = resource ? `${verb} ${resource}` : verb;
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Whether a parameter may be left out of a call (`x?: T`, `x: T | undefined`, a default value, a rest parameter). */
@@ -280,8 +296,13 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
     parameters.push(maxPagesParameter(maxPagesArg, pagingStyle === "pages" ? "The SDK fetches each next page." : "Pages by the last item's id (starting_after)."));
     notes.push({ tool: name, where: dotted, message: `returns a page of a list: ${maxPagesArg} fetches several pages in one call` });
   }
+  // Where the SDK documents nothing, a sentence from the names and types, never the bare name.
   for (const p of parameters) {
-    if (!p.type.description) p.type = { ...p.type, description: `${p.origin.replace(/^argument \d+ \((.*)\)$/, "$1")}.` };
+    if (p.type.description) continue;
+    const origin = p.origin.replace(/^argument \d+ \((.*)\)$/, "$1");
+    const field = origin.split(".");
+    const what = field.length > 1 ? `The ${nameWords(field.at(-1)!).join(" ")} field of ${nameWords(field.slice(0, -1).join(" ")).join(" ")}` : `The ${nameWords(origin).join(" ")}`;
+    p.type = { ...p.type, description: `${what} (${typeWord(p.type)}) for ${dotted}.` };
   }
   withinBudget(parameters, args, notes, name);
   let returns: TypeDef | undefined;
@@ -293,7 +314,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
     returns = { type: "object", description: "The SDK's result as plain JSON (lists as {data, has_more}; a single value as {result})." };
   }
   const doc = docOf(op.symbol, checker, 1024);
-  const description = doc || `Calls ${pkg.name}'s ${dotted}.`;
+  const description = doc || `${actionSentence(op.path)} (${pkg.name}'s ${dotted}).`;
   const title = cleanDescription(doc.split(/[.\n]/)[0], 100);
   return {
     name,

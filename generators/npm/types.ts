@@ -163,7 +163,9 @@ function objectType(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef {
     if (converted.type === "number" && (/\binteger\b|in cents|smallest currency unit/i.test(doc) || /^(limit|page|per_page|page_size|offset|count)$/.test(name))) {
       converted = { ...converted, type: "integer" };
     }
-    setOwn(properties, name, doc && !converted.description ? { ...converted, description: doc } : converted);
+    // The property's own documentation first; what the type adds ("A map of values.", what else it accepts) after it.
+    const described = doc && !(converted.description ?? "").startsWith(doc) ? { ...converted, description: [doc, converted.description].filter(Boolean).join(" ") } : converted;
+    setOwn(properties, name, described);
     if (!(p.getFlags() & ts.SymbolFlags.Optional)) required.push(name);
   }
   if (Object.keys(properties).length > 0) out.properties = properties;

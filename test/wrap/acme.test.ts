@@ -68,7 +68,7 @@ describe("wrap acme-sdk (a package without a profile)", () => {
     expect(byName.metadata).toMatchObject({ type: "object" });
     expect(create.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
     const retrieve = toolYaml("acme_widgets_retrieve").tool;
-    expect(retrieve.parameters).toEqual([{ name: "id", type: "string", description: "id." }]);
+    expect(retrieve.parameters).toEqual([{ name: "id", type: "string", description: "The id (a string) for widgets.retrieve." }]);
     expect(retrieve.annotations).toMatchObject({ readOnlyHint: true, idempotentHint: true });
     expect(toolYaml("acme_widgets_list").tool.parameters.map((p: { name: string; enum?: string[] }) => [p.name, p.enum])).toEqual([
       ["limit", undefined],
