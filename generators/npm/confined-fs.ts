@@ -19,6 +19,14 @@ export function allowedTypeRoots(pkgDir: string, findPackage: (name: string, fro
   const queue: string[] = [start];
   const node = findPackage("@types/node", start) ?? findPackage("@types/node", pkgDir);
   if (node) queue.push(node);
+  // A package written in JavaScript has its types in DefinitelyTyped: @types/<name> is read as its own.
+  try {
+    const own = (JSON.parse(readFileSync(join(start, "package.json"), "utf8")) as { name?: string }).name;
+    const definitelyTyped = own ? findPackage(own.startsWith("@") ? `@types/${own.slice(1).replace("/", "__")}` : `@types/${own}`, pkgDir) : undefined;
+    if (definitelyTyped) queue.push(definitelyTyped);
+  } catch {
+    // no readable package.json: nothing to add
+  }
   while (queue.length > 0 && roots.size < 2000) {
     const dir = realpathSync(queue.shift()!);
     if (roots.has(dir)) continue;

@@ -99,6 +99,10 @@ function countOperations(t: ts.Type, checker: ts.TypeChecker, at: ts.Node, depth
 function findClient(project: Project, name: string, projectDir: string): ClientChoice {
   const entry = project.createSourceFile(join(projectDir, "__mxcp_gen_wrap_exports__.mts"), `import * as __module from ${JSON.stringify(name)};\nexport declare const __ns: typeof __module;\n`, { overwrite: true });
   const errors = entry.getPreEmitDiagnostics().filter((d) => d.getCategory() === ts.DiagnosticCategory.Error);
+  if (errors.some((d) => d.getCode() === 7016)) {
+    const types = name.startsWith("@") ? `@types/${name.slice(1).replace("/", "__")}` : `@types/${name}`;
+    throw new Error(`${name} ships no type definitions, and ${types} is not installed: a JavaScript package's types are often published as ${types} (check it on npmjs.com); install it beside the package and run wrap again`);
+  }
   if (errors.length > 0) throw new Error(`Cannot read ${name}'s types: ${errors.map(diagnosticText).join("; ")}`);
   const decl = entry.getVariableDeclarationOrThrow("__ns").compilerNode;
   const checker = project.getTypeChecker().compilerObject;
@@ -170,13 +174,17 @@ export function loadPackage(name: string, projectDir: string, profile: WrapProfi
   if (clientChoice) profile.client = clientChoice.chosen;
   const spec = JSON.stringify(name);
   // The client an export makes: a class's instance, or what a factory function returns (awaited).
-  const made = "typeof __Client extends abstract new (...args: any) => infer C ? C : typeof __Client extends (...args: any) => infer R ? Awaited<R> : never";
+  // The same helper types the generated client.ts takes from mxcp-gen/runtime (SdkConstructor, SdkClient):
+  // through a CommonJS `default` wrapper, to the class or factory, and what it makes.
+  const helpers =
+    "type __Ctor<T> = T extends abstract new (...args: any) => any ? T : T extends (...args: any) => any ? T : T extends { default: infer D } ? __Ctor<D> : never;\n" +
+    "type __Made<T> = __Ctor<T> extends abstract new (...args: any) => infer C ? C : __Ctor<T> extends (...args: any) => infer R ? Awaited<R> : never;\n";
   const source = sync
     ? `import * as __module from ${spec};\nexport declare const __root: typeof __module;\n`
     : profile.client === "default"
-      ? `import __Client from ${spec};\nexport declare const __root: ${made};\n`
-      : `import { ${profile.client} as __Client } from ${spec};\nexport declare const __root: ${made};\n`;
-  const ctorLine = sync ? "" : "export declare const __ctor: typeof __Client;\n";
+      ? `import __Client from ${spec};\n${helpers}export declare const __root: __Made<typeof __Client>;\n`
+      : `import { ${profile.client} as __Client } from ${spec};\n${helpers}export declare const __root: __Made<typeof __Client>;\n`;
+  const ctorLine = sync ? "" : "export declare const __ctor: __Ctor<typeof __Client>;\n";
   // The entry lives (in memory only) inside the project, so the package resolves from its node_modules.
   const entry = project.createSourceFile(join(projectDir, "__mxcp_gen_wrap_entry__.mts"), source + ctorLine, { overwrite: true });
   const diagnostics = entry.getPreEmitDiagnostics().filter((d) => d.getCategory() === ts.DiagnosticCategory.Error);

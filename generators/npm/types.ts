@@ -28,7 +28,12 @@ export interface TypeContext {
   node: ts.Node;
   notes: ModelNote[];
   tool: string;
+  /** Types converted so far for this tool: deeply generic SDKs (command builders) expand without end otherwise. */
+  visited?: { count: number };
 }
+
+/** Most types one tool's parameters may expand to; beyond it a type is a plain object (noted). */
+export const MAX_TYPES_PER_TOOL = 5000;
 
 const BINARY = /^(Buffer|Uint8Array|ArrayBuffer|Blob|File|ReadStream|Readable|ReadableStream|Uploadable|FileLike|BlobLike|Stream)$/;
 
@@ -96,6 +101,11 @@ function note(ctx: TypeContext, where: string, message: string): void {
 
 function convert(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef | undefined {
   const { checker } = ctx;
+  const visited = (ctx.visited ??= { count: 0 });
+  if (++visited.count > MAX_TYPES_PER_TOOL) {
+    if (visited.count === MAX_TYPES_PER_TOOL + 1) note(ctx, w.where, `the types expand to more than ${MAX_TYPES_PER_TOOL} nodes: the rest are plain objects (JSON the SDK checks)`);
+    return { type: "object" };
+  }
   const f = t.getFlags();
   if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { type: "object" };
   if (f & ts.TypeFlags.TypeParameter) {

@@ -127,7 +127,7 @@ function constructionView(api: ApiModel, profile: SdkClientSpec, generic: boolea
   const ctor = tsString(sdk.client);
   // A factory function is called (and awaited: some return a promise) where a class is constructed.
   const make = sdk.factory ? "await Ctor" : "new Ctor";
-  const parameters = sdk.factory ? "Parameters" : "ConstructorParameters";
+  const parameters = `${sdk.factory ? "Parameters" : "ConstructorParameters"}<SdkConstructor<typeof __Client>>`;
   if (generic) return { ctor, make, parameters, generic: { packageComment: lineCommentText(sdk.package), keyComment: lineCommentText(profile.keyParameter), key } };
   let base = "";
   if (profile.baseUrl) {
@@ -158,7 +158,7 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
   const usesUrlParts = !sync && !generic && profile.baseUrl?.style === "host-port-protocol";
   // Import only what the client code uses, so it compiles under noUnusedLocals.
   const used = ["onInit", "onShutdown", "type ErrorObject", "libraryNotInstalled", "sdkErrorToDict"];
-  if (!sync) used.push("config", "constructorOf");
+  if (!sync) used.push("config", "constructorOf", "type SdkClient", "type SdkConstructor");
   if (!sync && !generic && profile.keyEnv) used.push("envValue");
   if (!sync && generic) used.push("constructorArguments", ...(profile.keyEnv ? ["envValue"] : []));
   if (usesUrlParts) used.push("urlParts");
@@ -171,7 +171,7 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
     usesSecret: !sync,
     typeImport,
     packageLiteral: tsString(sdk.package),
-    clientType: sync ? "typeof __Lib" : sdk.factory ? "Awaited<ReturnType<typeof __Client>>" : "InstanceType<typeof __Client>",
+    clientType: sync ? "typeof __Lib" : "SdkClient<typeof __Client>",
     prefixComment: lineCommentText(api.name),
     secretLiteral: tsString(api.name),
     construction: constructionView(api, profile, generic),

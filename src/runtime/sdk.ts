@@ -133,6 +133,17 @@ export function libraryNotInstalled(pkg: string, cause: unknown): ErrorObject {
 }
 
 /** The client class of a loaded module: the named export, else the default (CJS packages may nest it once more). */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the constraint TypeScript itself uses for "any class" and "any function" */
+/**
+ * The client class or factory function an SDK export stands for, through CommonJS `default` wrappers (a
+ * package whose types say `export default class` but which is CommonJS at run time), as `constructorOf` finds it.
+ */
+export type SdkConstructor<T> = T extends abstract new (...args: any) => any ? T : T extends (...args: any) => any ? T : T extends { default: infer D } ? SdkConstructor<D> : never;
+
+/** The client it makes: a class's instance, or what a factory returns (awaited). */
+export type SdkClient<T> = SdkConstructor<T> extends abstract new (...args: any) => infer C ? C : SdkConstructor<T> extends (...args: any) => infer R ? Awaited<R> : never;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 export function constructorOf(mod: unknown, name: string): unknown {
   const m = mod as Record<string, unknown>;
   const candidates = [name !== "default" ? m[name] : undefined, m.default, (m.default as Record<string, unknown> | undefined)?.default, mod];

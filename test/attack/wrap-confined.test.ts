@@ -44,7 +44,7 @@ describe("a package's types that reach outside it are not read", () => {
     const out = allText(dir);
     expect(out).not.toContain("stolen_import_field");
     expect(out).not.toContain("stolen_global_field");
-    const report = readFileSync(join(dir, "mxcp-gen.report.evil_sdk.md"), "utf8");
+    const report = readFileSync(join(dir, "mxcp-gen.report.evil.md"), "utf8");
     expect(report).toMatch(/outside\/x\.d\.ts.*not read/);
     expect(report).toMatch(/outside\/y\.d\.ts.*not read/);
   }, 60_000);

@@ -97,7 +97,7 @@ export default class E {
     const { wrapPackageProject } = await import("../../src/generate/wrap.js");
     const r = await wrapPackageProject("evil-sdk", { out: root });
     expect(r.tools).toBe(1);
-    const handler = readFileSync(join(root, "handlers", "evil_sdk", "evil_sdk_things_list.ts"), "utf8");
+    const handler = readFileSync(join(root, "handlers", "evil", "evil_things_list.ts"), "utf8");
     expect(handler).toContain(`"weird'\\"key*/": args.weird_key`);
     symlinkSync(REPO_ROOT, join(root, "node_modules", "mxcp-gen"));
     const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");

@@ -1,7 +1,7 @@
 // Issue 22: SDKs shaped unlike the ones first studied. Each trait in a fixture package of our own: wrap with no
 // flags, the project compiles under tsc --strict, and the main call reaches a local server with the secret.
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -178,4 +178,35 @@ describe("parameters and types (items 9-11)", () => {
       server.close();
     }
   }, 120_000);
+});
+
+describe("a package written in JavaScript (item 18)", () => {
+  function untyped(): string {
+    const dir = project("factory-sdk");
+    const js = join(dir, "node_modules", "untyped-sdk");
+    cpSync(join(dir, "node_modules", "factory-sdk"), js, { recursive: true });
+    const types = readFileSync(join(js, "index.d.ts"), "utf8");
+    writeFileSync(join(js, "package.json"), JSON.stringify({ name: "untyped-sdk", version: "2.0.0", type: "module", main: "index.js", exports: { ".": "./index.js" } }));
+    writeFileSync(join(js, "index.d.ts"), "");
+    rmSync(join(js, "index.d.ts"));
+    return `${dir}\n${types}`;
+  }
+
+  it("reads its types from @types/<name> when they are installed", async () => {
+    const [dir, types] = untyped().split(/\n([^]*)/) as [string, string];
+    mkdirSync(join(dir, "node_modules", "@types", "untyped-sdk"), { recursive: true });
+    writeFileSync(join(dir, "node_modules", "@types", "untyped-sdk", "package.json"), JSON.stringify({ name: "@types/untyped-sdk", version: "2.0.0", types: "index.d.ts" }));
+    writeFileSync(join(dir, "node_modules", "@types", "untyped-sdk", "index.d.ts"), types);
+    const gen = await runCli(["wrap", "untyped-sdk"], { cwd: dir });
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(existsSync(join(dir, "tools", "untyped", "untyped_users_get.yml"))).toBe(true);
+    expect(await compiles(dir)).toBe("");
+  }, 120_000);
+
+  it("says where its types usually are when they are not installed", async () => {
+    const [dir] = untyped().split(/\n([^]*)/) as [string, string];
+    const gen = await runCli(["wrap", "untyped-sdk"], { cwd: dir });
+    expect(gen.code).not.toBe(0);
+    expect(gen.stderr).toContain("untyped-sdk ships no type definitions, and @types/untyped-sdk is not installed");
+  }, 60_000);
 });
