@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
 import { shared } from "./vitest.shared.js";
 
-export default defineConfig({ ...shared, test: { ...shared.test, include: ["test/**/*.test.ts"] } });
+// The full suite runs the CLI from dist/: it is rebuilt first when the sources are newer (test/setup/fresh-dist.ts).
+export default defineConfig({ ...shared, test: { ...shared.test, include: ["test/**/*.test.ts"], globalSetup: ["test/setup/fresh-dist.ts"] } });
