@@ -1,10 +1,10 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateOpenApiProject } from "../../src/generate/openapi.js";
 import { REPO_ROOT, tempDir } from "../helpers.js";
 
-// Golden output, file by file. Regenerate after an intended change with: UPDATE_GOLDEN=1 npx vitest run test/openapi/golden.test.ts
+// Golden output, file by file. Update after an intended change with: npx vitest run test/openapi/golden.test.ts -u
 const CASES = [
   { spec: "petstore3.yaml", name: "petstore" },
   { spec: "petstore-swagger2.json", name: "petstore2" },
@@ -46,16 +46,10 @@ describe("golden output", () => {
       const produced = listFiles(out)
         .filter((f) => !DEPENDENCY_OUTPUT.test(f))
         .sort();
-      if (process.env.UPDATE_GOLDEN) {
-        rmSync(golden, { recursive: true, force: true });
-        for (const f of produced) {
-          mkdirSync(dirname(join(golden, f)), { recursive: true });
-          writeFileSync(join(golden, f), comparable(f, readFileSync(join(out, f), "utf8")));
-        }
-      }
-      expect(existsSync(golden), `no golden files in ${golden}; run with UPDATE_GOLDEN=1`).toBe(true);
-      expect(produced).toEqual(listFiles(golden).sort());
-      for (const f of produced) expect(comparable(f, readFileSync(join(out, f), "utf8")), f).toBe(readFileSync(join(golden, f), "utf8"));
+      // Each file is a file snapshot: a normal run always compares; `-u` writes what changed (and a file no longer
+      // produced must be deleted by hand, which the list check below says).
+      for (const f of produced) await expect(comparable(f, readFileSync(join(out, f), "utf8")), f).toMatchFileSnapshot(join(golden, f));
+      expect(produced, `files in ${golden} that are no longer produced: delete them`).toEqual(listFiles(golden).sort());
     });
   }
 
