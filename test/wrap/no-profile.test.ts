@@ -3,7 +3,7 @@
 // flags finds the client, builds it from the secret, includes the operation, and the call reaches a local
 // server with the secret's key.
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -11,19 +11,13 @@ import { promisify } from "node:util";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT, runCli, tempDir } from "../helpers.js";
+import { REPO_ROOT, runCli } from "../helpers.js";
 import { stdioClient, writeUserConfig } from "../serve/servers.js";
+import { fixtureProject } from "./sdk-project.js";
 
 const run = promisify(execFile);
 
-function project(pkg: string): string {
-  const dir = tempDir("mxcp-gen-wrap-np-");
-  mkdirSync(join(dir, "node_modules"));
-  cpSync(join(REPO_ROOT, "test", "fixtures", "npm", pkg), join(dir, "node_modules", pkg), { recursive: true });
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "mxcp-gen"));
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
-  return dir;
-}
+const project = fixtureProject;
 
 describe("wrap a package without a profile or a default export", () => {
   it("finds the client, builds it from an options object, includes every non-destructive verb, and calls it", async () => {

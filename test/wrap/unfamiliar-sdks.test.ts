@@ -1,46 +1,18 @@
 // Issue 22: SDKs shaped unlike the ones first studied. Each trait in a fixture package of our own: wrap with no
 // flags, the project compiles under tsc --strict, and the main call reaches a local server with the secret.
-import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { uncompiledHandlers } from "../../src/emit/handlers-check.js";
-import { REPO_ROOT, runCli, tempDir } from "../helpers.js";
+import { runCli } from "../helpers.js";
 import { stdioClient, writeUserConfig } from "../serve/servers.js";
-
-const run = promisify(execFile);
-
-function project(pkg: string): string {
-  const dir = tempDir("mxcp-gen-wrap-u-");
-  mkdirSync(join(dir, "node_modules"));
-  cpSync(join(REPO_ROOT, "test", "fixtures", "npm", pkg), join(dir, "node_modules", pkg), { recursive: true });
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "mxcp-gen"));
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
-  return dir;
-}
-
-async function compiles(dir: string): Promise<string> {
-  const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
-  const { stdout } = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--noEmit", "--noUnusedLocals"]).catch((e: { stdout: string }) => e);
-  return stdout;
-}
+import { fixtureProject as project, recordingServer, typeCheckOutput as compiles } from "./sdk-project.js";
 
 describe("a client made by a factory function (items 1-4)", () => {
   it("is found and called with an options object from the secret; internal exports, config plumbing and half-deprecated methods are handled", async () => {
-    const seen: { method: string; url: string; auth: string; body: string }[] = [];
-    const server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (d: Buffer) => (body += d));
-      req.on("end", () => {
-        seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization ?? "", body });
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "u1", name: "Ada" }));
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const server = await recordingServer(() => ({ id: "u1", name: "Ada" }));
+    const { seen } = server;
     const dir = project("factory-sdk");
     try {
       const gen = await runCli(["wrap", "factory-sdk"], { cwd: dir });
@@ -56,8 +28,7 @@ describe("a client made by a factory function (items 1-4)", () => {
       expect(report).toMatch(/config.*(plumbing|configuration)/);
       expect(await compiles(dir)).toBe("");
 
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      writeUserConfig(dir, "factory", { api_key: "sk-factory-canary", base_url: base });
+      writeUserConfig(dir, "factory", { api_key: "sk-factory-canary", base_url: server.base });
       const { client } = await stdioClient(dir);
       try {
         const r = (await client.callTool({ name: "factory_users_get", arguments: { id: "u1" } })) as CallToolResult;
@@ -139,16 +110,8 @@ describe("parameters and types (items 9-11)", () => {
   });
 
   it("a required options object is kept, a needed callback leaves its method out, an array-or-object union takes the array, and a parameter no JSON value can fill leaves its method out", async () => {
-    const seen: { url: string; auth: string; body: string }[] = [];
-    const server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (d: Buffer) => (body += d));
-      req.on("end", () => {
-        seen.push({ url: req.url!, auth: req.headers.authorization ?? "", body });
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(req.url!.includes("search") ? { ids: ["p1"] } : { output: "done" }));
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const server = await recordingServer((r) => (r.url.includes("search") ? { ids: ["p1"] } : { output: "done" }));
+    const { seen } = server;
     const dir = project("awkward-sdk");
     try {
       const gen = await runCli(["wrap", "awkward-sdk"], { cwd: dir });
@@ -160,8 +123,7 @@ describe("parameters and types (items 9-11)", () => {
       expect(existsSync(join(dir, "tools", "awkward", "awkward_tag.yml"))).toBe(false);
       expect(await compiles(dir)).toBe("");
 
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      writeUserConfig(dir, "awkward", { api_key: "tok-awk-canary", base_url: base });
+      writeUserConfig(dir, "awkward", { api_key: "tok-awk-canary", base_url: server.base });
       const { client } = await stdioClient(dir);
       try {
         const r = (await client.callTool({ name: "awkward_run", arguments: { model: "m1", input: { prompt: "hi" } } })) as CallToolResult;
