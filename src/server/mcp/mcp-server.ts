@@ -167,7 +167,7 @@ export class McpCatalog {
       const args = (req.params.arguments ?? {}) as Record<string, unknown>;
       // Stored results belong to a session: an HTTP session, or the one client of a stdio server.
       const session = extra.sessionId ?? opts.session;
-      const callOpts = { mcp, sessionId: extra.sessionId ?? opts.session };
+      const callOpts = { mcp, sessionId: extra.sessionId };
       const call = async (tool: string, toolArgs: Record<string, unknown>): Promise<CallOutcome> => {
         if (tool === QUERY_RESULTS && this.queryResultsServed) return this.host.callBuiltIn(QUERY_RESULTS, toolArgs, callOpts, () => this.queryResults(session, toolArgs.sql, {}));
         return this.host.callTool(tool, toolArgs, callOpts);
