@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { closest } from "../model/suggest.js";
+import { allowedTypeRoots } from "../../generators/npm/confined-fs.js";
 import { findPackage } from "../../generators/npm/discover.js";
 import { generateWrapModel, type WrapOptions } from "../../generators/npm/index.js";
 import { uncompiledHandlers } from "../emit/handlers-check.js";
@@ -89,7 +90,8 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
   // Nothing is written that does not compile: a tool whose handler fails the type check is left out, with why.
   t = Date.now();
   const handlers = `handlers/${model.name}`;
-  const broken = uncompiledHandlers(out, new Map([...projectFiles, ...files]), handlers);
+  const pkgDir = findPackage(pkg, out)!;
+  const broken = uncompiledHandlers(out, new Map([...projectFiles, ...files]), handlers, allowedTypeRoots(pkgDir, findPackage));
   const clientError = broken.get(`${handlers}/client.ts`);
   if (clientError) throw new Error(`The generated client module for ${pkg} does not type-check (${clientError}); nothing was written. Name the client with --client, or give a profile (--profile-file)`);
   if (broken.size > 0) {

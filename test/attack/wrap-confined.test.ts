@@ -48,4 +48,20 @@ describe("a package's types that reach outside it are not read", () => {
     expect(report).toMatch(/outside\/x\.d\.ts.*not read/);
     expect(report).toMatch(/outside\/y\.d\.ts.*not read/);
   }, 60_000);
+
+  it("the handlers' type check reads no file outside either: an outside file that would break every handler is not seen", async () => {
+    const dir = writeProject({
+      "package.json": JSON.stringify({ private: true, type: "module" }),
+      // Read, this would make every generated handler fail the check (toPlain no longer callable).
+      "outside/x.d.ts": 'declare module "mxcp-gen/runtime" { export const toPlain: number; }\nexport {};\n',
+      "node_modules/evil-sdk/package.json": JSON.stringify({ name: "evil-sdk", version: "1.0.0", type: "module", types: "index.d.ts", main: "index.js" }),
+      "node_modules/evil-sdk/index.js": "export default class Evil { constructor() { this.things = { list: async () => [] }; } }\n",
+      "node_modules/evil-sdk/index.d.ts": ['/// <reference path="../../outside/x.d.ts" />', "export interface Things {", "  /** List things. */", "  list(): Promise<{ id: string }[]>;", "}", "export default class Evil {", "  constructor(apiKey: string);", "  things: Things;", "}", ""].join("\n"),
+    }, tempDir("mxcp-gen-evil-"));
+    symlinkSync(REPO_ROOT, join(dir, "node_modules", "mxcp-gen"));
+    const r = await runCli(["wrap", "evil-sdk"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain("does not type-check");
+    expect(readFileSync(join(dir, "tools", "evil", "evil_things_list.yml"), "utf8")).toContain("evil_things_list");
+  }, 60_000);
 });

@@ -104,7 +104,7 @@ describe("parameters and types (items 9-11)", () => {
       ["handlers/a/good.ts", `import { getClient } from "./client.js";\nimport { toPlain } from "mxcp-gen/runtime";\nexport async function good() { return toPlain(await getClient().run("m", { input: {} })); }\n`],
       ["handlers/a/bad.ts", `import { getClient } from "./client.js";\nexport async function bad() { return getClient().run("m"); }\n`],
     ]);
-    const broken = uncompiledHandlers(dir, files, "handlers/a");
+    const broken = uncompiledHandlers(dir, files, "handlers/a", [join(dir, "node_modules", "awkward-sdk")]);
     expect([...broken.keys()]).toEqual(["handlers/a/bad.ts"]);
     expect(broken.get("handlers/a/bad.ts")).toMatch(/^TS2554: Expected 2 arguments, but got 1/);
   });

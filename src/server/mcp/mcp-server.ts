@@ -55,8 +55,6 @@ export class McpCatalog {
   readonly surfaces: ToolSurfaces;
   private readonly maxResultBytes: number;
 
-  /** Where large results are kept (off when the threshold is 0). */
-  readonly results: ResultStore | undefined;
   /** Each session's SQL instance: its stored results, and what sql() in run_code reads. */
   private readonly sessionSql: ResultStore;
 
@@ -65,7 +63,6 @@ export class McpCatalog {
     this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
     const store = new ResultStore({ keepDir: join(dirname(host.project.duckdbPath), "results"), ...options.results });
     this.sessionSql = store;
-    this.results = store.enabled ? store : undefined;
     this.defs = host.validEndpoints.filter((e) => e.kind === "tool").map((e) => e.definition as ToolDef);
     if (this.results && !this.defs.some((d) => d.name === QUERY_RESULTS)) this.defs.push(QUERY_RESULTS_DEF);
     const entries = new Map(this.host.validEndpoints.filter((e) => e.kind === "tool").map((e) => [(e.definition as ToolDef).name, e]));
@@ -262,6 +259,11 @@ export class McpCatalog {
 
   private resources(): ResourceDef[] {
     return this.host.validEndpoints.filter((e) => e.kind === "resource").map((e) => e.definition as ResourceDef);
+  }
+
+  /** Where large results are kept: the session SQL store, when storing is on (the threshold is not 0). */
+  get results(): ResultStore | undefined {
+    return this.sessionSql.enabled ? this.sessionSql : undefined;
   }
 
   /** Whether `query_results` is one of this server's tools (the store is on and no project tool has the name). */
