@@ -5,6 +5,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Project, ts } from "ts-morph";
 import { allowedTypeRoots, ConfinedFileSystemHost } from "./confined-fs.js";
+import type { ConstructionPlan, SecretParameter } from "../../src/model/tool-model.js";
+import { constructionPlan } from "./construction.js";
 import type { WrapProfile } from "./profiles.js";
 import { isDeprecated } from "./types.js";
 
@@ -18,6 +20,8 @@ export interface DiscoveredOperation {
    * `path[index]`, the property is called with `signature`'s arguments to reach the next resource.
    */
   accessors: { index: number; signature: ts.Signature }[];
+  /** A command class sent through the client's `send` (`client.send(new ListObjectsCommand(input))`). */
+  command?: string;
 }
 
 export interface SkippedOperation {
@@ -37,14 +41,19 @@ export interface LoadedPackage {
   refused: ReadonlySet<string>;
   /** The client export chosen when none was named (no profile, no --client). */
   clientChoice?: ClientChoice;
-  /** The client's constructor takes an options object with these key and base-URL properties. */
-  constructorOptions?: ConstructorOptions;
+  /** How the client is built from the secret, read off its constructor's (or factory's) parameter types. */
+  construction?: { plan: ConstructionPlan; secrets: SecretParameter[] };
   /** The client export is a function that returns the client (`createClient(url, key)`), called rather than constructed. */
   factory: boolean;
+  /** The package's exports (for command classes beside a `send(command)` client). */
+  exports: ts.Type;
 }
 
-const HELPERS = /(WithHttpInfo|WithResponseInfo|AndPoll)$|^(each\w*|getPage|stream|parse|runTools|poll|toJSON|toString|valueOf|then|catch|finally)$/;
+const HELPERS = /(With(Http|Response)Info|AndPoll)$|^(each\w*|getPage|stream|parse|runTools|poll|toJSON|toString|valueOf|then|catch|finally)$/i;
 const MAX_WALK_DEPTH = 6;
+// Types walked for one client: enough for the largest SDKs seen (Octokit's ~1,000 operations reach ~200 types),
+// and a bound for generic chains whose every step is a new type.
+const MAX_WALKED_TYPES = 5_000;
 // Objects on a client that configure or carry its requests rather than call the API (AWS's `config.credentials`
 // and `config.signer`, a `requestHandler.handle`, an OAuth token manager): their functions are not tools.
 const PLUMBING = /^(config|configuration|clientConfig|settings|credentials|credentialProvider|signer|requestHandler|middlewareStack|middleware|interceptors|httpAgent|agent|logger|\w*(Auth|Token|Credentials)(Manager|Provider))$/i;
@@ -77,7 +86,7 @@ export interface ClientChoice {
 
 /** Async methods reachable from `t` (through resources and accessor calls), a few levels down, capped. */
 function countOperations(t: ts.Type, checker: ts.TypeChecker, at: ts.Node, depth: number, seen: Set<ts.Type>): number {
-  if (depth > 4 || seen.has(t)) return 0;
+  if (depth > 4 || seen.has(t) || seen.size > 2_000) return 0;
   seen.add(t);
   let count = 0;
   for (const prop of checker.getPropertiesOfType(t)) {
@@ -184,7 +193,7 @@ export function loadPackage(name: string, projectDir: string, profile: WrapProfi
     : profile.client === "default"
       ? `import __Client from ${spec};\n${helpers}export declare const __root: __Made<typeof __Client>;\n`
       : `import { ${profile.client} as __Client } from ${spec};\n${helpers}export declare const __root: __Made<typeof __Client>;\n`;
-  const ctorLine = sync ? "" : "export declare const __ctor: __Ctor<typeof __Client>;\n";
+  const ctorLine = sync ? "" : `export declare const __ctor: __Ctor<typeof __Client>;\nimport * as __module from ${spec};\nexport declare const __exports: typeof __module;\n`;
   // The entry lives (in memory only) inside the project, so the package resolves from its node_modules.
   const entry = project.createSourceFile(join(projectDir, "__mxcp_gen_wrap_entry__.mts"), source + ctorLine, { overwrite: true });
   const diagnostics = entry.getPreEmitDiagnostics().filter((d) => d.getCategory() === ts.DiagnosticCategory.Error);
@@ -202,31 +211,9 @@ export function loadPackage(name: string, projectDir: string, profile: WrapProfi
   }
   const ctor = sync ? undefined : checker.getTypeAtLocation(entry.getVariableDeclarationOrThrow("__ctor").compilerNode);
   const factory = !!ctor && ctor.getConstructSignatures().length === 0 && ctor.getCallSignatures().length > 0;
-  const constructorOptions = ctor ? optionsConstructor(checker, ctor, decl) : undefined;
-  return { name, version, dir, checker, node: decl, root, refused: fileSystem.refused, factory, ...(clientChoice ? { clientChoice } : {}), ...(constructorOptions ? { constructorOptions } : {}) };
-}
-
-const KEY_OPTIONS = ["apiKey", "api_key", "apiToken", "api_token", "secretKey", "secret_key", "serverToken", "accessToken", "access_token", "token", "bearerToken", "bearer_token", "authToken", "auth"];
-const BASE_URL_OPTIONS = ["baseURL", "baseUrl", "base_url", "serverURL", "serverUrl", "server_url", "apiUrl", "apiURL", "endpoint", "environment"];
-
-/** The options a constructor taking one options object (`new Groq({ apiKey, baseURL })`) reads the key and base URL from. */
-export interface ConstructorOptions {
-  keyOption: string;
-  baseUrlOption?: string;
-}
-
-/** When the client's constructor's (or factory's) first parameter is an options object with a key-like property, which ones. */
-function optionsConstructor(checker: ts.TypeChecker, ctor: ts.Type, at: ts.Node): ConstructorOptions | undefined {
-  const signature = ctor.getConstructSignatures()[0] ?? ctor.getCallSignatures()[0];
-  const first = signature?.getParameters()[0];
-  if (!first) return undefined;
-  const t = checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(first, at));
-  if (!(t.getFlags() & ts.TypeFlags.Object) && !t.isUnionOrIntersection()) return undefined;
-  const names = new Set(checker.getPropertiesOfType(t).map((p) => p.getName()));
-  const keyOption = KEY_OPTIONS.find((k) => names.has(k));
-  if (!keyOption) return undefined;
-  const baseUrlOption = BASE_URL_OPTIONS.find((k) => names.has(k));
-  return { keyOption, ...(baseUrlOption ? { baseUrlOption } : {}) };
+  const construction = ctor ? constructionPlan(ctor, checker, decl, name, profile.client === "default" ? name : profile.client) : undefined;
+  const exports = sync ? root : checker.getTypeAtLocation(entry.getVariableDeclarationOrThrow("__exports").compilerNode);
+  return { name, version, dir, checker, node: decl, root, refused: fileSystem.refused, factory, exports, ...(clientChoice ? { clientChoice } : {}), ...(construction ? { construction } : {}) };
 }
 
 function isThenable(t: ts.Type): boolean {
@@ -266,8 +253,8 @@ function isStreaming(ret: ts.Type, checker: ts.TypeChecker): boolean {
 /** The overload a tool calls: not generic, returning a thenable (unless sync), not streaming, no trailing callback. */
 function chooseSignature(signatures: readonly ts.Signature[], checker: ts.TypeChecker, sync: boolean): ts.Signature | undefined {
   const usable = signatures.filter((s) => {
-    // Generic functions of a --sync library are called at their constraints (date-fns' addDays<DateType extends Date>).
-    if (!sync && (s.getTypeParameters() ?? []).some((tp) => !tp.getDefault())) return false;
+    // A generic method is called at its type parameters' constraints (`search<T>(…): Promise<SearchResponse<T>>`,
+    // date-fns' addDays<DateType extends Date>): the tool passes JSON, the handler's type check says whether it fits.
     const ret = s.getReturnType();
     if (!sync && !isThenable(ret)) return false;
     if (isStreaming(ret, checker)) return false;
@@ -297,16 +284,48 @@ function accessorSignature(signatures: readonly ts.Signature[], checker: ts.Type
   });
 }
 
+/**
+ * A client whose operations are command classes it sends (`client.send(new ListObjectsV2Command(input))`, the AWS
+ * SDK's low-level clients): each exported `…Command` class taking an input is an operation in place of `send`,
+ * when `send` is all the client has.
+ */
+function commandOperations(pkg: LoadedPackage, operations: DiscoveredOperation[]): void {
+  const { checker, node } = pkg;
+  const send = operations.findIndex((op) => op.path.length === 1 && op.path[0] === "send");
+  if (send < 0) return;
+  const commands: DiscoveredOperation[] = [];
+  for (const sym of checker.getPropertiesOfType(pkg.exports)) {
+    const name = sym.getName();
+    const stem = /^([A-Z][A-Za-z0-9]*)Command$/.exec(name)?.[1];
+    if (!stem) continue;
+    const signature = checker.getTypeOfSymbolAtLocation(sym, node).getConstructSignatures()[0];
+    if (!signature || signature.getParameters().length === 0) continue;
+    commands.push({ path: [stem.charAt(0).toLowerCase() + stem.slice(1)], symbol: sym, signature, overloads: 1, accessors: [], command: name });
+  }
+  if (commands.length === 0) return;
+  // An aggregated client (`S3`, a method per command) has its operations already; `send` is its transport.
+  if (operations.length > 1) operations.splice(send, 1);
+  else operations.splice(send, 1, ...commands.sort((a, b) => (a.path[0]! < b.path[0]! ? -1 : 1)));
+}
+
 export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: Pick<WrapProfile, "skipRootMethods" | "transportHelpers">): { operations: DiscoveredOperation[]; skipped: SkippedOperation[] } {
   const transport = new Set(profile.transportHelpers);
   const { checker, node } = pkg;
   const operations: DiscoveredOperation[] = [];
   const skipped: SkippedOperation[] = [];
   const visitedTypes = new Set<ts.Type>();
+  // What an accessor call returns is walked once per declared type, whatever its type arguments: a chain
+  // (`pipeline().get().set()…`, each step a new `Pipeline<[…]>`) would otherwise grow without end.
+  const visitedResults = new Set<ts.Symbol>();
   const seenDeclarations = new Set<ts.Node>();
+  let cutShort = false;
 
   const walk = (t: ts.Type, path: string[], depth: number, accessors: DiscoveredOperation["accessors"]) => {
     if (depth > MAX_WALK_DEPTH || visitedTypes.has(t)) return;
+    if (visitedTypes.size >= MAX_WALKED_TYPES) {
+      cutShort = true;
+      return;
+    }
     visitedTypes.add(t);
     const props = [...checker.getPropertiesOfType(t)].sort((a, b) => (a.getName() < b.getName() ? -1 : a.getName() > b.getName() ? 1 : 0));
     for (const sym of props) {
@@ -319,8 +338,11 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
       const signatures = type.getCallSignatures();
       if (signatures.length > 0 && depth === 0 && profile.skipRootMethods) continue;
       if (signatures.length > 0 && type.getConstructSignatures().length === 0) {
-        const decl = signatures[0]!.getDeclaration();
-        if (decl && seenDeclarations.has(decl)) continue; // an alias of an operation already found
+        // A method declared once and reached twice (`list = this.all`) is one operation; a signature written in a
+        // generic type alias (Slack's `MethodWithRequiredArgument<A, R>`) is shared by every method, so it says nothing.
+        const declared = signatures[0]!.getDeclaration();
+        const decl = declared && !ts.isFunctionTypeNode(declared) && !ts.isCallSignatureDeclaration(declared) ? declared : undefined;
+        if (decl && seenDeclarations.has(decl)) continue;
         // Deprecated only when every form is: a deprecated positional overload beside a current options form
         // leaves the current one (a property's own @deprecated covers the function it holds).
         const current = signatures.filter((sig) => !sig.getJsDocTags().some((t) => t.name === "deprecated"));
@@ -332,10 +354,15 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
         const accessor = sync || signature ? undefined : accessorSignature(signatures, checker);
         if (accessor) {
           // An accessor (`accounts(sid)`) leads to a resource; the callable's own properties (`accounts.list`) are one too.
-          walk(accessor.getReturnType(), [...path, name], depth + 1, [...accessors, { index: path.length, signature: accessor }]);
+          const result = accessor.getReturnType();
+          const declaredAs = result.getSymbol();
+          if (!declaredAs || !visitedResults.has(declaredAs)) {
+            if (declaredAs) visitedResults.add(declaredAs);
+            walk(result, [...path, name], depth + 1, [...accessors, { index: path.length, signature: accessor }]);
+          }
           if (type.getProperties().length > 0) walk(type, [...path, name], depth + 1, accessors);
         } else if (!signature) {
-          if (sync || signatures.some((s) => isThenable(s.getReturnType()))) skipped.push({ path: dotted, reason: "no usable overload (generic, streaming or callback-only)" });
+          if (sync || signatures.some((s) => isThenable(s.getReturnType()))) skipped.push({ path: dotted, reason: "no usable overload (streaming or callback-only)" });
           // A synchronous helper on a client is not an operation.
         } else {
           if (decl) seenDeclarations.add(decl);
@@ -346,7 +373,8 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
       }
       if (sync) continue;
       if (type.getConstructSignatures().length > 0 || checker.isArrayType(type) || isThenable(type)) continue;
-      if (PLUMBING.test(name) && type.getFlags() & ts.TypeFlags.Object) {
+      // Only on the client itself: deeper down, `admin.apps.config` is an API resource like any other.
+      if (depth === 0 && PLUMBING.test(name) && type.getFlags() & ts.TypeFlags.Object) {
         skipped.push({ path: dotted, reason: "the client's configuration or plumbing (credentials, signer, request handler, token manager), not an operation" });
         continue;
       }
@@ -354,5 +382,7 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
     }
   };
   walk(pkg.root, [], 0, []);
+  if (!sync) commandOperations(pkg, operations);
+  if (cutShort) skipped.push({ path: "(the rest)", reason: `the client's types reach more than ${MAX_WALKED_TYPES} types; the walk stopped there (name a narrower --client or use --include)` });
   return { operations, skipped };
 }

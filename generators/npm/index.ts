@@ -2,7 +2,7 @@
 // never run while generating; only its .d.ts files are read.
 import { snakeCase } from "../../src/model/naming.js";
 import { cacheSelector, parseDuration } from "../../src/model/selection.js";
-import type { ApiModel, ModelNote, ToolModel } from "../../src/model/tool-model.js";
+import type { ApiModel, ModelNote, SecretParameter, ToolModel } from "../../src/model/tool-model.js";
 import { discoverOperations, loadPackage, type ClientChoice, type SkippedOperation } from "./discover.js";
 import { buildSdkTools, type WrapFilters } from "./operations.js";
 import { loadProfile } from "./profiles.js";
@@ -26,7 +26,7 @@ export interface WrapOptions extends WrapFilters {
 }
 
 // Words in package names that name the kind of package, not the product (`@hubspot/api-client`, `@qdrant/js-client-rest`).
-const GENERIC_WORDS = new Set(["api", "apis", "client", "clients", "sdk", "sdks", "js", "ts", "node", "nodejs", "rest", "http", "lib", "library", "official", "core", "typescript", "javascript", "wrapper", "backend", "server", "admin", "v1", "v2", "v3", "v4"]);
+const GENERIC_WORDS = new Set(["web", "api", "apis", "client", "clients", "sdk", "sdks", "js", "ts", "node", "nodejs", "rest", "http", "lib", "library", "official", "core", "typescript", "javascript", "wrapper", "backend", "server", "admin", "v1", "v2", "v3", "v4"]);
 
 /**
  * The tool prefix and secret name for a package without a profile: the product or vendor's name, not the
@@ -39,7 +39,8 @@ export function vendorPrefix(pkgName: string): string {
   const meaningful = (text: string) => text.split(/[^A-Za-z0-9]+/).filter((w) => w && !GENERIC_WORDS.has(w.toLowerCase()));
   const fromName = meaningful(name);
   if (fromName.length > 0) return snakeCase(fromName.join("_"));
-  const fromScope = scope ? meaningful(scope) : [];
+  // A company scope often carries a suffix that is not the product's name (`@notionhq` → notion).
+  const fromScope = scope ? meaningful(scope).map((w) => (w.length > 4 ? w.replace(/hq$/i, "") : w)) : [];
   return snakeCase(fromScope.length > 0 ? fromScope.join("_") : name);
 }
 
@@ -61,14 +62,11 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
   const sync = opts.sync === true;
   const generic = source === "generic";
   const pkg = loadPackage(pkgName, opts.projectDir, profile, sync, generic && !opts.client);
-  // Without a profile, a constructor taking an options object (`new Groq({ apiKey, baseURL })`) is built from
-  // the secret as a profile would say; otherwise the secret's constructor_args, else the key, positionally.
-  const found = generic ? pkg.constructorOptions : undefined;
-  if (found) {
-    profile.construct = "options";
-    profile.keyOption = found.keyOption;
-    if (found.baseUrlOption) profile.baseUrl = { option: found.baseUrlOption, style: "url", suffix: "" };
-  }
+  // Without a profile, the client is built from the secret as its constructor's parameter types say (`new
+  // ServerClient(serverToken)`, `algoliasearch(appId, apiKey)`, `new Groq({ apiKey, baseURL })`); when they name
+  // nothing a secret can hold, from the secret's constructor_args, else its key, positionally.
+  const construction = generic ? pkg.construction : undefined;
+  if (construction) profile.keyParameter = construction.plan.required[0]?.[0] ?? profile.keyParameter;
   const { operations, skipped } = discoverOperations(pkg, sync, profile);
   const prefix = opts.prefix ? snakeCase(opts.prefix) : (profile.prefix ?? vendorPrefix(pkgName));
   const notes: ModelNote[] = [];
@@ -76,7 +74,7 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
     const others = pkg.clientChoice.others.length > 0 ? `; also a client: ${pkg.clientChoice.others.join(", ")} (name one with --client)` : "";
     notes.push({ where: pkgName, message: `no profile and no default client: using the export ${pkg.clientChoice.chosen}${pkg.clientChoice.factory ? " (a function that returns the client: it is called with the secret's values)" : ""}${others}` });
   }
-  if (found) notes.push({ where: pkgName, message: `the client takes an options object: the secret's api_key goes to ${found.keyOption}${found.baseUrlOption ? `, base_url to ${found.baseUrlOption}` : ""}` });
+  if (construction) notes.push({ where: pkgName, message: `the client is created from the secret: ${construction.secrets.map((s) => `${s.name} → ${s.passedAs}`).join(", ")}` });
   const tools = buildSdkTools({ pkg, profile, prefix, operations, filters: opts, sync, notes, skipped });
   for (const path of [...pkg.refused].sort()) {
     notes.push({ where: path, message: "the package's types refer to this file outside the package and its dependencies; it was not read" });
@@ -88,15 +86,17 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
     const g = t.target.kind === "sdk" && t.target.path.length > 1 ? t.target.path[0]! : "(top level)";
     groups[g] = (groups[g] ?? 0) + 1;
   }
-  const secretParameters = sync
+  const secretParameters: SecretParameter[] = sync
     ? []
-    : [
-        {
-          name: profile.keyParameter,
-          description: `${profile.construct === "url-first" ? "Connection URL" : "API key"} for ${pkgName}${profile.keyEnv ? ` (else $${profile.keyEnv})` : ""}${found ? ` (passed as the constructor option ${found.keyOption})` : ""}`,
-        },
-        ...(profile.baseUrl ? [{ name: "base_url", description: `Base URL override (a proxy or a local mock)${found?.baseUrlOption ? ` (passed as the constructor option ${found.baseUrlOption})` : ""}` }] : []),
-      ];
+    : construction
+      ? construction.secrets
+      : [
+          {
+            name: profile.keyParameter,
+            description: `${profile.construct === "url-first" ? "Connection URL" : "API key"} for ${pkgName}${profile.keyEnv ? ` (else $${profile.keyEnv})` : ""}`,
+          },
+          ...(profile.baseUrl ? [{ name: "base_url", description: "Base URL override (a proxy or a local mock)" }] : []),
+        ];
   const model: ApiModel = {
     name: prefix,
     title: pkgName,
@@ -110,20 +110,21 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
       ...(sync ? {} : { client: profile.client }),
       ...(!sync && pkg.factory ? { factory: true as const } : {}),
       construction: {
-        construct: profile.construct,
+        construct: construction ? "plan" : profile.construct,
         keyOption: profile.keyOption,
         keyParameter: profile.keyParameter,
         keyEnv: profile.keyEnv,
         baseUrl: profile.baseUrl,
         options: profile.options,
         close: profile.close,
+        ...(construction ? { plan: construction.plan } : {}),
       },
     },
     secretParameters,
     tools,
     notes,
   };
-  return { model, skipped, profileSource: source, groups, genericConstruction: generic && !found && !sync, ...(pkg.clientChoice ? { clientChoice: pkg.clientChoice } : {}) };
+  return { model, skipped, profileSource: source, groups, genericConstruction: generic && !construction && !sync, ...(pkg.clientChoice ? { clientChoice: pkg.clientChoice } : {}) };
 }
 
 /**

@@ -314,7 +314,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
     returns = { type: "object", description: "The SDK's result as plain JSON (lists as {data, has_more}; a single value as {result})." };
   }
   const doc = docOf(op.symbol, checker, 1024);
-  const description = doc || `${actionSentence(op.path)} (${pkg.name}'s ${dotted}).`;
+  const description = doc || `${actionSentence(op.path)} (${pkg.name}'s ${op.command ? `${op.command}, sent by the client` : dotted}).`;
   const title = cleanDescription(doc.split(/[.\n]/)[0], 100);
   return {
     name,
@@ -323,7 +323,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
     tags: [op.path.length > 1 ? op.path[0]! : pkg.name],
     parameters,
     returns,
-    target: { kind: "sdk", path: op.path, arguments: args, sync, overloaded: op.overloads > 1, ...(paging ? { paging } : {}), ...(accessors.length > 0 ? { accessors } : {}) },
+    target: { kind: "sdk", path: op.path, arguments: args, sync, overloaded: op.overloads > 1, ...(paging ? { paging } : {}), ...(accessors.length > 0 ? { accessors } : {}), ...(op.command ? { command: op.command } : {}) },
     origin: { package: pkg.name, version: pkg.version, method: dotted },
     moduleName: name,
   };

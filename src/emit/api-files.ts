@@ -200,7 +200,8 @@ export function sampleUserConfig(api: ApiModel, project: string, profile: string
     " (which creates ~/.mxcp/config.yml or $MXCP_CONFIG if needed and keeps everything else in it),",
     " then check with: mxcp-gen secrets check",
     " Keep only the credentials your API account uses; ${VAR} reads an environment variable.",
-    ...api.secretParameters.map((p) => `   ${p.name}: ${lineCommentText(p.description)}`),
+    // `secrets check` reads "required" here: the client cannot be created without it (or one of its choices).
+    ...api.secretParameters.map((p) => `   ${p.name}: ${p.required ? "required; " : p.oneOf ? `required, or one of ${p.oneOf.join(", ")}; ` : ""}${lineCommentText(p.description)}`),
     ...variables,
     ...(baseUrl || !api.secretParameters.some((p) => p.name === "base_url") ? [] : [server ? ` base_url is left out: the document's server ${lineCommentText(server.url)} is not a URL you can use as it is; set base_url yourself.` : " base_url is left out: set it only to send the requests somewhere else (a proxy, a local mock)."]),
   ].join("\n");

@@ -1,6 +1,6 @@
 // The files of one wrapped npm package: tool YAML (shared with OpenAPI), one handler per tool calling
 // the SDK with its own types, the client created from the secret, the report and a sample config.
-import type { ApiModel, SdkArgument, SdkClientSpec, SdkToolTarget, ToolModel } from "../model/tool-model.js";
+import type { ApiModel, ConstructionPlan, ConstructorValue, SdkArgument, SdkClientSpec, SdkToolTarget, ToolModel } from "../model/tool-model.js";
 import type { ApiEmitOptions, FileSet } from "./api-files.js";
 import { reportMarkdown, sampleUserConfig, toolYaml, tsHeader } from "./api-files.js";
 import { renderTemplate } from "./templates.js";
@@ -66,11 +66,12 @@ export function sdkHandlerModule(api: ApiModel, tool: ToolModel, opts: ApiEmitOp
   const target = tool.target as SdkToolTarget;
   const bag = target.arguments.find((a): a is Extract<SdkArgument, { kind: "bag" }> => a.kind === "bag");
   const usesMethod = bag !== undefined || tool.parameters.some((p) => p.tsType.kind === "argument" && p.tsType.accessor === undefined);
-  const types = methodTypes(target);
+  const types = target.command ? { accessors: [], method: `(...args: ConstructorParameters<typeof ${target.command}>) => unknown` } : methodTypes(target);
   const usedAccessors = types.accessors.filter((_a, k) => usesMethod || tool.parameters.some((p) => p.tsType.kind === "argument" && p.tsType.accessor !== undefined && p.tsType.accessor >= k));
   const fn = access("client", target, tool);
   const call = (bagExpression: string) => {
     const list = argumentList(target.arguments, tool, bagExpression);
+    if (target.command) return `client.send(new Command(${list}))`;
     // Grouping keeps `this`: (client.a.b as F)(…) still calls b on client.a.
     return target.overloaded ? `(${fn} as (...args: unknown[]) => unknown)(${list})` : `${fn}(${list})`;
   };
@@ -92,7 +93,7 @@ export function sdkHandlerModule(api: ApiModel, tool: ToolModel, opts: ApiEmitOp
     ...(paging ? ["pagedResult"] : []),
     ...(target.cache === "read" ? ["cachedRead"] : target.cache === "write" ? ["writeThrough"] : []),
   ].sort();
-  const clientImports = [...(target.cache ? ["cache"] : []), "getClient", ...(usesMethod || usedAccessors.length > 0 ? ["type Client"] : [])];
+  const clientImports = [...(target.cache ? ["cache"] : []), "getClient", ...(target.command ? ["sdkModule"] : []), ...((usesMethod && !target.command) || usedAccessors.length > 0 ? ["type Client"] : [])];
   return renderTemplate("npm/handler.ts.hbs", {
     header: tsHeader(opts),
     runtimeImports: runtimeImports.join(", "),
@@ -102,7 +103,8 @@ export function sdkHandlerModule(api: ApiModel, tool: ToolModel, opts: ApiEmitOp
     paramsType: bag ? `NonNullable<Parameters<Method>[${bag.index}]>` : "",
     name: tool.name,
     args: tool.parameters.map((p) => ({ name: p.name, type: renderTypeRef(p.tsType, { paramsIndex: bag?.index }), required: p.required })),
-    doc: jsdoc(`${tool.description}\n\nCalls ${api.sdk!.package}: ${target.path.join(".")}`),
+    doc: jsdoc(`${tool.description}\n\nCalls ${api.sdk!.package}: ${target.command ? `send(new ${target.command}(…))` : target.path.join(".")}`),
+    command: target.command ? { name: target.command, packageLiteral: tsString(api.sdk!.package) } : false,
     bag: bag ? bagView(bag, tool) : false,
     result,
     prefixLiteral: tsString(api.name),
@@ -123,6 +125,7 @@ function pagingArgumentNames(bag: Extract<SdkArgument, { kind: "bag" }> | undefi
 function constructionView(api: ApiModel, profile: SdkClientSpec, generic: boolean) {
   const sdk = api.sdk!;
   if (!sdk.client) return { module: true };
+  if (profile.plan) return { ctor: tsString(sdk.client), make: sdk.factory ? "await Ctor" : "new Ctor", plan: planView(api, profile.plan) };
   const key = `text(${tsString(profile.keyParameter)})${profile.keyEnv ? ` ?? envValue(${tsString(profile.keyEnv)})` : ""}`;
   const ctor = tsString(sdk.client);
   // A factory function is called (and awaited: some return a promise) where a class is constructed.
@@ -150,6 +153,44 @@ function constructionView(api: ApiModel, profile: SdkClientSpec, generic: boolea
   return { ctor, make, args };
 }
 
+const RESERVED = new Set(["break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected", "public", "await", "arguments", "eval", "client", "failure", "secret", "text", "mod", "Ctor", "e", "compact", "config", "constructorOf", "constructorArguments", "envValue", "libraryNotInstalled", "onInit", "onShutdown", "sdkErrorToDict", "urlParts", "withPathSuffix", "cache", "getClient", "hostOf", "usesHttps"]);
+
+/** A secret parameter's local name in client.ts (`api_key` → `apiKey`), clear of words the module uses. */
+function bindingName(parameter: string): string {
+  const camel = parameter.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9_$]/g, "_");
+  const name = /^[A-Za-z_$]/.test(camel) ? camel : `value${camel}`;
+  return RESERVED.has(name) ? `${name}Value` : name;
+}
+
+/**
+ * A construction plan as client.ts code: one local per secret parameter, a check per required group (the
+ * missing value named, so the tool says which to set), and the constructor's argument list.
+ */
+function planView(api: ApiModel, plan: ConstructionPlan) {
+  const parameters = api.secretParameters.map((p) => p.name);
+  const bindings = parameters.map((p) => ({ name: bindingName(p), literal: tsString(p) }));
+  const narrowed = new Set(plan.required.filter((g) => g.length === 1).map((g) => g[0]!));
+  const expression = (v: ConstructorValue): string => {
+    if (v.kind === "omitted") return "undefined";
+    if (v.kind === "secret") {
+      const name = bindingName(v.parameter);
+      if (v.part === "host") return `hostOf(${name})`;
+      if (v.part === "https") return `usesHttps(${name})`;
+      return v.required && !narrowed.has(v.parameter) ? `${name} ?? ""` : name;
+    }
+    const entries = v.properties.map((p) => {
+      const value = expression(p.value);
+      return value === p.name ? tsKey(p.name) : `${tsKey(p.name)}: ${value}`;
+    });
+    return `compact({ ${entries.join(", ")} })`;
+  };
+  const checks = plan.required.map((group) => ({
+    condition: group.map((p) => `${bindingName(p)} === undefined`).join(" && "),
+    message: tsString(`The '${api.name}' secret has no ${group.length === 1 ? group[0] : `${group.slice(0, -1).join(", ")} or ${group.at(-1)}`}, which the ${api.sdk!.package} client needs`),
+  }));
+  return { bindings, checks, args: plan.arguments.map(expression).join(", ") };
+}
+
 export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: boolean): string {
   const sdk = api.sdk!;
   const profile = sdk.construction;
@@ -161,6 +202,10 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
   if (!sync) used.push("config", "constructorOf", "type SdkClient", "type SdkConstructor");
   if (!sync && !generic && profile.keyEnv) used.push("envValue");
   if (!sync && generic) used.push("constructorArguments", ...(profile.keyEnv ? ["envValue"] : []));
+  const planText = profile.plan ? JSON.stringify(profile.plan) : "";
+  if (planText.includes('"kind":"object"')) used.push("compact");
+  if (planText.includes('"part":"host"')) used.push("hostOf");
+  if (planText.includes('"part":"https"')) used.push("usesHttps");
   if (usesUrlParts) used.push("urlParts");
   if (!sync && !generic && profile.baseUrl?.style === "url" && profile.baseUrl.suffix) used.push("withPathSuffix");
   if (api.cache) used.push("type SdkCachePolicy");
@@ -175,11 +220,14 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
     prefixComment: lineCommentText(api.name),
     secretLiteral: tsString(api.name),
     construction: constructionView(api, profile, generic),
+    commands: api.tools.some((t) => t.target.kind === "sdk" && t.target.command !== undefined),
     // The SDK's own words name its options, not our secret: say where the key goes.
     creationFix: tsString(
       sync
         ? `Check that ${sdk.package} is installed`
-        : `Check the '${api.name}' secret in your user config (its ${profile.keyParameter}${profile.keyEnv ? `, else $${profile.keyEnv}` : ""}${profile.baseUrl ? ", and base_url if you set one" : ""}); mxcp-gen secrets check shows what is set`,
+        : profile.plan
+          ? `Check the '${api.name}' secret in your user config (${api.secretParameters.map((p) => p.name).join(", ")}); mxcp-gen secrets check shows what is set`
+          : `Check the '${api.name}' secret in your user config (its ${profile.keyParameter}${profile.keyEnv ? `, else $${profile.keyEnv}` : ""}${profile.baseUrl ? ", and base_url if you set one" : ""}); mxcp-gen secrets check shows what is set`,
     ),
     close: profile.close && !sync ? `  if (client) await client.${profile.close}();` : "",
     cache: api.cache ? { seconds: api.cache.ttlSeconds, literal: tsLiteral({ api: api.name, ttlSeconds: api.cache.ttlSeconds }) } : false,

@@ -76,6 +76,8 @@ export interface SdkToolTarget {
   accessors?: { index: number; arguments: SdkArgument[] }[];
   /** With a cache (`wrap --cache`): a read kept in it, or a write that drops its resource's reads. */
   cache?: "read" | "write";
+  /** The command class this tool sends through the client's `send` (`ListObjectsV2Command`); `path` is its stem. */
+  command?: string;
 }
 
 export interface ToolModel {
@@ -95,9 +97,45 @@ export interface ToolModel {
 }
 
 /** How the emitted client module constructs, configures and closes the SDK's client (from its profile). */
+/** A value a client is constructed with: a secret parameter's text, an object of such values, or nothing. */
+export type ConstructorValue =
+  | {
+      kind: "secret";
+      parameter: string;
+      /** The constructor's type takes no undefined here. */
+      required: boolean;
+      /** Only part of a URL: its `host:port` (`requestHost`), or whether it is https (`useHttps`). */
+      part?: "host" | "https";
+    }
+  | { kind: "object"; properties: { name: string; value: ConstructorValue }[] }
+  | { kind: "omitted" };
+
+/** How a client without a profile is built from the secret, read off its constructor's parameter types. */
+export interface ConstructionPlan {
+  arguments: ConstructorValue[];
+  /** Groups of secret parameters of which one must be set (the key, or one of several key choices). */
+  required: string[][];
+}
+
+/** A parameter of an API's secret, as the sample config and `secrets check` list it. */
+export interface SecretParameter {
+  name: string;
+  description: string;
+  /** The client cannot be created without it. */
+  required?: boolean;
+  /** The client needs this or one of these others (several ways to pass a credential). */
+  oneOf?: string[];
+  /** Where the SDK's client takes it (`createClient(options).secretKey`). */
+  passedAs?: string;
+}
+
 export interface SdkClientSpec {
-  /** `key-first`: new Client(key, options); `options`: new Client({ [keyOption]: key, ...options }); `url-first`; `none`. */
-  construct: "key-first" | "options" | "url-first" | "none";
+  /**
+   * `key-first`: new Client(key, options); `options`: new Client({ [keyOption]: key, ...options }); `url-first`;
+   * `none`; `plan`: as `plan` says.
+   */
+  construct: "key-first" | "options" | "url-first" | "none" | "plan";
+  plan?: ConstructionPlan | undefined;
   /** The option that takes the key in `options` style. */
   keyOption: string;
   /** The secret parameter holding the key (or URL), and the environment variable used when it is unset. */
@@ -133,7 +171,7 @@ export interface ApiModel {
   /** For `wrap`: the package the tools call. */
   sdk?: SdkInfo;
   /** Which secret parameters the API's auth reads, for the sample config. */
-  secretParameters: { name: string; description: string }[];
+  secretParameters: SecretParameter[];
   tools: ToolModel[];
   notes: ModelNote[];
 }

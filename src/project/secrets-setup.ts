@@ -19,10 +19,10 @@ export interface NeededSecret {
 
 export interface SecretStatus {
   name: string;
-  state: "set" | "missing" | "unresolved";
+  state: "set" | "missing" | "unresolved" | "incomplete";
   /** Why it cannot be used (an unset variable), without any value. */
   problem?: string;
-  parameters: { name: string; state: "set" | "missing" }[];
+  parameters: { name: string; state: "set" | "missing"; /** The client cannot be created without it (or one of its choices). */ required?: boolean }[];
 }
 
 /** The secrets the project names, with the parameters their samples list. */
@@ -47,6 +47,19 @@ export function neededSecrets(project: Project): NeededSecret[] {
   return [...names].sort().map((name) => ({ name, parameters: Object.keys(samples.get(name) ?? {}), samples: samples.get(name) ?? {}, descriptions: descriptions.get(name) ?? {} }));
 }
 
+/**
+ * The required parameters a generated sample marks (`#   api_key: required; …`, `#   token: required, or one of
+ * api_key; …`), each with the parameters any of which satisfies it.
+ */
+function requiredChoices(descriptions: Record<string, string>): Map<string, string[]> {
+  const choices = new Map<string, string[]>();
+  for (const [name, text] of Object.entries(descriptions)) {
+    const m = /^required(?:, or one of ([\w, ]+))?;/.exec(text);
+    if (m) choices.set(name, [name, ...(m[1]?.split(/,\s*/) ?? [])]);
+  }
+  return choices;
+}
+
 /** Which needed secrets the active profile has, and which of their parameters. No value is returned. */
 export function secretStatus(project: Project): SecretStatus[] {
   const have = project.userProfile?.secrets ?? [];
@@ -55,7 +68,14 @@ export function secretStatus(project: Project): SecretStatus[] {
     if (!secret) return { name: need.name, state: "missing", parameters: need.parameters.map((p) => ({ name: p, state: "missing" })) };
     if (secret.unresolved) return { name: need.name, state: "unresolved", problem: secret.unresolved, parameters: need.parameters.map((p) => ({ name: p, state: "missing" })) };
     const given = (k: string) => secret.parameters[k] !== undefined && secret.parameters[k] !== null && secret.parameters[k] !== "";
-    return { name: need.name, state: "set", parameters: need.parameters.map((p) => ({ name: p, state: given(p) ? "set" : "missing" })) };
+    // A required parameter is missing unless it, or one of its choices, is set.
+    const choices = requiredChoices(need.descriptions);
+    const parameters = need.parameters.map((p) => {
+      const needed = choices.get(p);
+      const required = needed !== undefined && !needed.some(given);
+      return { name: p, state: given(p) ? ("set" as const) : ("missing" as const), ...(required ? { required: true } : {}) };
+    });
+    return { name: need.name, state: parameters.some((p) => p.required) ? "incomplete" : "set", parameters };
   });
 }
 

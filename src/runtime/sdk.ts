@@ -162,6 +162,16 @@ export function urlParts(url: string): { host: string; port: number; protocol: "
   return { host: u.hostname, port: Number(u.port || (protocol === "https" ? 443 : 80)), protocol };
 }
 
+/** A URL's `host:port`, for SDKs that take a bare host beside a protocol switch (`{ requestHost, useHttps }`). */
+export function hostOf(url: string | undefined): string | undefined {
+  return url === undefined ? undefined : new URL(url).host;
+}
+
+/** Whether a URL is https, for the protocol switch beside a bare host option. */
+export function usesHttps(url: string | undefined): boolean | undefined {
+  return url === undefined ? undefined : new URL(url).protocol === "https:";
+}
+
 /**
  * A base URL with the path the SDK expects after it (`/v1`), added only when it is not already there: a
  * `base_url` of `http://proxy/v1` stays as it is instead of becoming `…/v1/v1`.

@@ -39,8 +39,8 @@ describe("wrap a package without a profile or a default export", () => {
       expect(gen.stdout).toContain("2 tools");
       const report = readFileSync(join(dir, "mxcp-gen.report.nodefault.md"), "utf8");
       expect(report).toContain("using the export NoDefault");
-      expect(report).toContain("the secret's api_key goes to apiKey, base_url to serverURL");
-      expect(readFileSync(join(dir, "config.nodefault.sample.yml"), "utf8")).toContain("passed as the constructor option apiKey");
+      expect(report).toContain("the client is created from the secret: api_key → NoDefault(options).apiKey, base_url → NoDefault(options).serverURL");
+      expect(readFileSync(join(dir, "config.nodefault.sample.yml"), "utf8")).toContain("API key (passed as NoDefault(options).apiKey)");
       const complete = parse(readFileSync(join(dir, "tools/nodefault/nodefault_chat_complete.yml"), "utf8")) as { tool: { annotations: Record<string, unknown> } };
       expect(complete.tool.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
 

@@ -43,6 +43,7 @@ export interface RecordedRequest {
   url: string;
   auth: string;
   body: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** A stand-in API on 127.0.0.1 that records every request and answers with `answer(request)` as JSON. */
@@ -52,7 +53,7 @@ export async function recordingServer(answer: (request: RecordedRequest) => unkn
     let body = "";
     req.on("data", (d: Buffer) => (body += d));
     req.on("end", () => {
-      const request = { method: req.method!, url: req.url!, auth: req.headers.authorization ?? "", body };
+      const request = { method: req.method!, url: req.url!, auth: req.headers.authorization ?? "", body, headers: req.headers };
       seen.push(request);
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer(request)));
     });

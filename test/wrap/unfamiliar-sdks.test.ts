@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { uncompiledHandlers } from "../../src/emit/handlers-check.js";
 import { runCli } from "../helpers.js";
 import { stdioClient, writeUserConfig } from "../serve/servers.js";
@@ -20,7 +21,7 @@ describe("a client made by a factory function (items 1-4)", () => {
       const report = readFileSync(join(dir, "mxcp-gen.report.factory.md"), "utf8");
       expect(report).toContain("using the export createFactoryClient (a function that returns the client");
       expect(report).not.toContain("__Client");
-      expect(report).toContain("the secret's api_key goes to secretKey, base_url to baseUrl");
+      expect(report).toContain("the client is created from the secret: api_key → createFactoryClient(options).secretKey, base_url → createFactoryClient(options).baseUrl");
       const lock = JSON.parse(readFileSync(join(dir, "mxcp-gen.lock.json"), "utf8")) as { apis: Record<string, { files: Record<string, string> }> };
       const tools = Object.keys(lock.apis.factory!.files).filter((f) => f.startsWith("tools/")).map((f) => f.split("/").pop()!.replace(/\.yml$/, "")).sort();
       // The current overload of upsert is kept; the config object's functions are not tools.
@@ -52,6 +53,97 @@ describe("a client made by a factory function (items 1-4)", () => {
     expect(gen.code, gen.stderr).toBe(0);
     expect(gen.stderr).not.toMatch(/does not satisfy the constraint/);
     expect(await compiles(dir)).toBe("");
+  }, 120_000);
+});
+
+describe("a cloud SDK: aggregated client over low-level, command classes, credentials from the secret (items 2, 6, 7)", () => {
+  const credentials = { region: "eu-test-1", access_key_id: "AKIDCANARY", secret_access_key: "secret-canary-value" };
+
+  it("picks the aggregated client, leaves send and the config out, and builds it from region, endpoint and credentials", async () => {
+    const server = await recordingServer(() => ({ name: "db-password", version: 2 }));
+    const dir = project("vault-sdk");
+    try {
+      const gen = await runCli(["wrap", "vault-sdk"], { cwd: dir });
+      expect(gen.code, gen.stderr).toBe(0);
+      expect(gen.stderr).toContain("client: the export Vault (also possible: VaultClient");
+      const lock = JSON.parse(readFileSync(join(dir, "mxcp-gen.lock.json"), "utf8")) as { apis: Record<string, { files: Record<string, string> }> };
+      const tools = Object.keys(lock.apis.vault!.files).filter((f) => f.startsWith("tools/")).map((f) => f.split("/").pop()!.replace(/\.yml$/, "")).sort();
+      expect(tools).toEqual(["vault_list_secrets", "vault_put_secret"]);
+      const report = readFileSync(join(dir, "mxcp-gen.report.vault.md"), "utf8");
+      expect(report).toMatch(/`config`: the client's configuration/);
+      expect(report).toMatch(/`middlewareStack`: the client's configuration/);
+      // The sample config and `secrets check` name exactly what the constructor takes.
+      const sample = parse(readFileSync(join(dir, "config.vault.sample.yml"), "utf8")) as { projects: Record<string, { profiles: { default: { secrets: { parameters: Record<string, string> }[] } } }> };
+      const parameters = Object.values(sample.projects)[0]!.profiles.default.secrets[0]!.parameters;
+      expect(Object.keys(parameters).sort()).toEqual(["access_key_id", "region", "secret_access_key", "session_token"]);
+      expect(report).toContain("secret_access_key → Vault(config).credentials.secretAccessKey");
+      expect(await compiles(dir)).toBe("");
+
+      writeUserConfig(dir, "vault", { ...credentials, base_url: server.base });
+      const check = await runCli(["secrets", "check"], { cwd: dir, env: { MXCP_CONFIG: join(dir, "user.yml") } });
+      expect(check.code, check.stderr).toBe(0);
+      expect(check.stdout).toContain("✓ secret_access_key");
+      const { client } = await stdioClient(dir);
+      try {
+        const r = (await client.callTool({ name: "vault_put_secret", arguments: { name: "db-password", value: "hunter2" } })) as CallToolResult;
+        expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+        expect(r.structuredContent).toEqual({ name: "db-password", version: 2 });
+        expect(server.seen.at(-1)).toMatchObject({ method: "PUT", url: "/secrets", auth: "VAULT4 Credential=AKIDCANARY/eu-test-1, Signature=19" });
+        expect(server.seen.at(-1)!.headers["x-vault-secret"]).toBe("secret-canary-value");
+      } finally {
+        await client.close();
+      }
+    } finally {
+      server.close();
+    }
+  }, 120_000);
+
+  it("a client that only sends commands gets one tool per exported command class, typed by the command's input", async () => {
+    const server = await recordingServer(() => ({ secrets: [{ name: "a1", version: 1 }] }));
+    const dir = project("vault-sdk");
+    try {
+      const gen = await runCli(["wrap", "vault-sdk", "--client", "VaultClient", "--allow-destructive"], { cwd: dir });
+      expect(gen.code, gen.stderr).toBe(0);
+      expect(existsSync(join(dir, "tools/vault/vault_send.yml"))).toBe(false);
+      for (const t of ["vault_delete_secret", "vault_list_secrets", "vault_put_secret"]) expect(existsSync(join(dir, `tools/vault/${t}.yml`)), t).toBe(true);
+      const list = parse(readFileSync(join(dir, "tools/vault/vault_list_secrets.yml"), "utf8")) as { tool: { description: string; annotations: Record<string, unknown>; parameters: { name: string; type: string; description: string }[] } };
+      expect(list.tool.description).toContain("Lists the secrets in the vault.");
+      expect(list.tool.annotations).toMatchObject({ readOnlyHint: true });
+      expect(list.tool.parameters.map((p) => [p.name, p.type])).toEqual([["prefix", "string"], ["maxResults", "number"]]);
+      const del = parse(readFileSync(join(dir, "tools/vault/vault_delete_secret.yml"), "utf8")) as { tool: { annotations: Record<string, unknown> } };
+      expect(del.tool.annotations).toMatchObject({ destructiveHint: true });
+      expect(readFileSync(join(dir, "handlers/vault/vault_list_secrets.ts"), "utf8")).toContain("client.send(new Command(params))");
+      expect(await compiles(dir)).toBe("");
+
+      // Without the secret half of the credentials, the tool names what to set instead of calling anything.
+      writeUserConfig(dir, "vault", { region: "eu-test-1", access_key_id: "AKIDCANARY", base_url: server.base });
+      const check = await runCli(["secrets", "check"], { cwd: dir, env: { MXCP_CONFIG: join(dir, "user.yml") } });
+      expect(check.code).toBe(1);
+      expect(check.stdout).toContain("✗ vault: incomplete");
+      expect(check.stdout).toContain("✗ secret_access_key (not set; the client cannot be created without it)");
+      expect(check.stdout).toContain("· session_token (not set; only needed if your account uses it)");
+      let session = await stdioClient(dir);
+      try {
+        const r = (await session.client.callTool({ name: "vault_list_secrets", arguments: {} })) as CallToolResult;
+        expect(r.isError).toBe(true);
+        expect(JSON.stringify(r.content)).toContain("has no secret_access_key");
+        expect(server.seen).toHaveLength(0);
+      } finally {
+        await session.client.close();
+      }
+      writeUserConfig(dir, "vault", { ...credentials, base_url: server.base });
+      session = await stdioClient(dir);
+      try {
+        const r = (await session.client.callTool({ name: "vault_list_secrets", arguments: { prefix: "a", maxResults: 5 } })) as CallToolResult;
+        expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+        expect(r.structuredContent).toEqual({ secrets: [{ name: "a1", version: 1 }] });
+        expect(server.seen.at(-1)).toMatchObject({ method: "GET", url: "/secrets?prefix=a&maxResults=5", auth: "VAULT4 Credential=AKIDCANARY/eu-test-1, Signature=19" });
+      } finally {
+        await session.client.close();
+      }
+    } finally {
+      server.close();
+    }
   }, 120_000);
 });
 

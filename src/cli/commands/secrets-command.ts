@@ -21,8 +21,11 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
         : [
             `User config: ${userConfigPath(env)} (project ${project.site.project}, profile ${project.profile})`,
             ...status.map((s) => {
-              const head = `${s.state === "set" ? "✓" : "✗"} ${s.name}: ${s.state === "set" ? "set" : s.state === "missing" ? "missing" : `cannot be used (${s.problem})`}`;
-              const params = s.state === "set" ? s.parameters.map((p) => `    ${p.state === "set" ? "✓" : "·"} ${p.name}${p.state === "set" ? "" : " (not set; only needed if your account uses it)"}`) : [];
+              const head = `${s.state === "set" ? "✓" : "✗"} ${s.name}: ${s.state === "set" ? "set" : s.state === "missing" ? "missing" : s.state === "incomplete" ? "incomplete" : `cannot be used (${s.problem})`}`;
+              const params =
+                s.state === "set" || s.state === "incomplete"
+                  ? s.parameters.map((p) => `    ${p.state === "set" ? "✓" : p.required ? "✗" : "·"} ${p.name}${p.state === "set" ? "" : p.required ? " (not set; the client cannot be created without it)" : " (not set; only needed if your account uses it)"}`)
+                  : [];
               return [head, ...params, ...(s.state === "set" ? [] : [`    Fix: ${secretFix(s.name, s.state)}`])].join("\n");
             }),
           ].join("\n"),
@@ -83,8 +86,9 @@ function chosenSamples(api: string, samples: Record<string, string>, given: Reco
   });
 }
 
-function secretFix(name: string, state: "missing" | "unresolved"): string {
+function secretFix(name: string, state: "missing" | "unresolved" | "incomplete"): string {
   if (state === "missing") return `mxcp-gen secrets add ${name} [--set key=value]…`;
+  if (state === "incomplete") return `set the parameters marked ✗ (mxcp-gen secrets add ${name} --set key=value, or edit the user config)`;
   return `set the variables named above where the server runs (an MCP client passes its own env: mxcp-gen serve --print-config), remove the credentials your account does not use from the user config, or store values with mxcp-gen secrets add ${name} --set key=value`;
 }
 
