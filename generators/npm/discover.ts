@@ -308,6 +308,52 @@ function commandOperations(pkg: LoadedPackage, operations: DiscoveredOperation[]
   else operations.splice(send, 1, ...commands.sort((a, b) => (a.path[0]! < b.path[0]! ? -1 : 1)));
 }
 
+/** A builder chain's entry on the client (`from(table)`), and the steps it leads to (`select`, `eq`, `order`, …). */
+export interface BuilderEntry {
+  entry: string;
+  /** The calls on what the entry returns that start a chain (`select`, `insert`), in declaration order. */
+  starts: string[];
+  /** The chain's steps (`eq`, `order`, `limit`), in declaration order. */
+  steps: string[];
+}
+
+/**
+ * The client's builder entries: a method returning an object whose methods return a thenable builder, which has
+ * at least three methods returning the builder again (`from(table).select().eq().limit()`, awaited at the end).
+ * Such a chain is no single call with arguments, so `wrap` says it does not cover it rather than leave it out silently.
+ */
+export function builderEntries(pkg: LoadedPackage): BuilderEntry[] {
+  const { checker, node } = pkg;
+  const methodsOf = (t: ts.Type) =>
+    checker
+      .getPropertiesOfType(t)
+      .filter((p) => !isHidden(p) && !declaredInLibrary(p))
+      .map((p) => ({ name: p.getName(), signature: checker.getTypeOfSymbolAtLocation(p, node).getCallSignatures()[0] }))
+      .filter((m): m is { name: string; signature: ts.Signature } => m.signature !== undefined);
+  const chains = (t: ts.Type): string[] => {
+    const self = t.getSymbol();
+    if (!self || !isThenable(t)) return [];
+    return methodsOf(t)
+      .filter((m) => m.signature.getReturnType().getSymbol() === self)
+      .map((m) => m.name);
+  };
+  const entries: BuilderEntry[] = [];
+  for (const m of methodsOf(pkg.root)) {
+    const made = m.signature.getReturnType();
+    if (isThenable(made) || !(made.getFlags() & ts.TypeFlags.Object)) continue;
+    const starts: string[] = [];
+    const steps = new Set<string>();
+    for (const first of methodsOf(made)) {
+      const chain = chains(first.signature.getReturnType());
+      if (chain.length < 3) continue;
+      starts.push(first.name);
+      chain.forEach((s) => steps.add(s));
+    }
+    if (starts.length > 0) entries.push({ entry: m.name, starts, steps: [...steps] });
+  }
+  return entries;
+}
+
 export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: Pick<WrapProfile, "skipRootMethods" | "transportHelpers">): { operations: DiscoveredOperation[]; skipped: SkippedOperation[] } {
   const transport = new Set(profile.transportHelpers);
   const { checker, node } = pkg;

@@ -3,7 +3,7 @@
 import { snakeCase } from "../../src/model/naming.js";
 import { cacheSelector, parseDuration } from "../../src/model/selection.js";
 import type { ApiModel, ModelNote, SecretParameter, ToolModel } from "../../src/model/tool-model.js";
-import { discoverOperations, loadPackage, type ClientChoice, type SkippedOperation } from "./discover.js";
+import { builderEntries, discoverOperations, loadPackage, type ClientChoice, type SkippedOperation } from "./discover.js";
 import { buildSdkTools, type WrapFilters } from "./operations.js";
 import { loadProfile } from "./profiles.js";
 
@@ -44,6 +44,11 @@ export function vendorPrefix(pkgName: string): string {
   return snakeCase(fromScope.length > 0 ? fromScope.join("_") : name);
 }
 
+/** A few names, then how many more. */
+function list(names: string[]): string {
+  return names.length > 5 ? `${names.slice(0, 5).join(", ")} and ${names.length - 5} more` : names.join(", ");
+}
+
 export interface WrapResult {
   model: ApiModel;
   skipped: SkippedOperation[];
@@ -54,6 +59,8 @@ export interface WrapResult {
   genericConstruction: boolean;
   /** The client export found when none was named. */
   clientChoice?: ClientChoice;
+  /** What a user must know of the result: the SDK's main API is something `wrap` does not cover. */
+  warnings: string[];
 }
 
 export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResult {
@@ -76,6 +83,12 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
   }
   if (construction) notes.push({ where: pkgName, message: `the client is created from the secret: ${construction.secrets.map((s) => `${s.name} → ${s.passedAs}`).join(", ")}` });
   const tools = buildSdkTools({ pkg, profile, prefix, operations, filters: opts, sync, notes, skipped });
+  const warnings = sync
+    ? []
+    : builderEntries(pkg).map(
+        (b) =>
+          `${pkgName}'s ${b.entry}(…) starts a builder chain (${b.entry}(…).${b.starts[0]}(…).${b.steps[0]}(…)…, awaited at its end; ${list(b.starts)} then ${list(b.steps)}): wrap does not turn a chain into tools. The tools wrap the SDK's other calls${tools.length > 0 ? ` (${[...new Set(tools.map((t) => (t.target.kind === "sdk" ? t.target.path[0]! : t.name)))].slice(0, 6).join(", ")})` : ""}; for the chain, write a handler of your own that builds it from its arguments`,
+      );
   for (const path of [...pkg.refused].sort()) {
     notes.push({ where: path, message: "the package's types refer to this file outside the package and its dependencies; it was not read" });
   }
@@ -124,7 +137,7 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
     tools,
     notes,
   };
-  return { model, skipped, profileSource: source, groups, genericConstruction: generic && !construction && !sync, ...(pkg.clientChoice ? { clientChoice: pkg.clientChoice } : {}) };
+  return { model, skipped, profileSource: source, groups, warnings, genericConstruction: generic && !construction && !sync, ...(pkg.clientChoice ? { clientChoice: pkg.clientChoice } : {}) };
 }
 
 /**

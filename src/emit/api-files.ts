@@ -181,7 +181,8 @@ export function sampleUserConfig(api: ApiModel, project: string, profile: string
   const parameters: Record<string, string> = {};
   const baseUrl = sampleBaseUrl(api);
   for (const p of api.secretParameters) {
-    if (p.name !== "base_url") setOwn(parameters, p.name, `\${${envName(p.name)}}`);
+    // A base URL is the user's to set only when the client cannot do without one (a self-hosted database's).
+    if (p.name !== "base_url" || (p.required && !baseUrl)) setOwn(parameters, p.name, `\${${envName(p.name)}}`);
     else if (baseUrl) setOwn(parameters, "base_url", baseUrl);
   }
   const server = api.servers[0];
@@ -203,7 +204,7 @@ export function sampleUserConfig(api: ApiModel, project: string, profile: string
     // `secrets check` reads "required" here: the client cannot be created without it (or one of its choices).
     ...api.secretParameters.map((p) => `   ${p.name}: ${p.required ? "required; " : p.oneOf ? `required, or one of ${p.oneOf.join(", ")}; ` : ""}${lineCommentText(p.description)}`),
     ...variables,
-    ...(baseUrl || !api.secretParameters.some((p) => p.name === "base_url") ? [] : [server ? ` base_url is left out: the document's server ${lineCommentText(server.url)} is not a URL you can use as it is; set base_url yourself.` : " base_url is left out: set it only to send the requests somewhere else (a proxy, a local mock)."]),
+    ...(baseUrl || parameters.base_url !== undefined || !api.secretParameters.some((p) => p.name === "base_url") ? [] : [server ? ` base_url is left out: the document's server ${lineCommentText(server.url)} is not a URL you can use as it is; set base_url yourself.` : " base_url is left out: set it only to send the requests somewhere else (a proxy, a local mock)."]),
   ].join("\n");
   return portableYaml(doc);
 }

@@ -83,7 +83,8 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
   const profile = site?.profile ?? "default";
   const flags = ["mxcp-gen", "wrap", pkg, ...flagWords(WRAP_FLAGS, opts)];
   const command = commandLine(flags);
-  const emitOpts = { source: `${pkg}@${model.version}`, command, types: "", warnings: [] };
+  const emitOpts = { source: `${pkg}@${model.version}`, command, types: "", warnings: wrapped.warnings.map((w) => `warning: ${w}`) };
+  for (const w of emitOpts.warnings) progress(`  ${w}`);
   let files = sdkFiles(model, project, profile, emitOpts, wrapped.genericConstruction, wrapped.skipped);
   const secrets = model.secretParameters.length > 0 ? [model.name] : [];
   const projectFiles = new Map<string, string>([[SITE_FILE, siteFile(out, { project, profile, secrets })], ...missingProjectFiles(out, project)]);

@@ -147,6 +147,74 @@ describe("a cloud SDK: aggregated client over low-level, command classes, creden
   }, 120_000);
 });
 
+describe("a positional key and a bare host (items 6, 8)", () => {
+  it("new ServerClient(serverToken, { requestHost, useHttps }) is built from api_key and base_url, and the main call reaches a local server", async () => {
+    const server = await recordingServer(() => ({ MessageID: "m-1", SubmittedAt: "2026-12-05T00:00:00Z" }));
+    const dir = project("mail-sdk");
+    try {
+      const gen = await runCli(["wrap", "mail-sdk"], { cwd: dir });
+      expect(gen.code, gen.stderr).toBe(0);
+      const clientTs = readFileSync(join(dir, "handlers/mail/client.ts"), "utf8");
+      expect(clientTs).toContain("new Ctor(apiKey, compact({ requestHost: hostOf(baseUrl), useHttps: usesHttps(baseUrl) }))");
+      const report = readFileSync(join(dir, "mxcp-gen.report.mail.md"), "utf8");
+      expect(report).toContain("`api_key`: The server's API token (passed as ServerClient(serverToken))");
+      expect(await compiles(dir)).toBe("");
+
+      writeUserConfig(dir, "mail", { api_key: "mail-token-canary", base_url: server.base });
+      const { client } = await stdioClient(dir);
+      try {
+        const r = (await client.callTool({ name: "mail_send_email", arguments: { From: "a@example.com", To: "b@example.com", Subject: "Hi" } })) as CallToolResult;
+        expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+        expect(r.structuredContent).toEqual({ MessageID: "m-1", SubmittedAt: "2026-12-05T00:00:00Z" });
+        const sent = server.seen.at(-1)!;
+        expect(sent).toMatchObject({ method: "POST", url: "/email" });
+        expect(sent.headers["x-server-token"]).toBe("mail-token-canary");
+        expect(JSON.parse(sent.body)).toEqual({ From: "a@example.com", To: "b@example.com", Subject: "Hi" });
+      } finally {
+        await client.close();
+      }
+    } finally {
+      server.close();
+    }
+  }, 120_000);
+});
+
+describe("a builder API (item 5) and a deprecated key option (item 6)", () => {
+  it("says the main API is a builder chain wrap does not cover, names what it wrapped, and builds the client with the current key option", async () => {
+    const server = await recordingServer(() => ({ total: 3 }));
+    const dir = project("table-sdk");
+    try {
+      const gen = await runCli(["wrap", "table-sdk"], { cwd: dir });
+      expect(gen.code, gen.stderr).toBe(0);
+      const warning = "table-sdk's from(…) starts a builder chain (from(…).select(…).eq(…)…, awaited at its end; select, delete then eq, neq, gt, order, limit): wrap does not turn a chain into tools. The tools wrap the SDK's other calls (rpc)";
+      expect(gen.stderr).toContain(warning);
+      const report = readFileSync(join(dir, "mxcp-gen.report.table.md"), "utf8");
+      expect(report).toContain(warning);
+      // The deprecated apiKey option is not offered; the current accessToken takes the key.
+      expect(readFileSync(join(dir, "handlers/table/client.ts"), "utf8")).toContain("await Ctor(compact({ url: baseUrl, accessToken: apiKey }))");
+      // The client cannot work without its URL: the sample asks for it, as a required parameter.
+      const sample = readFileSync(join(dir, "config.table.sample.yml"), "utf8");
+      expect(sample).toContain("#   base_url: required; Where the database's API is");
+      expect(sample).toContain("base_url: ${TABLE_BASE_URL}");
+      expect(sample).not.toContain("apiKey");
+      expect(await compiles(dir)).toBe("");
+
+      writeUserConfig(dir, "table", { api_key: "table-token-canary", base_url: server.base });
+      const { client } = await stdioClient(dir);
+      try {
+        const r = (await client.callTool({ name: "table_rpc", arguments: { fn: "count_rows", args: { table: "t" } } })) as CallToolResult;
+        expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+        expect(r.structuredContent).toEqual({ total: 3 }); // a {data, error} result is its data
+        expect(server.seen.at(-1)).toMatchObject({ method: "POST", url: "/rpc/count_rows", auth: "Bearer table-token-canary" });
+      } finally {
+        await client.close();
+      }
+    } finally {
+      server.close();
+    }
+  }, 120_000);
+});
+
 describe("small things found on the way (items 15, 17)", () => {
   it("a scoped package's profile at wrap-profiles/@scope/name.json is used, and the progress line names it", async () => {
     const dir = project("factory-sdk");
