@@ -269,6 +269,23 @@ describe("parameters and types (items 9-11)", () => {
     expect(broken.get("handlers/a/bad.ts")).toMatch(/^TS2554: Expected 2 arguments, but got 1/);
   });
 
+  it("validate and check report a handler that no longer compiles after the SDK's types change (an npm update)", async () => {
+    const dir = project("mail-sdk");
+    const gen = await runCli(["wrap", "mail-sdk"], { cwd: dir });
+    expect(gen.code, gen.stderr).toBe(0);
+    const before = await runCli(["validate"], { cwd: dir });
+    expect(before.stdout).not.toContain("✗");
+    // The SDK's next version renames a message field: the generated handler's `From` no longer fits.
+    const types = join(dir, "node_modules", "mail-sdk", "index.d.ts");
+    writeFileSync(types, readFileSync(types, "utf8").replace("  From: string;", "  Sender: string;"));
+    const validate = await runCli(["validate"], { cwd: dir });
+    expect(validate.stdout).toMatch(/✗ handlers\/mail\/mail_send_email\.ts\n {4}does not type-check against mail-sdk as installed \(TS\d+: .*From/);
+    expect(validate.stdout).not.toContain("✗ handlers/mail/mail_get_outbound_messages.ts");
+    const check = await runCli(["check"], { cwd: dir });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("✗ handlers/mail/mail_send_email.ts: does not type-check against mail-sdk as installed");
+  }, 120_000);
+
   it("a required options object is kept, a needed callback leaves its method out, an array-or-object union takes the array, and a parameter no JSON value can fill leaves its method out", async () => {
     const server = await recordingServer((r) => (r.url.includes("search") ? { ids: ["p1"] } : { output: "done" }));
     const { seen } = server;

@@ -1,4 +1,6 @@
+import { resolve } from "node:path";
 import { checkProject, type CheckedApi } from "../../generate/check.js";
+import { wrappedHandlerProblems } from "../../generate/handler-types.js";
 import { CliError, type OutputFlags } from "../output.js";
 import { counts } from "./write-report.js";
 
@@ -15,13 +17,16 @@ export async function checkCommand(flags: OutputFlags & { dir?: string | undefin
     throw e;
   }
   const results = checked.map(({ api, drift, result: r }) => ({ api, drift, summary: `${api}: ${drift ? "drift" : "up to date"} (${counts(r)}, ${r.conflicts.length} edited)`, diffs: r.diffs }));
-  const failed = results.some((r) => r.drift);
+  // Files that match what would be generated can still fail to compile against the SDK installed now.
+  const uncompiled = wrappedHandlerProblems(resolve(flags.dir ?? "."));
+  const failed = results.some((r) => r.drift) || uncompiled.length > 0;
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ status: failed ? "error" : "ok", result: results.map(({ api, drift, diffs }) => ({ api, drift, diffs })) }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ status: failed ? "error" : "ok", result: results.map(({ api, drift, diffs }) => ({ api, drift, diffs, uncompiled: uncompiled.filter((u) => u.api === api).map(({ path, message }) => ({ path, message })) })) }, null, 2) + "\n");
   } else {
     for (const r of results) {
       for (const d of r.diffs) process.stdout.write(d.endsWith("\n") ? d : d + "\n");
       process.stdout.write(r.summary + "\n");
+      for (const u of uncompiled.filter((x) => x.api === r.api)) process.stdout.write(`  ✗ ${u.path}: ${u.message}\n`);
     }
   }
   return failed ? 1 : 0;

@@ -7,6 +7,7 @@ import { initProject } from "../../scaffold/init-project.js";
 import { ProjectHost } from "../../server/host.js";
 import { CliError, printError, printOk, type OutputFlags } from "../output.js";
 import { closest } from "../../model/suggest.js";
+import { wrappedHandlerProblems } from "../../generate/handler-types.js";
 
 export interface CommonFlags extends OutputFlags {
   profile?: string | undefined;
@@ -42,6 +43,8 @@ export async function validateCommand(flags: CommonFlags): Promise<number> {
     const message = endpointError(e);
     return message ? { status: "error", path: e.path, message } : { status: "ok", path: e.path };
   });
+  // A wrapped SDK updated since generation can break its handlers' types without breaking their YAML.
+  for (const p of wrappedHandlerProblems(host.project.root)) validated.push({ status: "error", path: p.path, message: p.message });
   const status = validated.every((v) => v.status === "ok") ? "ok" : "error";
   if (flags.json) process.stdout.write(JSON.stringify({ status, validated }, null, 2) + "\n");
   else {
