@@ -56,7 +56,7 @@ const MAX_WALK_DEPTH = 6;
 const MAX_WALKED_TYPES = 5_000;
 // Objects on a client that configure or carry its requests rather than call the API (AWS's `config.credentials`
 // and `config.signer`, a `requestHandler.handle`, an OAuth token manager): their functions are not tools.
-const PLUMBING = /^(config|configuration|clientConfig|settings|credentials|credentialProvider|signer|requestHandler|middlewareStack|middleware|interceptors|httpAgent|agent|logger|\w*(Auth|Token|Credentials)(Manager|Provider))$/i;
+const PLUMBING = /^(config|configuration|clientConfig|settings|credentials|credentialProvider|signer|requestHandler|middlewareStack|middleware|interceptors|httpAgent|agent|logger|httpClient|transport|\w*(Auth|Token|Credentials)(Manager|Provider))$/i;
 
 /** The package's folder in the project's node_modules (walking up), or undefined. */
 export function findPackage(name: string, from: string): string | undefined {
@@ -216,6 +216,16 @@ export function loadPackage(name: string, projectDir: string, profile: WrapProfi
   return { name, version, dir, checker, node: decl, root, refused: fileSystem.refused, factory, exports, ...(clientChoice ? { clientChoice } : {}), ...(construction ? { construction } : {}) };
 }
 
+/** A transport helper's call takes a URL, path or request first (or nothing): `get(path, options)`, `request(config)`. */
+function isTransportCall(t: ts.Type): boolean {
+  const signatures = t.getCallSignatures();
+  if (signatures.length === 0) return true;
+  return signatures.some((s) => {
+    const first = s.getParameters()[0];
+    return !first || /url|path|route|endpoint|uri|request|options|config|input|init|event|name|plugin|method/i.test(first.getName());
+  });
+}
+
 function isThenable(t: ts.Type): boolean {
   return t.getProperty("then") !== undefined || (t.isUnion() && t.types.some((m) => m.getProperty("then") !== undefined));
 }
@@ -270,11 +280,12 @@ function chooseSignature(signatures: readonly ts.Signature[], checker: ts.TypeCh
 
 /**
  * A signature that returns a resource (an object with async methods), not a value: Twilio's
- * `accounts(sid): AccountContext`. Not generic, at most three plain arguments.
+ * `accounts(sid): AccountContext`. At most three plain arguments.
  */
 function accessorSignature(signatures: readonly ts.Signature[], checker: ts.TypeChecker): ts.Signature | undefined {
   return signatures.find((s) => {
-    if ((s.getTypeParameters() ?? []).length > 0 || s.getParameters().length > 3) return false;
+    // A generic accessor (`index<T>(uid): Index<T>`) is called at its type parameters' constraints.
+    if (s.getParameters().length > 3) return false;
     const ret = s.getReturnType();
     if (isThenable(ret) || checker.isArrayType(ret) || !(ret.getFlags() & ts.TypeFlags.Object)) return false;
     return checker.getPropertiesOfType(ret).some((p) => {
@@ -365,6 +376,7 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
   const visitedResults = new Set<ts.Symbol>();
   const seenDeclarations = new Set<ts.Node>();
   let cutShort = false;
+  const deferred: (() => void)[] = [];
 
   const walk = (t: ts.Type, path: string[], depth: number, accessors: DiscoveredOperation["accessors"]) => {
     if (depth > MAX_WALK_DEPTH || visitedTypes.has(t)) return;
@@ -378,7 +390,8 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
       const name = sym.getName();
       const dotted = [...path, name].join(".");
       if (isHidden(sym) || declaredInLibrary(sym)) continue;
-      if (depth === 0 && !sync && transport.has(name)) continue;
+      // `get(path, options)` on the client is its HTTP transport; `get(key)` on a key-value client is an operation.
+      if (depth === 0 && !sync && transport.has(name) && isTransportCall(checker.getTypeOfSymbolAtLocation(sym, node))) continue;
       if (HELPERS.test(name)) continue;
       const type = checker.getTypeOfSymbolAtLocation(sym, node);
       const signatures = type.getCallSignatures();
@@ -404,7 +417,9 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
           const declaredAs = result.getSymbol();
           if (!declaredAs || !visitedResults.has(declaredAs)) {
             if (declaredAs) visitedResults.add(declaredAs);
-            walk(result, [...path, name], depth + 1, [...accessors, { index: path.length, signature: accessor }]);
+            // After everything reachable without a call: a resource reachable both ways (`client.tasks` and
+            // `client.index(uid).tasks`) keeps the path that needs no argument.
+            deferred.push(() => walk(result, [...path, name], depth + 1, [...accessors, { index: path.length, signature: accessor }]));
           }
           if (type.getProperties().length > 0) walk(type, [...path, name], depth + 1, accessors);
         } else if (!signature) {
@@ -428,6 +443,7 @@ export function discoverOperations(pkg: LoadedPackage, sync: boolean, profile: P
     }
   };
   walk(pkg.root, [], 0, []);
+  for (let next = deferred.shift(); next; next = deferred.shift()) next();
   if (!sync) commandOperations(pkg, operations);
   if (cutShort) skipped.push({ path: "(the rest)", reason: `the client's types reach more than ${MAX_WALKED_TYPES} types; the walk stopped there (name a narrower --client or use --include)` });
   return { operations, skipped };

@@ -3,7 +3,7 @@
 import { snakeCase } from "../../src/model/naming.js";
 import { cacheSelector, parseDuration } from "../../src/model/selection.js";
 import type { ApiModel, ModelNote, SecretParameter, ToolModel } from "../../src/model/tool-model.js";
-import { builderEntries, discoverOperations, loadPackage, type ClientChoice, type SkippedOperation } from "./discover.js";
+import { builderEntries, discoverOperations, loadPackage, type BuilderEntry, type ClientChoice, type SkippedOperation } from "./discover.js";
 import { buildSdkTools, type WrapFilters } from "./operations.js";
 import { loadProfile } from "./profiles.js";
 
@@ -44,6 +44,22 @@ export function vendorPrefix(pkgName: string): string {
   return snakeCase(fromScope.length > 0 ? fromScope.join("_") : name);
 }
 
+/**
+ * What a user must know of an SDK whose main API is a builder chain: its steps are not tool parameters; the chain's
+ * first call may be a tool (run without steps), and the other tools wrap the SDK's other calls.
+ */
+export function builderWarning(pkgName: string, b: BuilderEntry, tools: ToolModel[]): string {
+  const pathOf = (t: ToolModel) => (t.target.kind === "sdk" ? t.target.path : [t.name]);
+  const starts = tools.filter((t) => pathOf(t)[0] === b.entry).map((t) => t.name);
+  const others = [...new Set(tools.filter((t) => pathOf(t)[0] !== b.entry).map((t) => pathOf(t)[0]!))];
+  return [
+    `${pkgName}'s ${b.entry}(…) starts a builder chain (${b.entry}(…).${b.starts[0]}(…).${b.steps[0]}(…)…, awaited at its end; ${list(b.starts)} then ${list(b.steps)}): wrap does not turn the chain's steps into tool parameters`,
+    starts.length > 0 ? `; ${list(starts)} run${starts.length === 1 ? "s" : ""} the chain's first call without them` : "",
+    others.length > 0 ? `. The other tools wrap the SDK's other calls (${list(others)})` : "",
+    `; for filtered queries, write a handler of your own that builds the chain from its arguments`,
+  ].join("");
+}
+
 /** A few names, then how many more. */
 function list(names: string[]): string {
   return names.length > 5 ? `${names.slice(0, 5).join(", ")} and ${names.length - 5} more` : names.join(", ");
@@ -59,8 +75,8 @@ export interface WrapResult {
   genericConstruction: boolean;
   /** The client export found when none was named. */
   clientChoice?: ClientChoice;
-  /** What a user must know of the result: the SDK's main API is something `wrap` does not cover. */
-  warnings: string[];
+  /** Builder chains on the client, which `wrap` does not turn into tools (see `builderWarning`). */
+  builders: BuilderEntry[];
 }
 
 export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResult {
@@ -83,12 +99,7 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
   }
   if (construction) notes.push({ where: pkgName, message: `the client is created from the secret: ${construction.secrets.map((s) => `${s.name} → ${s.passedAs}`).join(", ")}` });
   const tools = buildSdkTools({ pkg, profile, prefix, operations, filters: opts, sync, notes, skipped });
-  const warnings = sync
-    ? []
-    : builderEntries(pkg).map(
-        (b) =>
-          `${pkgName}'s ${b.entry}(…) starts a builder chain (${b.entry}(…).${b.starts[0]}(…).${b.steps[0]}(…)…, awaited at its end; ${list(b.starts)} then ${list(b.steps)}): wrap does not turn a chain into tools. The tools wrap the SDK's other calls${tools.length > 0 ? ` (${[...new Set(tools.map((t) => (t.target.kind === "sdk" ? t.target.path[0]! : t.name)))].slice(0, 6).join(", ")})` : ""}; for the chain, write a handler of your own that builds it from its arguments`,
-      );
+  const builders = sync ? [] : builderEntries(pkg);
   for (const path of [...pkg.refused].sort()) {
     notes.push({ where: path, message: "the package's types refer to this file outside the package and its dependencies; it was not read" });
   }
@@ -137,7 +148,7 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
     tools,
     notes,
   };
-  return { model, skipped, profileSource: source, groups, warnings, genericConstruction: generic && !construction && !sync, ...(pkg.clientChoice ? { clientChoice: pkg.clientChoice } : {}) };
+  return { model, skipped, profileSource: source, groups, builders, genericConstruction: generic && !construction && !sync, ...(pkg.clientChoice ? { clientChoice: pkg.clientChoice } : {}) };
 }
 
 /**

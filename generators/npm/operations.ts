@@ -58,25 +58,64 @@ function actionSentence(path: string[]): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Whether a parameter may be left out of a call (`x?: T`, `x: T | undefined`, a default value, a rest parameter). */
-function isOptionalParameter(p: ts.Symbol, pkg: LoadedPackage): boolean {
-  const decl = p.valueDeclaration;
-  if (decl && ts.isParameter(decl) && (decl.questionToken || decl.initializer || decl.dotDotDotToken)) return true;
-  const t = pkg.checker.getTypeOfSymbolAtLocation(p, pkg.node);
-  return t.isUnion() && t.types.some((m) => m.getFlags() & ts.TypeFlags.Undefined);
+/** One argument of a call: a declared parameter, or one element of a rest parameter's tuple. */
+interface Param {
+  name: string;
+  type: ts.Type;
+  /** It may be left out of a call (`x?: T`, `x: T | undefined`, a default value, a rest parameter, an optional tuple element). */
+  optional: boolean;
+  /** The declared parameter, for its documentation (absent for a tuple element). */
+  symbol?: ts.Symbol;
+  /** A rest parameter of array type (`...keys: string[]`): a list, spread into the call. */
+  rest?: true;
+}
+
+/**
+ * A signature's arguments. A rest parameter typed as a tuple (`(...args: [key: string, value: string])`, as
+ * `ConstructorParameters<typeof Command>` makes it) is its elements, each a positional argument of its own.
+ */
+function signatureParameters(signature: ts.Signature, pkg: LoadedPackage): Param[] {
+  const { checker } = pkg;
+  const out: Param[] = [];
+  for (const p of signature.getParameters()) {
+    const decl = p.valueDeclaration as ts.ParameterDeclaration | undefined;
+    const type = checker.getTypeOfSymbolAtLocation(p, pkg.node);
+    if (decl?.dotDotDotToken && checker.isTupleType(type)) {
+      const target = (type as ts.TypeReference).target as ts.TupleType;
+      const elements = checker.getTypeArguments(type as ts.TypeReference);
+      for (const [i, element] of elements.entries()) {
+        const flags = target.elementFlags[i] ?? ts.ElementFlags.Required;
+        if (flags & ts.ElementFlags.Variable) break; // a rest inside the tuple: the call ends here
+        const label = target.labeledElementDeclarations?.[i]?.name;
+        out.push({ name: label && ts.isIdentifier(label) ? label.text : `${p.getName()}${i + 1}`, type: element, optional: (flags & ts.ElementFlags.Optional) !== 0 });
+      }
+      continue;
+    }
+    const optional = !!decl && (!!decl.questionToken || !!decl.initializer || !!decl.dotDotDotToken);
+    const rest = !!decl?.dotDotDotToken && checker.isArrayType(type);
+    out.push({ name: p.getName(), type, optional: optional || (type.isUnion() && type.types.some((m) => (m.getFlags() & ts.TypeFlags.Undefined) !== 0)), symbol: p, ...(rest ? { rest: true as const } : {}) });
+  }
+  return out;
 }
 
 /**
  * Drop the trailing request-options bag and callbacks: transport knobs, not tool inputs. A required parameter is
  * never a knob, whatever its name (`run(model, options: { input })`): it stays, or the method is left out.
  */
-function isTransportParameter(p: ts.Symbol, index: number, pkg: LoadedPackage): boolean {
-  const t = pkg.checker.getNonNullableType(pkg.checker.getTypeOfSymbolAtLocation(p, pkg.node));
+function isTransportParameter(p: Param, index: number, pkg: LoadedPackage): boolean {
+  const t = pkg.checker.getNonNullableType(p.type);
   if (t.getCallSignatures().length > 0 && t.getProperties().length === 0) return true;
   const typeName = (t.aliasSymbol ?? t.getSymbol())?.getName() ?? "";
-  if (/RequestOptions$|^RequestInit$/.test(typeName)) return true;
-  return index > 0 && /^(options|requestOptions|opts|callback|cb)$/.test(p.getName()) && isOptionalParameter(p, pkg);
+  if (/Request(Options|Init|Config)$|FetchOptions$|^RequestInit$/.test(typeName)) return true;
+  if (index === 0 || !p.optional) return false;
+  if (/^(requestOptions|callback|cb)$/.test(p.name)) return true;
+  // A trailing `options` is a knob when all it holds is how the request is sent (a search's `options` with
+  // `filter` and `limit` is the call's own input).
+  const props = pkg.checker.getPropertiesOfType(t).map((x) => x.getName());
+  return /^(options|opts)$/.test(p.name) && props.length > 0 && props.every((x) => TRANSPORT_OPTION.test(x));
 }
+
+const TRANSPORT_OPTION = /^(timeout|timeoutMs|headers|signal|abortSignal|maxRetries|retries|retry|idempotencyKey|httpAgent|agent|fetch\w*|baseURL|baseUrl|apiKey|auth|stream|priority|cache|credentials|integrity|keepalive|mode|redirect|referrer|referrerPolicy|window|dispatcher|duplex|method|path|query|__\w*)$/;
 
 /**
  * Whether the method returns a page of a list that can be followed: a Stainless page (its awaited value has
@@ -192,14 +231,14 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
   const { pkg, profile, notes, sync } = input;
   const { checker } = pkg;
   const dotted = op.path.join(".");
-  const all = op.signature.getParameters();
+  const all = signatureParameters(op.signature, pkg);
   let keep = all.length;
   while (keep > 0 && isTransportParameter(all[keep - 1]!, keep - 1, pkg)) keep--;
   // A required callback (`watch(onEvent)`) is something no tool argument can carry: the method is left out.
-  const neededCallback = all.slice(keep).find((p) => !isOptionalParameter(p, pkg));
-  if (neededCallback) return `it needs the function argument '${neededCallback.getName()}', which no tool argument can carry`;
+  const neededCallback = all.slice(keep).find((p) => !p.optional);
+  if (neededCallback) return `it needs the function argument '${neededCallback.name}', which no tool argument can carry`;
   const params = all.slice(0, keep);
-  const bagIndex = sync ? -1 : params.findLastIndex((p) => isBagType(checker.getTypeOfSymbolAtLocation(p, pkg.node), pkg));
+  const bagIndex = sync ? -1 : params.findLastIndex((p) => isBagType(p.type, pkg));
   const taken = new Set<string>();
   const parameters: ToolParameter[] = [];
   const args: SdkArgument[] = [];
@@ -231,14 +270,13 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
 
   for (let i = 0; i < params.length; i++) {
     const p = params[i]!;
-    const decl = p.valueDeclaration as ts.ParameterDeclaration | undefined;
-    const isOptional = !!decl && (!!decl.questionToken || !!decl.initializer || !!decl.dotDotDotToken);
-    const type = checker.getTypeOfSymbolAtLocation(p, pkg.node);
+    const isOptional = p.optional;
+    const type = p.type;
     if (i === bagIndex) {
       const bagType = checker.getNonNullableType(type);
       const properties: { arg: string; name: string }[] = [];
       const required = new Set<string>();
-      const mapped = typeToMxcp(bagType, ctx, `${dotted}(${p.getName()})`);
+      const mapped = typeToMxcp(bagType, ctx, `${dotted}(${p.name})`);
       for (const r of mapped?.required ?? []) required.add(r);
       for (const [prop, propType] of Object.entries(mapped?.properties ?? {})) {
         if (drop.has(prop)) continue;
@@ -248,7 +286,7 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
         arg = uniqueName(arg, taken, 64);
         // Required-ness comes from the bag's own properties, even when the bag itself is optional.
         const isRequired = required.has(prop);
-        parameters.push({ name: arg, type: withOptionality(propType, isRequired), required: isRequired, tsType: UNKNOWN, origin: `${p.getName()}.${prop}` });
+        parameters.push({ name: arg, type: withOptionality(propType, isRequired), required: isRequired, tsType: UNKNOWN, origin: `${p.name}.${prop}` });
         properties.push({ arg, name: prop });
       }
       // With overloads, Parameters<> names the last one (often the streaming variant): build the bag untyped.
@@ -262,30 +300,30 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
       continue;
     }
     if (isBinaryOnly(checker.getNonNullableType(type))) {
-      if (!isOptional) return `required parameter '${p.getName()}' takes binary data, which a tool cannot pass`;
-      notes.push({ tool: name, where: dotted, message: `binary-only argument '${p.getName()}' left out` });
+      if (!isOptional) return `required parameter '${p.name}' takes binary data, which a tool cannot pass`;
+      notes.push({ tool: name, where: dotted, message: `binary-only argument '${p.name}' left out` });
       args.push({ kind: "undefined" });
       continue;
     }
-    const mapped = typeToMxcp(checker.getNonNullableType(type), ctx, `${dotted}(${p.getName()})`);
+    const mapped = typeToMxcp(checker.getNonNullableType(type), ctx, `${dotted}(${p.name})`);
     if (!mapped) {
-      if (!isOptional) return `required parameter '${p.getName()}' has a type MXCP cannot express`;
+      if (!isOptional) return `required parameter '${p.name}' has a type MXCP cannot express`;
       args.push({ kind: "undefined" });
       continue;
     }
-    if (drop.has(p.getName())) {
-      if (!isOptional) return `required parameter '${p.getName()}' is a credential the profile drops`;
+    if (drop.has(p.name)) {
+      if (!isOptional) return `required parameter '${p.name}' is a credential the profile drops`;
       args.push({ kind: "undefined" });
       continue;
     }
-    const arg = uniqueName(parameterName(p.getName()), taken, 64);
-    const doc = docOf(p, checker);
+    const arg = uniqueName(parameterName(p.name), taken, 64);
+    const doc = docOf(p.symbol, checker);
     const own = doc.replace(/^-\s*/, "");
     const description = [own && !/[.!?]$/.test(own) ? `${own}.` : own, mapped.description].filter(Boolean).join(" ");
     const t = description ? { ...mapped, description } : mapped;
-    const tsType: TypeRef = op.overloads > 1 ? UNKNOWN : { kind: "argument", index: i };
-    parameters.push({ name: arg, type: withOptionality(t, !isOptional), required: !isOptional, tsType, origin: `argument ${i + 1} (${p.getName()})` });
-    args.push({ kind: "positional", arg });
+    const tsType: TypeRef = op.overloads > 1 ? UNKNOWN : { kind: "argument", index: i, ...(p.rest ? { rest: true as const } : {}) };
+    parameters.push({ name: arg, type: withOptionality(t, !isOptional), required: !isOptional, tsType, origin: `argument ${i + 1} (${p.name})` });
+    args.push({ kind: "positional", arg, ...(p.rest ? { spread: true as const } : {}) });
   }
   if (binaryRequired.length > 0) return `required binary input '${binaryRequired[0]}' (a tool cannot pass binary data)`;
   const pagingStyle = sync ? undefined : pagingOf(op, pkg, args.some((a) => a.kind === "bag"));

@@ -56,6 +56,7 @@ function argumentList(list: SdkArgument[], tool: ToolModel, bagExpression: strin
   const exprs = list.map((a) => {
     if (a.kind === "undefined") return "undefined";
     if (a.kind === "bag") return bagExpression;
+    if (a.spread) return `...(args.${a.arg} ?? [])`;
     return tool.parameters.find((p) => p.name === a.arg)?.required ? `args.${a.arg}` : `args.${a.arg} ?? undefined`;
   });
   while (exprs.at(-1) === "undefined") exprs.pop();

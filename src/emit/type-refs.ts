@@ -30,7 +30,7 @@ export function renderTypeRef(ref: TypeRef, aliases: TypeAliases = {}): string {
       return `Operation["responses"][${statusKey(ref.status)}]["content"][${tsString(ref.mediaType)}]`;
     case "argument":
       if (ref.accessor !== undefined) return `Parameters<Accessor${ref.accessor}>[${ref.index}]`;
-      if (ref.property === undefined) return `Parameters<Method>[${ref.index}]`;
+      if (ref.property === undefined) return `Parameters<Method>[${ref.index}]${ref.rest ? "[]" : ""}`;
       return aliases.paramsIndex === ref.index ? `Params[${tsString(ref.property)}]` : `NonNullable<Parameters<Method>[${ref.index}]>[${tsString(ref.property)}]`;
   }
 }

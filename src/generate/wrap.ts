@@ -8,7 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { closest } from "../model/suggest.js";
 import { allowedTypeRoots } from "../../generators/npm/confined-fs.js";
 import { findPackage } from "../../generators/npm/discover.js";
-import { generateWrapModel, type WrapOptions } from "../../generators/npm/index.js";
+import { builderWarning, generateWrapModel, type WrapOptions } from "../../generators/npm/index.js";
 import { uncompiledHandlers } from "../emit/handlers-check.js";
 import { sdkFiles } from "../emit/sdk-files.js";
 import { writeFiles, type WriteOptions, type WriteResult } from "../emit/writer.js";
@@ -83,8 +83,7 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
   const profile = site?.profile ?? "default";
   const flags = ["mxcp-gen", "wrap", pkg, ...flagWords(WRAP_FLAGS, opts)];
   const command = commandLine(flags);
-  const emitOpts = { source: `${pkg}@${model.version}`, command, types: "", warnings: wrapped.warnings.map((w) => `warning: ${w}`) };
-  for (const w of emitOpts.warnings) progress(`  ${w}`);
+  const emitOpts = { source: `${pkg}@${model.version}`, command, types: "", warnings: [] as string[] };
   let files = sdkFiles(model, project, profile, emitOpts, wrapped.genericConstruction, wrapped.skipped);
   const secrets = model.secretParameters.length > 0 ? [model.name] : [];
   const projectFiles = new Map<string, string>([[SITE_FILE, siteFile(out, { project, profile, secrets })], ...missingProjectFiles(out, project)]);
@@ -107,6 +106,10 @@ export async function wrapPackageProject(pkg: string, opts: WrapProjectOptions =
     progress(`  left out ${left.length} tool(s) whose handler does not type-check (listed in the report)`);
   }
   progress(`✔ type-checked ${model.tools.length} handlers (${Date.now() - t} ms)`);
+  // Said of the tools that are written: a builder chain's first call may have been left out above.
+  emitOpts.warnings = wrapped.builders.map((b) => `warning: ${builderWarning(pkg, b, model.tools)}`);
+  for (const w of emitOpts.warnings) progress(`  ${w}`);
+  if (emitOpts.warnings.length > 0) files = sdkFiles(model, project, profile, emitOpts, wrapped.genericConstruction, wrapped.skipped);
   t = Date.now();
   // The same package wrapped before under another prefix: that set is replaced, not left beside this one.
   const replaces = Object.entries(readLock(out).apis)

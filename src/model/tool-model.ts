@@ -28,7 +28,7 @@ export type TypeRef =
   /** A response body. */
   | { kind: "response"; status: string; mediaType: string }
   /** A wrapped SDK method's argument, or a property of its object bag; or an argument of an accessor on the way. */
-  | { kind: "argument"; index: number; property?: string; accessor?: number };
+  | { kind: "argument"; index: number; property?: string; accessor?: number; /** A rest parameter: a list of its elements. */ rest?: true };
 
 /** A note about a lossy or surprising step, kept in the report so nothing changes silently. */
 export interface ModelNote {
@@ -46,7 +46,7 @@ export interface HttpToolTarget {
 
 /** How a wrapped SDK method gets its arguments back. */
 export type SdkArgument =
-  | { kind: "positional"; arg: string }
+  | { kind: "positional"; arg: string; /** A rest parameter: the list is spread into the call. */ spread?: true }
   /**
    * The object bag, rebuilt from flattened tool parameters (`arg` → SDK property `name`); untyped when
    * TypeScript cannot check it (overloads, unions).

@@ -186,7 +186,8 @@ describe("a builder API (item 5) and a deprecated key option (item 6)", () => {
     try {
       const gen = await runCli(["wrap", "table-sdk"], { cwd: dir });
       expect(gen.code, gen.stderr).toBe(0);
-      const warning = "table-sdk's from(…) starts a builder chain (from(…).select(…).eq(…)…, awaited at its end; select, delete then eq, neq, gt, order, limit): wrap does not turn a chain into tools. The tools wrap the SDK's other calls (rpc)";
+      const warning =
+        "table-sdk's from(…) starts a builder chain (from(…).select(…).eq(…)…, awaited at its end; select, delete then eq, neq, gt, order, limit): wrap does not turn the chain's steps into tool parameters; table_from_select runs the chain's first call without them. The other tools wrap the SDK's other calls (rpc)";
       expect(gen.stderr).toContain(warning);
       const report = readFileSync(join(dir, "mxcp-gen.report.table.md"), "utf8");
       expect(report).toContain(warning);
@@ -206,6 +207,10 @@ describe("a builder API (item 5) and a deprecated key option (item 6)", () => {
         expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
         expect(r.structuredContent).toEqual({ total: 3 }); // a {data, error} result is its data
         expect(server.seen.at(-1)).toMatchObject({ method: "POST", url: "/rpc/count_rows", auth: "Bearer table-token-canary" });
+        // The chain's first call is a tool of its own: a generic accessor (`from<Row>(table)`) called at its constraint.
+        const rows = (await client.callTool({ name: "table_from_select", arguments: { table: "films", columns: "id,title" } })) as CallToolResult;
+        expect(rows.isError, JSON.stringify(rows.content)).toBeFalsy();
+        expect(server.seen.at(-1)).toMatchObject({ method: "GET", url: "/rest/films?select=id%2Ctitle", auth: "Bearer table-token-canary" });
       } finally {
         await client.close();
       }
