@@ -86,7 +86,7 @@ export interface ClientChoice {
 
 /** Async methods reachable from `t` (through resources and accessor calls), a few levels down, capped. */
 function countOperations(t: ts.Type, checker: ts.TypeChecker, at: ts.Node, depth: number, seen: Set<ts.Type>): number {
-  if (depth > 4 || seen.has(t) || seen.size > 2_000) return 0;
+  if (depth > 4 || seen.has(t) || seen.size > 500) return 0;
   seen.add(t);
   let count = 0;
   for (const prop of checker.getPropertiesOfType(t)) {
