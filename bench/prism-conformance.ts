@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { generateOpenApiProject } from "../src/generate/openapi.js";
+import { generateOpenApiProject } from "../src/pipeline/openapi.js";
 import { startPrism } from "../src/devtools/mock-apis.js";
 import { everyArg } from "../test/openapi/examples.js";
 

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { generateOpenApiProject } from "../dist/src/generate/openapi.js";
+import { generateOpenApiProject } from "../dist/src/pipeline/openapi.js";
 import { ProjectHost } from "../dist/src/server/host.js";
 import { McpCatalog } from "../dist/src/server/mcp/mcp-server.js";
 import { SEARCH_CASES } from "../test/surfaces/search-queries.js";

@@ -10,11 +10,11 @@ export { ProjectHost, type HostOptions, type CallOptions } from "./server/host.j
 export type { CallOutcome } from "./server/executor.js";
 export { initProject, type InitOptions } from "./scaffold/init-project.js";
 export { VERSION } from "./package-info.js";
-export { generateOpenApiProject, type OpenApiProjectOptions, type OpenApiProjectResult } from "./generate/openapi.js";
-export { wrapPackageProject, type WrapProjectOptions, type WrapProjectResult } from "./generate/wrap.js";
-export { checkProject, type CheckedApi } from "./generate/check.js";
-export { OPENAPI_FLAGS, WRAP_FLAGS } from "./generate/generation-flags.js";
-export { flagWords, type FlagSpec, type FlagTable, type FlagValues } from "./generate/flag-table.js";
+export { generateOpenApiProject, type OpenApiProjectOptions, type OpenApiProjectResult } from "./pipeline/openapi.js";
+export { wrapPackageProject, type WrapProjectOptions, type WrapProjectResult } from "./pipeline/wrap.js";
+export { checkProject, type CheckedApi } from "./pipeline/check.js";
+export { OPENAPI_FLAGS, WRAP_FLAGS } from "./pipeline/generation-flags.js";
+export { flagWords, type FlagSpec, type FlagTable, type FlagValues } from "./pipeline/flag-table.js";
 export { serveProject, type ServeOptions, type RunningServer } from "./server/mcp/serve.js";
 export { runTests, type TestOptions, type TestRunResult } from "./devtools/test-runner.js";
 export { lintProject, type LintIssue } from "./devtools/lint.js";

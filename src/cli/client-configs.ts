@@ -6,7 +6,7 @@ import { homedir, platform } from "node:os";
 import { join } from "node:path";
 import { copyPrivateFile, writePrivateFile } from "../project/private-files.js";
 import { parse } from "yaml";
-import { commandLine } from "../generate/command-line.js";
+import { commandLine } from "../pipeline/command-line.js";
 import { PACKAGE_ROOT } from "../package-info.js";
 import type { Project } from "../project/project.js";
 import { userConfigPath } from "../project/user-config.js";

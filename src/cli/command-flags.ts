@@ -1,6 +1,6 @@
 // Every command's flags, declared once (loaded at start-up: no command module is imported here).
-import type { FlagTable, FlagValues } from "../generate/flag-table.js";
-import { OPENAPI_FLAGS, WRAP_FLAGS } from "../generate/generation-flags.js";
+import type { FlagTable, FlagValues } from "../pipeline/flag-table.js";
+import { OPENAPI_FLAGS, WRAP_FLAGS } from "../pipeline/generation-flags.js";
 import type { CommonValues } from "./flags.js";
 
 /** What `openapi` and `wrap` add to their generation options: where to write, and how. */

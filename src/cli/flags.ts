@@ -1,8 +1,8 @@
-// Parsing, usage and help for a command, all from its flag table (src/generate/flag-table.ts).
+// Parsing, usage and help for a command, all from its flag table (src/pipeline/flag-table.ts).
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { optionName, type FlagTable, type FlagValues } from "../generate/flag-table.js";
+import { optionName, type FlagTable, type FlagValues } from "../pipeline/flag-table.js";
 
-export type { FlagTable, FlagValues } from "../generate/flag-table.js";
+export type { FlagTable, FlagValues } from "../pipeline/flag-table.js";
 
 /** The flags every command takes. */
 export const COMMON_FLAGS = {

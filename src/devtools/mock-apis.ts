@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
-import { confineRefs, loadDocument } from "../../generators/openapi/load.js";
+import { bundledDocument } from "../pipeline/bundled-document.js";
 import { PACKAGE_ROOT } from "../package-info.js";
 import { readLock } from "../project/lock-file.js";
 import { runtimeState } from "../runtime/state.js";
@@ -81,8 +81,7 @@ export async function mockApis(root: string): Promise<MockedApis> {
       if (/^https?:/i.test(source)) throw new Error(`test --mock: ${name} was generated from a URL; generate it from a local copy to mock it`);
       const spec = join(root, source);
       if (!existsSync(spec)) throw new Error(`test --mock: ${name}'s document ${source} is missing`);
-      const { document } = await loadDocument(spec);
-      confineRefs(document);
+      const document = await bundledDocument(spec);
       const bundled = join(scratch, `${name}.json`);
       writeFileSync(bundled, JSON.stringify(document));
       started.push({ name, ...(await startPrism(bundled, prism)) });

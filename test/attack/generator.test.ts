@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { SpecError } from "../../generators/openapi/diagnostics.js";
 import { generateOpenApiModel } from "../../generators/openapi/index.js";
 import { loadDocument } from "../../generators/openapi/load.js";
-import { generateOpenApiProject } from "../../src/generate/openapi.js";
+import { generateOpenApiProject } from "../../src/pipeline/openapi.js";
 import { loadProject } from "../../src/project/project.js";
 import { CLI, REPO_ROOT, tempDir, writeProject } from "../helpers.js";
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateOpenApiProject } from "../../src/generate/openapi.js";
+import { generateOpenApiProject } from "../../src/pipeline/openapi.js";
 import { loadDocument } from "../../generators/openapi/load.js";
 import { tempDir, writeProject } from "../helpers.js";
 

@@ -1,12 +1,12 @@
-// Each command's flags are declared once (src/cli/command-flags.ts, src/generate/generation-flags.ts): parsing,
+// Each command's flags are declared once (src/cli/command-flags.ts, src/pipeline/generation-flags.ts): parsing,
 // --help, the README and the regenerate command all come from that declaration, so they cannot disagree.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/main.js";
 import { COMMON_FLAGS, commandHelp, parseCommandLine } from "../../src/cli/flags.js";
-import { flagWords, pickOptions } from "../../src/generate/flag-table.js";
-import { OPENAPI_FLAGS, WRAP_FLAGS } from "../../src/generate/generation-flags.js";
+import { flagWords, pickOptions } from "../../src/pipeline/flag-table.js";
+import { OPENAPI_FLAGS, WRAP_FLAGS } from "../../src/pipeline/generation-flags.js";
 import { REPO_ROOT } from "../helpers.js";
 
 const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");

@@ -94,7 +94,7 @@ export default class E {
 }
 `,
     });
-    const { wrapPackageProject } = await import("../../src/generate/wrap.js");
+    const { wrapPackageProject } = await import("../../src/pipeline/wrap.js");
     const r = await wrapPackageProject("evil-sdk", { out: root });
     expect(r.tools).toBe(1);
     const handler = readFileSync(join(root, "handlers", "evil", "evil_things_list.ts"), "utf8");

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateOpenApiProject } from "../../src/generate/openapi.js";
+import { generateOpenApiProject } from "../../src/pipeline/openapi.js";
 import { ProjectHost } from "../../src/server/host.js";
 import { redactText } from "../../src/runtime/redact.js";
 import { tempDir } from "../helpers.js";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateOpenApiProject } from "../../src/generate/openapi.js";
+import { generateOpenApiProject } from "../../src/pipeline/openapi.js";
 import { ProjectHost } from "../../src/server/host.js";
 import { REPO_ROOT, tempDir } from "../helpers.js";
 import { writeUserConfig } from "../serve/servers.js";

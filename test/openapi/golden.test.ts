@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateOpenApiProject } from "../../src/generate/openapi.js";
+import { generateOpenApiProject } from "../../src/pipeline/openapi.js";
 import { REPO_ROOT, tempDir } from "../helpers.js";
 
 // Golden output, file by file. Update after an intended change with: npx vitest run test/openapi/golden.test.ts -u

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { SpecError } from "../../generators/openapi/diagnostics.js";
 import { generateOpenApiModel } from "../../generators/openapi/index.js";
 import { loadDocument } from "../../generators/openapi/load.js";
-import { generateOpenApiProject } from "../../src/generate/openapi.js";
+import { generateOpenApiProject } from "../../src/pipeline/openapi.js";
 import { parse } from "yaml";
 import { tempDir, writeProject } from "../helpers.js";
 

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../src/project/project.js";
 import { lintProject } from "../../src/devtools/lint.js";
-import { generateOpenApiProject } from "../../src/generate/openapi.js";
+import { generateOpenApiProject } from "../../src/pipeline/openapi.js";
 import { REPO_ROOT, runCli, tempDir, writeProject } from "../helpers.js";
 
 const good = `mxcp: 1

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateOpenApiModel } from "../../generators/openapi/index.js";
-import { generateOpenApiProject } from "../../src/generate/openapi.js";
+import { generateOpenApiProject } from "../../src/pipeline/openapi.js";
 import { ProjectHost } from "../../src/server/host.js";
 import { McpCatalog } from "../../src/server/mcp/mcp-server.js";
 import { tempDir } from "../helpers.js";

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateOpenApiProject } from "../../src/generate/openapi.js";
+import { generateOpenApiProject } from "../../src/pipeline/openapi.js";
 import { runCli, tempDir } from "../helpers.js";
 import { baseEnv, startHttpServer, writeUserConfig } from "./servers.js";
 

@@ -2,7 +2,7 @@
 // person would ask. The model-style top-5 hit rate may not drop below 90%; both rates are in bench/RESULTS.md.
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateOpenApiProject } from "../../src/generate/openapi.js";
+import { generateOpenApiProject } from "../../src/pipeline/openapi.js";
 import { ProjectHost } from "../../src/server/host.js";
 import { McpCatalog } from "../../src/server/mcp/mcp-server.js";
 import { REPO_ROOT, tempDir } from "../helpers.js";

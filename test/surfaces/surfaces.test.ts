@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { generateOpenApiProject } from "../../src/generate/openapi.js";
+import { generateOpenApiProject } from "../../src/pipeline/openapi.js";
 import { REPO_ROOT, tempDir, writeProject } from "../helpers.js";
 import { stdioClient, writeUserConfig } from "../serve/servers.js";
 

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { checkProject, type CheckedApi } from "../../generate/check.js";
-import { wrappedHandlerProblems } from "../../generate/handler-types.js";
+import { checkProject, type CheckedApi } from "../../pipeline/check.js";
+import { wrappedHandlerProblems } from "../../pipeline/handler-types.js";
 import { CliError, type OutputFlags } from "../output.js";
 import { counts } from "./write-report.js";
 

@@ -1,5 +1,5 @@
 import { parseDuration } from "../../model/selection.js";
-import { generateOpenApiProject } from "../../generate/openapi.js";
+import { generateOpenApiProject } from "../../pipeline/openapi.js";
 import { CliError } from "../output.js";
 import { HTTP_METHODS } from "../../runtime/http/methods.js";
 import type { OpenApiValues } from "../command-flags.js";

@@ -7,7 +7,7 @@ import { initProject } from "../../scaffold/init-project.js";
 import { ProjectHost } from "../../server/host.js";
 import { CliError, printError, printOk, type OutputFlags } from "../output.js";
 import { closest } from "../../model/suggest.js";
-import { wrappedHandlerProblems } from "../../generate/handler-types.js";
+import { wrappedHandlerProblems } from "../../pipeline/handler-types.js";
 
 export interface CommonFlags extends OutputFlags {
   profile?: string | undefined;

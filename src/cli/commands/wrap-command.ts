@@ -1,4 +1,4 @@
-import { wrapPackageProject } from "../../generate/wrap.js";
+import { wrapPackageProject } from "../../pipeline/wrap.js";
 import { parseDuration } from "../../model/selection.js";
 import { CliError } from "../output.js";
 import type { WrapValues } from "../command-flags.js";

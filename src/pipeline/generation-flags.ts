@@ -3,7 +3,7 @@
 // (Kept apart from the generators so the CLI can show help without loading them.)
 import type { FlagTable } from "./flag-table.js";
 
-/** What `openapi` reads and generates: each flag is one option of `generateOpenApiProject` (src/generate/openapi.ts). */
+/** What `openapi` reads and generates: each flag is one option of `generateOpenApiProject` (src/pipeline/openapi.ts). */
 export const OPENAPI_FLAGS = {
   name: { kind: "string", value: "API", help: ["the API's name: tool prefix, handlers/<API>/ folder and secret name (default: the server host's name, else the title's first word; at most 16 characters)"] },
   tag: { kind: "strings", value: "T", option: "tags", help: ["only operations with this tag (repeatable)"] },
@@ -28,7 +28,7 @@ export const OPENAPI_FLAGS = {
   "cache-exclude": { kind: "strings", value: "GLOB", help: ["these tools are never cached (repeatable)"] },
 } as const satisfies FlagTable;
 
-/** What `wrap` reads and generates: each flag is one option of `wrapPackageProject` (src/generate/wrap.ts). */
+/** What `wrap` reads and generates: each flag is one option of `wrapPackageProject` (src/pipeline/wrap.ts). */
 export const WRAP_FLAGS = {
   client: { kind: "string", value: "NAME", help: ["the client export, a class or a function returning the client (default: the profile's, else found)"] },
   prefix: { kind: "string", value: "NAME", help: ["tool prefix and secret name (default: the profile's, else the product's name: @aws-sdk/client-s3 → s3)"] },
