@@ -2,10 +2,12 @@ import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const CLI = join(REPO_ROOT, "bin", "mxcp-gen.js");
+/** A module to preload (`node --import`) into a CLI run: kills it at the write step $MXCP_GEN_TEST_KILL_AT names. */
+export const KILL_AT_STEP = pathToFileURL(join(REPO_ROOT, "test", "fixtures", "kill-at-step.mjs")).href;
 
 export function tempDir(prefix = "mxcp-gen-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));

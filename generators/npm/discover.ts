@@ -1,4 +1,4 @@
-// Finding an SDK's operations with the type checker (npm-wrap.md §1): from the client's instance type,
+// Finding an SDK's operations with the type checker: from the client's instance type,
 // recurse through properties; a property with a call signature returning a thenable is an operation.
 // Class methods, call-signature and function-typed properties and namespaces all fit that one rule.
 import { existsSync, readFileSync } from "node:fs";

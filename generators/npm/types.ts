@@ -1,4 +1,4 @@
-// TypeScript types from an SDK's .d.ts collapsed into MXCP's type system (npm-wrap.md §2, §4.4):
+// TypeScript types from an SDK's .d.ts collapsed into MXCP's type system:
 //  - `null`/`undefined` members are dropped (optional-ness comes from the property);
 //  - a closed union of ≤ 50 string literals is an enum; an open one (`'a' | 'b' | (string & {})`) is a
 //    string with the known values as examples, never an enum (newer values must pass);
@@ -42,7 +42,7 @@ export function isBinaryType(t: ts.Type): boolean {
   return BINARY.test(name);
 }
 
-/** Binary data with no string alternative (npm-wrap.md §2: such an input is dropped, or its operation skipped). */
+/** Binary data with no string alternative (such an input is dropped, or its operation skipped). */
 export function isBinaryOnly(t: ts.Type): boolean {
   if (isBinaryType(t)) return true;
   if (!t.isUnion()) return false;

@@ -160,7 +160,6 @@ function markdownCode(s: string): string {
   return /^[^`\r\n\u0085\u2028\u2029]+$/.test(s) ? `\`${s}\`` : escapeMarkdown(s);
 }
 
-/** A commented sample of the user config entry this API needs. */
 /**
  * The first server's URL with its variables' defaults filled in, when that is an absolute URL; else undefined
  * (a templated URL such as `http://{host}:{port}` is not one, and would fail as a base_url).
@@ -176,6 +175,7 @@ function sampleBaseUrl(api: ApiModel): string | undefined {
   return /(^|\.)(example\.(com|org|net)|example|test|invalid)$/i.test(host) ? undefined : url;
 }
 
+/** A commented sample of the user config entry this API needs. */
 export function sampleUserConfig(api: ApiModel, project: string, profile: string, opts: ApiEmitOptions): string {
   const envName = (p: string) => `${api.name}_${p}`.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
   const parameters: Record<string, string> = {};

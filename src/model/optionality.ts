@@ -1,5 +1,5 @@
 // How a tool parameter says whether it may be left out, one rule for both generators: MXCP takes a parameter
-// as optional exactly when it has a `default` key (mxcp.md §2), so a required one has none, and an optional
+// as optional exactly when it has a `default` key, so a required one has none, and an optional
 // one keeps its source's default or gets `default: null`.
 import type { TypeDef } from "../project/definitions.js";
 

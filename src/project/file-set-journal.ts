@@ -143,7 +143,7 @@ function applyJournal(out: string, journal: Journal): void {
   const checks: TargetChecks = { folders: new Set() };
   const made = new Set<string>();
   for (const [staged, rel] of journal.moves) {
-    killForTest("move");
+    reachedStep("move");
     const from = join(out, staged);
     if (!existsSync(from)) continue; // moved before the interruption
     const target = safeTarget(out, rel, checks);
@@ -172,24 +172,30 @@ export function switchFileSet(out: string, writes: [string, string][], deletions
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   const moves: [string, string][] = writes.map(([rel, text], i) => {
-    if (i === writes.length >> 1) killForTest("staging");
+    if (i === writes.length >> 1) reachedStep("staging");
     const staged = `${STAGING_DIR}/${i}`;
     writeFileSync(join(out, staged), text, { flag: "wx" });
     return [staged, rel];
   });
   const journal: Journal = { moves, deletions };
   atomicWrite(join(out, JOURNAL), JSON.stringify(journal));
-  killForTest("journal");
+  reachedStep("journal");
   applyJournal(out, journal);
 }
 
+/** A step of a file-set write: files staged, the journal written, or one rename done. */
+export type WriteStep = "staging" | "journal" | "move";
+
+let stepObserver: ((step: WriteStep) => void) | undefined;
+
 /**
- * Tests of the journal need a process killed at a known step (`staging`, `journal`, or `move` after that
- * many renames as `move:N`); nothing else sets this variable.
+ * Watch the steps of every file-set write in this process (the journal's tests kill the process at one, from a
+ * module they preload, to prove the next run recovers).
  */
-let movesDone = 0;
-function killForTest(step: "staging" | "journal" | "move"): void {
-  const at = process.env.MXCP_GEN_TEST_KILL_AT;
-  if (!at) return;
-  if (step === "move" ? at === `move:${movesDone++}` : at === step) process.kill(process.pid, "SIGKILL");
+export function observeWriteSteps(observer: ((step: WriteStep) => void) | undefined): void {
+  stepObserver = observer;
+}
+
+function reachedStep(step: WriteStep): void {
+  stepObserver?.(step);
 }

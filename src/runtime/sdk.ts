@@ -78,7 +78,7 @@ export async function toPlain(value: unknown, opts: { sync?: boolean } = {}): Pr
 
 const STATUS_KEYS = ["statusCode", "status", "httpStatusCode"];
 
-/** Any SDK error as an error object (npm-wrap.md §4.8): kind, message, status, code, param, request id. */
+/** Any SDK error as an error object: kind, message, status, code, param, request id. */
 export function sdkErrorToDict(e: unknown, prefix = "sdk"): ErrorObject {
   const x = (isRecord(e) || e instanceof Error ? e : {}) as Record<string, unknown>;
   const meta = isRecord(x.$metadata) ? x.$metadata : undefined;

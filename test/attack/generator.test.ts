@@ -9,7 +9,7 @@ import { generateOpenApiModel } from "../../generators/openapi/index.js";
 import { loadDocument } from "../../generators/openapi/load.js";
 import { generateOpenApiProject } from "../../src/pipeline/openapi.js";
 import { loadProject } from "../../src/project/project.js";
-import { CLI, REPO_ROOT, tempDir, writeProject } from "../helpers.js";
+import { CLI, KILL_AT_STEP, REPO_ROOT, tempDir, writeProject } from "../helpers.js";
 
 // The shared documents, as the repository carries them (a clean clone has no ../shared).
 const SPECS = join(REPO_ROOT, "specs");
@@ -145,7 +145,7 @@ describe("item 9: a regeneration killed at any step leaves one whole file set", 
 
   function generate(dir: string, spec: string, killAt?: string) {
     writeFileSync(join(dir, "api.yaml"), spec);
-    return spawnSync(process.execPath, [CLI, "openapi", "api.yaml", "--name", "j"], {
+    return spawnSync(process.execPath, ["--import", KILL_AT_STEP, CLI, "openapi", "api.yaml", "--name", "j"], {
       cwd: dir,
       encoding: "utf8",
       env: { PATH: process.env.PATH, HOME: dir, ...(killAt ? { MXCP_GEN_TEST_KILL_AT: killAt } : {}) },

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ProjectHost } from "../../src/server/host.js";
-import { CLI, runCli, tempDir, writeProject } from "../helpers.js";
+import { CLI, KILL_AT_STEP, runCli, tempDir, writeProject } from "../helpers.js";
 
 describe("item 14: plugin modules stay inside the project", () => {
   it("a ../ module and a link that leads outside are refused, and neither runs", async () => {
@@ -36,7 +36,7 @@ describe("item 15: a half-switched file set is never read, and writers take turn
     `openapi: 3.0.3\ninfo: {title: j, version: '1'}\npaths:\n${names.map((n) => `  /${n}:\n    get:\n      operationId: get_${n}\n      summary: ${summary}\n      responses:\n        '200': {description: ok}\n`).join("")}`;
   const env = (dir: string, extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? "", HOME: dir, MXCP_CONFIG: join(dir, "user.yml"), ...extra });
   const generate = (dir: string, file: string, extra: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [CLI, "openapi", file, "--name", "j"], { cwd: dir, encoding: "utf8", env: env(dir, extra) });
+    spawnSync(process.execPath, ["--import", KILL_AT_STEP, CLI, "openapi", file, "--name", "j"], { cwd: dir, encoding: "utf8", env: env(dir, extra) });
   /** Every generated tool file agrees with the lock file, and nothing staged or temporary is left. */
   const whole = (dir: string) => {
     const lock = JSON.parse(readFileSync(join(dir, "mxcp-gen.lock.json"), "utf8")) as { apis: { j: { files: Record<string, string> } } };

@@ -4,7 +4,7 @@ import { checkAssertions } from "../../src/devtools/test-runner.js";
 
 const t = (extra: Partial<TestDef>): TestDef => ({ name: "t", arguments: [], ...extra });
 
-// One row per assertion kind, passing and failing, with MXCP's semantics (mxcp.md §5).
+// One row per assertion kind, passing and failing, with MXCP's semantics.
 const cases: [string, Partial<TestDef>, unknown, string | undefined][] = [
   ["result: equal as sorted-key JSON", { result: { b: 1, a: [1, 2] } }, { a: [1, 2], b: 1 }, undefined],
   ["result: 1 is not 1.5", { result: { a: 1 } }, { a: 1.5 }, 'Expected result {"a":1}, got {"a":1.5}'],

@@ -5,7 +5,7 @@ import { convertValue, validateInput, ValidationError } from "../../src/types/va
 type Case = [name: string, schema: TypeDef, given: unknown, want: unknown];
 type FailCase = [name: string, schema: TypeDef, given: unknown, message: string];
 
-// Conversions that succeed, one row per rule of mxcp.md §2.
+// Conversions that succeed, one row per rule of MXCP's type conversion.
 const converts: Case[] = [
   ["null passes for string", { type: "string" }, null, null],
   ["null passes for integer", { type: "integer", minimum: 5 }, null, null],
@@ -84,7 +84,7 @@ const failures: FailCase[] = [
   ["unexpected property", { type: "object", properties: { a: { type: "string" } }, additionalProperties: false }, { a: "x", b: 1 }, "Unexpected property: b"],
 ];
 
-describe("convertValue (mxcp.md §2 conversion rules)", () => {
+describe("convertValue (MXCP's conversion rules)", () => {
   it.each(converts)("%s", (_name, schema, given, want) => {
     expect(convertValue(given, schema)).toEqual(want);
   });

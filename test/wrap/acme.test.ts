@@ -11,7 +11,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 
 const run = promisify(execFile);
 
-// A small SDK written for the test (no profile), with the shapes npm-wrap.md lists: class resources,
+// A small SDK written for the test (no profile), with the shapes SDKs commonly have: class resources,
 // nested namespaces, an object bag and positional ids, open enums, Date, callbacks, options bags,
 // a deprecated alias, a generic helper, a root transport helper, private members.
 let out: string;

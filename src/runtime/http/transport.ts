@@ -1,6 +1,7 @@
 // The HTTP exchange under every generated client: one request with retries (idempotent ones, with backoff or
 // Retry-After, within a deadline), redirects followed only within the configured origin, bodies read under a
 // cap, answers decoded by media type, and failures turned into error objects.
+import { STATUS_CODES } from "node:http";
 import { runtimeState } from "../state.js";
 import type { ErrorObject } from "../errors.js";
 import { CallFailure } from "./call-failure.js";
@@ -268,14 +269,8 @@ function causeOf(e: unknown): string {
   return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(e);
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
-  410: "Gone", 413: "Payload Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Entity", 429: "Too Many Requests",
-  500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
-};
-
 function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? "Error";
+  return STATUS_CODES[status] ?? "Error";
 }
 
 function sleep(ms: number): Promise<void> {

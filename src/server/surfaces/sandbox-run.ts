@@ -6,7 +6,7 @@
 import { SourceMap } from "node:module";
 import { transformSync } from "esbuild";
 import { newQuickJSWASMModule, type QuickJSContext, type QuickJSDeferredPromise, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from "quickjs-emscripten";
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "./sandbox-limits.js";
 
 export interface SandboxBindings {

@@ -20,8 +20,6 @@ export function chooseSurface(mode: ExposeMode, tools: number, threshold = DEFAU
   return { surface: "search", reason: `auto: ${tools} tools, over ${threshold} (--expose all lists every one)` };
 }
 
-export const META_TOOLS = ["search_tools", "describe_tool", "call_tool", "run_code"] as const;
-
 /** What the surfaces need from the catalog: the listing as `all` gives it, and the definitions. */
 export interface SurfaceHost {
   /** Every tool's name. */
