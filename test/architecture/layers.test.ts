@@ -1,4 +1,4 @@
-// The layers and the lines between them (the README's Development section), checked on the real import graph by dependency-cruiser:
+// The layers and the lines between them (docs/development.md), checked on the real import graph by dependency-cruiser:
 // the runtime is the ground floor; serving never reaches into generation; the model is data that neither
 // generators, emitters nor the CLI shape; generators hand the model to emit and never import it; the two
 // generators share nothing but the model and the runtime.

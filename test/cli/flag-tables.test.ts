@@ -1,6 +1,6 @@
 // Each command's flags are declared once (src/cli/command-flags.ts, src/pipeline/generation-flags.ts): parsing,
 // --help, the README and the regenerate command all come from that declaration, so they cannot disagree.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/main.js";
@@ -9,10 +9,11 @@ import { flagWords, pickOptions } from "../../src/pipeline/flag-table.js";
 import { OPENAPI_FLAGS, WRAP_FLAGS } from "../../src/pipeline/generation-flags.js";
 import { REPO_ROOT } from "../helpers.js";
 
-const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+// The README and its reference pages in docs/ together.
+const readme = [join(REPO_ROOT, "README.md"), ...readdirSync(join(REPO_ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => join(REPO_ROOT, "docs", f))].map((f) => readFileSync(f, "utf8")).join("\n");
 
 describe("flag tables", () => {
-  it.each(Object.keys(COMMANDS))("every flag of `%s` is in its --help and in the README", (name) => {
+  it.each(Object.keys(COMMANDS))("every flag of `%s` is in its --help and in the README or docs/", (name) => {
     const spec = COMMANDS[name]!;
     const help = commandHelp(name, spec);
     expect(readme, `README documents \`mxcp-gen ${name}\``).toContain(`mxcp-gen ${name}`);

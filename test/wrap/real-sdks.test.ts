@@ -1,7 +1,7 @@
 // Issue 22, proven on real SDKs from npm that no test or built-in profile was written for: eleven packages from
 // eleven makers, each wrapped with no flags into one project that validates and compiles under tsc --strict; the
 // main call of seven reaches a local stand-in through `mxcp-gen run tool` with the key from the user config.
-// The README's table of these SDKs is read here, so its tool counts are the ones this run generated.
+// The table of these SDKs in docs/wrap.md is read here, so its tool counts are the ones this run generated.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,9 +30,9 @@ const SDKS: RealSdk[] = [
   { package: "@supabase/supabase-js", prefix: "supabase", main: "supabase_rpc" },
 ];
 
-/** The README's rows: package → tools. */
+/** docs/wrap.md's rows: package → tools. */
 function readmeCounts(): Map<string, number> {
-  const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+  const readme = readFileSync(join(REPO_ROOT, "docs", "wrap.md"), "utf8");
   const rows = [...readme.matchAll(/^\| `([^`]+)` \| [^|]+ \| (\d+) \|/gm)];
   return new Map(rows.map((m) => [m[1]!, Number(m[2])]));
 }
@@ -53,13 +53,13 @@ describe("real SDKs from npm, wrapped with no flags", () => {
 
   afterAll(() => server?.close());
 
-  it("each generates its main call; the project validates and compiles; the README lists each with this run's tool count", async () => {
+  it("each generates its main call; the project validates and compiles; docs/wrap.md lists each with this run's tool count", async () => {
     const counts = readmeCounts();
     for (const sdk of SDKS) {
       const gen = generated.get(sdk.package)!;
       expect(gen.code, `${sdk.package}: ${gen.stderr}`).toBe(0);
       const tools = Number(/: (\d+) tools in/.exec(gen.stdout)?.[1]);
-      expect(counts.get(sdk.package), `README row for ${sdk.package}`).toBe(tools);
+      expect(counts.get(sdk.package), `docs/wrap.md row for ${sdk.package}`).toBe(tools);
       expect(readFileSync(join(dir, "tools", sdk.prefix, `${sdk.main}.yml`), "utf8"), sdk.package).toContain(`name: ${sdk.main}`);
     }
     // The database client's main API is a builder chain: said, not silently missing.
