@@ -6,7 +6,7 @@
 import { ts } from "ts-morph";
 import { snakeCase } from "../../src/model/naming.js";
 import type { ConstructionPlan, ConstructorValue, SecretParameter } from "../../src/model/tool-model.js";
-import { docOf, isDeprecated } from "./types.js";
+import { docOf, isDeprecated, isHidden } from "./types.js";
 
 // Option names that take the API key, best first; any other name ending so is one too.
 const KEY_NAMES = ["apiKey", "api_key", "secretKey", "secret_key", "accessToken", "access_token", "serverToken", "apiToken", "api_token", "token", "bearerToken", "authToken", "auth", "key", "password"];
@@ -80,7 +80,7 @@ function roleOf(name: string, t: ts.Type, ctx: Context): "key" | "url" | "other"
  */
 function objectValue(t: ts.Type, ctx: Context, where: string, nested: boolean): ConstructorValue | undefined {
   const properties: { name: string; value: ConstructorValue }[] = [];
-  const props = ctx.checker.getPropertiesOfType(t).filter((p) => !p.getName().startsWith("_"));
+  const props = ctx.checker.getPropertiesOfType(t).filter((p) => !isHidden(p));
   const typeOf = (p: ts.Symbol) => ctx.checker.getTypeOfSymbolAtLocation(p, ctx.at);
   const optional = (p: ts.Symbol) => (p.getFlags() & ts.SymbolFlags.Optional) !== 0 || acceptsUndefined(typeOf(p), ctx);
   if (nested) {

@@ -8,7 +8,7 @@ import { allowedTypeRoots, ConfinedFileSystemHost } from "./confined-fs.js";
 import type { ConstructionPlan, SecretParameter } from "../../src/model/tool-model.js";
 import { constructionPlan } from "./construction.js";
 import type { WrapProfile } from "./profiles.js";
-import { isDeprecated } from "./types.js";
+import { isDeprecated, isHidden } from "./types.js";
 
 export interface DiscoveredOperation {
   path: string[];
@@ -237,14 +237,6 @@ function declaredInLibrary(sym: ts.Symbol): boolean {
   });
 }
 
-function isHidden(sym: ts.Symbol): boolean {
-  const name = sym.getName();
-  if (name.startsWith("_") || name.startsWith("#") || name.startsWith("__@")) return true;
-  return (sym.getDeclarations() ?? []).some((d) => {
-    const flags = ts.getCombinedModifierFlags(d as ts.Declaration);
-    return (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0;
-  });
-}
 
 /**
  * Whether a return type streams (a Stream, an async iterable), judged by names only: printing an SDK's

@@ -8,6 +8,7 @@
 //    then the first member (noted, the description says what else the SDK accepts);
 //  - `Date` is a date-time string; binary types are base64 strings; functions are dropped;
 //  - index signatures are open objects; recursion and depth end in a bare object (noted).
+import { addNote } from "../../src/model/notes.js";
 import { ts } from "ts-morph";
 import type { TypeDef } from "../../src/project/definitions.js";
 import { cleanDescription } from "../../src/model/text.js";
@@ -80,6 +81,16 @@ export function docOf(sym: ts.Symbol | undefined, checker: ts.TypeChecker, max =
   return cleanDescription(text.split(/\n\s*\n/)[0]?.replace(/\\'/g, "'"), max);
 }
 
+/** Not part of the SDK's public surface: `_x`, `#x`, symbol-keyed, private or protected members. */
+export function isHidden(sym: ts.Symbol): boolean {
+  const name = sym.getName();
+  if (name.startsWith("_") || name.startsWith("#") || name.startsWith("__@")) return true;
+  return (sym.getDeclarations() ?? []).some((d) => {
+    const flags = ts.getCombinedModifierFlags(d as ts.Declaration);
+    return (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0;
+  });
+}
+
 export function isDeprecated(sym: ts.Symbol | undefined, checker: ts.TypeChecker): boolean {
   return !!sym?.getJsDocTags(checker).some((t) => t.name === "deprecated");
 }
@@ -95,15 +106,12 @@ export function typeToMxcp(t: ts.Type, ctx: TypeContext, where: string): TypeDef
   return convert(t, ctx, { depth: 0, stack: [], where });
 }
 
-function note(ctx: TypeContext, where: string, message: string): void {
-  ctx.notes.push({ tool: ctx.tool, where, message });
-}
 
 function convert(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef | undefined {
   const { checker } = ctx;
   const visited = (ctx.visited ??= { count: 0 });
   if (++visited.count > MAX_TYPES_PER_TOOL) {
-    if (visited.count === MAX_TYPES_PER_TOOL + 1) note(ctx, w.where, `the types expand to more than ${MAX_TYPES_PER_TOOL} nodes: the rest are plain objects (JSON the SDK checks)`);
+    if (visited.count === MAX_TYPES_PER_TOOL + 1) addNote(ctx, w.where, `the types expand to more than ${MAX_TYPES_PER_TOOL} nodes: the rest are plain objects (JSON the SDK checks)`);
     return { type: "object" };
   }
   const f = t.getFlags();
@@ -128,12 +136,12 @@ function convert(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef | undefined {
   if (name === "Decimal" && t.getProperty("toJSON")) return { type: "string", description: "A decimal number, as a string." };
   if (isFunction(t)) return undefined;
   if (w.stack.includes(t)) {
-    note(ctx, w.where, "recursive type: this level is a plain object");
+    addNote(ctx, w.where, "recursive type: this level is a plain object");
     return { type: "object" };
   }
   const maxDepth = ctx.maxDepth ?? MAX_DEPTH;
   if (w.depth >= maxDepth) {
-    note(ctx, w.where, `deeper than ${maxDepth} levels: nested detail dropped`);
+    addNote(ctx, w.where, `deeper than ${maxDepth} levels: nested detail dropped`);
     return checker.isArrayType(t) || checker.isTupleType(t) ? { type: "array" } : { type: "object" };
   }
   const next: Walk = { depth: w.depth + 1, stack: [...w.stack, t], where: w.where };
@@ -157,12 +165,12 @@ function objectType(t: ts.Type, ctx: TypeContext, w: Walk): TypeDef {
   const required: string[] = [];
   for (const p of checker.getPropertiesOfType(t)) {
     const name = p.getName();
-    if (name.startsWith("_") || name.startsWith("#") || name.startsWith("__@")) continue;
+    if (isHidden(p)) continue;
     const pt = checker.getTypeOfSymbolAtLocation(p, ctx.node);
     const optionalProp = (p.getFlags() & ts.SymbolFlags.Optional) !== 0;
     if (isBinaryOnly(checker.getNonNullableType(pt))) {
       // A tool can only pass text: binary-only inputs are left out, and a required one rules the operation out.
-      note(ctx, `${w.where}.${name}`, optionalProp ? "binary-only property left out" : "required binary-only property");
+      addNote(ctx, `${w.where}.${name}`, optionalProp ? "binary-only property left out" : "required binary-only property");
       if (!optionalProp && w.depth === 1) ctx.binaryRequired?.push(name);
       continue;
     }
@@ -214,7 +222,7 @@ function union(types: readonly ts.Type[], ctx: TypeContext, w: Walk): TypeDef | 
   if (members.every((m) => literalKind(m) === "number" || m.getFlags() & ts.TypeFlags.Number)) return { type: "number" };
   const converted = members.slice(0, MAX_UNION + 1).map((m) => convert(m, ctx, w)).filter((m): m is TypeDef => !!m);
   if (members.length > MAX_UNION) {
-    note(ctx, w.where, `union of ${members.length} types: taken as an object`);
+    addNote(ctx, w.where, `union of ${members.length} types: taken as an object`);
     return { type: "object" };
   }
   const objects = converted.filter((c) => c.type === "object");
@@ -226,7 +234,7 @@ function union(types: readonly ts.Type[], ctx: TypeContext, w: Walk): TypeDef | 
   // common call works, and the description says what else the SDK would take.
   const text = converted.find((c) => c.type === "string" && c.description !== BASE64) ?? converted.find((c) => c.type === "string");
   const pick = text ?? converted.find((c) => c.type === "array") ?? (objects.length > 0 ? mergeObjects(objects, "any") : converted[0]);
-  note(ctx, w.where, `union of ${[...kinds].join(" | ")}: taken as ${pick?.type}`);
+  addNote(ctx, w.where, `union of ${[...kinds].join(" | ")}: taken as ${pick?.type}`);
   return pick ? alsoAccepts(pick, [...kinds].filter((k) => k !== pick.type)) : undefined;
 }
 

@@ -1,4 +1,5 @@
 // `mxcp-gen openapi`: an OpenAPI document (2.0, 3.0, 3.1; one file or many) → the tool model.
+import { isUrl } from "../../src/model/source-location.js";
 import { basename } from "node:path";
 import { snakeCase } from "../../src/model/naming.js";
 import { setOwn } from "../../src/runtime/own.js";
@@ -196,9 +197,6 @@ function warnSpecialServers(servers: ServerDef[], file: string, diagnostics: Dia
   });
 }
 
-function isUrl(s: string): boolean {
-  return /^https?:\/\//i.test(s);
-}
 
 /** The secret keys `--bind` fills parameters from, for the sample config. */
 function boundSecretParameters(tools: ToolModel[]): { name: string; description: string }[] {

@@ -1,3 +1,4 @@
+import { isUrl } from "../../src/model/source-location.js";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
@@ -198,9 +199,6 @@ class FileLoader {
   }
 }
 
-function isUrl(s: string): boolean {
-  return /^https?:\/\//i.test(s);
-}
 
 /**
  * GET a remote file, counting bytes as they arrive: an endless or huge body stops at the cap, not after it, and

@@ -1,5 +1,6 @@
 // An operation's inputs: path, query, header and cookie parameters, and the request body (flattened
 // into parameters when its properties clash with nothing), each mapped back to its wire name.
+import { describedKeepingHint } from "./format-hint.js";
 import type { TypeDef } from "../../src/project/definitions.js";
 import { cleanDescription } from "../../src/model/text.js";
 import { fitExample } from "../../src/model/example-fit.js";
@@ -48,8 +49,7 @@ const FILE_TYPE: TypeDef = {
 function describe(t: TypeDef, ...texts: (string | undefined)[]): TypeDef {
   const d = texts.map((x) => cleanDescription(x, 500)).find(Boolean);
   if (!d) return t;
-  const hint = /\(format: [^)]+\)$/.exec(t.description ?? "")?.[0];
-  return { ...t, description: hint && !d.endsWith(hint) ? `${d} ${hint}` : d };
+  return describedKeepingHint(t, d);
 }
 
 /** Every parameter gets a description (MXCP's lint requires one): the document's, else where it goes on the wire. */

@@ -15,6 +15,8 @@
 //  - A `required` name without a property schema is still required, as a string (noted).
 //  - An example or default that breaks the collapsed type is repaired when that is exact (a date-time
 //    cut to its date), else dropped (noted).
+import { describedKeepingHint, formatHint, isOnlyHint } from "./format-hint.js";
+import { addNote } from "../../src/model/notes.js";
 import type { MxcpTypeName, TypeDef } from "../../src/project/definitions.js";
 import { cleanDescription } from "../../src/model/text.js";
 import { checkPattern } from "../../src/model/patterns.js";
@@ -55,9 +57,6 @@ export function collapseSchema(schema: Referenced<Schema> | undefined, ctx: Sche
   return collapse(schema, ctx, where, { depth: 0, stack: [], nodes: { count: 0, noted: false } });
 }
 
-function note(ctx: SchemaContext, where: string, message: string): void {
-  ctx.notes.push({ ...(ctx.tool ? { tool: ctx.tool } : {}), where, message });
-}
 
 function typesOf(s: Schema): string[] {
   if (Array.isArray(s.type)) return s.type.filter((t): t is string => typeof t === "string" && t !== "null");
@@ -76,12 +75,12 @@ function collapse(raw: Referenced<Schema> | undefined, ctx: SchemaContext, where
   // A 3.1 `const` is a one-value enum (and says its type, when the schema does not).
   const s: Schema = given.const !== undefined && given.enum === undefined ? { ...given, enum: [given.const] } : given;
   if (cycle) {
-    note(ctx, where, "recursive schema: this level is a plain object");
+    addNote(ctx, where, "recursive schema: this level is a plain object");
     return { type: "object" };
   }
   if (++st.nodes.count > MAX_NODES[ctx.mode] || st.depth > MAX_DEPTH[ctx.mode]) {
     const kind = typesOf(s)[0];
-    if (!st.nodes.noted) note(ctx, where, `schema budget reached (depth ${MAX_DEPTH[ctx.mode]}, ${MAX_NODES[ctx.mode]} nodes): nested detail dropped here and below`);
+    if (!st.nodes.noted) addNote(ctx, where, `schema budget reached (depth ${MAX_DEPTH[ctx.mode]}, ${MAX_NODES[ctx.mode]} nodes): nested detail dropped here and below`);
     st.nodes.noted = true;
     return kind === "array" ? { type: "array" } : kind === "object" || !kind ? (ctx.mode === "output" ? undefined : { type: "object" }) : { type: kind as MxcpTypeName };
   }
@@ -159,8 +158,7 @@ function withDescription(t: TypeDef, s: Schema): TypeDef {
   const d = cleanDescription(typeof s.description === "string" ? s.description : typeof s.title === "string" ? s.title : undefined, 300);
   if (!d) return t;
   // A format hint set by `single` goes after the schema's own words.
-  if (t.description?.startsWith("(format:")) return { ...t, description: `${d} ${t.description}` };
-  return t.description ? t : { ...t, description: d };
+  return !t.description || isOnlyHint(t.description) ? describedKeepingHint(t, d) : t;
 }
 
 function single(s: Schema, kind: string, ctx: SchemaContext, where: string, st: WalkState): TypeDef | undefined {
@@ -174,7 +172,7 @@ function single(s: Schema, kind: string, ctx: SchemaContext, where: string, st: 
       if (format === "binary" || format === "byte" || typeof s.contentEncoding === "string") {
         t.description = "Base64-encoded content.";
       } else if (input && format && HINTED_FORMATS.has(format)) {
-        t.description = `(format: ${format})`;
+        t.description = formatHint(format);
       }
       if (input) {
         if (typeof s.minLength === "number") t.minLength = s.minLength;
@@ -182,7 +180,7 @@ function single(s: Schema, kind: string, ctx: SchemaContext, where: string, st: 
         if (typeof s.pattern === "string") {
           const verdict = checkPattern(s.pattern);
           if (verdict.ok) t.pattern = s.pattern;
-          else note(ctx, where, `pattern ${JSON.stringify(s.pattern.slice(0, 80))} dropped: ${verdict.reason}`);
+          else addNote(ctx, where, `pattern ${JSON.stringify(s.pattern.slice(0, 80))} dropped: ${verdict.reason}`);
         }
       }
       break;
@@ -239,7 +237,7 @@ function single(s: Schema, kind: string, ctx: SchemaContext, where: string, st: 
         for (const r of Array.isArray(s.required) ? s.required : []) {
           if (typeof r !== "string" || Object.hasOwn(out, r) || Object.hasOwn(props, r)) continue;
           setOwn(out, r, { type: "string", description: "Required by the API; the document gives no schema for it." });
-          note(ctx, `${where}/required`, `'${r}' is required but has no property schema: asked for as a string`);
+          addNote(ctx, `${where}/required`, `'${r}' is required but has no property schema: asked for as a string`);
         }
       }
       if (Object.keys(out).length > 0) t.properties = out;
@@ -260,8 +258,8 @@ function single(s: Schema, kind: string, ctx: SchemaContext, where: string, st: 
     }
     const checked = (value: unknown, what: string): unknown => {
       const fit = fitExample(value, t);
-      if (!fit.ok) note(ctx, where, `${what} ${JSON.stringify(value).slice(0, 80)} breaks the schema (${fit.reason}): dropped`);
-      else if (fit.repaired) note(ctx, where, `${what} ${JSON.stringify(value).slice(0, 80)} breaks the schema: ${fit.repaired}`);
+      if (!fit.ok) addNote(ctx, where, `${what} ${JSON.stringify(value).slice(0, 80)} breaks the schema (${fit.reason}): dropped`);
+      else if (fit.repaired) addNote(ctx, where, `${what} ${JSON.stringify(value).slice(0, 80)} breaks the schema: ${fit.repaired}`);
       return fit.ok ? fit.value : undefined;
     };
     if (s.default !== undefined && s.default !== null && isScalarOf(kind, s.default)) {
@@ -294,11 +292,11 @@ function mergeAll(members: TypeDef[], ctx: SchemaContext, where: string, mode: "
   if (kinds.size === 2 && kinds.has("integer") && kinds.has("number")) return { ...members.find((m) => m.type === "number")! };
   if (kinds.size > 1) {
     if (ctx.mode === "output") {
-      note(ctx, where, `values of several types (${[...kinds].join(", ")}): left unchecked`);
+      addNote(ctx, where, `values of several types (${[...kinds].join(", ")}): left unchecked`);
       return undefined;
     }
     const widest: MxcpTypeName = kinds.has("object") ? "object" : kinds.has("array") ? "array" : "string";
-    note(ctx, where, `values of several types (${[...kinds].join(", ")}): taken as ${widest}`);
+    addNote(ctx, where, `values of several types (${[...kinds].join(", ")}): taken as ${widest}`);
     return { type: widest };
   }
   const kind = members[0]!.type;

@@ -209,17 +209,45 @@ export function sampleUserConfig(api: ApiModel, project: string, profile: string
   return portableYaml(doc);
 }
 
-/** Every file of one API, keyed by path relative to the project root. */
-export function apiFiles(api: ApiModel, project: string, profile: string, opts: ApiEmitOptions): FileSet {
+/** What differs between the file sets of an OpenAPI API and a wrapped package. */
+export interface ApiFileParts {
+  client: string;
+  handler: (tool: ToolModel) => string;
+  report: string;
+  /** Handler-folder modules beside the client (`types.ts`). */
+  modules?: Record<string, string>;
+  sample?: string | undefined;
+}
+
+/**
+ * Every file of one API, keyed by path relative to the project root, sorted: its client, handlers and tool YAML,
+ * the report and the sample config.
+ */
+export function apiFileSet(api: ApiModel, parts: ApiFileParts, opts: ApiEmitOptions): FileSet {
   const files: FileSet = new Map();
   const dir = `handlers/${api.name}`;
-  files.set(`${dir}/client.ts`, clientModule(api, opts));
-  files.set(`${dir}/types.ts`, typesModule(opts));
-  files.set(`mxcp-gen.report.${api.name}.md`, reportMarkdown(api, opts));
+  files.set(`${dir}/client.ts`, parts.client);
+  for (const [name, text] of Object.entries(parts.modules ?? {})) files.set(`${dir}/${name}`, text);
+  files.set(`mxcp-gen.report.${api.name}.md`, parts.report);
   for (const tool of api.tools) {
     files.set(`tools/${api.name}/${tool.name}.yml`, toolYaml(api, tool, opts));
-    files.set(`${dir}/${tool.moduleName}.ts`, handlerModule(tool, opts));
+    files.set(`${dir}/${tool.moduleName}.ts`, parts.handler(tool));
   }
-  files.set(`config.${api.name}.sample.yml`, sampleUserConfig(api, project, profile, opts));
+  if (parts.sample !== undefined) files.set(`config.${api.name}.sample.yml`, parts.sample);
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Every file of one API generated from an OpenAPI document. */
+export function apiFiles(api: ApiModel, project: string, profile: string, opts: ApiEmitOptions): FileSet {
+  return apiFileSet(
+    api,
+    {
+      client: clientModule(api, opts),
+      modules: { "types.ts": typesModule(opts) },
+      report: reportMarkdown(api, opts),
+      handler: (tool) => handlerModule(tool, opts),
+      sample: sampleUserConfig(api, project, profile, opts),
+    },
+    opts,
+  );
 }

@@ -2,7 +2,7 @@
 // the SDK with its own types, the client created from the secret, the report and a sample config.
 import type { ApiModel, ConstructionPlan, ConstructorValue, SdkArgument, SdkClientSpec, SdkToolTarget, ToolModel } from "../model/tool-model.js";
 import type { ApiEmitOptions, FileSet } from "./api-files.js";
-import { reportMarkdown, sampleUserConfig, toolYaml, tsHeader } from "./api-files.js";
+import { apiFileSet, reportMarkdown, sampleUserConfig, tsHeader } from "./api-files.js";
 import { renderTemplate } from "./templates.js";
 import { jsdoc, lineCommentText, tsKey, tsLiteral, tsString } from "./ts-text.js";
 import { renderTypeRef } from "./type-refs.js";
@@ -235,16 +235,16 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
   });
 }
 
-/** Every file of one wrapped package, keyed by path relative to the project root. */
+/** Every file of one wrapped package. */
 export function sdkFiles(api: ApiModel, project: string, profile: string, opts: ApiEmitOptions, generic: boolean, skipped: { path: string; reason: string }[]): FileSet {
-  const files: FileSet = new Map();
-  const dir = `handlers/${api.name}`;
-  files.set(`${dir}/client.ts`, sdkClientModule(api, opts, generic));
-  files.set(`mxcp-gen.report.${api.name}.md`, reportMarkdown(api, opts, skipped));
-  for (const tool of api.tools) {
-    files.set(`tools/${api.name}/${tool.name}.yml`, toolYaml(api, tool, opts));
-    files.set(`${dir}/${tool.moduleName}.ts`, sdkHandlerModule(api, tool, opts));
-  }
-  if (api.secretParameters.length > 0) files.set(`config.${api.name}.sample.yml`, sampleUserConfig(api, project, profile, opts));
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return apiFileSet(
+    api,
+    {
+      client: sdkClientModule(api, opts, generic),
+      report: reportMarkdown(api, opts, skipped),
+      handler: (tool) => sdkHandlerModule(api, tool, opts),
+      sample: api.secretParameters.length > 0 ? sampleUserConfig(api, project, profile, opts) : undefined,
+    },
+    opts,
+  );
 }

@@ -1,4 +1,5 @@
 // `mxcp-gen openapi` as a library call: document → model → files → project.
+import { isUrl } from "../model/source-location.js";
 import { commandLine } from "./command-line.js";
 import { flagWords, pickOptions } from "./flag-table.js";
 import { OPENAPI_FLAGS } from "./generation-flags.js";
@@ -28,9 +29,6 @@ export interface OpenApiProjectResult extends WriteResult {
   out: string;
 }
 
-function isUrl(s: string): boolean {
-  return /^https?:\/\//i.test(s);
-}
 
 
 export async function generateOpenApiProject(source: string, opts: OpenApiProjectOptions = {}): Promise<OpenApiProjectResult> {

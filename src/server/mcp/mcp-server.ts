@@ -1,3 +1,4 @@
+import { utf8Prefix } from "../utf8-prefix.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
   CallToolRequestSchema,
@@ -392,7 +393,7 @@ export function capResult(result: CallToolResult, max: number): CallToolResult {
   const size = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) + (result.structuredContent ? Buffer.byteLength(JSON.stringify(result.structuredContent)) : 0);
   if (size <= max) return result;
   const joined = texts.join("\n");
-  const kept = Buffer.from(joined).subarray(0, max).toString("utf8").replace(/\uFFFD$/, "");
+  const kept = utf8Prefix(joined, max);
   const notice = `[Result cut: ${Buffer.byteLength(kept)} of ${size} bytes shown. Ask for less (filters, a smaller page, fewer fields) to see the rest.]`;
   return { isError: true, content: [{ type: "text", text: `${notice}\n${kept}\n${notice}` }] };
 }

@@ -3,6 +3,7 @@
 // has no Node APIs, modules, files, network, timers, config or secrets; its only I/O is three bindings:
 // `tools.<name>(args)`, `sql(query, params)` and `console.log`. Only JSON text crosses the boundary in
 // either direction, so no host object (or prototype) is ever reachable from inside.
+import { utf8Prefix } from "../utf8-prefix.js";
 import { SourceMap } from "node:module";
 import { transformSync } from "esbuild";
 import { newQuickJSWASMModule, type QuickJSContext, type QuickJSDeferredPromise, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from "quickjs-emscripten";
@@ -82,8 +83,8 @@ function usesTypeScript(file: ts.SourceFile): boolean {
 }
 
 function cut(text: string, max: number): { text: string; cut: boolean } {
-  if (Buffer.byteLength(text) <= max) return { text, cut: false };
-  return { text: Buffer.from(text).subarray(0, max).toString("utf8").replace(/\uFFFD$/, ""), cut: true };
+  const kept = utf8Prefix(text, max);
+  return { text: kept, cut: kept.length < text.length };
 }
 
 export async function runInThisThread(code: string, bindings: SandboxBindings, limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS): Promise<SandboxOutcome> {
