@@ -3,6 +3,7 @@
 import type { ApiModel, ConstructionPlan, ConstructorValue, SdkArgument, SdkClientSpec, SdkToolTarget, ToolModel } from "../model/tool-model.js";
 import type { ApiEmitOptions, FileSet } from "./api-files.js";
 import { apiFileSet, reportMarkdown, sampleUserConfig, tsHeader } from "./api-files.js";
+import { ImportPlan } from "./import-plan.js";
 import { renderTemplate } from "./templates.js";
 import { jsdoc, lineCommentText, tsKey, tsLiteral, tsString } from "./ts-text.js";
 import { renderTypeRef } from "./type-refs.js";
@@ -79,26 +80,26 @@ export function sdkHandlerModule(api: ApiModel, tool: ToolModel, opts: ApiEmitOp
   const operation = tsString(target.path.join("."));
   const paging = target.paging;
   const pagingNames = paging ? pagingArgumentNames(bag) : {};
+  const runtime = new ImportPlan();
+  runtime.use("isErrorObject");
+  runtime.use("sdkErrorToDict");
+  const client = new ImportPlan();
+  client.use("getClient");
   let result: string;
-  if (target.sync) result = `toPlain(${call("params")}, { sync: true })`;
-  else if (paging?.style === "cursor") result = `pagedResult<Params>(args.${paging.maxPagesArg}, (next) => ${call("{ ...params, ...next }")}${Object.keys(pagingNames).length > 0 ? `, ${tsLiteral(pagingNames)}` : ""})`;
-  else if (paging) result = `pagedResult(args.${paging.maxPagesArg}, () => ${call("params")})`;
-  else result = `toPlain(await ${call("params")})`;
-  if (target.cache === "read") result = `cachedRead(cache, ${operation}, args, async () => ${result}${paging ? `, args.${paging.maxPagesArg}` : ""})`;
-  else if (target.cache === "write") result = `writeThrough(cache, ${operation}, async () => ${result})`;
-  const runtimeImports = [
-    "isErrorObject",
-    "sdkErrorToDict",
-    ...(result.includes("toPlain(") ? ["toPlain"] : []),
-    ...(bag && bagView(bag, tool).compact ? ["compact"] : []),
-    ...(paging ? ["pagedResult"] : []),
-    ...(target.cache === "read" ? ["cachedRead"] : target.cache === "write" ? ["writeThrough"] : []),
-  ].sort();
-  const clientImports = [...(target.cache ? ["cache"] : []), "getClient", ...(target.command ? ["sdkModule"] : []), ...((usesMethod && !target.command) || usedAccessors.length > 0 ? ["type Client"] : [])];
+  if (target.sync) result = `${runtime.use("toPlain")}(${call("params")}, { sync: true })`;
+  else if (paging?.style === "cursor") result = `${runtime.use("pagedResult")}<Params>(args.${paging.maxPagesArg}, (next) => ${call("{ ...params, ...next }")}${Object.keys(pagingNames).length > 0 ? `, ${tsLiteral(pagingNames)}` : ""})`;
+  else if (paging) result = `${runtime.use("pagedResult")}(args.${paging.maxPagesArg}, () => ${call("params")})`;
+  else result = `${runtime.use("toPlain")}(await ${call("params")})`;
+  if (target.cache === "read") result = `${runtime.use("cachedRead")}(${client.use("cache")}, ${operation}, args, async () => ${result}${paging ? `, args.${paging.maxPagesArg}` : ""})`;
+  else if (target.cache === "write") result = `${runtime.use("writeThrough")}(${client.use("cache")}, ${operation}, async () => ${result})`;
+  const bagParts = bag ? bagView(bag, tool) : undefined;
+  if (bagParts?.compact) runtime.use("compact");
+  if (target.command) client.use("sdkModule");
+  if ((usesMethod && !target.command) || usedAccessors.length > 0) client.useType("Client");
   return renderTemplate("npm/handler.ts.hbs", {
     header: tsHeader(opts),
-    runtimeImports: runtimeImports.join(", "),
-    clientImports: clientImports.join(", "),
+    runtimeImports: String(runtime),
+    clientImports: String(client),
     accessorTypes: usedAccessors,
     methodType: usesMethod ? types.method : "",
     paramsType: bag ? `NonNullable<Parameters<Method>[${bag.index}]>` : "",
@@ -106,7 +107,7 @@ export function sdkHandlerModule(api: ApiModel, tool: ToolModel, opts: ApiEmitOp
     args: tool.parameters.map((p) => ({ name: p.name, type: renderTypeRef(p.tsType, { paramsIndex: bag?.index }), required: p.required })),
     doc: jsdoc(`${tool.description}\n\nCalls ${api.sdk!.package}: ${target.command ? `send(new ${target.command}(…))` : target.path.join(".")}`),
     command: target.command ? { name: target.command, packageLiteral: tsString(api.sdk!.package) } : false,
-    bag: bag ? bagView(bag, tool) : false,
+    bag: bagParts ?? false,
     result,
     prefixLiteral: tsString(api.name),
   });
@@ -123,11 +124,11 @@ function pagingArgumentNames(bag: Extract<SdkArgument, { kind: "bag" }> | undefi
  * How the client is made, as expressions for the template: a module used as it is (`--sync`), the SDK's
  * constructor from the secret's constructor_args (no profile), or from the key and options a profile names.
  */
-function constructionView(api: ApiModel, profile: SdkClientSpec, generic: boolean) {
+function constructionView(api: ApiModel, profile: SdkClientSpec, generic: boolean, runtime: ImportPlan) {
   const sdk = api.sdk!;
   if (!sdk.client) return { module: true };
-  if (profile.plan) return { ctor: tsString(sdk.client), make: sdk.factory ? "await Ctor" : "new Ctor", plan: planView(api, profile.plan) };
-  const key = `text(${tsString(profile.keyParameter)})${profile.keyEnv ? ` ?? envValue(${tsString(profile.keyEnv)})` : ""}`;
+  if (profile.plan) return { ctor: tsString(sdk.client), make: sdk.factory ? "await Ctor" : "new Ctor", plan: planView(api, profile.plan, runtime) };
+  const key = `text(${tsString(profile.keyParameter)})${profile.keyEnv ? ` ?? ${runtime.use("envValue")}(${tsString(profile.keyEnv)})` : ""}`;
   const ctor = tsString(sdk.client);
   // A factory function is called (and awaited: some return a promise) where a class is constructed.
   const make = sdk.factory ? "await Ctor" : "new Ctor";
@@ -138,9 +139,9 @@ function constructionView(api: ApiModel, profile: SdkClientSpec, generic: boolea
     const option = tsKey(profile.baseUrl.option);
     base =
       profile.baseUrl.style === "host-port-protocol"
-        ? `...(text("base_url") ? urlParts(text("base_url")!) : {})`
+        ? `...(text("base_url") ? ${runtime.use("urlParts")}(text("base_url")!) : {})`
         : profile.baseUrl.suffix
-          ? `...(text("base_url") ? { ${option}: withPathSuffix(text("base_url")!, ${tsString(profile.baseUrl.suffix)}) } : {})`
+          ? `...(text("base_url") ? { ${option}: ${runtime.use("withPathSuffix")}(text("base_url")!, ${tsString(profile.baseUrl.suffix)}) } : {})`
           : `...(text("base_url") ? { ${option}: text("base_url") } : {})`;
   }
   // The fixed options, then the base URL: spread only what there is.
@@ -167,7 +168,7 @@ function bindingName(parameter: string): string {
  * A construction plan as client.ts code: one local per secret parameter, a check per required group (the
  * missing value named, so the tool says which to set), and the constructor's argument list.
  */
-function planView(api: ApiModel, plan: ConstructionPlan) {
+function planView(api: ApiModel, plan: ConstructionPlan, runtime: ImportPlan) {
   const parameters = api.secretParameters.map((p) => p.name);
   const bindings = parameters.map((p) => ({ name: bindingName(p), literal: tsString(p) }));
   const narrowed = new Set(plan.required.filter((g) => g.length === 1).map((g) => g[0]!));
@@ -175,15 +176,15 @@ function planView(api: ApiModel, plan: ConstructionPlan) {
     if (v.kind === "omitted") return "undefined";
     if (v.kind === "secret") {
       const name = bindingName(v.parameter);
-      if (v.part === "host") return `hostOf(${name})`;
-      if (v.part === "https") return `usesHttps(${name})`;
+      if (v.part === "host") return `${runtime.use("hostOf")}(${name})`;
+      if (v.part === "https") return `${runtime.use("usesHttps")}(${name})`;
       return v.required && !narrowed.has(v.parameter) ? `${name} ?? ""` : name;
     }
     const entries = v.properties.map((p) => {
       const value = expression(p.value);
       return value === p.name ? tsKey(p.name) : `${tsKey(p.name)}: ${value}`;
     });
-    return `compact({ ${entries.join(", ")} })`;
+    return `${runtime.use("compact")}({ ${entries.join(", ")} })`;
   };
   const checks = plan.required.map((group) => ({
     condition: group.map((p) => `${bindingName(p)} === undefined`).join(" && "),
@@ -197,30 +198,30 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
   const profile = sdk.construction;
   const sync = !sdk.client;
   const typeImport = sync ? "* as __Lib" : sdk.client === "default" ? "__Client" : `{ ${sdk.client} as __Client }`;
-  const usesUrlParts = !sync && !generic && profile.baseUrl?.style === "host-port-protocol";
-  // Import only what the client code uses, so it compiles under noUnusedLocals.
-  const used = ["onInit", "onShutdown", "type ErrorObject", "libraryNotInstalled", "sdkErrorToDict"];
-  if (!sync) used.push("config", "constructorOf", "type SdkClient", "type SdkConstructor");
-  if (!sync && !generic && profile.keyEnv) used.push("envValue");
-  if (!sync && generic) used.push("constructorArguments", ...(profile.keyEnv ? ["envValue"] : []));
-  const planText = profile.plan ? JSON.stringify(profile.plan) : "";
-  if (planText.includes('"kind":"object"')) used.push("compact");
-  if (planText.includes('"part":"host"')) used.push("hostOf");
-  if (planText.includes('"part":"https"')) used.push("usesHttps");
-  if (usesUrlParts) used.push("urlParts");
-  if (!sync && !generic && profile.baseUrl?.style === "url" && profile.baseUrl.suffix) used.push("withPathSuffix");
-  if (api.cache) used.push("type SdkCachePolicy");
-  const runtimeImports = used.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", ""))).join(", ");
+  // The fixed parts of the template, then what the construction code asks for as it is written.
+  const runtime = new ImportPlan();
+  for (const name of ["onInit", "onShutdown", "libraryNotInstalled", "sdkErrorToDict"]) runtime.use(name);
+  runtime.useType("ErrorObject");
+  if (!sync) {
+    runtime.use("config");
+    runtime.use("constructorOf");
+    runtime.useType("SdkClient");
+    runtime.useType("SdkConstructor");
+  }
+  // The template calls this for a client without a profile or a construction plan.
+  if (!sync && generic) runtime.use("constructorArguments");
+  if (api.cache) runtime.useType("SdkCachePolicy");
+  const construction = constructionView(api, profile, generic, runtime);
   return renderTemplate("npm/client.ts.hbs", {
     header: tsHeader(opts),
-    runtimeImports,
+    runtimeImports: String(runtime),
     usesSecret: !sync,
     typeImport,
     packageLiteral: tsString(sdk.package),
     clientType: sync ? "typeof __Lib" : "SdkClient<typeof __Client>",
     prefixComment: lineCommentText(api.name),
     secretLiteral: tsString(api.name),
-    construction: constructionView(api, profile, generic),
+    construction,
     commands: api.tools.some((t) => t.target.kind === "sdk" && t.target.command !== undefined),
     // The SDK's own words name its options, not our secret: say where the key goes.
     creationFix: tsString(
