@@ -13,7 +13,7 @@ import { withOptionality } from "../../src/model/optionality.js";
 import type { ModelNote, SdkArgument, SdkToolTarget, ToolModel, ToolParameter, TypeRef } from "../../src/model/tool-model.js";
 import type { DiscoveredOperation, LoadedPackage, SkippedOperation } from "./discover.js";
 import type { WrapProfile } from "./profiles.js";
-import { docOf, isBinaryOnly, isBinaryType, typeToMxcp } from "./types.js";
+import { docOf, isBinaryOnly, isBinaryType, typeToMxcp, type TypeContext } from "./types.js";
 
 const SCHEMA_BUDGET = 16 * 1024;
 
@@ -227,9 +227,24 @@ export function buildSdkTools(input: OperationsInput): ToolModel[] {
   return tools;
 }
 
+/** What the steps of one tool's build share: its parameters and call arguments so far, and where notes go. */
+interface ToolBuild {
+  input: OperationsInput;
+  op: DiscoveredOperation;
+  name: string;
+  dotted: string;
+  parameters: ToolParameter[];
+  args: SdkArgument[];
+  /** Parameter names used so far. */
+  taken: Set<string>;
+  ctx: TypeContext;
+}
+
+const UNKNOWN: TypeRef = { kind: "builtin", name: "unknown" };
+
+/** One method → one tool, or why it cannot be one. */
 function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string, scope: VerbScope): ToolModel | string {
-  const { pkg, profile, notes, sync } = input;
-  const { checker } = pkg;
+  const { pkg, notes, sync } = input;
   const dotted = op.path.join(".");
   const all = signatureParameters(op.signature, pkg);
   let keep = all.length;
@@ -238,120 +253,22 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
   const neededCallback = all.slice(keep).find((p) => !p.optional);
   if (neededCallback) return `it needs the function argument '${neededCallback.name}', which no tool argument can carry`;
   const params = all.slice(0, keep);
-  const bagIndex = sync ? -1 : params.findLastIndex((p) => isBagType(p.type, pkg));
-  const taken = new Set<string>();
-  const parameters: ToolParameter[] = [];
-  const args: SdkArgument[] = [];
   const binaryRequired: string[] = [];
-  const ctx = { checker, node: pkg.node, notes, tool: name, maxDepth: input.filters.maxDepth, binaryRequired };
-  const drop = new Set(profile.dropParameters);
-  const UNKNOWN: TypeRef = { kind: "builtin", name: "unknown" };
+  const ctx: TypeContext = { checker: pkg.checker, node: pkg.node, notes, tool: name, maxDepth: input.filters.maxDepth, binaryRequired };
+  const b: ToolBuild = { input, op, name, dotted, parameters: [], args: [], taken: new Set(), ctx };
 
-  // The accessors on the way (`accounts(sid)`) take their arguments first, as required positional parameters.
-  const accessors: NonNullable<SdkToolTarget["accessors"]> = [];
-  for (const [k, accessor] of op.accessors.entries()) {
-    const accessorArgs: SdkArgument[] = [];
-    for (const [i, p] of accessor.signature.getParameters().entries()) {
-      const decl = p.valueDeclaration as ts.ParameterDeclaration | undefined;
-      const isOptional = !!decl && (!!decl.questionToken || !!decl.initializer);
-      const mapped = typeToMxcp(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, pkg.node)), ctx, `${op.path.slice(0, accessor.index + 1).join(".")}(${p.getName()})`);
-      if (!mapped || mapped.type === "object" || mapped.type === "array") {
-        if (!isOptional) return `accessor ${op.path[accessor.index]}(${p.getName()}) takes a value a tool cannot pass`;
-        accessorArgs.push({ kind: "undefined" });
-        continue;
-      }
-      const arg = uniqueName(parameterName(p.getName()), taken, 64);
-      const description = docOf(p, checker).replace(/^-\s*/, "") || `${p.getName()} of ${op.path[accessor.index]}.`;
-      parameters.push({ name: arg, type: withOptionality({ ...mapped, description }, !isOptional), required: !isOptional, tsType: { kind: "argument", accessor: k, index: i }, origin: `${op.path[accessor.index]}(${p.getName()})` });
-      accessorArgs.push({ kind: "positional", arg });
-    }
-    accessors.push({ index: accessor.index, arguments: accessorArgs });
-  }
-
-  for (let i = 0; i < params.length; i++) {
-    const p = params[i]!;
-    const isOptional = p.optional;
-    const type = p.type;
-    if (i === bagIndex) {
-      const bagType = checker.getNonNullableType(type);
-      const properties: { arg: string; name: string }[] = [];
-      const required = new Set<string>();
-      const mapped = typeToMxcp(bagType, ctx, `${dotted}(${p.name})`);
-      for (const r of mapped?.required ?? []) required.add(r);
-      for (const [prop, propType] of Object.entries(mapped?.properties ?? {})) {
-        if (drop.has(prop)) continue;
-        if (prop === "stream" && /create/.test(op.path.at(-1)!)) continue; // the non-streaming overload; the handler sends false
-        let arg = parameterName(prop);
-        if (taken.has(arg)) arg = `params_${arg}`;
-        arg = uniqueName(arg, taken, 64);
-        // Required-ness comes from the bag's own properties, even when the bag itself is optional.
-        const isRequired = required.has(prop);
-        parameters.push({ name: arg, type: withOptionality(propType, isRequired), required: isRequired, tsType: UNKNOWN, origin: `${p.name}.${prop}` });
-        properties.push({ arg, name: prop });
-      }
-      // With overloads, Parameters<> names the last one (often the streaming variant): build the bag untyped.
-      const typed = !bagType.isUnion() && properties.length > 0 && op.overloads === 1;
-      if (op.overloads > 1) notes.push({ tool: name, where: dotted, message: `${op.overloads} overloads: the non-streaming one is called; its bag is passed untyped` });
-      args.push({ kind: "bag", index: i, properties, typed });
-      for (const param of parameters.filter((x) => properties.some((pp) => pp.arg === x.name))) {
-        const wire = properties.find((pp) => pp.arg === param.name)!.name;
-        param.tsType = typed ? { kind: "argument", index: i, property: wire } : UNKNOWN;
-      }
-      continue;
-    }
-    if (isBinaryOnly(checker.getNonNullableType(type))) {
-      if (!isOptional) return `required parameter '${p.name}' takes binary data, which a tool cannot pass`;
-      notes.push({ tool: name, where: dotted, message: `binary-only argument '${p.name}' left out` });
-      args.push({ kind: "undefined" });
-      continue;
-    }
-    const mapped = typeToMxcp(checker.getNonNullableType(type), ctx, `${dotted}(${p.name})`);
-    if (!mapped) {
-      if (!isOptional) return `required parameter '${p.name}' has a type MXCP cannot express`;
-      args.push({ kind: "undefined" });
-      continue;
-    }
-    if (drop.has(p.name)) {
-      if (!isOptional) return `required parameter '${p.name}' is a credential the profile drops`;
-      args.push({ kind: "undefined" });
-      continue;
-    }
-    const arg = uniqueName(parameterName(p.name), taken, 64);
-    const doc = docOf(p.symbol, checker);
-    const own = doc.replace(/^-\s*/, "");
-    const description = [own && !/[.!?]$/.test(own) ? `${own}.` : own, mapped.description].filter(Boolean).join(" ");
-    const t = description ? { ...mapped, description } : mapped;
-    const tsType: TypeRef = op.overloads > 1 ? UNKNOWN : { kind: "argument", index: i, ...(p.rest ? { rest: true as const } : {}) };
-    parameters.push({ name: arg, type: withOptionality(t, !isOptional), required: !isOptional, tsType, origin: `argument ${i + 1} (${p.name})` });
-    args.push({ kind: "positional", arg, ...(p.rest ? { spread: true as const } : {}) });
+  const accessors = accessorArguments(b);
+  if (typeof accessors === "string") return accessors;
+  const bagIndex = sync ? -1 : params.findLastIndex((p) => isBagType(p.type, pkg));
+  for (const [i, p] of params.entries()) {
+    const problem = i === bagIndex ? bagArgument(b, p, i) : positionalArgument(b, p, i);
+    if (problem) return problem;
   }
   if (binaryRequired.length > 0) return `required binary input '${binaryRequired[0]}' (a tool cannot pass binary data)`;
-  const pagingStyle = sync ? undefined : pagingOf(op, pkg, args.some((a) => a.kind === "bag"));
-  let paging: SdkToolTarget["paging"];
-  if (pagingStyle) {
-    const maxPagesArg = uniqueName("max_pages", taken, 64);
-    paging = { style: pagingStyle, maxPagesArg };
-    parameters.push(maxPagesParameter(maxPagesArg, pagingStyle === "pages" ? "The SDK fetches each next page." : "Pages by the last item's id (starting_after)."));
-    notes.push({ tool: name, where: dotted, message: `returns a page of a list: ${maxPagesArg} fetches several pages in one call` });
-  }
-  // Where the SDK documents nothing, a sentence from the names and types, never the bare name.
-  for (const p of parameters) {
-    if (p.type.description) continue;
-    const origin = p.origin.replace(/^argument \d+ \((.*)\)$/, "$1");
-    const field = origin.split(".");
-    const what = field.length > 1 ? `The ${nameWords(field.at(-1)!).join(" ")} field of ${nameWords(field.slice(0, -1).join(" ")).join(" ")}` : `The ${nameWords(origin).join(" ")}`;
-    p.type = { ...p.type, description: `${what} (${typeWord(p.type)}) for ${dotted}.` };
-  }
-  withinBudget(parameters, args, notes, name);
-  let returns: TypeDef | undefined;
-  if (sync) {
-    const ret = typeToMxcp(op.signature.getReturnType(), ctx, `${dotted}()`);
-    returns = ret && ret.type !== "object" && ret.type !== "array" ? { type: ret.type, ...(ret.format ? { format: ret.format } : {}) } : { type: "object" };
-    if (ret?.type === "array") returns = { type: "object", description: "The list, as {data: [...]}." };
-  } else {
-    returns = { type: "object", description: "The SDK's result as plain JSON (lists as {data, has_more}; a single value as {result})." };
-  }
-  const doc = docOf(op.symbol, checker, 1024);
+  const paging = sync ? undefined : pagingParameter(b);
+  describeUndocumented(b);
+  withinBudget(b.parameters, b.args, notes, name);
+  const doc = docOf(op.symbol, pkg.checker, 1024);
   const description = doc || `${actionSentence(op.path)} (${pkg.name}'s ${op.command ? `${op.command}, sent by the client` : dotted}).`;
   const title = cleanDescription(doc.split(/[.\n]/)[0], 100);
   return {
@@ -359,10 +276,136 @@ function buildTool(input: OperationsInput, op: DiscoveredOperation, name: string
     description,
     annotations: toolAnnotations(scope === "other" ? "write" : scope, false, title),
     tags: [op.path.length > 1 ? op.path[0]! : pkg.name],
-    parameters,
-    returns,
-    target: { kind: "sdk", path: op.path, arguments: args, sync, overloaded: op.overloads > 1, ...(paging ? { paging } : {}), ...(accessors.length > 0 ? { accessors } : {}), ...(op.command ? { command: op.command } : {}) },
+    parameters: b.parameters,
+    returns: returnsOf(b),
+    target: {
+      kind: "sdk",
+      path: op.path,
+      arguments: b.args,
+      sync,
+      overloaded: op.overloads > 1,
+      ...(paging ? { paging } : {}),
+      ...(accessors.length > 0 ? { accessors } : {}),
+      ...(op.command ? { command: op.command } : {}),
+    },
     origin: { package: pkg.name, version: pkg.version, method: dotted },
     moduleName: name,
   };
+}
+
+/** The accessors on the way (`accounts(sid)`) take their arguments first, as required positional parameters. */
+function accessorArguments(b: ToolBuild): NonNullable<SdkToolTarget["accessors"]> | string {
+  const { op, ctx } = b;
+  const { checker, node } = ctx;
+  const accessors: NonNullable<SdkToolTarget["accessors"]> = [];
+  for (const [k, accessor] of op.accessors.entries()) {
+    const accessorArgs: SdkArgument[] = [];
+    const at = op.path[accessor.index];
+    for (const [i, p] of accessor.signature.getParameters().entries()) {
+      const decl = p.valueDeclaration as ts.ParameterDeclaration | undefined;
+      const isOptional = !!decl && (!!decl.questionToken || !!decl.initializer);
+      const mapped = typeToMxcp(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, node)), ctx, `${op.path.slice(0, accessor.index + 1).join(".")}(${p.getName()})`);
+      if (!mapped || mapped.type === "object" || mapped.type === "array") {
+        if (!isOptional) return `accessor ${at}(${p.getName()}) takes a value a tool cannot pass`;
+        accessorArgs.push({ kind: "undefined" });
+        continue;
+      }
+      const arg = uniqueName(parameterName(p.getName()), b.taken, 64);
+      const description = docOf(p, checker).replace(/^-\s*/, "") || `${p.getName()} of ${at}.`;
+      b.parameters.push({ name: arg, type: withOptionality({ ...mapped, description }, !isOptional), required: !isOptional, tsType: { kind: "argument", accessor: k, index: i }, origin: `${at}(${p.getName()})` });
+      accessorArgs.push({ kind: "positional", arg });
+    }
+    accessors.push({ index: accessor.index, arguments: accessorArgs });
+  }
+  return accessors;
+}
+
+/** The object bag: each property its own parameter (a clash gets `params_`), rebuilt as one argument. */
+function bagArgument(b: ToolBuild, p: Param, index: number): undefined {
+  const { op, ctx, dotted } = b;
+  const drop = new Set(b.input.profile.dropParameters);
+  const bagType = ctx.checker.getNonNullableType(p.type);
+  const properties: { arg: string; name: string }[] = [];
+  const mapped = typeToMxcp(bagType, ctx, `${dotted}(${p.name})`);
+  const required = new Set(mapped?.required ?? []);
+  for (const [prop, propType] of Object.entries(mapped?.properties ?? {})) {
+    if (drop.has(prop)) continue;
+    if (prop === "stream" && /create/.test(op.path.at(-1)!)) continue; // the non-streaming overload; the handler sends false
+    let arg = parameterName(prop);
+    if (b.taken.has(arg)) arg = `params_${arg}`;
+    arg = uniqueName(arg, b.taken, 64);
+    // Required-ness comes from the bag's own properties, even when the bag itself is optional.
+    const isRequired = required.has(prop);
+    b.parameters.push({ name: arg, type: withOptionality(propType, isRequired), required: isRequired, tsType: UNKNOWN, origin: `${p.name}.${prop}` });
+    properties.push({ arg, name: prop });
+  }
+  // With overloads, Parameters<> names the last one (often the streaming variant): build the bag untyped.
+  const typed = !bagType.isUnion() && properties.length > 0 && op.overloads === 1;
+  if (op.overloads > 1) b.input.notes.push({ tool: b.name, where: dotted, message: `${op.overloads} overloads: the non-streaming one is called; its bag is passed untyped` });
+  b.args.push({ kind: "bag", index, properties, typed });
+  for (const param of b.parameters) {
+    const wire = properties.find((pp) => pp.arg === param.name)?.name;
+    if (wire !== undefined) param.tsType = typed ? { kind: "argument", index, property: wire } : UNKNOWN;
+  }
+  return undefined;
+}
+
+/** A positional argument as a parameter of its own; left out (absent) when optional and not expressible. */
+function positionalArgument(b: ToolBuild, p: Param, index: number): string | undefined {
+  const { op, ctx, dotted } = b;
+  const type = ctx.checker.getNonNullableType(p.type);
+  if (isBinaryOnly(type)) {
+    if (!p.optional) return `required parameter '${p.name}' takes binary data, which a tool cannot pass`;
+    b.input.notes.push({ tool: b.name, where: dotted, message: `binary-only argument '${p.name}' left out` });
+    b.args.push({ kind: "undefined" });
+    return undefined;
+  }
+  const mapped = typeToMxcp(type, ctx, `${dotted}(${p.name})`);
+  if (!mapped) {
+    if (!p.optional) return `required parameter '${p.name}' has a type MXCP cannot express`;
+    b.args.push({ kind: "undefined" });
+    return undefined;
+  }
+  if (b.input.profile.dropParameters.includes(p.name)) {
+    if (!p.optional) return `required parameter '${p.name}' is a credential the profile drops`;
+    b.args.push({ kind: "undefined" });
+    return undefined;
+  }
+  const arg = uniqueName(parameterName(p.name), b.taken, 64);
+  const own = docOf(p.symbol, ctx.checker).replace(/^-\s*/, "");
+  const description = [own && !/[.!?]$/.test(own) ? `${own}.` : own, mapped.description].filter(Boolean).join(" ");
+  const t = description ? { ...mapped, description } : mapped;
+  const tsType: TypeRef = op.overloads > 1 ? UNKNOWN : { kind: "argument", index, ...(p.rest ? { rest: true as const } : {}) };
+  b.parameters.push({ name: arg, type: withOptionality(t, !p.optional), required: !p.optional, tsType, origin: `argument ${index + 1} (${p.name})` });
+  b.args.push({ kind: "positional", arg, ...(p.rest ? { spread: true as const } : {}) });
+  return undefined;
+}
+
+/** A method returning a page of a list gets `max_pages`, to fetch several pages in one call. */
+function pagingParameter(b: ToolBuild): SdkToolTarget["paging"] {
+  const style = pagingOf(b.op, b.input.pkg, b.args.some((a) => a.kind === "bag"));
+  if (!style) return undefined;
+  const maxPagesArg = uniqueName("max_pages", b.taken, 64);
+  b.parameters.push(maxPagesParameter(maxPagesArg, style === "pages" ? "The SDK fetches each next page." : "Pages by the last item's id (starting_after)."));
+  b.input.notes.push({ tool: b.name, where: b.dotted, message: `returns a page of a list: ${maxPagesArg} fetches several pages in one call` });
+  return { style, maxPagesArg };
+}
+
+/** Where the SDK documents nothing, a sentence from the names and types, never the bare name. */
+function describeUndocumented(b: ToolBuild): void {
+  for (const p of b.parameters) {
+    if (p.type.description) continue;
+    const origin = p.origin.replace(/^argument \d+ \((.*)\)$/, "$1");
+    const field = origin.split(".");
+    const what = field.length > 1 ? `The ${nameWords(field.at(-1)!).join(" ")} field of ${nameWords(field.slice(0, -1).join(" ")).join(" ")}` : `The ${nameWords(origin).join(" ")}`;
+    p.type = { ...p.type, description: `${what} (${typeWord(p.type)}) for ${b.dotted}.` };
+  }
+}
+
+/** A synchronous function's value as its scalar type (a list as {data}); an SDK call's result as plain JSON. */
+function returnsOf(b: ToolBuild): TypeDef {
+  if (!b.input.sync) return { type: "object", description: "The SDK's result as plain JSON (lists as {data, has_more}; a single value as {result})." };
+  const ret = typeToMxcp(b.op.signature.getReturnType(), b.ctx, `${b.dotted}()`);
+  if (ret?.type === "array") return { type: "object", description: "The list, as {data: [...]}." };
+  return ret && ret.type !== "object" ? { type: ret.type, ...(ret.format ? { format: ret.format } : {}) } : { type: "object" };
 }
