@@ -1,5 +1,5 @@
-import { utf8Prefix } from "../utf8-prefix.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   CallToolRequestSchema,
   ErrorCode,
@@ -14,6 +14,8 @@ import {
   SetLevelRequestSchema,
   type CallToolResult,
   type LoggingLevel,
+  type ServerNotification,
+  type ServerRequest,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { PromptDef, ResourceDef, ToolDef } from "../../project/definitions.js";
@@ -30,6 +32,10 @@ import { redactValue } from "../../runtime/redact.js";
 import { ResultStore, type ResultStoreOptions } from "../results/result-store.js";
 import { ReadOnlySqlError } from "../results/read-only-sql.js";
 import { QueryLimitError } from "../results/session-database.js";
+import { utf8Prefix } from "../utf8-prefix.js";
+
+/** What the SDK passes a request handler: the session, the progress token, and a way to notify during the call. */
+type ToolCallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 const LEVELS = LoggingLevelSchema.options;
 
@@ -130,77 +136,98 @@ export class McpCatalog {
     return this.host.project.site.project;
   }
 
-  /** A fresh low-level SDK server answering from this catalog (one per session or stateless request). */
+  /**
+   * A fresh low-level SDK server answering from this catalog (one per session or stateless request): one
+   * registration per capability, as the SDK's McpServer shapes it.
+   */
   createServer(opts: { session?: string } = {}): Server {
     const server = new Server(
       { name: `mxcp-gen:${this.projectName}`, version: VERSION },
       { capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} } },
     );
+    const minLevel = this.registerLogging(server);
+    this.registerTools(server, minLevel, opts.session);
+    this.registerResources(server);
+    this.registerPrompts(server);
+    return server;
+  }
+
+  /**
+   * `logging/setLevel` for this server's session: messages below the level are not sent. (The SDK keeps its own
+   * per-session level, but only its `sendLoggingMessage` reads it, and that message is not tied to the request:
+   * an HTTP client would get it on another stream, or not at all, instead of during its call.)
+   */
+  private registerLogging(server: Server): () => LoggingLevel {
     let minLevel: LoggingLevel = "info";
     server.removeRequestHandler("logging/setLevel");
     server.setRequestHandler(SetLevelRequestSchema, async (req) => {
       minLevel = req.params.level;
       return {};
     });
+    return () => minLevel;
+  }
 
+  private registerTools(server: Server, minLevel: () => LoggingLevel, defaultSession: string | undefined): void {
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: this.surface === "all" ? this.tools : this.surfaces.listing() }));
+    server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => this.answerToolCall(req.params.name, (req.params.arguments ?? {}) as Record<string, unknown>, extra, minLevel, defaultSession));
+  }
 
-    server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
-      const name = req.params.name;
-      if (this.stopping) return errorResult(name, "Server is shutting down");
-      const mcp: McpReporter = {
-        log: async (level, message) => {
-          if (LEVELS.indexOf(level) < LEVELS.indexOf(minLevel)) return;
-          await extra.sendNotification({ method: "notifications/message", params: { level, logger: name, data: message } });
-        },
-        progress: async (progress, total, message) => {
-          const token = extra._meta?.progressToken;
-          if (token === undefined) return;
-          await extra.sendNotification({
-            method: "notifications/progress",
-            params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
-          });
-        },
-      };
-      const args = (req.params.arguments ?? {}) as Record<string, unknown>;
-      // Stored results belong to a session: an HTTP session, or the one client of a stdio server.
-      const session = extra.sessionId ?? opts.session;
-      const callOpts = { mcp, sessionId: extra.sessionId };
-      const call = async (tool: string, toolArgs: Record<string, unknown>): Promise<CallOutcome> => {
-        if (tool === QUERY_RESULTS && this.queryResultsServed) return this.host.callBuiltIn(QUERY_RESULTS, toolArgs, callOpts, () => this.queryResults(session, toolArgs.sql, {}));
-        return this.host.callTool(tool, toolArgs, callOpts);
-      };
-      const finish = async (tool: string, outcome: CallOutcome) => (await this.storedResult(tool, outcome, session)) ?? this.toolResult(tool, outcome);
-      let result: CallToolResult;
-      if (this.surface !== "all" && this.surfaces.isMetaTool(name)) {
-        const started = performance.now();
-        result = await this.surfaces.call(name, args, {
-          callTool: async (tool, toolArgs) => finish(tool, await call(tool, toolArgs)),
-          callForCode: async (tool, toolArgs) => {
-            const outcome = await call(tool, toolArgs);
-            if (outcome.status === "ok") return outcome.result;
-            throw new Error(outcome.returned ? JSON.stringify(outcome.errorObject) : outcome.message);
-          },
-          sql: async (query, params) => {
-            const outcome = await this.host.callBuiltIn("sql", { sql: query, params }, callOpts, () => this.queryResults(session, query, params));
-            if (outcome.status === "ok") return outcome.result;
-            throw new Error(outcome.message);
-          },
+  /** One `tools/call`: a tool, `query_results`, or a meta-tool of the search and code surfaces; redacted and capped. */
+  private async answerToolCall(name: string, args: Record<string, unknown>, extra: ToolCallExtra, minLevel: () => LoggingLevel, defaultSession: string | undefined): Promise<CallToolResult> {
+    if (this.stopping) return errorResult(name, "Server is shutting down");
+    const mcp: McpReporter = {
+      log: async (level, message) => {
+        if (LEVELS.indexOf(level) < LEVELS.indexOf(minLevel())) return;
+        await extra.sendNotification({ method: "notifications/message", params: { level, logger: name, data: message } });
+      },
+      progress: async (progress, total, message) => {
+        const token = extra._meta?.progressToken;
+        if (token === undefined) return;
+        await extra.sendNotification({
+          method: "notifications/progress",
+          params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
         });
-        // The meta-tool itself is audited too (the calls it made are, each on its own).
-        this.host.recordCall(name, args, callOpts, {
-          ok: result.isError !== true,
-          output: result.isError ? null : (result.structuredContent ?? null),
-          error: result.isError ? result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n") : null,
-          durationMs: performance.now() - started,
-        });
-      } else {
-        result = await finish(name, await call(name, args));
-      }
-      // Every result leaves the same way, whichever path made it: without secrets, and within the size cap.
-      return capResult(redactValue(result), this.maxResultBytes);
-    });
+      },
+    };
+    // Stored results belong to a session: an HTTP session, or the one client of a stdio server.
+    const session = extra.sessionId ?? defaultSession;
+    const callOpts = { mcp, sessionId: extra.sessionId };
+    const call = async (tool: string, toolArgs: Record<string, unknown>): Promise<CallOutcome> => {
+      if (tool === QUERY_RESULTS && this.queryResultsServed) return this.host.callBuiltIn(QUERY_RESULTS, toolArgs, callOpts, () => this.queryResults(session, toolArgs.sql, {}));
+      return this.host.callTool(tool, toolArgs, callOpts);
+    };
+    const finish = async (tool: string, outcome: CallOutcome) => (await this.storedResult(tool, outcome, session)) ?? this.toolResult(tool, outcome);
+    let result: CallToolResult;
+    if (this.surface !== "all" && this.surfaces.isMetaTool(name)) {
+      const started = performance.now();
+      result = await this.surfaces.call(name, args, {
+        callTool: async (tool, toolArgs) => finish(tool, await call(tool, toolArgs)),
+        callForCode: async (tool, toolArgs) => {
+          const outcome = await call(tool, toolArgs);
+          if (outcome.status === "ok") return outcome.result;
+          throw new Error(outcome.returned ? JSON.stringify(outcome.errorObject) : outcome.message);
+        },
+        sql: async (query, params) => {
+          const outcome = await this.host.callBuiltIn("sql", { sql: query, params }, callOpts, () => this.queryResults(session, query, params));
+          if (outcome.status === "ok") return outcome.result;
+          throw new Error(outcome.message);
+        },
+      });
+      // The meta-tool itself is audited too (the calls it made are, each on its own).
+      this.host.recordCall(name, args, callOpts, {
+        ok: result.isError !== true,
+        output: result.isError ? null : (result.structuredContent ?? null),
+        error: result.isError ? result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n") : null,
+        durationMs: performance.now() - started,
+      });
+    } else {
+      result = await finish(name, await call(name, args));
+    }
+    // Every result leaves the same way, whichever path made it: without secrets, and within the size cap.
+    return capResult(redactValue(result), this.maxResultBytes);
+  }
 
+  private registerResources(server: Server): void {
     server.setRequestHandler(ListResourcesRequestSchema, async () => ({
       resources: this.resources()
         .filter((r) => uriVariables(r.uri).length === 0)
@@ -227,7 +254,9 @@ export class McpCatalog {
       }
       throw new McpError(ErrorCode.InvalidParams, `Unknown resource: ${uri}`);
     });
+  }
 
+  private registerPrompts(server: Server): void {
     server.setRequestHandler(ListPromptsRequestSchema, async () => ({
       prompts: this.host.validEndpoints
         .filter((e) => e.kind === "prompt")
@@ -254,8 +283,6 @@ export class McpCatalog {
         throw new McpError(ErrorCode.InvalidParams, `Error getting prompt ${req.params.name}: ${(e as Error).message}`);
       }
     });
-
-    return server;
   }
 
   private resources(): ResourceDef[] {
