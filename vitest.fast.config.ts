@@ -9,6 +9,7 @@ export const FAST_TESTS = [
   "test/attack/lint.test.ts",
   "test/attack/requests.test.ts",
   "test/cli/flag-tables.test.ts",
+  "test/emit/type-vocabulary.test.ts",
   "test/hardening/upstream-faults.test.ts",
   "test/model/naming.test.ts",
   "test/model/shared-rules.test.ts",

@@ -1,5 +1,6 @@
 // The files of one generated API: tool YAML, one handler per tool, the client, the types module,
 // a report of every lossy step, and a sample user config. Rendered in memory; the writer writes them.
+import { TYPE_KEYS } from "../project/type-schema.js";
 import { Document } from "yaml";
 import type { ParamDef, TypeDef } from "../project/definitions.js";
 import { VERSION } from "../package-info.js";
@@ -23,16 +24,11 @@ export interface ApiEmitOptions {
 
 export type FileSet = Map<string, string>;
 
-const TYPE_KEY_ORDER = [
-  "type", "format", "description", "enum", "examples", "minLength", "maxLength", "pattern", "minimum", "maximum",
-  "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "items",
-  "properties", "required", "additionalProperties", "sensitive", "default",
-] as const;
 
 /** A type with its keys in a fixed, readable order (deterministic output). */
 function orderedType(t: TypeDef): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of TYPE_KEY_ORDER) {
+  for (const k of TYPE_KEYS) {
     if (!Object.hasOwn(t, k)) continue;
     const v = t[k];
     if (k === "items") out.items = orderedType(v as TypeDef);

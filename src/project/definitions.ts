@@ -1,33 +1,9 @@
 // The shapes of MXCP endpoint files, as plain TypeScript types. The zod schemas in
 // endpoint-schema.ts check files against these; everything after loading works on these types.
 
-export type MxcpTypeName = "string" | "number" | "integer" | "boolean" | "array" | "object";
-export type MxcpFormat = "email" | "uri" | "date" | "time" | "date-time" | "duration" | "timestamp";
-
-export interface TypeDef {
-  type: MxcpTypeName;
-  format?: MxcpFormat;
-  description?: string;
-  default?: unknown;
-  examples?: unknown[];
-  enum?: unknown[];
-  sensitive?: boolean;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  exclusiveMaximum?: number;
-  multipleOf?: number;
-  minItems?: number;
-  maxItems?: number;
-  uniqueItems?: boolean;
-  items?: TypeDef;
-  properties?: Record<string, TypeDef>;
-  required?: string[];
-  additionalProperties?: boolean;
-}
+// The type vocabulary is derived from its zod schema (type-schema.ts), the one place it is written.
+import type { TypeDef } from "./type-schema.js";
+export type { MxcpFormat, MxcpTypeName, TypeDef } from "./type-schema.js";
 
 export interface ParamDef extends TypeDef {
   name: string;

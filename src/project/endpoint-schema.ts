@@ -9,41 +9,12 @@ import type {
   SourceDef,
   TestDef,
   ToolDef,
-  TypeDef,
 } from "./definitions.js";
+import { typeSchema } from "./type-schema.js";
 
 // Every model forbids extra keys at any depth, as MXCP's pydantic models do.
 
-const nonNegative = z.number().int().min(0);
-
-function typeShape() {
-  return {
-    type: z.enum(["string", "number", "integer", "boolean", "array", "object"]),
-    format: z.enum(["email", "uri", "date", "time", "date-time", "duration", "timestamp"]).optional(),
-    description: z.string().optional(),
-    default: z.unknown().optional(),
-    examples: z.array(z.unknown()).optional(),
-    enum: z.array(z.unknown()).optional(),
-    sensitive: z.boolean().optional(),
-    minLength: nonNegative.optional(),
-    maxLength: nonNegative.optional(),
-    pattern: z.string().optional(),
-    minimum: z.number().optional(),
-    maximum: z.number().optional(),
-    exclusiveMinimum: z.number().optional(),
-    exclusiveMaximum: z.number().optional(),
-    multipleOf: z.number().optional(),
-    minItems: nonNegative.optional(),
-    maxItems: nonNegative.optional(),
-    uniqueItems: z.boolean().optional(),
-    items: typeSchema.optional(),
-    properties: z.record(z.string(), typeSchema).optional(),
-    required: z.array(z.string()).optional(),
-    additionalProperties: z.boolean().optional(),
-  };
-}
-
-export const typeSchema: z.ZodType<TypeDef> = z.lazy(() => z.strictObject(typeShape())) as z.ZodType<TypeDef>;
+export { typeSchema };
 
 /** Python's `isalnum` admits Unicode letters and digits, so we do too. */
 export const PARAM_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
@@ -51,7 +22,7 @@ export const PARAM_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 const paramSchema: z.ZodType<ParamDef> = z.lazy(() =>
   z
     .strictObject({
-      ...typeShape(),
+      ...typeSchema.shape,
       name: z.string(),
     })
     .superRefine((p, ctx) => {

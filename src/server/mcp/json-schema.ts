@@ -1,4 +1,5 @@
 import type { ParamDef, TypeDef } from "../../project/definitions.js";
+import { CONSTRAINT_KEYS } from "../../project/type-schema.js";
 import { setOwn } from "../../runtime/own.js";
 
 export type JsonSchema = Record<string, unknown>;
@@ -6,19 +7,6 @@ export type JsonSchema = Record<string, unknown>;
 // JSON Schema formats a client may know; MXCP's `timestamp` is not one (it takes unix seconds).
 const JSON_FORMATS = new Set(["email", "uri", "date", "time", "date-time", "duration"]);
 
-const CONSTRAINTS = [
-  "minLength",
-  "maxLength",
-  "pattern",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "multipleOf",
-  "minItems",
-  "maxItems",
-  "uniqueItems",
-] as const;
 
 interface SchemaOptions {
   /** Accept `null` at every level, as MXCP's output validation does. */
@@ -46,7 +34,7 @@ export function typeToJsonSchema(t: TypeDef, opts: SchemaOptions = { nullable: f
   if (Object.hasOwn(t, "default") && t.default !== null) s.default = t.default;
   if (t.examples !== undefined) s.examples = t.examples;
   // Output validation checks only some constraints; a client must not reject what the server accepted.
-  const kept = opts.nullable ? (["minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"] as const) : CONSTRAINTS;
+  const kept = opts.nullable ? (["minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"] as const) : CONSTRAINT_KEYS;
   for (const k of kept) if (t[k] !== undefined) s[k] = t[k];
   const inner = { ...opts, depth: depth - 1 };
   if (t.type === "array") s.items = t.items && depth > 0 ? typeToJsonSchema(t.items, inner) : {};
