@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { generateOpenApiModel, type OpenApiOptions } from "../../generators/openapi/index.js";
 import { formatSpecProblem } from "../../generators/openapi/diagnostics.js";
-import { apiFiles, reportMarkdown, typesModule } from "../emit/api-files.js";
+import { apiFiles } from "../emit/api-files.js";
 import { openapiTypes } from "../emit/openapi-types.js";
 import { degradeBrokenTypes } from "../emit/types-check.js";
 import { writeFiles, type WriteOptions, type WriteResult } from "../emit/writer.js";
@@ -51,26 +51,10 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const flags = flagWords(OPENAPI_FLAGS, { ...opts, name: api });
   const command = commandLine(["mxcp-gen", "openapi", display, ...flags]);
   const warnings = result.warnings.map(formatSpecProblem);
-  const emitOpts = { source: display, command, types: "", warnings };
-  const files = apiFiles(result.model, project, profile, emitOpts);
+  // The types come first, so every file (types.ts, and the report with their warnings) is rendered once.
+  const types = await checkedTypes(result.document, warnings, step);
+  const files = apiFiles(result.model, project, profile, { source: display, command, types, warnings });
   step(`rendered ${files.size} files`);
-  // Last use of the document: openapi-typescript may have it.
-  const types = await openapiTypes(result.document, { consume: true });
-  step(types.warning ? `types: ${types.warning}` : "types from openapi-typescript");
-  if (types.warning) warnings.push(`warning: ${types.warning}`);
-  let typesText = types.text;
-  try {
-    const checked = degradeBrokenTypes(types.text);
-    typesText = checked.text;
-    if (checked.degraded.length > 0) {
-      warnings.push(`warning: openapi-typescript's types for ${checked.degraded.join(", ")} did not compile; they are typed any in types.ts`);
-    }
-    step(`types checked${checked.degraded.length ? `: ${checked.degraded.length} degraded` : ""}`);
-  } catch (e) {
-    warnings.push(`warning: could not check types.ts (${(e as Error).message}); it is kept as openapi-typescript wrote it`);
-  }
-  files.set(`handlers/${api}/types.ts`, typesModule({ ...emitOpts, types: typesText }));
-  files.set(`mxcp-gen.report.${api}.md`, reportMarkdown(result.model, emitOpts));
 
   const projectFiles = new Map<string, string>([[SITE_FILE, siteFile(out, { project, profile, secrets: [api] })], ...missingProjectFiles(out, project)]);
   const written = writeFiles(
@@ -87,4 +71,23 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   );
   if (!opts.check && !opts.dryRun) step(`wrote ${written.added.length + written.changed.length} files, removed ${written.deleted.length}`);
   return { ...written, api, tools: result.model.tools.length, warnings, notes: result.model.notes.length, out };
+}
+
+/**
+ * openapi-typescript's types for the document, checked: what does not compile is typed any, and said in the
+ * warnings. This is the document's last use: openapi-typescript may consume it.
+ */
+async function checkedTypes(document: Parameters<typeof openapiTypes>[0], warnings: string[], step: (what: string) => void): Promise<string> {
+  const types = await openapiTypes(document, { consume: true });
+  step(types.warning ? `types: ${types.warning}` : "types from openapi-typescript");
+  if (types.warning) warnings.push(`warning: ${types.warning}`);
+  try {
+    const checked = degradeBrokenTypes(types.text);
+    if (checked.degraded.length > 0) warnings.push(`warning: openapi-typescript's types for ${checked.degraded.join(", ")} did not compile; they are typed any in types.ts`);
+    step(`types checked${checked.degraded.length ? `: ${checked.degraded.length} degraded` : ""}`);
+    return checked.text;
+  } catch (e) {
+    warnings.push(`warning: could not check types.ts (${(e as Error).message}); it is kept as openapi-typescript wrote it`);
+    return types.text;
+  }
 }
