@@ -37,6 +37,13 @@ import { utf8Prefix } from "../utf8-prefix.js";
 /** What the SDK passes a request handler: the session, the progress token, and a way to notify during the call. */
 type ToolCallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
+/** The tools as tools/list gives them, the level that fit the budget, and the output shape each declares. */
+interface Listed {
+  tools: Tool[];
+  level: ListingLevel;
+  outputs: Map<string, OutputShape | undefined>;
+}
+
 const LEVELS = LoggingLevelSchema.options;
 
 /** tools/list should stay under this many bytes; a huge API gets leaner listings, never fewer parameters. */
@@ -52,9 +59,8 @@ type ListingLevel = 0 | 1 | 2;
 /** What every MCP session of one project shares: the host and the tool list, built once. */
 export class McpCatalog {
   readonly host: ProjectHost;
-  private listed: { tools: Tool[]; level: ListingLevel } | undefined;
+  private listed: Listed | undefined;
   private readonly defs: ToolDef[];
-  private readonly outputs = new Map<string, OutputShape | undefined>();
   /** Set when the server is stopping: new calls are refused, calls in flight finish. */
   stopping = false;
 
@@ -90,22 +96,26 @@ export class McpCatalog {
    * without it): each listing level is tried until the whole fits the budget.
    */
   get tools(): Tool[] {
-    if (!this.listed) {
-      let level: ListingLevel = 0;
-      let tools = this.listing(this.defs, level);
-      while (level < 2 && JSON.stringify(tools).length > LIST_BUDGET_BYTES) {
-        level = (level + 1) as ListingLevel;
-        tools = this.listing(this.defs, level);
-      }
-      this.listed = { tools, level };
-    }
-    return this.listed.tools;
+    return this.listedTools().tools;
   }
 
   /** Which listing level fit the budget (see ListingLevel). */
   get listingLevel(): ListingLevel {
-    void this.tools;
-    return this.listed!.level;
+    return this.listedTools().level;
+  }
+
+  /** The listing and the output shapes it declares, made once: each level is tried until the whole fits the budget. */
+  private listedTools(): Listed {
+    if (!this.listed) {
+      let level: ListingLevel = 0;
+      let listed = this.listing(this.defs, level);
+      while (level < 2 && JSON.stringify(listed.tools).length > LIST_BUDGET_BYTES) {
+        level = (level + 1) as ListingLevel;
+        listed = this.listing(this.defs, level);
+      }
+      this.listed = listed;
+    }
+    return this.listed;
   }
 
   get toolCount(): number {
@@ -116,10 +126,12 @@ export class McpCatalog {
     return this.surfaces.surface;
   }
 
-  private listing(defs: ToolDef[], level: ListingLevel): Tool[] {
-    return defs.map((def) => {
+  /** The tools as listed at one level, and the output shape each declares there (results are shaped to match). */
+  private listing(defs: ToolDef[], level: ListingLevel): Listed {
+    const outputs = new Map<string, OutputShape | undefined>();
+    const tools = defs.map((def) => {
       const shape = outputShape(def.return, level === 0 ? Infinity : level === 1 ? 1 : 0);
-      this.outputs.set(def.name, shape);
+      outputs.set(def.name, shape);
       const tool: Tool = { name: def.name, inputSchema: inputSchema(def.parameters) as Tool["inputSchema"] };
       const description = level === 2 ? def.description?.split(/\n\s*\n/)[0] : def.description;
       if (description) tool.description = description;
@@ -130,6 +142,7 @@ export class McpCatalog {
       if (shape) tool.outputSchema = shape.schema as Tool["outputSchema"];
       return tool;
     });
+    return { tools, level, outputs };
   }
 
   get projectName(): string {
@@ -318,8 +331,7 @@ export class McpCatalog {
     const text = JSON.stringify(outcome.result);
     const bytes = text === undefined ? 0 : Buffer.byteLength(text);
     if (!this.results.wants(bytes)) return undefined;
-    if (!this.listed) void this.tools;
-    const shape = this.outputs.get(name);
+    const shape = this.listedTools().outputs.get(name);
     // A closed output schema cannot take the summary's fields: such a result is sent (and capped) as usual.
     if (shape && shape.schema.additionalProperties === false) return undefined;
     const how = this.surface === "all" ? "the query_results tool" : this.surface === "search" ? 'call_tool with {"name": "query_results", "arguments": {"sql": "…"}}' : "sql() in run_code";
@@ -360,8 +372,7 @@ export class McpCatalog {
         : Array.isArray(value)
           ? value.map((v) => ({ type: "text" as const, text: typeof v === "string" ? v : JSON.stringify(v, null, 2) }))
           : [{ type: "text", text: typeof value === "string" ? value : JSON.stringify(value, null, 2) }];
-    if (!this.listed) void this.tools; // output shapes are made with the listing
-    const shape = this.outputs.get(name);
+    const shape = this.listedTools().outputs.get(name);
     const result: CallToolResult = shape ? { content, structuredContent: shape.toStructured(value) } : { content };
     // Said in _meta, not in structuredContent, so the tool's output schema stays as it is.
     const meta = outcome.meta;
