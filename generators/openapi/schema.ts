@@ -161,118 +161,145 @@ function withDescription(t: TypeDef, s: Schema): TypeDef {
   return !t.description || isOnlyHint(t.description) ? describedKeepingHint(t, d) : t;
 }
 
+/**
+ * One schema of one kind (`string`, `integer`, …) as an MXCP type: the kind's own keys, then (for inputs) the
+ * enum, default and example checked against it, then the schema's words.
+ */
 function single(s: Schema, kind: string, ctx: SchemaContext, where: string, st: WalkState): TypeDef | undefined {
   const input = ctx.mode === "input";
   let t: TypeDef;
   switch (kind) {
-    case "string": {
-      t = { type: "string" };
-      const format = typeof s.format === "string" ? s.format : undefined;
-      if (input && format && INPUT_FORMATS.has(format)) t.format = format as TypeDef["format"];
-      if (format === "binary" || format === "byte" || typeof s.contentEncoding === "string") {
-        t.description = "Base64-encoded content.";
-      } else if (input && format && HINTED_FORMATS.has(format)) {
-        t.description = formatHint(format);
-      }
-      if (input) {
-        if (typeof s.minLength === "number") t.minLength = s.minLength;
-        if (typeof s.maxLength === "number") t.maxLength = s.maxLength;
-        if (typeof s.pattern === "string") {
-          const verdict = checkPattern(s.pattern);
-          if (verdict.ok) t.pattern = s.pattern;
-          else addNote(ctx, where, `pattern ${JSON.stringify(s.pattern.slice(0, 80))} dropped: ${verdict.reason}`);
-        }
-      }
+    case "string":
+      t = stringType(s, ctx, where);
       break;
-    }
     case "integer":
-    case "number": {
-      t = { type: kind };
-      if (input) {
-        if (typeof s.minimum === "number") {
-          if (s.exclusiveMinimum === true) t.exclusiveMinimum = s.minimum;
-          else t.minimum = s.minimum;
-        }
-        if (typeof s.maximum === "number") {
-          if (s.exclusiveMaximum === true) t.exclusiveMaximum = s.maximum;
-          else t.maximum = s.maximum;
-        }
-        if (typeof s.exclusiveMinimum === "number") t.exclusiveMinimum = s.exclusiveMinimum;
-        if (typeof s.exclusiveMaximum === "number") t.exclusiveMaximum = s.exclusiveMaximum;
-        if (typeof s.multipleOf === "number" && s.multipleOf > 0) t.multipleOf = s.multipleOf;
-      }
+    case "number":
+      t = numberType(s, kind, input);
       break;
-    }
     case "boolean":
       t = { type: "boolean" };
       break;
-    case "array": {
-      t = { type: "array" };
-      // A tuple (`items: [...]`) says nothing MXCP can check of each item.
-      const items = s.items === undefined || Array.isArray(s.items) ? undefined : collapse(s.items, ctx, `${where}/items`, st);
-      // Every level of a result says something (MXCP's lint asks it of items and properties): the document's
-      // words, else its name. (Inputs are described where it matters, at the parameter.)
-      if (items) t.items = items.description || input ? items : { ...items, description: "One item." };
-      if (input) {
-        if (typeof s.minItems === "number") t.minItems = s.minItems;
-        if (typeof s.maxItems === "number") t.maxItems = s.maxItems;
-        if (s.uniqueItems === true) t.uniqueItems = true;
-      }
+    case "array":
+      t = arrayType(s, ctx, where, st);
       break;
-    }
-    case "object": {
-      t = { type: "object" };
-      const props = s.properties && typeof s.properties === "object" ? s.properties : {};
-      const out: Record<string, TypeDef> = {};
-      for (const [name, p] of Object.entries(props)) {
-        const property = resolved(ctx.doc, p);
-        if (input && property.readOnly === true) continue;
-        if (!input && property.writeOnly === true) continue;
-        const c = collapse(p, ctx, `${where}/properties/${name}`, st);
-        if (c) setOwn(out, name, c.description || input ? c : { ...c, description: `${humanName(name)}.` });
-        else if (input) setOwn(out, name, { type: "object" });
-      }
-      if (input) {
-        // A required name the properties do not describe is still required by the API: ask for it, as text.
-        for (const r of Array.isArray(s.required) ? s.required : []) {
-          if (typeof r !== "string" || Object.hasOwn(out, r) || Object.hasOwn(props, r)) continue;
-          setOwn(out, r, { type: "string", description: "Required by the API; the document gives no schema for it." });
-          addNote(ctx, `${where}/required`, `'${r}' is required but has no property schema: asked for as a string`);
-        }
-      }
-      if (Object.keys(out).length > 0) t.properties = out;
-      if (input) {
-        const required = Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === "string" && Object.hasOwn(out, r)) : [];
-        if (required.length > 0) t.required = required;
-        if (s.additionalProperties === false && t.properties) t.additionalProperties = false;
-      }
+    case "object":
+      t = objectType(s, ctx, where, st);
       break;
-    }
     default:
       return undefined;
   }
+  if (input) addValues(t, s, kind, ctx, where);
+  return withDescription(t, s);
+}
+
+function stringType(s: Schema, ctx: SchemaContext, where: string): TypeDef {
+  const input = ctx.mode === "input";
+  const t: TypeDef = { type: "string" };
+  const format = typeof s.format === "string" ? s.format : undefined;
+  if (input && format && INPUT_FORMATS.has(format)) t.format = format as TypeDef["format"];
+  if (format === "binary" || format === "byte" || typeof s.contentEncoding === "string") {
+    t.description = "Base64-encoded content.";
+  } else if (input && format && HINTED_FORMATS.has(format)) {
+    t.description = formatHint(format);
+  }
   if (input) {
-    if (Array.isArray(s.enum) && s.enum.length > 0 && kind !== "object" && kind !== "array") {
-      const values = s.enum.filter((v) => v !== null);
-      if (values.length > 0) t.enum = values;
-    }
-    const checked = (value: unknown, what: string): unknown => {
-      const fit = fitExample(value, t);
-      if (!fit.ok) addNote(ctx, where, `${what} ${JSON.stringify(value).slice(0, 80)} breaks the schema (${fit.reason}): dropped`);
-      else if (fit.repaired) addNote(ctx, where, `${what} ${JSON.stringify(value).slice(0, 80)} breaks the schema: ${fit.repaired}`);
-      return fit.ok ? fit.value : undefined;
-    };
-    if (s.default !== undefined && s.default !== null && isScalarOf(kind, s.default)) {
-      const d = checked(s.default, "default");
-      if (d !== undefined) t.default = d;
-    }
-    const example = s.example !== undefined ? s.example : Array.isArray(s.examples) ? s.examples[0] : undefined;
-    if (example !== undefined && example !== null && isScalarOf(kind, example)) {
-      const e = checked(example, "example");
-      if (e !== undefined) t.examples = [e];
+    if (typeof s.minLength === "number") t.minLength = s.minLength;
+    if (typeof s.maxLength === "number") t.maxLength = s.maxLength;
+    if (typeof s.pattern === "string") {
+      const verdict = checkPattern(s.pattern);
+      if (verdict.ok) t.pattern = s.pattern;
+      else addNote(ctx, where, `pattern ${JSON.stringify(s.pattern.slice(0, 80))} dropped: ${verdict.reason}`);
     }
   }
-  return withDescription(t, s);
+  return t;
+}
+
+/** Bounds as OpenAPI 3.0 (`exclusiveMinimum: true` beside `minimum`) or 3.1 (`exclusiveMinimum: 3`) writes them. */
+function numberType(s: Schema, kind: "integer" | "number", input: boolean): TypeDef {
+  const t: TypeDef = { type: kind };
+  if (!input) return t;
+  if (typeof s.minimum === "number") {
+    if (s.exclusiveMinimum === true) t.exclusiveMinimum = s.minimum;
+    else t.minimum = s.minimum;
+  }
+  if (typeof s.maximum === "number") {
+    if (s.exclusiveMaximum === true) t.exclusiveMaximum = s.maximum;
+    else t.maximum = s.maximum;
+  }
+  if (typeof s.exclusiveMinimum === "number") t.exclusiveMinimum = s.exclusiveMinimum;
+  if (typeof s.exclusiveMaximum === "number") t.exclusiveMaximum = s.exclusiveMaximum;
+  if (typeof s.multipleOf === "number" && s.multipleOf > 0) t.multipleOf = s.multipleOf;
+  return t;
+}
+
+function arrayType(s: Schema, ctx: SchemaContext, where: string, st: WalkState): TypeDef {
+  const input = ctx.mode === "input";
+  const t: TypeDef = { type: "array" };
+  // A tuple (`items: [...]`) says nothing MXCP can check of each item.
+  const items = s.items === undefined || Array.isArray(s.items) ? undefined : collapse(s.items, ctx, `${where}/items`, st);
+  // Every level of a result says something (MXCP's lint asks it of items and properties): the document's
+  // words, else its name. (Inputs are described where it matters, at the parameter.)
+  if (items) t.items = items.description || input ? items : { ...items, description: "One item." };
+  if (input) {
+    if (typeof s.minItems === "number") t.minItems = s.minItems;
+    if (typeof s.maxItems === "number") t.maxItems = s.maxItems;
+    if (s.uniqueItems === true) t.uniqueItems = true;
+  }
+  return t;
+}
+
+/** Properties an input can send (not readOnly) or a result can hold (not writeOnly); what an input must send. */
+function objectType(s: Schema, ctx: SchemaContext, where: string, st: WalkState): TypeDef {
+  const input = ctx.mode === "input";
+  const t: TypeDef = { type: "object" };
+  const props = s.properties && typeof s.properties === "object" ? s.properties : {};
+  const out: Record<string, TypeDef> = {};
+  for (const [name, p] of Object.entries(props)) {
+    const property = resolved(ctx.doc, p);
+    if (input && property.readOnly === true) continue;
+    if (!input && property.writeOnly === true) continue;
+    const c = collapse(p, ctx, `${where}/properties/${name}`, st);
+    if (c) setOwn(out, name, c.description || input ? c : { ...c, description: `${humanName(name)}.` });
+    else if (input) setOwn(out, name, { type: "object" });
+  }
+  if (input) {
+    // A required name the properties do not describe is still required by the API: ask for it, as text.
+    for (const r of Array.isArray(s.required) ? s.required : []) {
+      if (typeof r !== "string" || Object.hasOwn(out, r) || Object.hasOwn(props, r)) continue;
+      setOwn(out, r, { type: "string", description: "Required by the API; the document gives no schema for it." });
+      addNote(ctx, `${where}/required`, `'${r}' is required but has no property schema: asked for as a string`);
+    }
+  }
+  if (Object.keys(out).length > 0) t.properties = out;
+  if (input) {
+    const required = Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === "string" && Object.hasOwn(out, r)) : [];
+    if (required.length > 0) t.required = required;
+    if (s.additionalProperties === false && t.properties) t.additionalProperties = false;
+  }
+  return t;
+}
+
+/** An input's enum, default and example, each kept only when it fits the type (repaired or dropped, noted). */
+function addValues(t: TypeDef, s: Schema, kind: string, ctx: SchemaContext, where: string): void {
+  if (Array.isArray(s.enum) && s.enum.length > 0 && kind !== "object" && kind !== "array") {
+    const values = s.enum.filter((v) => v !== null);
+    if (values.length > 0) t.enum = values;
+  }
+  const checked = (value: unknown, what: string): unknown => {
+    const fit = fitExample(value, t);
+    if (!fit.ok) addNote(ctx, where, `${what} ${JSON.stringify(value).slice(0, 80)} breaks the schema (${fit.reason}): dropped`);
+    else if (fit.repaired) addNote(ctx, where, `${what} ${JSON.stringify(value).slice(0, 80)} breaks the schema: ${fit.repaired}`);
+    return fit.ok ? fit.value : undefined;
+  };
+  if (s.default !== undefined && s.default !== null && isScalarOf(kind, s.default)) {
+    const d = checked(s.default, "default");
+    if (d !== undefined) t.default = d;
+  }
+  const example = s.example !== undefined ? s.example : Array.isArray(s.examples) ? s.examples[0] : undefined;
+  if (example !== undefined && example !== null && isScalarOf(kind, example)) {
+    const e = checked(example, "example");
+    if (e !== undefined) t.examples = [e];
+  }
 }
 
 function isScalarOf(kind: string, v: unknown): boolean {
