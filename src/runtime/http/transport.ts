@@ -5,6 +5,7 @@ import { STATUS_CODES } from "node:http";
 import { runtimeState } from "../state.js";
 import type { ErrorObject } from "../errors.js";
 import { CallFailure } from "./call-failure.js";
+import { readCapped } from "./capped-read.js";
 import { isJsonMediaType, isTextMediaType } from "./media-types.js";
 
 export interface ClientLimits {
@@ -163,20 +164,9 @@ export class HttpTransport {
       throw new CallFailure({ error: "Response too large", message: `The response is ${declared} bytes, over the limit of ${this.limits().maxResponseBytes}` });
     }
     if (!response.body) return new Uint8Array();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > this.limits().maxResponseBytes) {
-        await reader.cancel();
-        throw new CallFailure({ error: "Response too large", message: `The response is over the limit of ${this.limits().maxResponseBytes} bytes` });
-      }
-      chunks.push(value);
-    }
-    return Buffer.concat(chunks);
+    const bytes = await readCapped(response.body, this.limits().maxResponseBytes);
+    if (!bytes) throw new CallFailure({ error: "Response too large", message: `The response is over the limit of ${this.limits().maxResponseBytes} bytes` });
+    return bytes;
   }
 
   private async readSuccess(response: Response, method: string, onBody?: (response: Response, bytes: Uint8Array) => Promise<void>): Promise<unknown> {

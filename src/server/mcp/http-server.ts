@@ -1,3 +1,4 @@
+import { readCapped } from "../../runtime/http/capped-read.js";
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -230,15 +231,10 @@ const TOO_LARGE = Symbol("too large");
 const INVALID = Symbol("invalid");
 
 async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > max) return TOO_LARGE;
-    chunks.push(chunk as Buffer);
-  }
+  const bytes = await readCapped(req, max);
+  if (!bytes) return TOO_LARGE;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(Buffer.from(bytes).toString("utf8"));
   } catch {
     return INVALID;
   }
