@@ -87,164 +87,73 @@ function cut(text: string, max: number): { text: string; cut: boolean } {
   return { text: kept, cut: kept.length < text.length };
 }
 
+/** One run's state, shared by the steps below. */
+interface Run {
+  vm: QuickJSContext;
+  runtime: QuickJSRuntime;
+  limits: SandboxLimits;
+  logs: string[];
+  logBytes: number;
+  calls: number;
+  deadline: number;
+  timedOut: boolean;
+  /** Promises handed to the code, settled when the host's work ends (disposed with the run). */
+  deferreds: Set<QuickJSDeferredPromise>;
+  /** The host's work in progress for the code (tool and sql calls). */
+  inFlight: Set<Promise<void>>;
+  prepared: { js: string; map: SourceMap | undefined };
+}
+
 export async function runInThisThread(code: string, bindings: SandboxBindings, limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS): Promise<SandboxOutcome> {
-  const logs: string[] = [];
-  let logBytes = 0;
-  let calls = 0;
-  let prepared: { js: string; map: SourceMap | undefined };
+  let prepared: Run["prepared"];
   try {
     prepared = prepareCode(code);
   } catch (e) {
     const err = e as { errors?: { text: string; location?: { line: number } }[]; message?: string };
     const first = err.errors?.[0];
-    return { ok: false, error: `SyntaxError: ${first?.text ?? err.message ?? String(e)}`, ...(first?.location ? { line: first.location.line } : {}), logs, calls };
+    return { ok: false, error: `SyntaxError: ${first?.text ?? err.message ?? String(e)}`, ...(first?.location ? { line: first.location.line } : {}), logs: [], calls: 0 };
   }
   const QuickJS = await (quickjs ??= newQuickJSWASMModule());
   // A failure of the WebAssembly module itself (the host's stack, an aborted module) leaves it unusable:
   // that run's runtime is abandoned, not disposed, and the next run gets a fresh module.
   let broken = false;
   const runtime: QuickJSRuntime = QuickJS.newRuntime();
-  const deadline = Date.now() + limits.timeMs;
-  let timedOut = false;
   runtime.setMemoryLimit(limits.memoryBytes);
   runtime.setMaxStackSize(limits.stackBytes);
+  const vm = runtime.newContext();
+  const run: Run = { vm, runtime, limits, logs: [], logBytes: 0, calls: 0, deadline: Date.now() + limits.timeMs, timedOut: false, deferreds: new Set(), inFlight: new Set(), prepared };
   runtime.setInterruptHandler(() => {
-    if (Date.now() > deadline) timedOut = true;
-    return timedOut;
+    if (Date.now() > run.deadline) run.timedOut = true;
+    return run.timedOut;
   });
-  const vm: QuickJSContext = runtime.newContext();
-  const deferreds = new Set<QuickJSDeferredPromise>();
-  const inFlight = new Set<Promise<void>>();
-  const lineOf = (stack: string | undefined): number | undefined => {
-    const m = /code\.js:(\d+)(?::(\d+))?/.exec(stack ?? "");
-    if (!m) return undefined;
-    if (!prepared.map) return Number(m[1]);
-    const entry = prepared.map.findEntry(Number(m[1]) - 1, Math.max(0, Number(m[2] ?? 1) - 1)) as { originalLine?: number };
-    return entry.originalLine !== undefined ? entry.originalLine + 1 : undefined;
-  };
-  const describe = (h: QuickJSHandle): { error: string; line?: number } => {
-    const e = vm.dump(h) as { name?: string; message?: string; stack?: string } | string;
-    if (typeof e !== "object" || e === null) return { error: String(e) };
-    const line = lineOf(e.stack);
-    return { error: `${e.name ?? "Error"}: ${e.message ?? ""}`, ...(line !== undefined ? { line } : {}) };
-  };
   try {
-    const host = vm.newObject();
-    const log = vm.newFunction("log", (textH) => {
-      const text = vm.getString(textH);
-      if (logBytes > limits.maxOutputBytes) return;
-      logBytes += Buffer.byteLength(text) + 1;
-      logs.push(text);
-    });
-    const call = vm.newFunction("call", (kindH, nameH, jsonH) => {
-      const kind = vm.getString(kindH);
-      const name = vm.getString(nameH);
-      const json = vm.getString(jsonH);
-      const deferred = vm.newPromise();
-      deferreds.add(deferred);
-      const settle = (ok: boolean, text: string) => {
-        if (!deferred.alive) return;
-        const h = ok ? vm.newString(text) : vm.newError(text);
-        if (ok) deferred.resolve(h);
-        else deferred.reject(h);
-        h.dispose();
-        deferreds.delete(deferred);
-      };
-      if (++calls > limits.maxCalls) {
-        settle(false, `Limit reached: at most ${limits.maxCalls} tool and sql calls per run`);
-        return deferred.handle;
-      }
-      let args: unknown;
-      try {
-        args = JSON.parse(json);
-      } catch {
-        settle(false, "Arguments must be JSON values");
-        return deferred.handle;
-      }
-      const work = (kind === "sql" ? bindings.sql(name, args) : bindings.callTool(name, args)).then(
-        (value) => settle(true, JSON.stringify(value === undefined ? null : value)),
-        (e: unknown) => settle(false, e instanceof Error ? e.message : String(e)),
-      );
-      const tracked: Promise<void> = work.finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
-      return deferred.handle;
-    });
-    vm.setProp(host, "log", log);
-    vm.setProp(host, "call", call);
-    vm.setProp(vm.global, "__host", host);
-    log.dispose();
-    call.dispose();
-    host.dispose();
+    installHost(run, bindings);
     vm.unwrapResult(vm.evalCode(PRELUDE, "prelude.js")).dispose();
-
     const started = vm.evalCode(`${prepared.js}\n__run__()`, "code.js");
     if (started.error) {
-      const d = describe(started.error);
+      const d = describe(run, started.error);
       started.error.dispose();
-      return { ok: false, ...(timedOut ? { error: `Limit reached: the code ran longer than ${limits.timeMs} ms` } : d), logs, calls };
+      return failed(run, run.timedOut ? timeLimit(run) : d);
     }
     const promise = started.value;
     try {
-      for (;;) {
-        const jobs = runtime.executePendingJobs();
-        if (jobs.error) {
-          const d = describe(jobs.error);
-          jobs.error.dispose();
-          return { ok: false, ...d, logs, calls };
-        }
-        const state = vm.getPromiseState(promise);
-        if (state.type === "fulfilled") {
-          const stringify = vm.unwrapResult(vm.evalCode("(v) => { const s = JSON.stringify(v); return s === undefined ? 'null' : s; }", "result.js"));
-          const text = vm.callFunction(stringify, vm.undefined, state.value);
-          stringify.dispose();
-          if (!state.notAPromise) state.value.dispose();
-          if (text.error) {
-            const d = describe(text.error);
-            text.error.dispose();
-            return { ok: false, error: `The result cannot be sent as JSON (${d.error})`, logs, calls };
-          }
-          const raw = vm.getString(text.value);
-          text.value.dispose();
-          const kept = cut(raw, limits.maxOutputBytes);
-          let value: unknown;
-          if (kept.cut) value = kept.text;
-          else value = JSON.parse(raw) as unknown;
-          return {
-            ok: true,
-            value,
-            logs,
-            calls,
-            ...(kept.cut || logBytes > limits.maxOutputBytes
-              ? { notice: `Output cut to ${limits.maxOutputBytes} bytes (the result was ${Buffer.byteLength(raw)} bytes${logBytes > limits.maxOutputBytes ? ", and the log was longer" : ""}); return less, or filter in code` }
-              : {}),
-          };
-        }
-        if (state.type === "rejected") {
-          const d = describe(state.error);
-          state.error.dispose();
-          return { ok: false, ...(timedOut ? { error: `Limit reached: the code ran longer than ${limits.timeMs} ms` } : d), logs, calls };
-        }
-        if (timedOut || Date.now() > deadline) return { ok: false, error: `Limit reached: the code ran longer than ${limits.timeMs} ms`, logs, calls };
-        if (inFlight.size === 0) return { ok: false, error: "The code is waiting for something that never happens (a promise nothing resolves)", logs, calls };
-        const left = deadline - Date.now();
-        await Promise.race([Promise.race(inFlight), new Promise((r) => setTimeout(r, Math.max(1, left)).unref())]);
-      }
+      return await settle(run, promise);
     } finally {
       promise.dispose();
     }
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     broken = e instanceof RangeError || (e instanceof Error && e.name === "RuntimeError");
-    if (e instanceof RangeError) return { ok: false, error: "Limit reached: stack overflow (recursion too deep)", logs, calls };
-    if (/out of memory|memory/i.test(message)) return { ok: false, error: `Limit reached: the code used more than ${limits.memoryBytes} bytes of memory`, logs, calls };
-    return { ok: false, error: message, logs, calls };
+    if (e instanceof RangeError) return failed(run, { error: "Limit reached: stack overflow (recursion too deep)" });
+    if (/out of memory|memory/i.test(message)) return failed(run, { error: `Limit reached: the code used more than ${limits.memoryBytes} bytes of memory` });
+    return failed(run, { error: message });
   } finally {
     if (broken) {
       quickjs = undefined;
     } else {
       try {
-        for (const d of deferreds) d.dispose();
-        deferreds.clear();
+        for (const d of run.deferreds) d.dispose();
+        run.deferreds.clear();
         vm.dispose();
         runtime.dispose();
       } catch {
@@ -252,4 +161,134 @@ export async function runInThisThread(code: string, bindings: SandboxBindings, l
       }
     }
   }
+}
+
+function failed(run: Run, what: { error: string; line?: number }): SandboxOutcome {
+  return { ok: false, ...what, logs: run.logs, calls: run.calls };
+}
+
+function timeLimit(run: Run): { error: string } {
+  return { error: `Limit reached: the code ran longer than ${run.limits.timeMs} ms` };
+}
+
+/** An error from inside the sandbox as `Name: message`, with its line in the code the model wrote. */
+function describe(run: Run, h: QuickJSHandle): { error: string; line?: number } {
+  const e = run.vm.dump(h) as { name?: string; message?: string; stack?: string } | string;
+  if (typeof e !== "object" || e === null) return { error: String(e) };
+  const line = lineOf(run, e.stack);
+  return { error: `${e.name ?? "Error"}: ${e.message ?? ""}`, ...(line !== undefined ? { line } : {}) };
+}
+
+function lineOf(run: Run, stack: string | undefined): number | undefined {
+  const m = /code\.js:(\d+)(?::(\d+))?/.exec(stack ?? "");
+  if (!m) return undefined;
+  if (!run.prepared.map) return Number(m[1]);
+  const entry = run.prepared.map.findEntry(Number(m[1]) - 1, Math.max(0, Number(m[2] ?? 1) - 1)) as { originalLine?: number };
+  return entry.originalLine !== undefined ? entry.originalLine + 1 : undefined;
+}
+
+/**
+ * The host's two functions inside the sandbox: `log(text)` and `call(kind, name, json)`, which returns a promise
+ * the host settles with JSON text when the tool or query answers.
+ */
+function installHost(run: Run, bindings: SandboxBindings): void {
+  const { vm, limits } = run;
+  const host = vm.newObject();
+  const log = vm.newFunction("log", (textH) => {
+    const text = vm.getString(textH);
+    if (run.logBytes > limits.maxOutputBytes) return;
+    run.logBytes += Buffer.byteLength(text) + 1;
+    run.logs.push(text);
+  });
+  const call = vm.newFunction("call", (kindH, nameH, jsonH) => {
+    const kind = vm.getString(kindH);
+    const name = vm.getString(nameH);
+    const json = vm.getString(jsonH);
+    const deferred = vm.newPromise();
+    run.deferreds.add(deferred);
+    const answer = (ok: boolean, text: string) => {
+      if (!deferred.alive) return;
+      const h = ok ? vm.newString(text) : vm.newError(text);
+      if (ok) deferred.resolve(h);
+      else deferred.reject(h);
+      h.dispose();
+      run.deferreds.delete(deferred);
+    };
+    if (++run.calls > limits.maxCalls) {
+      answer(false, `Limit reached: at most ${limits.maxCalls} tool and sql calls per run`);
+      return deferred.handle;
+    }
+    let args: unknown;
+    try {
+      args = JSON.parse(json);
+    } catch {
+      answer(false, "Arguments must be JSON values");
+      return deferred.handle;
+    }
+    const work = (kind === "sql" ? bindings.sql(name, args) : bindings.callTool(name, args)).then(
+      (value) => answer(true, JSON.stringify(value === undefined ? null : value)),
+      (e: unknown) => answer(false, e instanceof Error ? e.message : String(e)),
+    );
+    const tracked: Promise<void> = work.finally(() => run.inFlight.delete(tracked));
+    run.inFlight.add(tracked);
+    return deferred.handle;
+  });
+  vm.setProp(host, "log", log);
+  vm.setProp(host, "call", call);
+  vm.setProp(vm.global, "__host", host);
+  log.dispose();
+  call.dispose();
+  host.dispose();
+}
+
+/** Run the code's jobs until its promise settles, the time is up, or nothing is left that could settle it. */
+async function settle(run: Run, promise: QuickJSHandle): Promise<SandboxOutcome> {
+  const { vm, runtime } = run;
+  for (;;) {
+    const jobs = runtime.executePendingJobs();
+    if (jobs.error) {
+      const d = describe(run, jobs.error);
+      jobs.error.dispose();
+      return failed(run, d);
+    }
+    const state = vm.getPromiseState(promise);
+    if (state.type === "fulfilled") {
+      const outcome = fulfilled(run, state.value);
+      if (!state.notAPromise) state.value.dispose();
+      return outcome;
+    }
+    if (state.type === "rejected") {
+      const d = describe(run, state.error);
+      state.error.dispose();
+      return failed(run, run.timedOut ? timeLimit(run) : d);
+    }
+    if (run.timedOut || Date.now() > run.deadline) return failed(run, timeLimit(run));
+    if (run.inFlight.size === 0) return failed(run, { error: "The code is waiting for something that never happens (a promise nothing resolves)" });
+    const left = run.deadline - Date.now();
+    await Promise.race([Promise.race(run.inFlight), new Promise((r) => setTimeout(r, Math.max(1, left)).unref())]);
+  }
+}
+
+/** The code's value as JSON, within the output limit (cut text, with a notice, past it). */
+function fulfilled(run: Run, value: QuickJSHandle): SandboxOutcome {
+  const { vm, limits } = run;
+  const stringify = vm.unwrapResult(vm.evalCode("(v) => { const s = JSON.stringify(v); return s === undefined ? 'null' : s; }", "result.js"));
+  const text = vm.callFunction(stringify, vm.undefined, value);
+  stringify.dispose();
+  if (text.error) {
+    const d = describe(run, text.error);
+    text.error.dispose();
+    return failed(run, { error: `The result cannot be sent as JSON (${d.error})` });
+  }
+  const raw = vm.getString(text.value);
+  text.value.dispose();
+  const kept = cut(raw, limits.maxOutputBytes);
+  const longLog = run.logBytes > limits.maxOutputBytes;
+  return {
+    ok: true,
+    value: kept.cut ? kept.text : (JSON.parse(raw) as unknown),
+    logs: run.logs,
+    calls: run.calls,
+    ...(kept.cut || longLog ? { notice: `Output cut to ${limits.maxOutputBytes} bytes (the result was ${Buffer.byteLength(raw)} bytes${longLog ? ", and the log was longer" : ""}); return less, or filter in code` } : {}),
+  };
 }
