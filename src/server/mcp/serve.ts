@@ -86,16 +86,7 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
   const transportName: TransportName = opts.transport ?? (host.project.userConfig.transport?.provider === "stdio" ? "stdio" : "streamable-http");
   // Reserve stdout before any project code loads, so nothing a handler prints reaches it.
   const stdout = transportName === "stdio" ? reserveStdout() : undefined;
-  await host.start();
-  const broken = host.endpoints.filter((e) => e.problems.length > 0);
-  if (broken.length > 0) {
-    const list = broken.map((e) => endpointError(e)!).join("\n");
-    if (!opts.ignoreErrors) {
-      await host.shutdown();
-      throw new StartupError(`${broken.length} invalid endpoint(s); fix them or pass --ignore-errors:\n${list}`);
-    }
-    notice(`Skipping ${broken.length} invalid endpoint(s):\n${list}`);
-  }
+  await startHost(host, opts, notice);
   const auditPath = host.enableAudit(transportName === "stdio" ? "stdio" : "http");
   if (auditPath) notice(`Audit log: ${auditPath}`);
   const toolCount = host.validEndpoints.filter((e) => e.kind === "tool").length;
@@ -103,40 +94,63 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
   const chosen = chooseSurface(exposeMode, toolCount, opts.exposeThreshold ?? DEFAULT_EXPOSE_THRESHOLD);
   const catalog = new McpCatalog(host, { maxResultBytes: opts.maxResultBytes, surface: chosen.surface, sandbox: opts.codeLimits, results: opts.results });
   const indexMs = chosen.surface === "all" ? undefined : catalog.surfaces.warm();
-  const userHttp = host.project.userConfig.transport?.http;
-  const grace = opts.gracePeriodMs ?? 10_000;
+  const connected = await connect(transportName, catalog, host, opts, env, stdout);
+  const detach = keepServingOnStrayErrors(notice);
+  const stop = stopper({ catalog, host, connected, stdout, grace: opts.gracePeriodMs ?? 10_000, notice, detach });
+  announce(catalog, host, { transportName, url: connected.url, toolCount, chosen, indexMs }, notice);
+  return { transport: transportName, url: connected.url, toolCount: catalog.toolCount, surface: chosen.surface, stop };
+}
 
-  let http: McpHttpServer | undefined;
-  let stdio: { transport: StdioServerTransport; close(): Promise<void> } | undefined;
-  let url: string | undefined;
+/** Start the project's hooks; invalid endpoints stop the start, unless `--ignore-errors` (then they are skipped, said). */
+async function startHost(host: ProjectHost, opts: ServeOptions, notice: (line: string) => void): Promise<void> {
+  await host.start();
+  const broken = host.endpoints.filter((e) => e.problems.length > 0);
+  if (broken.length === 0) return;
+  const list = broken.map((e) => endpointError(e)!).join("\n");
+  if (!opts.ignoreErrors) {
+    await host.shutdown();
+    throw new StartupError(`${broken.length} invalid endpoint(s); fix them or pass --ignore-errors:\n${list}`);
+  }
+  notice(`Skipping ${broken.length} invalid endpoint(s):\n${list}`);
+}
+
+interface Connected {
+  http?: McpHttpServer;
+  stdio?: { close(): Promise<void> };
+  url?: string;
+}
+
+/** The catalog on its transport: one server on stdin/stdout, or the HTTP server listening (flags over the user config). */
+async function connect(transportName: TransportName, catalog: McpCatalog, host: ProjectHost, opts: ServeOptions, env: NodeJS.ProcessEnv, stdout: ReturnType<typeof reserveStdout> | undefined): Promise<Connected> {
   if (transportName === "stdio") {
     const server = catalog.createServer({ session: "stdio" });
-    const transport = new StdioServerTransport(process.stdin, stdout);
-    await server.connect(transport);
-    stdio = { transport, close: () => server.close() };
-  } else {
-    const token = opts.token ?? env.MXCP_GEN_HTTP_TOKEN ?? userHttp?.token;
-    try {
-      http = new McpHttpServer(catalog, {
-        host: opts.host ?? userHttp?.host ?? "127.0.0.1",
-        port: opts.port ?? userHttp?.port ?? 8000,
-        stateless: opts.stateless ?? userHttp?.stateless ?? false,
-        token,
-        insecure: opts.insecure ?? false,
-        maxBodyBytes: opts.maxBodyBytes ?? 4 * 1024 * 1024,
-        jsonResponse: opts.jsonResponse,
-        maxSessions: opts.maxSessions,
-        sessionIdleMs: opts.sessionIdleMs,
-        allowOrigins: opts.allowOrigins,
-      });
-      url = await http.listen();
-    } catch (e) {
-      await host.shutdown();
-      throw new StartupError((e as Error).message);
-    }
+    await server.connect(new StdioServerTransport(process.stdin, stdout));
+    return { stdio: { close: () => server.close() } };
   }
+  const userHttp = host.project.userConfig.transport?.http;
+  const token = opts.token ?? env.MXCP_GEN_HTTP_TOKEN ?? userHttp?.token;
+  try {
+    const http = new McpHttpServer(catalog, {
+      host: opts.host ?? userHttp?.host ?? "127.0.0.1",
+      port: opts.port ?? userHttp?.port ?? 8000,
+      stateless: opts.stateless ?? userHttp?.stateless ?? false,
+      token,
+      insecure: opts.insecure ?? false,
+      maxBodyBytes: opts.maxBodyBytes ?? 4 * 1024 * 1024,
+      jsonResponse: opts.jsonResponse,
+      maxSessions: opts.maxSessions,
+      sessionIdleMs: opts.sessionIdleMs,
+      allowOrigins: opts.allowOrigins,
+    });
+    return { http, url: await http.listen() };
+  } catch (e) {
+    await host.shutdown();
+    throw new StartupError((e as Error).message);
+  }
+}
 
-  // A handler's stray timer or forgotten promise must not end the server for every other call.
+/** A handler's stray timer or forgotten promise must not end the server for every other call. Returns the undo. */
+function keepServingOnStrayErrors(notice: (line: string) => void): () => void {
   const stray = (kind: string) => (e: unknown) => {
     const err = toErrorDict(e);
     notice(`[error] ${kind} in a handler, ignored so the server keeps serving: ${redactText(err.message)}`);
@@ -145,12 +159,23 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
   const onRejection = stray("unhandled rejection");
   process.on("uncaughtException", onException);
   process.on("unhandledRejection", onRejection);
+  return () => {
+    process.off("uncaughtException", onException);
+    process.off("unhandledRejection", onRejection);
+  };
+}
 
+/**
+ * The server's stop, once however often it is asked: stop accepting, let calls finish within the grace period
+ * (then interrupt what still runs), close the transports, drop stored results, run onShutdown.
+ */
+function stopper(s: { catalog: McpCatalog; host: ProjectHost; connected: Connected; stdout: ReturnType<typeof reserveStdout> | undefined; grace: number; notice: (line: string) => void; detach: () => void }): () => Promise<void> {
+  const { catalog, host, connected, stdout, grace, notice } = s;
+  const { http, stdio } = connected;
   let stopping: Promise<void> | undefined;
-  const stop = () => {
+  return () => {
     stopping ??= (async () => {
-      process.off("uncaughtException", onException);
-      process.off("unhandledRejection", onRejection);
+      s.detach();
       catalog.stopping = true;
       http?.stopAccepting();
       const deadline = Date.now() + grace;
@@ -175,7 +200,11 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
     })();
     return stopping;
   };
+}
 
+/** The start-up lines: what is served where, the surface and why, the listing's size when it was trimmed. */
+function announce(catalog: McpCatalog, host: ProjectHost, at: { transportName: TransportName; url: string | undefined; toolCount: number; chosen: ReturnType<typeof chooseSurface>; indexMs: number | undefined }, notice: (line: string) => void): void {
+  const { transportName, url, toolCount, chosen, indexMs } = at;
   // The project's tools, as the surface line counts them; the result store's own tool is named apart.
   const tools = `${toolCount} tools${catalog.queryResultsServed ? ", and query_results for stored results" : ""}`;
   notice(`mxcp-gen serving ${catalog.projectName} (${host.project.profile}) over ${transportName}${url ? ` at ${url}` : ""}: ${tools}`);
@@ -191,7 +220,6 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
     notice(`tools/list is ${bytes} bytes (${how}; ${bytes > LIST_BUDGET_BYTES ? `still over the ${LIST_BUDGET_BYTES}-byte budget: consider --expose search` : `within the ${LIST_BUDGET_BYTES}-byte budget`})`);
   }
   notice("A client's entry for this project: mxcp-gen serve --print-config claude|cursor|vscode|claude-code (or --install claude)");
-  return { transport: transportName, url, toolCount: catalog.toolCount, surface: chosen.surface, stop };
 }
 
 async function flushed(stream: NodeJS.WritableStream & { writableLength: number }): Promise<void> {
