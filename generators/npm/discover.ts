@@ -51,6 +51,7 @@ export interface LoadedPackage {
 
 const HELPERS = /(With(Http|Response)Info|AndPoll)$|^(each\w*|getPage|stream|parse|runTools|poll|toJSON|toString|valueOf|then|catch|finally)$/i;
 const MAX_WALK_DEPTH = 6;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 // Types walked for one client: enough for the largest SDKs seen (Octokit's ~1,000 operations reach ~200 types),
 // and a bound for generic chains whose every step is a new type.
 const MAX_WALKED_TYPES = 5_000;
@@ -121,8 +122,9 @@ function findClient(project: Project, name: string, projectDir: string): ClientC
   for (const sym of checker.getPropertiesOfType(ns)) {
     const exportName = sym.getName();
     looked.push(exportName);
-    // An export named as internal (`__Client`, `_base`) is never the client a user means.
-    if (exportName.startsWith("_")) continue;
+    // An export named as internal (`__Client`, `_base`) is never the client a user means; a name that is not an
+    // identifier (`export { C as "…" }`) would have to be written into generated code, so it is never a client.
+    if (exportName.startsWith("_") || !IDENTIFIER.test(exportName)) continue;
     const type = checker.getTypeOfSymbolAtLocation(sym, decl);
     const ctor = type.getConstructSignatures()[0];
     // A class whose instances have operations, or a function that returns such a client (`createClient(…)`).
@@ -161,6 +163,7 @@ function findClient(project: Project, name: string, projectDir: string): ClientC
  * With `findClientExport`, the client export is found as `findClient` says (and `profile.client` set to it).
  */
 export function loadPackage(name: string, projectDir: string, profile: WrapProfile, sync: boolean, findClientExport = false): LoadedPackage {
+  if (!sync && profile.client !== "default" && !IDENTIFIER.test(profile.client)) throw new Error(`--client ${JSON.stringify(profile.client.slice(0, 60))} is not an export name (a JavaScript identifier)`);
   const dir = findPackage(name, projectDir);
   if (!dir) throw new Error(`Package ${name} is not installed in ${projectDir}: run npm install ${name} there (or pass --install)`);
   const version = String((JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version?: string }).version ?? "");

@@ -65,3 +65,34 @@ describe("a package's types that reach outside it are not read", () => {
     expect(readFileSync(join(dir, "tools", "evil", "evil_things_list.yml"), "utf8")).toContain("evil_things_list");
   }, 60_000);
 });
+
+describe("names from a hostile package never become code", () => {
+  const hostile = 'Client } from "node:fs"; process.exit(7); //';
+  const project = () =>
+    writeProject(
+      {
+        "package.json": JSON.stringify({ private: true, type: "module" }),
+        "node_modules/named-sdk/package.json": JSON.stringify({ name: "named-sdk", version: "1.0.0", types: "index.d.ts", main: "index.js", type: "module" }),
+        "node_modules/named-sdk/index.js": `class Client { async list() { return []; } }\nexport { Client as ${JSON.stringify(hostile)} };\n`,
+        // An export named by a string (`export { C as "…" }`): the only client is reachable only by a name that is no identifier.
+        "node_modules/named-sdk/index.d.ts": `declare class Client {\n  /** Lists things. */\n  list(): Promise<string[]>;\n}\nexport { Client as ${JSON.stringify(hostile)} };\n`,
+      },
+      tempDir("mxcp-gen-named-"),
+    );
+
+  it("an export whose name is not an identifier is never chosen as the client, and nothing is written", async () => {
+    const dir = project();
+    const gen = await runCli(["wrap", "named-sdk"], { cwd: dir });
+    expect(gen.code).toBe(1);
+    expect(gen.stderr).toContain("no export is a client class");
+    expect(readdirSync(dir).sort()).toEqual(["node_modules", "package.json"]);
+  });
+
+  it("--client with such a name is refused before any code is generated", async () => {
+    const dir = project();
+    const gen = await runCli(["wrap", "named-sdk", "--client", hostile], { cwd: dir });
+    expect(gen.code).toBe(1);
+    expect(gen.stderr).toContain("is not an export name");
+    expect(readdirSync(dir).sort()).toEqual(["node_modules", "package.json"]);
+  });
+});
