@@ -26,10 +26,9 @@ const NEEDED_OPTIONS = /^region$/i;
 interface Context {
   checker: ts.TypeChecker;
   at: ts.Node;
-  pkg: string;
   secrets: SecretParameter[];
-  /** The key-like values found, in the order met: the first is `api_key`. */
-  keys: { parameter: string; required: boolean }[];
+  /** The key-like secret parameters found, in the order met: the first is `api_key`. */
+  keys: string[];
 }
 
 function acceptsString(t: ts.Type, ctx: Context): boolean {
@@ -62,7 +61,7 @@ function addSecret(ctx: Context, option: string, role: "key" | "url" | "other", 
   const own = doc.length > 0 && doc.length <= 80 ? doc.replace(/\.$/, "") : "";
   const what = own || (role === "key" ? "API key" : role === "url" ? "Base URL (a proxy or a local stand-in)" : `The ${option} the client is created with`);
   ctx.secrets.push({ name, description: `${what} (passed as ${passedAs})`, passedAs, ...(required ? { required: true } : {}) });
-  if (role === "key") ctx.keys.push({ parameter: name, required });
+  if (role === "key") ctx.keys.push(name);
   return { kind: "secret", parameter: name, required };
 }
 
@@ -151,11 +150,11 @@ function objectValue(t: ts.Type, ctx: Context, where: string, nested: boolean): 
  * The plan for the constructor's (or factory's) first signature, with the secret parameters it reads; undefined
  * when a required argument is something no secret can hold (then the secret's `constructor_args` are used).
  */
-export function constructionPlan(ctor: ts.Type, checker: ts.TypeChecker, at: ts.Node, pkg: string, exportName: string): { plan: ConstructionPlan; secrets: SecretParameter[] } | undefined {
+export function constructionPlan(ctor: ts.Type, checker: ts.TypeChecker, at: ts.Node, exportName: string): { plan: ConstructionPlan; secrets: SecretParameter[] } | undefined {
   const signatures = [...ctor.getConstructSignatures(), ...ctor.getCallSignatures()];
   // The overload with the most to read from (an options object over a bare `Requester`), declared first on a tie.
   for (const signature of signatures) {
-    const ctx: Context = { checker, at, pkg, secrets: [], keys: [] };
+    const ctx: Context = { checker, at, secrets: [], keys: [] };
     const args: ConstructorValue[] = [];
     let ok = true;
     for (const p of signature.getParameters()) {
@@ -188,7 +187,7 @@ export function constructionPlan(ctor: ts.Type, checker: ts.TypeChecker, at: ts.
     while (args.at(-1)?.kind === "omitted") args.pop();
     if (!ok || ctx.keys.length === 0) continue;
     // One key is needed; several are choices, one of which is needed.
-    const keyGroup = ctx.keys.map((k) => k.parameter);
+    const keyGroup = ctx.keys;
     for (const s of ctx.secrets) {
       if (!keyGroup.includes(s.name)) continue;
       if (keyGroup.length === 1) s.required = true;

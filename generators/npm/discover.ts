@@ -214,7 +214,7 @@ export function loadPackage(name: string, projectDir: string, profile: WrapProfi
   }
   const ctor = sync ? undefined : checker.getTypeAtLocation(entry.getVariableDeclarationOrThrow("__ctor").compilerNode);
   const factory = !!ctor && ctor.getConstructSignatures().length === 0 && ctor.getCallSignatures().length > 0;
-  const construction = ctor ? constructionPlan(ctor, checker, decl, name, profile.client === "default" ? name : profile.client) : undefined;
+  const construction = ctor ? constructionPlan(ctor, checker, decl, profile.client === "default" ? name : profile.client) : undefined;
   const exports = sync ? root : checker.getTypeAtLocation(entry.getVariableDeclarationOrThrow("__exports").compilerNode);
   return { name, version, dir, checker, node: decl, root, refused: fileSystem.refused, factory, exports, ...(clientChoice ? { clientChoice } : {}), ...(construction ? { construction } : {}) };
 }

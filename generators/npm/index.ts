@@ -89,7 +89,6 @@ export function generateWrapModel(pkgName: string, opts: WrapOptions): WrapResul
   // ServerClient(serverToken)`, `algoliasearch(appId, apiKey)`, `new Groq({ apiKey, baseURL })`); when they name
   // nothing a secret can hold, from the secret's constructor_args, else its key, positionally.
   const construction = generic ? pkg.construction : undefined;
-  if (construction) profile.keyParameter = construction.plan.required[0]?.[0] ?? profile.keyParameter;
   const { operations, skipped } = discoverOperations(pkg, sync, profile);
   const prefix = opts.prefix ? snakeCase(opts.prefix) : (profile.prefix ?? vendorPrefix(pkgName));
   const notes: ModelNote[] = [];
