@@ -33,7 +33,7 @@ export function siteFile(root: string, opts: { project: string; profile: string;
 
 /**
  * package.json for a project anyone can clone: mxcp-gen by version range, as from the registry. (Working
- * from a checkout of mxcp-gen, `npm link mxcp-gen` in the project uses it instead.)
+ * from a checkout or a tarball, the commands link the project's node_modules/mxcp-gen to it: runtime-link.ts.)
  */
 export function packageJson(project: string): string {
   const pkg = {

@@ -8,6 +8,7 @@ import { ProjectHost } from "../../server/host.js";
 import { CliError, printError, printOk, type OutputFlags } from "../output.js";
 import { closest } from "../../model/suggest.js";
 import { wrappedHandlerProblems } from "../../pipeline/handler-types.js";
+import { linkRuntime } from "./write-report.js";
 
 export interface CommonFlags extends OutputFlags {
   profile?: string | undefined;
@@ -17,6 +18,7 @@ export interface CommonFlags extends OutputFlags {
 
 export function initCommand(dir: string, flags: CommonFlags & { project?: string | undefined }): number {
   const files = initProject(dir, { project: flags.project, profile: flags.profile });
+  linkRuntime(resolve(dir), flags);
   printOk({ directory: resolve(dir), files }, flags, () => `Created an MXCP project in ${resolve(dir)}:\n${files.map((f) => `  ${f}`).join("\n")}\n\nNext: cd ${dir} && mxcp-gen run tool hello -p name=World`);
   return 0;
 }

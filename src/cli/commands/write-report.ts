@@ -1,5 +1,6 @@
 import type { WriteResult } from "../../emit/writer.js";
 import type { OutputFlags } from "../output.js";
+import { linkRunningPackage, runtimeLinkLine } from "../../scaffold/runtime-link.js";
 
 export interface WriteFlags extends OutputFlags {
   dryRun: boolean;
@@ -8,10 +9,12 @@ export interface WriteFlags extends OutputFlags {
 
 /**
  * What `openapi` and `wrap` print after planning or writing: the JSON envelope, or the diffs (dry run,
- * check), the counts line from `summary`, and every file not overwritten. Returns the exit code:
+ * check), the counts line from `summary`, and every file not overwritten. A project written to also gets
+ * the runtime link (`linkRuntime`). Returns the exit code:
  * 1 on a conflict, or on drift with --check.
  */
-export function reportWrite(result: WriteResult, flags: WriteFlags, summary: (verb: string) => string[]): number {
+export function reportWrite(result: WriteResult & { out: string }, flags: WriteFlags, summary: (verb: string) => string[]): number {
+  if (!flags.dryRun && !flags.check) linkRuntime(result.out, flags);
   const drift = result.added.length + result.changed.length + result.deleted.length > 0;
   const failed = result.conflicts.length > 0 || (flags.check && drift);
   if (flags.json) {
@@ -35,4 +38,10 @@ export const MANY_TOOLS = 100;
 
 export function manyToolsAdvice(tools: number, narrow: string): string {
   return `Note: ${tools} tools. An assistant finds its way through this many best with the search surface, which \`mxcp-gen serve\` uses by default above ${MANY_TOOLS} tools (--expose search); or generate fewer with ${narrow}.\n`;
+}
+
+/** Links the project's `node_modules/mxcp-gen` to this package when no registry serves it, and says so. */
+export function linkRuntime(root: string, flags: OutputFlags): void {
+  const line = runtimeLinkLine(linkRunningPackage(root));
+  if (line && !flags.json) process.stderr.write(line + "\n");
 }
