@@ -10,6 +10,7 @@ import { commandLine } from "../pipeline/command-line.js";
 import { PACKAGE_ROOT } from "../package-info.js";
 import type { Project } from "../project/project.js";
 import { userConfigPath } from "../project/user-config.js";
+import { placeholderFor } from "../project/interpolate.js";
 
 export const CLIENTS = ["claude", "cursor", "vscode", "claude-code"] as const;
 export type ClientName = (typeof CLIENTS)[number];
@@ -36,7 +37,7 @@ export function serverEntry(project: Project, opts: { profile?: string | undefin
   const env: Record<string, string> = {};
   // A user config somewhere else than ~/.mxcp must be named, or the client's server would not find it.
   if (opts.env.MXCP_CONFIG) env.MXCP_CONFIG = opts.env.MXCP_CONFIG;
-  for (const name of secretVariables(project, opts.env)) env[name] = opts.withValues && opts.env[name] !== undefined ? opts.env[name]! : `<set ${name}>`;
+  for (const name of secretVariables(project, opts.env)) env[name] = opts.withValues && opts.env[name] !== undefined ? opts.env[name]! : placeholderFor(name);
   return { name: project.site.project, command: process.execPath, args, env };
 }
 

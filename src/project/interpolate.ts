@@ -4,6 +4,17 @@ import { ProjectError, type Problem } from "./schema-errors.js";
 import { setOwn } from "../runtime/own.js";
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const PLACEHOLDER = /^<set ([A-Za-z_][A-Za-z0-9_]*)>$/;
+
+/** What a printed client entry holds for a variable the user has still to fill in. */
+export function placeholderFor(name: string): string {
+  return `<set ${name}>`;
+}
+
+/** A value pasted without being filled in is not a credential: it is "not set". */
+export function isPlaceholder(value: string): boolean {
+  return PLACEHOLDER.test(value);
+}
 
 export interface InterpolateOptions {
   env: NodeJS.ProcessEnv;
@@ -54,10 +65,18 @@ function resolveString(s: string, path: (string | number)[], opts: InterpolateOp
       return s;
     }
   }
+  if (isPlaceholder(s)) {
+    problems.push({ file: opts.file, path: at, message: `The value is still the placeholder '${s}': fill it in` });
+    return s;
+  }
   return s.replace(ENV_REF, (whole, name: string) => {
     const v = opts.env[name];
     if (v === undefined) {
       problems.push({ file: opts.file, path: at, message: `Environment variable ${name} is not set` });
+      return whole;
+    }
+    if (isPlaceholder(v)) {
+      problems.push({ file: opts.file, path: at, message: `Environment variable ${name} is not set: it still holds the placeholder '${v}' (fill it in where the variable is set, such as the client's entry)` });
       return whole;
     }
     return v;

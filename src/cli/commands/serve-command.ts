@@ -4,6 +4,7 @@ import { claudeDesktopConfigPath, clientConfig, CLIENTS, installClaudeDesktop, s
 import type { ExposeMode } from "../../server/surfaces/surfaces.js";
 import { CliError } from "../output.js";
 import type { ServeValues } from "../command-flags.js";
+import { isPlaceholder } from "../../project/interpolate.js";
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -29,7 +30,7 @@ export async function serveCommand(flags: ServeValues): Promise<number> {
     const entry = serverEntry(project, { profile: flags.profile, expose, withValues: flags.withEnvValues, env });
     if (flags.install !== undefined) {
       const done = installClaudeDesktop(entry, claudeDesktopConfigPath(env));
-      const unset = Object.entries(entry.env).filter(([, v]) => v.startsWith("<set ")).map(([k]) => k);
+      const unset = Object.entries(entry.env).filter(([, v]) => isPlaceholder(v)).map(([k]) => k);
       process.stderr.write(
         `${done.replaced ? "Replaced" : "Added"} '${entry.name}' in ${done.path}${done.backup ? ` (backup: ${done.backup})` : ""}; restart Claude Desktop.\n` +
           (unset.length > 0 ? `Fill in ${unset.join(", ")} in its "env" there (or run again with --with-env-values).\n` : ""),

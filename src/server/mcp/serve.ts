@@ -219,6 +219,10 @@ function announce(catalog: McpCatalog, host: ProjectHost, at: { transportName: T
     const how = catalog.listingLevel === 1 ? "output schemas one level deep" : "output schemas as bare types, tool descriptions cut to their first paragraph";
     notice(`tools/list is ${bytes} bytes (${how}; ${bytes > LIST_BUDGET_BYTES ? `still over the ${LIST_BUDGET_BYTES}-byte budget: consider --expose search` : `within the ${LIST_BUDGET_BYTES}-byte budget`})`);
   }
+  // Said once here, and again by each tool that needs the secret when it is called.
+  for (const secret of host.project.userProfile?.secrets ?? []) {
+    if (secret.unresolved) notice(`[warning] the '${secret.name}' secret cannot be used until this is fixed, and the tools that need it answer "Secret not set": ${secret.unresolved}`);
+  }
   notice("A client's entry for this project: mxcp-gen serve --print-config claude|cursor|vscode|claude-code (or --install claude)");
 }
 
