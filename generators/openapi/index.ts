@@ -12,6 +12,7 @@ import { pointerOf, type Diagnostics, type SpecProblem } from "./diagnostics.js"
 import { confineRefs, loadDocument, type LoadOptions, type SourceFile } from "./load.js";
 import { buildTools, type OperationFilters } from "./operations.js";
 import { addAuthScheme, secretParameters, securitySchemes } from "./security.js";
+import { undeclaredAuthAdvice } from "./undeclared-auth.js";
 import { convertSwagger2 } from "./swagger2.js";
 import { openApiDocument, type OpenApiDocument, type ServerObject } from "./document.js";
 
@@ -89,6 +90,8 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
   const name = chosen.name;
   if (opts.auth) addAuthScheme(doc, opts.auth);
   const schemes = securitySchemes(doc, file, diagnostics);
+  const undeclaredAuth = Object.keys(schemes).length === 0 ? undeclaredAuthAdvice(typeof firstServer === "string" ? firstServer : opts.baseUrl) : undefined;
+  if (undeclaredAuth) diagnostics.warn(file, "/components/securitySchemes", `The document declares no credentials (no security scheme), so the project sends none: ${undeclaredAuth}`);
   const notes: ModelNote[] = [];
   const toServers = (rawServers: ServerObject[] | undefined): ServerDef[] | undefined => {
     if (!Array.isArray(rawServers) || rawServers.length === 0) return undefined;
@@ -151,6 +154,7 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
     version: typeof info.version === "string" ? info.version : "",
     servers,
     securitySchemes: schemes,
+    ...(undeclaredAuth ? { undeclaredAuth } : {}),
     ...(cache ? { cache } : {}),
     secretParameters: withBound(secretParameters(schemes), boundSecretParameters(tools)),
     tools,

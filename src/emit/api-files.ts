@@ -11,6 +11,7 @@ import { jsdoc, lineCommentText, tsLiteral, tsString } from "./ts-text.js";
 import { bodyAlias, renderTypeRef, usesOperation } from "./type-refs.js";
 import { setOwn } from "../runtime/own.js";
 import { portableYaml } from "./yaml-text.js";
+import { NO_CREDENTIALS_MARK } from "../project/secrets-setup.js";
 
 export interface ApiEmitOptions {
   /** The input as the regenerate command names it (a path relative to the project, or a URL). */
@@ -200,6 +201,8 @@ export function sampleUserConfig(api: ApiModel, project: string, profile: string
     // `secrets check` reads "required" here: the client cannot be created without it (or one of its choices).
     ...api.secretParameters.map((p) => `   ${p.name}: ${p.required ? "required; " : p.oneOf ? `required, or one of ${p.oneOf.join(", ")}; ` : ""}${lineCommentText(p.description)}`),
     ...variables,
+    // `secrets check` reads this line too.
+    ...(api.undeclaredAuth ? [` ${NO_CREDENTIALS_MARK} ${lineCommentText(api.undeclaredAuth)}`] : []),
     ...(baseUrl || parameters.base_url !== undefined || !api.secretParameters.some((p) => p.name === "base_url") ? [] : [server ? ` base_url is left out: the document's server ${lineCommentText(server.url)} is not a URL you can use as it is; set base_url yourself.` : " base_url is left out: set it only to send the requests somewhere else (a proxy, a local mock)."]),
   ].join("\n");
   return portableYaml(doc);

@@ -166,6 +166,8 @@ export interface ApiModel {
   version: string;
   servers: ServerDef[];
   securitySchemes: Record<string, SecuritySchemeDef>;
+  /** For an OpenAPI document that declares no credentials: what to regenerate with (one line). */
+  undeclaredAuth?: string;
   /** Cached reads: the longest an answer is kept (operations say whether they are cached). */
   cache?: { ttlSeconds: number };
   /** For `wrap`: the package the tools call. */

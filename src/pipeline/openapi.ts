@@ -25,6 +25,8 @@ export interface OpenApiProjectResult extends WriteResult {
   api: string;
   tools: number;
   warnings: string[];
+  /** The document declares no credentials: what to regenerate with. */
+  undeclaredAuth?: string;
   notes: number;
   out: string;
 }
@@ -70,7 +72,7 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
     opts,
   );
   if (!opts.check && !opts.dryRun) step(`wrote ${written.added.length + written.changed.length} files, removed ${written.deleted.length}`);
-  return { ...written, api, tools: result.model.tools.length, warnings, notes: result.model.notes.length, out };
+  return { ...written, api, tools: result.model.tools.length, warnings, notes: result.model.notes.length, out, ...(result.model.undeclaredAuth ? { undeclaredAuth: result.model.undeclaredAuth } : {}) };
 }
 
 /**

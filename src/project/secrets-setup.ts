@@ -7,8 +7,13 @@ import { isMap, isSeq, parse, parseDocument, YAMLMap, YAMLSeq } from "yaml";
 import { writePrivateFile } from "./private-files.js";
 import type { Project } from "./project.js";
 
+/** Begins the sample's comment line for a document that declares no credentials; the advice follows it. */
+export const NO_CREDENTIALS_MARK = "No credentials:";
+
 export interface NeededSecret {
   name: string;
+  /** The document declares no credentials: what to regenerate with. */
+  noCredentials?: string;
   /** The parameters the generated sample config names (empty when there is no sample). */
   parameters: string[];
   /** The sample's value per parameter: a `${VAR}` reference, or a fixed value such as a base URL. */
@@ -20,6 +25,8 @@ export interface NeededSecret {
 export interface SecretStatus {
   name: string;
   state: "set" | "missing" | "unresolved" | "incomplete";
+  /** The document declares no credentials: what to regenerate with. */
+  noCredentials?: string;
   /** Why it cannot be used (an unset variable), without any value. */
   problem?: string;
   parameters: { name: string; state: "set" | "missing"; /** The client cannot be created without it (or one of its choices). */ required?: boolean }[];
@@ -30,6 +37,7 @@ export function neededSecrets(project: Project): NeededSecret[] {
   const names = new Set<string>(project.site.secrets ?? []);
   const samples = new Map<string, Record<string, string>>();
   const descriptions = new Map<string, Record<string, string>>();
+  const noCredentials = new Map<string, string>();
   for (const file of readdirSync(project.root).filter((f) => /^config\..+\.sample\.yml$/.test(f)).sort()) {
     const text = readFileSync(join(project.root, file), "utf8");
     const described = Object.fromEntries([...text.matchAll(/^# {3}([A-Za-z_][\w-]*): (.+)$/gm)].map((m) => [m[1]!, m[2]!]));
@@ -40,11 +48,19 @@ export function neededSecrets(project: Project): NeededSecret[] {
           names.add(s.name);
           samples.set(s.name, Object.fromEntries(Object.entries(s.parameters ?? {}).map(([k, v]) => [k, String(v)])));
           descriptions.set(s.name, described);
+          const advice = text.split("\n").find((line) => line.startsWith(`# ${NO_CREDENTIALS_MARK} `));
+          if (advice) noCredentials.set(s.name, advice.slice(`# ${NO_CREDENTIALS_MARK} `.length));
         }
       }
     }
   }
-  return [...names].sort().map((name) => ({ name, parameters: Object.keys(samples.get(name) ?? {}), samples: samples.get(name) ?? {}, descriptions: descriptions.get(name) ?? {} }));
+  return [...names].sort().map((name) => ({
+    name,
+    parameters: Object.keys(samples.get(name) ?? {}),
+    samples: samples.get(name) ?? {},
+    descriptions: descriptions.get(name) ?? {},
+    ...(noCredentials.has(name) ? { noCredentials: noCredentials.get(name)! } : {}),
+  }));
 }
 
 /**
@@ -62,21 +78,22 @@ function requiredChoices(descriptions: Record<string, string>): Map<string, stri
 
 /** Which needed secrets the active profile has, and which of their parameters. No value is returned. */
 export function secretStatus(project: Project): SecretStatus[] {
-  const have = project.userProfile?.secrets ?? [];
-  return neededSecrets(project).map((need) => {
-    const secret = have.find((s) => s.name === need.name);
-    if (!secret) return { name: need.name, state: "missing", parameters: need.parameters.map((p) => ({ name: p, state: "missing" })) };
-    if (secret.unresolved) return { name: need.name, state: "unresolved", problem: secret.unresolved, parameters: need.parameters.map((p) => ({ name: p, state: "missing" })) };
-    const given = (k: string) => secret.parameters[k] !== undefined && secret.parameters[k] !== null && secret.parameters[k] !== "";
-    // A required parameter is missing unless it, or one of its choices, is set.
-    const choices = requiredChoices(need.descriptions);
-    const parameters = need.parameters.map((p) => {
-      const needed = choices.get(p);
-      const required = needed !== undefined && !needed.some(given);
-      return { name: p, state: given(p) ? ("set" as const) : ("missing" as const), ...(required ? { required: true } : {}) };
-    });
-    return { name: need.name, state: parameters.some((p) => p.required) ? "incomplete" : "set", parameters };
+  return neededSecrets(project).map((need) => ({ ...statusOf(project, need), ...(need.noCredentials ? { noCredentials: need.noCredentials } : {}) }));
+}
+
+function statusOf(project: Project, need: NeededSecret): SecretStatus {
+  const secret = (project.userProfile?.secrets ?? []).find((s) => s.name === need.name);
+  if (!secret) return { name: need.name, state: "missing", parameters: need.parameters.map((p) => ({ name: p, state: "missing" })) };
+  if (secret.unresolved) return { name: need.name, state: "unresolved", problem: secret.unresolved, parameters: need.parameters.map((p) => ({ name: p, state: "missing" })) };
+  const given = (k: string) => secret.parameters[k] !== undefined && secret.parameters[k] !== null && secret.parameters[k] !== "";
+  // A required parameter is missing unless it, or one of its choices, is set.
+  const choices = requiredChoices(need.descriptions);
+  const parameters = need.parameters.map((p) => {
+    const needed = choices.get(p);
+    const required = needed !== undefined && !needed.some(given);
+    return { name: p, state: given(p) ? ("set" as const) : ("missing" as const), ...(required ? { required: true } : {}) };
   });
+  return { name: need.name, state: parameters.some((p) => p.required) ? "incomplete" : "set", parameters };
 }
 
 function child(map: YAMLMap, key: string, make: () => YAMLMap | YAMLSeq): YAMLMap | YAMLSeq {

@@ -129,19 +129,41 @@ describe("refs that are refused", () => {
   });
 });
 
+/** The warnings besides the one every document without a security scheme gets (tested on its own below). */
+function otherWarnings(r: { warnings: { message: string }[] }): string[] {
+  return r.warnings.map((w) => w.message).filter((m) => !m.startsWith("The document declares no credentials"));
+}
+
 describe("problems that do not block", () => {
+  it("warns that a document declaring no credentials makes a project that sends none, with the --auth choices", async () => {
+    const paths = `paths:\n  /things:\n    get:\n      operationId: listThings\n      responses: {'204': {description: ok}}\n`;
+    const github = writeProject({ "api.yaml": `openapi: 3.0.3\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://api.github.com'}]\n${paths}` });
+    const known = await generateOpenApiModel(join(github, "api.yaml"), { name: "g" });
+    expect(known.warnings).toMatchObject([{ severity: "warning", pointer: "/components/securitySchemes" }]);
+    expect(known.warnings[0]!.message).toContain("api.github.com takes --auth bearer");
+    expect(known.model.undeclaredAuth).toContain("--auth header:NAME");
+    const other = writeProject({ "api.yaml": `openapi: 3.0.3\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://api.things.invalid'}]\n${paths}` });
+    const plain = await generateOpenApiModel(join(other, "api.yaml"), { name: "t" });
+    expect(plain.warnings.map((w) => w.message)).toEqual([
+      "The document declares no credentials (no security scheme), so the project sends none: if the API needs them, regenerate with --auth bearer, --auth basic, --auth header:NAME or --auth query:NAME",
+    ]);
+    const chosen = await generateOpenApiModel(join(other, "api.yaml"), { name: "t", auth: "bearer" });
+    expect(chosen.warnings).toEqual([]);
+    expect(chosen.model.undeclaredAuth).toBeUndefined();
+  });
+
   it("warns about operations without an operationId and still names them", async () => {
     const root = writeProject({ "api.yaml": `${head}paths:\n  /pets/{id}:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n` });
     const r = await generateOpenApiModel(join(root, "api.yaml"), { name: "p" });
     expect(r.model.tools.map((t) => t.name)).toEqual(["p_get_pets_id"]);
-    expect(r.warnings.map((w) => w.message)).toEqual(["No operationId: the tool is named from the method and path"]);
+    expect(otherWarnings(r)).toEqual(["No operationId: the tool is named from the method and path"]);
   });
 
   it("takes an undeclared {path} variable as a required string, with a warning", async () => {
     const root = writeProject({ "api.yaml": `${head}paths:\n  /pets/{petId}:\n    get:\n      operationId: getPet\n      responses: {'204': {description: ok}}\n` });
     const r = await generateOpenApiModel(join(root, "api.yaml"), { name: "p" });
     expect(r.model.tools[0]!.parameters).toMatchObject([{ name: "petId", required: true, type: { type: "string" } }]);
-    expect(r.warnings.map((w) => w.message)).toEqual(["Path parameter {petId} is not declared; taken as a required string"]);
+    expect(otherWarnings(r)).toEqual(["Path parameter {petId} is not declared; taken as a required string"]);
   });
 
   it("warns about a dangling example instead of failing", async () => {
@@ -162,7 +184,7 @@ describe("problems that do not block", () => {
     });
     const r = await generateOpenApiModel(join(root, "api.yaml"), { name: "p" });
     expect(r.model.tools).toHaveLength(1);
-    expect(r.warnings.map((w) => w.message)).toEqual(["$ref target not found: #/components/examples/Gone (example ignored)"]);
+    expect(otherWarnings(r)).toEqual(["$ref target not found: #/components/examples/Gone (example ignored)"]);
   });
 });
 

@@ -27,6 +27,28 @@ function atTerminal(args: string[], cwd: string, env: Record<string, string>, an
 }
 
 describe("mxcp-gen secrets", () => {
+  it("says when the API's document declares no credentials, at generation and in check, with the --auth to use", async () => {
+    const dir = tempDir("mxcp-gen-no-credentials-");
+    writeFileSync(
+      join(dir, "api.json"),
+      JSON.stringify({ openapi: "3.0.3", info: { title: "Hub", version: "1" }, servers: [{ url: "https://api.github.com" }], paths: { "/user": { get: { operationId: "getUser", responses: { "200": { description: "ok" } } } } } }),
+    );
+    const gen = await runCli(["openapi", "api.json", "--name", "hub", "--out", "p"], { cwd: dir });
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.stderr).toContain("Note: the document declares no credentials, so the project sends none. api.github.com takes --auth bearer");
+    const env = { MXCP_CONFIG: join(dir, "user.yml"), HOME: dir };
+    expect((await runCli(["secrets", "add", "hub", "--set", "base_url=http://127.0.0.1:9"], { cwd: join(dir, "p"), env })).code).toBe(0);
+    const check = await runCli(["secrets", "check"], { cwd: join(dir, "p"), env });
+    expect(check.stdout).toContain("✓ hub: set");
+    expect(check.stdout).toContain("! the API's document declares no credentials, so its tools send none: api.github.com takes --auth bearer");
+    const json = await runCli(["secrets", "check", "--json-output"], { cwd: join(dir, "p"), env });
+    expect(JSON.parse(json.stdout).result.secrets[0].noCredentials).toContain("--auth bearer");
+    // Regenerated with --auth bearer, the API takes a token and nothing is said.
+    const again = await runCli(["openapi", "api.json", "--name", "hub", "--out", "p", "--auth", "bearer"], { cwd: dir });
+    expect(again.stderr).not.toContain("declares no credentials");
+    expect((await runCli(["secrets", "check"], { cwd: join(dir, "p"), env })).stdout).not.toContain("declares no credentials");
+  }, 120_000);
+
   it("adds a secret to a user config that does not exist yet, in a folder that does not exist yet", async () => {
     const dir = tempDir("mxcp-gen-secrets-");
     expect((await runCli(["openapi", join(REPO_ROOT, "specs", "petstore3.yaml"), "--name", "pets", "--out", dir], { cwd: dir })).code).toBe(0);

@@ -27,6 +27,7 @@ export async function openapiCommand(source: string | undefined, flags: OpenApiV
     progress: quiet ? undefined : (line) => process.stderr.write(line + "\n"),
   });
   if (!flags.json && result.tools > MANY_TOOLS) process.stderr.write(manyToolsAdvice(result.tools, "--tag TAG or --include GLOB"));
+  if (!flags.json && result.undeclaredAuth) process.stderr.write(`Note: the document declares no credentials, so the project sends none. ${result.undeclaredAuth}\n`);
   if (!flags.json && result.warnings.length) process.stderr.write(`${result.warnings.length} warning(s) and ${result.notes} lossy step(s): see mxcp-gen.report.${result.api}.md\n`);
   return reportWrite(result, flags, (verb) => [
     `${verb}: API ${result.api}, ${result.tools} tools in ${result.out}: ${counts(result)}`,

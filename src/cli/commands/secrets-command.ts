@@ -26,7 +26,8 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
                 s.state === "set" || s.state === "incomplete"
                   ? s.parameters.map((p) => `    ${p.state === "set" ? "✓" : p.required ? "✗" : "·"} ${p.name}${p.state === "set" ? "" : p.required ? " (not set; the client cannot be created without it)" : " (not set; only needed if your account uses it)"}`)
                   : [];
-              return [head, ...params, ...(s.state === "set" ? [] : [`    Fix: ${secretFix(s.name, s.state)}`])].join("\n");
+              const undeclared = s.noCredentials ? [`    ! the API's document declares no credentials, so its tools send none: ${s.noCredentials}`] : [];
+              return [head, ...params, ...undeclared, ...(s.state === "set" ? [] : [`    Fix: ${secretFix(s.name, s.state)}`])].join("\n");
             }),
           ].join("\n"),
     );
