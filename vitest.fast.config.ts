@@ -26,6 +26,7 @@ export const FAST_TESTS = [
   "test/runtime/http-client.test.ts",
   "test/runtime/http-serialize.test.ts",
   "test/serve/in-process.test.ts",
+  "test/serve/listing-budget.test.ts",
   "test/surfaces/sandbox.test.ts",
   "test/types/validate-output.test.ts",
   "test/wrap/prefix.test.ts",

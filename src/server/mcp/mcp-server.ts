@@ -42,6 +42,8 @@ interface Listed {
   tools: Tool[];
   level: ListingLevel;
   outputs: Map<string, OutputShape | undefined>;
+  /** At level 2: the length descriptions were cut at (undefined when every one is whole). */
+  descriptionCap?: number;
 }
 
 const LEVELS = LoggingLevelSchema.options;
@@ -67,6 +69,7 @@ export class McpCatalog {
   /** The meta-tools that stand in for the tool list under the search and code surfaces. */
   readonly surfaces: ToolSurfaces;
   private readonly maxResultBytes: number;
+  private readonly listBudget: number;
 
   /** Each session's SQL instance: its stored results, and what sql() in run_code reads. */
   private readonly sessionSql: ResultStore;
@@ -74,6 +77,7 @@ export class McpCatalog {
   constructor(host: ProjectHost, options: CatalogOptions = {}) {
     this.host = host;
     this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
+    this.listBudget = options.listBudgetBytes ?? LIST_BUDGET_BYTES;
     const store = new ResultStore({ keepDir: join(dirname(host.project.duckdbPath), "results"), ...options.results });
     this.sessionSql = store;
     this.defs = host.validEndpoints.filter((e) => e.kind === "tool").map((e) => e.definition as ToolDef);
@@ -109,13 +113,43 @@ export class McpCatalog {
     if (!this.listed) {
       let level: ListingLevel = 0;
       let listed = this.listing(this.defs, level);
-      while (level < 2 && JSON.stringify(listed.tools).length > LIST_BUDGET_BYTES) {
+      while (level < 2 && JSON.stringify(listed.tools).length > this.listBudget) {
         level = (level + 1) as ListingLevel;
         listed = this.listing(this.defs, level);
       }
-      this.listed = listed;
+      this.listed = level === 2 ? this.longestDescriptions(listed) : listed;
     }
     return this.listed;
+  }
+
+  /**
+   * Level 2 keeps each description's first paragraph; the room the budget has left goes back to the rest of
+   * them, every description cut at the same length (the longest that fits), so no tool is reduced to one
+   * line when the whole text would have fitted.
+   */
+  private longestDescriptions(listed: Listed): Listed {
+    const full = new Map(this.defs.map((d) => [d.name, d.description ?? ""]));
+    const at = (cap: number): Tool[] =>
+      listed.tools.map((tool) => {
+        const text = descriptionWithin(full.get(tool.name) ?? "", tool.description ?? "", cap);
+        return text ? { ...tool, description: text } : tool;
+      });
+    const fits = (cap: number) => JSON.stringify(at(cap)).length <= this.listBudget;
+    let low = 0;
+    let high = Math.max(0, ...[...full.values()].map((d) => d.length));
+    if (fits(high)) return { ...listed, tools: at(high) };
+    if (!fits(low)) return { ...listed, descriptionCap: 0 };
+    while (high - low > 16) {
+      const mid = Math.floor((low + high) / 2);
+      if (fits(mid)) low = mid;
+      else high = mid;
+    }
+    return { ...listed, tools: at(low), descriptionCap: low };
+  }
+
+  /** At level 2, the length the listing cut descriptions at; undefined when none was cut. */
+  get descriptionCap(): number | undefined {
+    return this.listedTools().descriptionCap;
   }
 
   get toolCount(): number {
@@ -420,6 +454,8 @@ export interface CatalogOptions {
   surface?: Surface | undefined;
   /** run_code's limits. */
   sandbox?: Partial<SandboxLimits> | undefined;
+  /** The most bytes tools/list may take under `all` (default LIST_BUDGET_BYTES). */
+  listBudgetBytes?: number | undefined;
 }
 
 /**
@@ -438,4 +474,16 @@ export function capResult(result: CallToolResult, max: number): CallToolResult {
 
 function errorResult(name: string, message: string): CallToolResult {
   return { isError: true, content: [{ type: "text", text: `Error executing tool ${name}: ${message}` }] };
+}
+
+/**
+ * A description cut to `cap` characters at a paragraph, line or sentence end where one is near (marked "…"),
+ * never shorter than `least` (its first paragraph).
+ */
+export function descriptionWithin(full: string, least: string, cap: number): string {
+  if (full.length <= cap) return full;
+  if (least.length >= cap) return least;
+  const cut = full.slice(0, cap);
+  const end = Math.max(cut.lastIndexOf("\n"), cut.lastIndexOf(". ") + 1);
+  return `${(end > Math.max(least.length, cap * 0.6) ? cut.slice(0, end) : cut).trimEnd()}…`;
 }

@@ -216,7 +216,9 @@ function announce(catalog: McpCatalog, host: ProjectHost, at: { transportName: T
   if (chosen.surface === "all" && catalog.listingLevel > 0) {
     // Say what was achieved, not what was aimed at: the trimmed listing can still be over the budget.
     const bytes = Buffer.byteLength(JSON.stringify({ tools: catalog.tools }));
-    const how = catalog.listingLevel === 1 ? "output schemas one level deep" : "output schemas as bare types, tool descriptions cut to their first paragraph";
+    const cap = catalog.descriptionCap;
+    const descriptions = cap === undefined ? "descriptions whole" : cap === 0 ? "descriptions cut to their first paragraph" : `descriptions cut at ${cap} characters, never below their first paragraph`;
+    const how = catalog.listingLevel === 1 ? "output schemas one level deep" : `output schemas as bare types, ${descriptions}`;
     notice(`tools/list is ${bytes} bytes (${how}; ${bytes > LIST_BUDGET_BYTES ? `still over the ${LIST_BUDGET_BYTES}-byte budget: consider --expose search` : `within the ${LIST_BUDGET_BYTES}-byte budget`})`);
   }
   // Said once here, and again by each tool that needs the secret when it is called.

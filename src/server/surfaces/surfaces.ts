@@ -207,7 +207,9 @@ export class ToolSurfaces {
     const tool = typeof name === "string" ? this.host.listed(name) : undefined;
     const def = typeof name === "string" ? this.host.definition(name) : undefined;
     if (!tool || !def) return this.unknownTool(name);
-    const out = { ...tool, declaration: toolsNamespace([def]) };
+    // The whole description, even when tools/list had to shorten it to fit its budget; the schemas stay as
+    // listed, since call_tool shapes results by them.
+    const out = { ...tool, ...(def.description ? { description: def.description } : {}), ...(def.annotations ? { annotations: def.annotations } : {}), declaration: toolsNamespace([def]) };
     return { content: [{ type: "text", text: JSON.stringify(out, null, 2) }], structuredContent: out };
   }
 
