@@ -46,6 +46,9 @@ describe("mxcp-gen secrets", () => {
     // Regenerated with --auth bearer, the API takes a token and nothing is said.
     const again = await runCli(["openapi", "api.json", "--name", "hub", "--out", "p", "--auth", "bearer"], { cwd: dir });
     expect(again.stderr).not.toContain("declares no credentials");
+    // Files changed under a project that may be served: said once (issue 24 item 7); a first generation says nothing.
+    expect(again.stderr).toContain("Restart any server running this project");
+    expect(gen.stderr).not.toContain("Restart any server");
     expect((await runCli(["secrets", "check"], { cwd: join(dir, "p"), env })).stdout).not.toContain("declares no credentials");
   }, 120_000);
 

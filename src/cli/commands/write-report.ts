@@ -25,9 +25,13 @@ export function reportWrite(result: WriteResult & { out: string }, flags: WriteF
     const verb = flags.check ? "Drift" : flags.dryRun ? "Would change" : "Generated";
     for (const line of summary(verb)) process.stdout.write(line + "\n");
     for (const c of result.conflicts) process.stderr.write(`Not overwritten: ${c.path} ${c.reason} (use --force to replace it)\n`);
+    // A server loads handler and client modules once: what it runs now is the code before this change.
+    if (!flags.dryRun && !flags.check && result.changed.length + result.deleted.length > 0) process.stderr.write(`${RESTART_NOTE}\n`);
   }
   return failed ? 1 : 0;
 }
+
+export const RESTART_NOTE = "Restart any server running this project (or the assistant that starts it): a running server keeps the code it loaded.";
 
 export function counts(r: WriteResult): string {
   return `${r.added.length} added, ${r.changed.length} changed, ${r.deleted.length} deleted, ${r.unchanged.length} unchanged`;
