@@ -1,7 +1,8 @@
 import { isUrl } from "../../src/model/source-location.js";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { closest } from "../../src/model/suggest.js";
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
 import { parseDocument } from "yaml";
@@ -192,6 +193,7 @@ class FileLoader {
   }
 
   private readLocal(file: string): string {
+    if (!existsSync(file)) throw new Error(missingFileMessage(file));
     const size = statSync(file).size;
     const max = this.opts.maxFileBytes ?? DEFAULT_MAX_FILE;
     if (size > max) throw new Error(`File is ${size} bytes, over the limit of ${max} bytes`);
@@ -199,6 +201,17 @@ class FileLoader {
   }
 }
 
+
+/** "No such file", with the closest name in its folder when one is near (a mistyped `petstor3.yaml`). */
+function missingFileMessage(file: string): string {
+  let near: string | undefined;
+  try {
+    near = closest(basename(file), readdirSync(dirname(file)));
+  } catch {
+    near = undefined;
+  }
+  return `No such file: ${file}${near ? `. Did you mean ${join(dirname(file), near)}?` : ""}`;
+}
 
 /**
  * GET a remote file, counting bytes as they arrive: an endless or huge body stops at the cap, not after it, and

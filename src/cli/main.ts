@@ -172,7 +172,9 @@ export async function main(argv: string[]): Promise<number> {
       const unknown = /Unknown option '(--?[^']+)'/.exec(e.message)?.[1];
       const known = Object.keys({ ...COMMON_FLAGS, ...command.flags }).map((o) => `--${o}`);
       const guess = unknown ? closest(unknown, known) : undefined;
-      printError(new CliError(`${e.message}${guess ? `. Did you mean '${guess}'?` : ""}\n\n${commandHelp(name, command)}`, 2), flags);
+      // Node's own advice about positionals starting with "-" only distracts from a mistyped flag.
+      const said = e.message.replace(/\. To specify a positional argument[\s\S]*$/, "");
+      printError(new CliError(`${said}${guess ? `. Did you mean '${guess}'?` : ""}\n\n${commandHelp(name, command)}`, 2), flags);
       return 2;
     }
     printError(e, flags);

@@ -1,3 +1,4 @@
+import { portHolder } from "./port-holder.js";
 import { readCapped } from "../../runtime/http/capped-read.js";
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
@@ -111,7 +112,7 @@ export class McpHttpServer {
   /** Start listening; resolves with the URL of the MCP endpoint. */
   async listen(): Promise<string> {
     await new Promise<void>((resolve, reject) => {
-      this.http.once("error", reject);
+      this.http.once("error", (e: NodeJS.ErrnoException) => reject(e.code === "EADDRINUSE" ? new Error(portInUse(this.options.host, this.options.port)) : e));
       this.http.listen(this.options.port, this.options.host, () => resolve());
     });
     const port = (this.http.address() as AddressInfo).port;
@@ -254,4 +255,9 @@ function reply(res: ServerResponse, status: number, message: string): void {
 
 function replyJsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
+}
+
+function portInUse(host: string, port: number): string {
+  const holder = portHolder(port);
+  return `Port ${port} on ${host} is already in use${holder ? ` by ${holder}` : ""}: serve on another with --port N (--port 0 picks a free one), or stop that process`;
 }
