@@ -18,6 +18,7 @@ export const RUN_FLAGS = {
   param: { kind: "strings", short: "p", value: "key=value", help: ["an argument (values are strings; the tool's types convert them);", "-p key=@file.json reads the value as JSON from a file (repeatable)"] },
   user: { kind: "string", short: "u", value: "JSON|@file", help: ["user context for the call (JSON object)"] },
   "skip-output-validation": { kind: "boolean", help: ["return the result without checking it against `return`"] },
+  "strict-output": { kind: "boolean", help: ["fail an API tool's answer that does not fit its declared type, as MXCP does (default: convert what is lossless, return the rest as sent, with a note)"] },
 } as const satisfies FlagTable;
 
 export const TEST_FLAGS = {
@@ -71,6 +72,7 @@ export const SERVE_FLAGS = {
   "ignore-errors": { kind: "boolean", help: ["serve the valid endpoints even if others are invalid (default: refuse to start)"] },
   insecure: { kind: "boolean", help: ["allow a non-loopback bind without a bearer token"] },
   readonly: { kind: "boolean", help: ["open the project's DuckDB read-only, as MXCP's --readonly (a second server beside one that writes)"] },
+  "strict-output": { kind: "boolean", help: ["fail an API tool's answer that does not fit its declared type, as MXCP does (default: convert what is lossless, return the rest as sent, with a note)"] },
   "allow-origin": {
     kind: "strings",
     value: "ORIGIN",

@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import type { PromptDef, ResourceDef, ToolDef, TypeDef } from "../project/definitions.js";
+import type { PromptDef, ResourceDef, ToolDef } from "../project/definitions.js";
 import { resolveSourceFile, type EndpointEntry } from "../project/endpoints.js";
 import { renderTemplate } from "../project/prompt-template.js";
 import { readFileSync } from "node:fs";
@@ -7,6 +7,7 @@ import { isErrorObject, toErrorDict, type ErrorObject } from "../runtime/errors.
 import type { Database } from "../runtime/database.js";
 import { ValidationError, validateInput } from "../types/validate-input.js";
 import { reshapeResult, toJsonSafe, validateOutput } from "../types/validate-output.js";
+import { fitOutput } from "../types/fit-output.js";
 import { runtimeState, type UserContext } from "../runtime/state.js";
 import { loadModule } from "./module-loader.js";
 import { enforceInput, enforceOutput, policyUser, type PolicyTrace } from "./policies.js";
@@ -20,7 +21,11 @@ export interface CallMeta {
 }
 
 export type CallOutcome =
-  | { status: "ok"; result: unknown; meta?: CallMeta }
+  /**
+   * `misfits`: where the answer of an API tool does not fit its declared type (it is returned as sent);
+   * `structured` is then the answer with those values as null, for structuredContent.
+   */
+  | { status: "ok"; result: unknown; meta?: CallMeta; misfits?: string[]; structured?: unknown }
   /**
    * `message` is what MXCP would print; `errorObject` describes the failure as an error object;
    * `returned` is true when the handler itself returned that object (rather than something failing).
@@ -29,6 +34,8 @@ export type CallOutcome =
 
 export interface ExecuteOptions {
   skipOutputValidation?: boolean;
+  /** Fail an API tool's answer that does not fit its declared type, as hand-written tools do (MXCP's check). */
+  strictOutput?: boolean | undefined;
   /** The caller, for policies. */
   user?: UserContext | undefined;
   /** Filled with what the policies decided (for the audit log). */
@@ -80,18 +87,24 @@ export async function executeEndpoint(
       result = await fn(validated);
     }
     if (isErrorObject(result)) return { status: "error", message: result.message, errorObject: toJsonSafe(result) as ErrorObject, returned: true };
-    const checked = finishResult(result, def.return, opts);
-    return { status: "ok", result: toJsonSafe(enforceOutput(def.policies, checked, user, def.return, trace, log)) };
+    const shaped = reshapeResult(result, def.return);
+    if (!def.return || opts.skipOutputValidation || opts.strictOutput || !answersForAnApi(entry)) {
+      if (def.return && !opts.skipOutputValidation) validateOutput(shaped, def.return);
+      return { status: "ok", result: toJsonSafe(enforceOutput(def.policies, shaped, user, def.return, trace, log)) };
+    }
+    const fitted = fitOutput(shaped, def.return);
+    const value = toJsonSafe(enforceOutput(def.policies, fitted.value, user, def.return, trace, log));
+    if (fitted.misfits.length === 0) return { status: "ok", result: value };
+    return { status: "ok", result: value, misfits: fitted.misfits, structured: toJsonSafe(enforceOutput(def.policies, fitted.structured, user, def.return, { evaluated: [], decision: "allow" }, () => undefined)) };
   } catch (e) {
     const errorObject = toErrorDict(e);
     return { status: "error", message: errorObject.message, errorObject };
   }
 }
 
-function finishResult(result: unknown, ret: TypeDef | undefined, opts: ExecuteOptions): unknown {
-  const shaped = reshapeResult(result, ret);
-  if (ret && !opts.skipOutputValidation) validateOutput(shaped, ret);
-  return shaped;
+/** A tool mxcp-gen generated from an API document or a package: its answers come from someone else's code. */
+function answersForAnApi(entry: EndpointEntry): boolean {
+  return entry.metadata?.generated_by === "mxcp-gen";
 }
 
 export interface PromptMessage {

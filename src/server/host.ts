@@ -30,6 +30,8 @@ export interface HostOptions extends LoadProjectOptions {
    * module is loaded, and a missing export reported, when it is called).
    */
   skipExportCheck?: boolean;
+  /** Every tool's answer must fit its declared type, API tools' too (MXCP's check; `--strict-output`). */
+  strictOutput?: boolean;
 }
 
 export interface CallOptions extends ExecuteOptions {
@@ -46,7 +48,10 @@ let nextCallId = 1;
  * `run`, `test` and `serve` all call endpoints through it.
  */
 function redactOutcome(outcome: CallOutcome): CallOutcome {
-  if (outcome.status === "ok") return { ...outcome, result: redactValue(outcome.result) };
+  if (outcome.status === "ok") {
+    const { structured, misfits, ...rest } = outcome;
+    return { ...rest, result: redactValue(outcome.result), ...(misfits ? { misfits: misfits.map((m) => redactText(m)), structured: redactValue(structured) } : {}) };
+  }
   return { ...outcome, message: redactText(outcome.message), errorObject: redactValue(outcome.errorObject) };
 }
 
@@ -58,6 +63,7 @@ export class ProjectHost {
 
   private readonly lazyHandlers: boolean;
   private skipExportCheck = false;
+  private strictOutput = false;
 
   private constructor(project: Project, log: HostOptions["log"], lazyHandlers: boolean) {
     this.project = project;
@@ -82,6 +88,7 @@ export class ProjectHost {
   static load(opts: HostOptions = {}): ProjectHost {
     const host = new ProjectHost(loadProject(opts), opts.log, opts.lazyHandlers === true);
     host.skipExportCheck = opts.skipExportCheck === true;
+    host.strictOutput = opts.strictOutput === true;
     return host;
   }
 
@@ -178,7 +185,7 @@ export class ProjectHost {
     await this.start();
     const def = entry.definition as ToolDef;
     return this.guarded(kind, name, args, opts, def, (ctx, trace) =>
-      executeEndpoint({ root: this.project.root, database: this.database }, entry, args, { ...opts, trace, log: (m) => runtimeState().log("warning", m) }),
+      executeEndpoint({ root: this.project.root, database: this.database }, entry, args, { strictOutput: this.strictOutput, ...opts, trace, log: (m) => runtimeState().log("warning", m) }),
     );
   }
 

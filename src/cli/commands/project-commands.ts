@@ -9,6 +9,7 @@ import { CliError, printError, printOk, type OutputFlags } from "../output.js";
 import { closest } from "../../model/suggest.js";
 import { wrappedHandlerProblems } from "../../pipeline/handler-types.js";
 import { linkRuntime } from "./write-report.js";
+import { misfitNote } from "../../server/mcp/mcp-server.js";
 
 export interface CommonFlags extends OutputFlags {
   profile?: string | undefined;
@@ -61,6 +62,7 @@ export interface RunFlags extends CommonFlags {
   param: string[];
   user?: string | undefined;
   skipOutputValidation: boolean;
+  strictOutput: boolean;
 }
 
 /** `-p k=v` keeps v a string (the type system converts it); `-p k=@file.json` reads JSON. */
@@ -113,12 +115,11 @@ export async function runCommand(kind: string, name: string, flags: RunFlags): P
       printOk(host.getPrompt(name, args), flags);
       return 0;
     }
-    const outcome =
-      kind === "tool"
-        ? await host.callTool(name, args, { user, skipOutputValidation: flags.skipOutputValidation })
-        : await host.readResource(name, args, { user, skipOutputValidation: flags.skipOutputValidation });
+    const options = { user, skipOutputValidation: flags.skipOutputValidation, strictOutput: flags.strictOutput };
+    const outcome = kind === "tool" ? await host.callTool(name, args, options) : await host.readResource(name, args, options);
     if (outcome.status === "ok") {
       printOk(outcome.result, flags);
+      if (outcome.misfits) process.stderr.write(`${misfitNote(outcome.misfits)}\n`);
       return 0;
     }
     // CLI arguments are text: an array or object has to be written as JSON, which the message alone does not say.

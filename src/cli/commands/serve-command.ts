@@ -72,6 +72,7 @@ export async function serveCommand(flags: ServeValues): Promise<number> {
     maxSessions: positiveNumber("max-sessions", flags.maxSessions),
     sessionIdleMs: flags.sessionIdle === undefined ? undefined : positiveNumber("session-idle", flags.sessionIdle)! * 1000,
     readonly: flags.readonly,
+    strictOutput: flags.strictOutput,
     allowOrigins: flags.allowOrigin.map((o) => {
       let url: URL;
       try {

@@ -406,8 +406,11 @@ export class McpCatalog {
         : Array.isArray(value)
           ? value.map((v) => ({ type: "text" as const, text: typeof v === "string" ? v : JSON.stringify(v, null, 2) }))
           : [{ type: "text", text: typeof value === "string" ? value : JSON.stringify(value, null, 2) }];
+    // An API's answer that does not fit the document: returned as sent, said, and null where it misfits in
+    // structuredContent, which must match the declared schema.
+    if (outcome.misfits) content.push({ type: "text", text: misfitNote(outcome.misfits) });
     const shape = this.listedTools().outputs.get(name);
-    const result: CallToolResult = shape ? { content, structuredContent: shape.toStructured(value) } : { content };
+    const result: CallToolResult = shape ? { content, structuredContent: shape.toStructured(outcome.misfits ? outcome.structured : value) } : { content };
     // Said in _meta, not in structuredContent, so the tool's output schema stays as it is.
     const meta = outcome.meta;
     if (meta && ((meta.cache && meta.cache !== "miss") || meta.pages !== undefined)) {
@@ -486,4 +489,9 @@ export function descriptionWithin(full: string, least: string, cap: number): str
   const cut = full.slice(0, cap);
   const end = Math.max(cut.lastIndexOf("\n"), cut.lastIndexOf(". ") + 1);
   return `${(end > Math.max(least.length, cap * 0.6) ? cut.slice(0, end) : cut).trimEnd()}…`;
+}
+
+/** What the model reads when an API's answer differs from its document. */
+export function misfitNote(misfits: string[]): string {
+  return `Note: the API's answer differs from its document, and is given as the API sent it: ${misfits.join("; ")}`;
 }

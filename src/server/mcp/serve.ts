@@ -37,6 +37,8 @@ export interface ServeOptions {
   sessionIdleMs?: number | undefined;
   /** Open DuckDB read-only (a second server beside one that writes). */
   readonly?: boolean | undefined;
+  /** Fail API tools' answers that do not fit their declared types. */
+  strictOutput?: boolean | undefined;
   /** HTTP: browser origins allowed besides the server's own (the MCP Inspector's web UI). */
   allowOrigins?: string[] | undefined;
   /** Most text one tool result sends to the client (default 256 KiB). */
@@ -82,7 +84,7 @@ export class StartupError extends Error {
 export async function serveProject(opts: ServeOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   const notice = opts.notice ?? ((line: string) => process.stderr.write(line + "\n"));
-  const host = ProjectHost.load({ cwd: opts.cwd, profile: opts.profile, env, lazyHandlers: true, readonly: opts.readonly, log: (level, message) => notice(`[${level}] ${message}`) });
+  const host = ProjectHost.load({ cwd: opts.cwd, profile: opts.profile, env, lazyHandlers: true, readonly: opts.readonly, strictOutput: opts.strictOutput === true, log: (level, message) => notice(`[${level}] ${message}`) });
   const transportName: TransportName = opts.transport ?? (host.project.userConfig.transport?.provider === "stdio" ? "stdio" : "streamable-http");
   // Reserve stdout before any project code loads, so nothing a handler prints reaches it.
   const stdout = transportName === "stdio" ? reserveStdout() : undefined;
