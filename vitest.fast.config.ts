@@ -28,6 +28,7 @@ export const FAST_TESTS = [
   "test/serve/in-process.test.ts",
   "test/serve/listing-budget.test.ts",
   "test/surfaces/sandbox.test.ts",
+  "test/surfaces/search-verbs.test.ts",
   "test/types/validate-output.test.ts",
   "test/wrap/prefix.test.ts",
   "test/wrap/type-rules.test.ts",

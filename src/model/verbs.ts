@@ -44,3 +44,47 @@ export function verbScope(name: string): VerbScope {
   if (startsWith(WRITE_VERBS)) return "write";
   return "other";
 }
+
+/** What an HTTP operation does to the resource its path names: one rule for tool names and for search. */
+export type RouteAction = "list" | "get" | "create" | "update" | "delete" | "action";
+
+/** The path's segments without its parameters' braces taken as words: `/repos/{owner}/{repo}/pulls`. */
+function segments(path: string): string[] {
+  return path.split(/[/#]/).filter(Boolean);
+}
+
+const isParameter = (segment: string) => /^\{[^}]*\}$/.test(segment);
+
+/**
+ * What a method means on a path: GET on a collection lists, GET on an item gets, POST on a collection creates,
+ * PUT/PATCH (and Stripe's POST) on an item updates, DELETE deletes. A path that ends in a verb (`/merge`,
+ * `/cancel`, `/copy`) is an action of its own.
+ */
+export function routeAction(method: string, path: string): { action: RouteAction; verb?: string } {
+  const m = method.toLowerCase();
+  const segs = segments(path);
+  const last = segs.at(-1) ?? "";
+  // `/cancel`, `/create_preview`, `/merge-async`: the segment's action word, wherever it stands in it.
+  const actionWord = isParameter(last) || segs.length < 2 ? undefined : nameWords(last).find((w) => ACTION_WORDS.has(w));
+  if (m === "delete") return { action: "delete" };
+  if (actionWord && m !== "get") return { action: "action", verb: actionWord };
+  if (m === "get" || m === "head") return { action: isParameter(last) || !looksPlural(last) ? "get" : "list" };
+  if (m === "post") return { action: isParameter(last) ? "update" : "create" };
+  if (m === "put" || m === "patch") return { action: "update" };
+  return { action: "action", verb: m };
+}
+
+/** A collection's name is a plural (`pulls`, `repositories`, `items`); a singleton (`user`, `latest`) is not. */
+function looksPlural(segment: string): boolean {
+  const word = nameWords(segment).at(-1) ?? "";
+  return /(s|ies)$/.test(word) && !/(ss|us|is|status|news)$/.test(word);
+}
+
+// Path endings that name what is done rather than a thing: `POST /pulls/{n}/merge`, `POST /files/{id}/copy`.
+const ACTION_WORDS = new Set([
+  "merge", "cancel", "copy", "restore", "approve", "reject", "close", "reopen", "lock", "unlock", "archive", "unarchive",
+  "publish", "unpublish", "start", "stop", "pause", "resume", "retry", "rerun", "refund", "capture", "confirm", "void",
+  "finalize", "send", "pay", "verify", "revoke", "transfer", "dispatch", "sync", "test", "execute", "run", "apply",
+  "rename", "move", "upload", "download", "generate", "mark", "accept", "decline", "attach", "detach", "search",
+  "preview", "validate", "commit", "invite", "resend", "disable", "enable", "submit",
+]);

