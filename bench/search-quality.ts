@@ -2,7 +2,7 @@
 // (test/surfaces/search-queries.ts): top-1 and top-5 by document and query style, through the search surface
 // exactly as a client calls search_tools. `npx tsx bench/search-quality.ts [--misses]`; SEARCH_BENCH_REUSE=1
 // keeps the generated projects in $TMPDIR between runs (regenerate after a change to naming).
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,8 @@ const backend = { callTool: async () => ({ content: [] }), callForCode: async ()
 async function catalogFor(name: string, spec: string): Promise<{ catalog: McpCatalog; route: (tool: string) => string }> {
   const out = join(tmpdir(), "mxcp-gen-search-bench", name);
   if (!(process.env.SEARCH_BENCH_REUSE && existsSync(join(out, "mxcp-gen.lock.json")))) {
+    // A fresh folder: a lock file left from before would keep that run's naming rule.
+    rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     await generateOpenApiProject(join(ROOT, spec), { out, name, force: true });
   }

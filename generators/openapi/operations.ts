@@ -1,4 +1,5 @@
 // Each operation of the document becomes one tool in the model.
+import { restatesRoute, routeName, type NamingRule } from "./route-names.js";
 import picomatch from "picomatch";
 import { detectPaging, maxPagesArg } from "./pagination.js";
 import { toolAnnotations, type Effect } from "../../src/model/annotations.js";
@@ -32,6 +33,8 @@ export interface OperationFilters {
   exclude?: string[] | undefined;
   methods?: string[] | undefined;
   readOnly?: boolean | undefined;
+  /** How operations are named (route-names.ts); `operation-id` when not given. */
+  naming?: NamingRule | undefined;
 }
 
 export interface OperationsContext {
@@ -56,9 +59,15 @@ function effectOf(method: string, name: string): { effect: Effect; idempotent: b
   return { effect: destructive ? "destructive" : "write", idempotent: isIdempotentMethod(method) };
 }
 
-/** A readable base name: the operationId in snake_case, else method and path (`get_pets_pet_id`). */
-function baseName(method: string, path: string, op: OperationObject): string {
-  if (typeof op.operationId === "string" && snakeCase(op.operationId)) return snakeCase(op.operationId);
+/**
+ * A readable base name: the operationId in snake_case, unless (under the `route` rule) it only restates the
+ * method and path, or there is none: then what the method means on the path (`create_customer`). Under the
+ * `operation-id` rule, kept by projects generated before, an absent operationId gives method and path.
+ */
+function baseName(method: string, path: string, op: OperationObject, naming: NamingRule): string {
+  const id = typeof op.operationId === "string" && snakeCase(op.operationId) ? op.operationId : undefined;
+  if (naming === "route" && (id === undefined || restatesRoute(id, method, path))) return routeName(method, path);
+  if (id !== undefined) return snakeCase(id);
   return snakeCase(`${method} ${path.replace(/[{}]/g, "")}`) || method;
 }
 
@@ -91,8 +100,12 @@ export function buildTools(ctx: OperationsContext): ToolModel[] {
       if (methods && !methods.includes(method)) continue;
       const tags = Array.isArray(op.tags) ? op.tags.filter((t): t is string => typeof t === "string") : [];
       if (tagFilter && !tags.some((t) => tagFilter.some((f) => f.toLowerCase() === t.toLowerCase()))) continue;
-      const base = baseName(method, path, op);
-      const prefixed = base === ctx.api || base.startsWith(`${ctx.api}_`) ? base : `${ctx.api}_${base}`;
+      const naming = ctx.filters.naming ?? "operation-id";
+      const withPrefix = (base: string) => (base === ctx.api || base.startsWith(`${ctx.api}_`) ? base : `${ctx.api}_${base}`);
+      // Two operations that mean the same on a path (PUT and Stripe's POST on an item): the later keeps its own name.
+      let base = baseName(method, path, op, naming);
+      if (naming === "route" && taken.has(withPrefix(base))) base = baseName(method, path, op, "operation-id");
+      const prefixed = withPrefix(base);
       const candidates = [typeof op.operationId === "string" ? op.operationId : "", base, prefixed, path, `${method.toUpperCase()} ${path}`].filter(Boolean);
       if (includes && !candidates.some((c) => includes.some((m) => m(c)))) continue;
       if (excludes && candidates.some((c) => excludes.some((m) => m(c)))) continue;

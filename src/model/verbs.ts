@@ -65,7 +65,8 @@ export function routeAction(method: string, path: string): { action: RouteAction
   const segs = segments(path);
   const last = segs.at(-1) ?? "";
   // `/cancel`, `/create_preview`, `/merge-async`: the segment's action word, wherever it stands in it.
-  const actionWord = isParameter(last) || segs.length < 2 ? undefined : nameWords(last).find((w) => ACTION_WORDS.has(w));
+  // A segment that ends in a plural is a collection however it starts (`upload_sessions`).
+  const actionWord = isParameter(last) || segs.length < 2 || looksPlural(last) ? undefined : nameWords(last).find((w) => ACTION_WORDS.has(w));
   if (m === "delete") return { action: "delete" };
   if (actionWord && m !== "get") return { action: "action", verb: actionWord };
   if (m === "get" || m === "head") return { action: isParameter(last) || !looksPlural(last) ? "get" : "list" };

@@ -26,6 +26,15 @@ export const OPENAPI_FLAGS = {
   cache: { kind: "string", value: "DURATION", help: ["keep answers of safe reads (GET, HEAD) in the project's DuckDB this long: 30s, 10m, 1h, 1d"] },
   "cache-include": { kind: "strings", value: "GLOB", help: ["only these tools (name or operationId) are cached (repeatable)"] },
   "cache-exclude": { kind: "strings", value: "GLOB", help: ["these tools are never cached (repeatable)"] },
+  naming: {
+    kind: "string",
+    value: "RULE",
+    help: [
+      "how an operation is named when its operationId only restates method and path, or is absent: route (what the",
+      "method means on the path: create_customer, list_folder_items; new APIs) or operation-id (post_customers; kept",
+      "by APIs generated before, as their lock file records)",
+    ],
+  },
 } as const satisfies FlagTable;
 
 /** What `wrap` reads and generates: each flag is one option of `wrapPackageProject` (src/pipeline/wrap.ts). */

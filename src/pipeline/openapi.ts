@@ -13,6 +13,11 @@ import { degradeBrokenTypes } from "../emit/types-check.js";
 import { writeFiles, type WriteOptions, type WriteResult } from "../emit/writer.js";
 import { loadSiteConfig, SITE_FILE } from "../project/site-config.js";
 import { defaultProjectName, missingProjectFiles, siteFile } from "../scaffold/project-skeleton.js";
+import { readLock } from "../project/lock-file.js";
+import { snakeCase } from "../model/naming.js";
+import { NAMING_RULES, type NamingRule } from "../../generators/openapi/route-names.js";
+
+export { NAMING_RULES, type NamingRule };
 
 export interface OpenApiProjectOptions extends OpenApiOptions, WriteOptions {
   /** The project folder (created if needed). */
@@ -41,7 +46,8 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
     progress(`✔ ${what} (${Date.now() - t} ms)`);
     t = Date.now();
   };
-  const result = await generateOpenApiModel(source, opts);
+  const naming = namingRule(out, source, opts);
+  const result = await generateOpenApiModel(source, { ...opts, naming });
   const api = result.model.name;
   step(`read ${source}: OpenAPI ${result.inputVersion}, ${result.model.tools.length} operations, ${result.files.length} file(s)`);
   if (result.nameFrom !== "flag") progress(`  API name: ${api} (from the ${result.nameFrom === "host" ? "server's host" : result.nameFrom === "title" ? "document's title" : "default"}; choose another with --name)`);
@@ -50,6 +56,7 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const project = site?.project ?? defaultProjectName(out);
   const profile = site?.profile ?? "default";
   const display = isUrl(source) ? source : relative(out, resolve(source)).split("\\").join("/");
+  // A rule not asked for is the one a regeneration finds in the lock file: the command says only what was asked.
   const flags = flagWords(OPENAPI_FLAGS, { ...opts, name: api });
   const command = commandLine(["mxcp-gen", "openapi", display, ...flags]);
   const warnings = result.warnings.map(formatSpecProblem);
@@ -65,7 +72,7 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
       api,
       kind: "openapi",
       input: { source: display, files: result.files },
-      options: pickOptions(OPENAPI_FLAGS, opts),
+      options: pickOptions(OPENAPI_FLAGS, { ...opts, naming }),
       files,
       projectFiles,
     },
@@ -73,6 +80,20 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   );
   if (!opts.check && !opts.dryRun) step(`wrote ${written.added.length + written.changed.length} files, removed ${written.deleted.length}`);
   return { ...written, api, tools: result.model.tools.length, warnings, notes: result.model.notes.length, out, ...(result.model.undeclaredAuth ? { undeclaredAuth: result.model.undeclaredAuth } : {}) };
+}
+
+/**
+ * The naming rule: the one asked for, else the one this API was generated with (an API in the lock file from
+ * before the rule was recorded used operation ids), else `route` for an API new to the project.
+ */
+function namingRule(out: string, source: string, opts: OpenApiProjectOptions): NamingRule {
+  if (opts.naming) return opts.naming;
+  const display = isUrl(source) ? source : relative(out, resolve(source)).split("\\").join("/");
+  const name = opts.name ? snakeCase(opts.name) : undefined;
+  const before = Object.entries(readLock(out).apis).find(([api, entry]) => entry.kind === "openapi" && (api === name || (entry.input as { source?: unknown }).source === display));
+  if (!before) return "route";
+  const recorded = (before[1].options as { naming?: unknown }).naming;
+  return recorded === "route" ? "route" : "operation-id";
 }
 
 /**

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, runCli, tempDir } from "../helpers.js";
@@ -27,9 +27,9 @@ describe("mxcp-gen init", () => {
     expect(r.stderr).toMatch(/^Error: .*mxcp-site\.yml already exists\n$/);
   });
 
-  it("writes handlers that type-check under tsc --strict once mxcp-gen is installed", () => {
-    execFileSync("mkdir", ["-p", join(demo, "node_modules")]);
-    symlinkSync(REPO_ROOT, join(demo, "node_modules", "mxcp-gen"));
+  it("writes handlers that type-check under tsc --strict, with node_modules/mxcp-gen linked to this checkout by init", () => {
+    // init linked it: this checkout is not from a registry (issue 24 item 1).
+    expect(realpathSync(join(demo, "node_modules", "mxcp-gen"))).toBe(realpathSync(REPO_ROOT));
     const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
     expect(() => execFileSync(process.execPath, [tsc, "-p", join(demo, "tsconfig.json")], { encoding: "utf8" })).not.toThrow();
   });

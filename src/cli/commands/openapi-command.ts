@@ -1,5 +1,5 @@
 import { parseDuration } from "../../model/selection.js";
-import { generateOpenApiProject } from "../../pipeline/openapi.js";
+import { generateOpenApiProject, NAMING_RULES, type NamingRule } from "../../pipeline/openapi.js";
 import { CliError } from "../output.js";
 import { HTTP_METHODS } from "../../runtime/http/methods.js";
 import type { OpenApiValues } from "../command-flags.js";
@@ -19,11 +19,13 @@ export async function openapiCommand(source: string | undefined, flags: OpenApiV
       throw new CliError((e as Error).message, 2);
     }
   }
+  if (flags.naming !== undefined && !(NAMING_RULES as readonly string[]).includes(flags.naming)) throw new CliError(`--naming takes ${NAMING_RULES.join(" or ")}, not '${flags.naming}'`, 2);
   const quiet = flags.json;
   const result = await generateOpenApiProject(source, {
     ...flags,
     out: flags.out ?? flags.dir,
     methods: methods.length ? methods : undefined,
+    naming: flags.naming as NamingRule | undefined,
     progress: quiet ? undefined : (line) => process.stderr.write(line + "\n"),
   });
   if (!flags.json && result.tools > MANY_TOOLS) process.stderr.write(manyToolsAdvice(result.tools, "--tag TAG or --include GLOB"));
