@@ -56,8 +56,9 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const project = site?.project ?? defaultProjectName(out);
   const profile = site?.profile ?? "default";
   const display = isUrl(source) ? source : relative(out, resolve(source)).split("\\").join("/");
-  // A rule not asked for is the one a regeneration finds in the lock file: the command says only what was asked.
-  const flags = flagWords(OPENAPI_FLAGS, { ...opts, name: api });
+  // The naming rule is in the lock file, where a regeneration in the project finds it: the command leaves it out,
+  // so a check (which passes every recorded option) writes the same headers as the run it checks.
+  const flags = flagWords(OPENAPI_FLAGS, { ...opts, name: api, naming: undefined });
   const command = commandLine(["mxcp-gen", "openapi", display, ...flags]);
   const warnings = result.warnings.map(formatSpecProblem);
   // The types come first, so every file (types.ts, and the report with their warnings) is rendered once.

@@ -1,6 +1,6 @@
 // Issue 11, generator items 2, 4, 5, 6, 7, 9 and 10: each a class, each with an input of our own that has the trait.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -14,10 +14,12 @@ import { CLI, KILL_AT_STEP, REPO_ROOT, tempDir, writeProject } from "../helpers.
 // The shared documents, as the repository carries them (a clean clone has no ../shared).
 const SPECS = join(REPO_ROOT, "specs");
 
+/** The project's own files: node_modules (its link to this checkout) is not the project's. */
 function files(dir: string, base = dir): string[] {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
-    return statSync(p).isDirectory() ? files(p, base) : [p.slice(base.length + 1)];
+    if (n === "node_modules") return [];
+    return lstatSync(p).isDirectory() ? files(p, base) : [p.slice(base.length + 1)];
   });
 }
 

@@ -120,13 +120,13 @@ describe("cached reads", () => {
   });
 
   it("a write drops the cached reads under its path; the write itself is never cached", async () => {
-    await call("get_items");
-    await call("get_items");
+    await call("list_items");
+    await call("list_items");
     expect(counts.get("GET /items")).toBe(1);
     await call("create_item");
     await call("create_item");
     expect(counts.get("POST /items")).toBe(2);
-    const after = await call("get_items");
+    const after = await call("list_items");
     expect(counts.get("GET /items")).toBe(2);
     expect(JSON.stringify(after.content)).toContain("new");
   });
