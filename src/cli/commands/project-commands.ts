@@ -7,9 +7,8 @@ import { initProject } from "../../scaffold/init-project.js";
 import { ProjectHost } from "../../server/host.js";
 import { CliError, printError, printOk, type OutputFlags } from "../output.js";
 import { closest } from "../../model/suggest.js";
-import { wrappedHandlerProblems } from "../../pipeline/handler-types.js";
 import { linkRuntime } from "./write-report.js";
-import { misfitNote } from "../../server/mcp/mcp-server.js";
+import { misfitNote } from "../../server/misfit-note.js";
 
 export interface CommonFlags extends OutputFlags {
   profile?: string | undefined;
@@ -47,6 +46,8 @@ export async function validateCommand(flags: CommonFlags): Promise<number> {
     return message ? { status: "error", path: e.path, message } : { status: "ok", path: e.path };
   });
   // A wrapped SDK updated since generation can break its handlers' types without breaking their YAML.
+  // The TypeScript compiler loads only for validate, not for list or run.
+  const { wrappedHandlerProblems } = await import("../../pipeline/handler-types.js");
   for (const p of wrappedHandlerProblems(host.project.root)) validated.push({ status: "error", path: p.path, message: p.message });
   const status = validated.every((v) => v.status === "ok") ? "ok" : "error";
   if (flags.json) process.stdout.write(JSON.stringify({ status, validated }, null, 2) + "\n");

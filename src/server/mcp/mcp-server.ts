@@ -1,3 +1,4 @@
+import { misfitNote } from "../misfit-note.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
@@ -489,9 +490,4 @@ export function descriptionWithin(full: string, least: string, cap: number): str
   const cut = full.slice(0, cap);
   const end = Math.max(cut.lastIndexOf("\n"), cut.lastIndexOf(". ") + 1);
   return `${(end > Math.max(least.length, cap * 0.6) ? cut.slice(0, end) : cut).trimEnd()}…`;
-}
-
-/** What the model reads when an API's answer differs from its document. */
-export function misfitNote(misfits: string[]): string {
-  return `Note: the API's answer differs from its document, and is given as the API sent it: ${misfits.join("; ")}`;
 }
