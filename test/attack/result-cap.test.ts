@@ -8,6 +8,7 @@ import { writeProject } from "../helpers.js";
 import { httpClient, startHttpServer, type HttpServerProcess } from "../serve/servers.js";
 
 const CAP = 1000;
+const CODE_CAP = 500;
 // The cut text is framed by a notice before and after (about 110 bytes each).
 const NOTICES = 300;
 
@@ -41,7 +42,8 @@ describe("--max-result-bytes holds on every path", () => {
   beforeAll(async () => {
     root = project();
     const flags = ["--max-result-bytes", String(CAP), "--store-results-over", "100000"];
-    [code, search] = await Promise.all([startHttpServer(root, [...flags, "--expose", "code", "--readonly"]), startHttpServer(root, [...flags, "--expose", "search", "--readonly"])]);
+    // run_code's own output cap below the result cap: what it cuts must not come back twice (issue 28 item 5).
+    [code, search] = await Promise.all([startHttpServer(root, [...flags, "--expose", "code", "--readonly", "--code-max-output", String(CODE_CAP)]), startHttpServer(root, [...flags, "--expose", "search", "--readonly"])]);
     c = await httpClient(code.url);
     s = await httpClient(search.url);
   }, 60_000);
@@ -70,5 +72,9 @@ describe("--max-result-bytes holds on every path", () => {
       expect(sent(r), `path ${i}`).toBeLessThanOrEqual(CAP + NOTICES);
       expect(JSON.stringify(r.content), `path ${i}`).toMatch(/Result cut|Output cut/);
     }
+    // run_code cut its own result: the cut text is sent once, as text, within its cap.
+    expect(results[2]!.structuredContent).toBeUndefined();
+    expect(sent(results[2]!)).toBeLessThanOrEqual(CODE_CAP + NOTICES);
+    expect(JSON.stringify(results[2]!.content)).toContain(`Output cut to ${CODE_CAP} bytes`);
   });
 });

@@ -247,7 +247,9 @@ export class ToolSurfaces {
     }
     const out: Record<string, unknown> = { result: outcome.value, logs: outcome.logs, tool_calls: outcome.calls };
     if (outcome.notice) out.notice = outcome.notice;
-    return { content: [{ type: "text", text: JSON.stringify(out, null, 2) }], structuredContent: out };
+    const text = JSON.stringify(out, null, 2);
+    // run_code declares no output schema: a cut result (text, not the value) is sent once, as text.
+    return outcome.notice ? { content: [{ type: "text", text }] } : { content: [{ type: "text", text }], structuredContent: out };
   }
 }
 
