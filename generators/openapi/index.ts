@@ -5,7 +5,7 @@ import { snakeCase } from "../../src/model/naming.js";
 import { setOwn } from "../../src/runtime/own.js";
 import { cacheSelector, parseDuration } from "../../src/model/selection.js";
 import type { ApiModel, ModelNote, ToolModel } from "../../src/model/tool-model.js";
-import type { ServerDef } from "../../src/runtime/http/types.js";
+import { cacheReadKey, type ServerDef } from "../../src/runtime/http/types.js";
 import { addressKind, refusedByDefault } from "../../src/runtime/http/addresses.js";
 import { HTTP_METHODS, isCacheableMethod } from "../../src/runtime/http/methods.js";
 import { pointerOf, type Diagnostics, type SpecProblem } from "./diagnostics.js";
@@ -146,8 +146,7 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
     );
   }
   diagnostics.throwIfErrors();
-  const cache = opts.cache ? { ttlSeconds: parseDuration(opts.cache) } : undefined;
-  if (cache) markCached(tools, opts.cacheInclude, opts.cacheExclude);
+  const cache = opts.cache ? { ttlSeconds: parseDuration(opts.cache), reads: cachedReads(tools, opts.cacheInclude, opts.cacheExclude) } : undefined;
   const model: ApiModel = {
     name,
     title,
@@ -165,15 +164,18 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
   return { model, document: doc, inputVersion, files: loaded.files, warnings: diagnostics.warnings, nameFrom: chosen.from };
 }
 
-/** Only safe reads are ever cached; include and exclude globs match tool names and operationIds. */
-function markCached(tools: ToolModel[], include: string[] | undefined, exclude: string[] | undefined): void {
+/**
+ * Which reads the client keeps: every safe read, or (with include or exclude globs, matched against tool names
+ * and operationIds) the listed ones. Said in the client only, so a change of `--cache` leaves the handlers as
+ * they are.
+ */
+function cachedReads(tools: ToolModel[], include: string[] | undefined, exclude: string[] | undefined): "all" | string[] {
+  if (!include?.length && !exclude?.length) return "all";
   const selected = cacheSelector(include, exclude);
-  for (const tool of tools) {
-    if (tool.target.kind !== "http") continue;
-    const op = tool.target.operation;
-    if (!isCacheableMethod(op.method)) continue;
-    if (selected([tool.name, tool.origin.operationId ?? ""].filter(Boolean))) op.cache = true;
-  }
+  return tools.flatMap((tool) => {
+    if (tool.target.kind !== "http" || !isCacheableMethod(tool.target.operation.method)) return [];
+    return selected([tool.name, tool.origin.operationId ?? ""].filter(Boolean)) ? [cacheReadKey(tool.target.operation)] : [];
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 // The intermediate model every generator produces and every emitter reads: pure data, no I/O.
 import type { AnnotationsDef, TestDef, TypeDef } from "../project/definitions.js";
-import type { HttpOperation, SecuritySchemeDef, ServerDef } from "../runtime/http/types.js";
+import type { CachePolicy, HttpOperation, SecuritySchemeDef, ServerDef } from "../runtime/http/types.js";
 
 export interface ToolParameter {
   /** The MXCP parameter name (letters, digits, `_`). */
@@ -168,8 +168,8 @@ export interface ApiModel {
   securitySchemes: Record<string, SecuritySchemeDef>;
   /** For an OpenAPI document that declares no credentials: what to regenerate with (one line). */
   undeclaredAuth?: string;
-  /** Cached reads: the longest an answer is kept (operations say whether they are cached). */
-  cache?: { ttlSeconds: number };
+  /** Cached reads: the longest an answer is kept, and (OpenAPI) which reads: every safe one or those listed. */
+  cache?: CachePolicy;
   /** For `wrap`: the package the tools call. */
   sdk?: SdkInfo;
   /** Which secret parameters the API's auth reads, for the sample config. */

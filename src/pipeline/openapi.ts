@@ -63,7 +63,7 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const warnings = result.warnings.map(formatSpecProblem);
   // The types come first, so every file (types.ts, and the report with their warnings) is rendered once.
   const types = await checkedTypes(result.document, warnings, step);
-  const files = apiFiles(result.model, project, profile, { source: display, command, types, warnings });
+  const files = apiFiles(result.model, project, profile, { api, source: display, command, types, warnings });
   step(`rendered ${files.size} files`);
 
   const projectFiles = new Map<string, string>([[SITE_FILE, siteFile(out, { project, profile, secrets: [api] })], ...missingProjectFiles(out, project)]);

@@ -61,7 +61,7 @@ describe("wrap stripe --cache: reads kept in DuckDB, per credential; errors neve
   }, 120_000);
   afterAll(() => mock.server.close());
 
-  it("is visible in the generated client, recorded in the lock file and in the regenerate command", () => {
+  it("is visible in the generated client, recorded in the lock file and in the report's regenerate command", () => {
     const clientTs = readFileSync(join(dir, "handlers/stripe/client.ts"), "utf8");
     expect(clientTs).toContain('export const cache: SdkCachePolicy = { api: "stripe", ttlSeconds: 600 };');
     expect(readFileSync(join(dir, "handlers/stripe/stripe_customers_retrieve.ts"), "utf8")).toContain('cachedRead(cache, "customers.retrieve", args');
@@ -69,8 +69,11 @@ describe("wrap stripe --cache: reads kept in DuckDB, per credential; errors neve
     expect(readFileSync(join(dir, "handlers/stripe/stripe_customers_search.ts"), "utf8")).not.toContain("cachedRead");
     const lock = JSON.parse(readFileSync(join(dir, "mxcp-gen.lock.json"), "utf8")) as { apis: Record<string, { options: Record<string, unknown> }> };
     expect(lock.apis.stripe!.options).toMatchObject({ cache: "10m", cacheExclude: ["customers.search"] });
-    expect(clientTs).toContain("--cache 10m --cache-exclude customers.search");
-    expect(readFileSync(join(dir, "handlers/stripe/client.ts"), "utf8")).toContain("--include 'customers.*'");
+    const report = readFileSync(join(dir, "mxcp-gen.report.stripe.md"), "utf8");
+    expect(report).toContain("--cache 10m --cache-exclude customers.search");
+    expect(report).toContain("--include 'customers.*'");
+    // The files' headers point to the report instead of repeating every flag (issue 28 item 3).
+    expect(clientTs).toContain("Regenerate: the command in mxcp-gen.report.stripe.md");
   });
 
   it("answers a repeated read from the cache, never an error, and drops the resource's reads after a write", async () => {

@@ -8,7 +8,7 @@ import { joinPages, MAX_PAGES, nextArguments, pageItems } from "./paging.js";
 import { config } from "../config.js";
 import type { ErrorObject } from "../errors.js";
 import { ArgumentError, serializeCookie, serializeHeader } from "./serialize.js";
-import type { ApiDefinition, HttpOperation, PagingDef } from "./types.js";
+import { cacheReadKey, type ApiDefinition, type HttpOperation, type PagingDef } from "./types.js";
 import { CallFailure } from "./call-failure.js";
 import { DEFAULT_LIMITS, HttpTransport, type ClientLimits } from "./transport.js";
 import { Credentials } from "./credentials.js";
@@ -149,8 +149,10 @@ export class ApiClient {
 
   /** The cache for a safe read of a caching API, when the project has a database it may write. */
   private cacheFor(op: HttpOperation): HttpCache | undefined {
-    if (!op.cache || !this.definition.cache || !isCacheableMethod(op.method)) return undefined;
-    return openCache();
+    const policy = this.definition.cache;
+    if (!policy || !isCacheableMethod(op.method)) return undefined;
+    const kept = policy.reads === undefined ? op.cache === true : policy.reads === "all" || policy.reads.includes(cacheReadKey(op));
+    return kept ? openCache() : undefined;
   }
 
   /**

@@ -55,7 +55,7 @@ export interface HttpOperation {
   servers?: ServerDef[];
   /** Whether a retry is safe although the method is not idempotent (an idempotency-key header is declared). */
   idempotencyKey?: boolean;
-  /** Answers are kept in the project's DuckDB for the API's cache TTL (GET and HEAD only). */
+  /** Answers are kept for the API's cache TTL (GET and HEAD only): clients generated before CachePolicy.reads. */
   cache?: boolean;
   /** How the operation pages, when it does: one call may then fetch up to `max_pages` pages. */
   paging?: PagingDef;
@@ -97,5 +97,20 @@ export interface ApiDefinition {
   servers: ServerDef[];
   securitySchemes: Record<string, SecuritySchemeDef>;
   /** Cached reads (`mxcp-gen openapi --cache`): how long an answer is kept, at most. */
-  cache?: { ttlSeconds: number };
+  cache?: CachePolicy;
+}
+
+/**
+ * How long answers are kept, and which reads are kept: `"all"` every safe read, or the listed operations
+ * (`GET /pets/{petId}`). Said by the client alone, so changing `--cache` rewrites the client, not every handler.
+ * Without `reads` (a client generated before), an operation's own `cache` flag says.
+ */
+export interface CachePolicy {
+  ttlSeconds: number;
+  reads?: "all" | string[];
+}
+
+/** The key a CachePolicy lists an operation by. */
+export function cacheReadKey(op: { method: string; path: string }): string {
+  return `${op.method.toUpperCase()} ${op.path}`;
 }
