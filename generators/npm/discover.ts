@@ -1,14 +1,17 @@
 // Finding an SDK's operations with the type checker: from the client's instance type,
 // recurse through properties; a property with a call signature returning a thenable is an operation.
 // Class methods, call-signature and function-typed properties and namespaces all fit that one rule.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Project, ts } from "ts-morph";
 import { allowedTypeRoots, ConfinedFileSystemHost } from "./confined-fs.js";
 import type { ConstructionPlan, SecretParameter } from "../../src/model/tool-model.js";
 import { constructionPlan } from "./construction.js";
 import type { WrapProfile } from "./profiles.js";
 import { isDeprecated, isHidden } from "./types.js";
+import { findPackage } from "./package-location.js";
+
+export { findPackage };
 
 export interface DiscoveredOperation {
   path: string[];
@@ -58,18 +61,6 @@ const MAX_WALKED_TYPES = 5_000;
 // Objects on a client that configure or carry its requests rather than call the API (AWS's `config.credentials`
 // and `config.signer`, a `requestHandler.handle`, an OAuth token manager): their functions are not tools.
 const PLUMBING = /^(config|configuration|clientConfig|settings|credentials|credentialProvider|signer|requestHandler|middlewareStack|middleware|interceptors|httpAgent|agent|logger|httpClient|transport|\w*(Auth|Token|Credentials)(Manager|Provider))$/i;
-
-/** The package's folder in the project's node_modules (walking up), or undefined. */
-export function findPackage(name: string, from: string): string | undefined {
-  let dir = from;
-  for (;;) {
-    const candidate = join(dir, "node_modules", name, "package.json");
-    if (existsSync(candidate)) return dirname(candidate);
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
 
 /** An error diagnostic's own words (ts-morph wraps message chains; the compiler object has the text). */
 function diagnosticText(d: { compilerObject: ts.Diagnostic }): string {

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { allowedTypeRoots } from "../../generators/npm/confined-fs.js";
-import { findPackage } from "../../generators/npm/discover.js";
+import { findPackage } from "../../generators/npm/package-location.js";
 import { uncompiledHandlers } from "../emit/handlers-check.js";
 import { readLock } from "../project/lock-file.js";
 

@@ -62,16 +62,29 @@ describe("mxcp-gen openapi: regeneration", () => {
     expect(r.stderr).toContain("petstore_delete_pet.yml is no longer generated but was edited; left in place");
   });
 
-  it("mxcp-gen check regenerates every API from the lock file and reports drift", async () => {
+  it("mxcp-gen check regenerates an API only when the lock's hashes show a change, and reports drift", async () => {
     const out = project();
     await gen(out, "--read-only");
-    expect((await runCli(["check"], { cwd: out })).stdout).toContain("petstore: up to date");
+    // Nothing differs from the lock file: nothing is regenerated (issue 28 item 2).
+    const clean = await runCli(["check"], { cwd: out });
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain("petstore: up to date (inputs, generator and");
+    expect(clean.stdout).toContain("nothing regenerated");
     const yml = join(out, "tools", "petstore", "petstore_get_pet_by_id.yml");
-    writeFileSync(yml, readFileSync(yml, "utf8").replace("Find pet by ID", "Find a pet"));
+    const original = readFileSync(yml, "utf8");
+    writeFileSync(yml, original.replace("Find pet by ID", "Find a pet"));
     const drift = await runCli(["check"], { cwd: out });
     expect(drift.code).toBe(1);
-    expect(drift.stdout).toContain("petstore: drift");
+    expect(drift.stdout).toContain("petstore: drift (regenerated: tools/petstore/petstore_get_pet_by_id.yml differs from what was generated");
     expect(drift.stdout).toContain("-    Find a pet");
+    // A changed input is regenerated and gets the full diff.
+    writeFileSync(yml, original);
+    const spec = join(out, "specs", "petstore3.yaml");
+    writeFileSync(spec, readFileSync(spec, "utf8").replace("summary: Find pet by ID.", "summary: Look a pet up by ID."));
+    const changed = await runCli(["check"], { cwd: out });
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain("petstore: drift (regenerated: petstore3.yaml changed");
+    expect(changed.stdout).toContain("+    Look a pet up by ID.");
   });
 
   it("--dry-run prints the plan and diffs and writes nothing", async () => {
