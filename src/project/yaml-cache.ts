@@ -1,8 +1,10 @@
 // Parsed endpoint files, cached by path, size and modification time, so a project with a thousand
 // tools starts fast the second time. Only files that parsed cleanly are cached; the cache lives in
-// the OS temp folder and a broken or stale cache is simply rebuilt.
+// the OS temp folder and a broken or stale cache is simply rebuilt. The temp folder is shared: the cache is a
+// folder of this user's own (0700), and a folder or file another user could have written is never read, since
+// what it holds becomes the project's tool definitions.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -19,10 +21,11 @@ export class YamlCache {
   private entries: Record<string, Entry> = {};
   private dirty = false;
 
-  constructor(root: string) {
+  constructor(root: string, folder: string = cacheFolder()) {
     const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
-    this.file = join(tmpdir(), "mxcp-gen-cache", `endpoints-${key}.json`);
+    this.file = join(folder, `endpoints-${key}.json`);
     try {
+      if (!ownPrivate(folder, true) || !ownPrivate(this.file, false)) return;
       const data = JSON.parse(readFileSync(this.file, "utf8")) as { version: number; entries: Record<string, Entry> };
       if (data.version === VERSION) this.entries = data.entries;
     } catch {
@@ -54,12 +57,31 @@ export class YamlCache {
   save(): void {
     if (!this.dirty) return;
     try {
-      mkdirSync(join(this.file, ".."), { recursive: true });
+      const folder = join(this.file, "..");
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      // Written only into a folder of our own, which nobody else can write to.
+      if (!ownPrivate(folder, true)) return;
       const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ version: VERSION, entries: this.entries }));
+      writeFileSync(tmp, JSON.stringify({ version: VERSION, entries: this.entries }), { mode: 0o600 });
       renameSync(tmp, this.file);
     } catch {
       // a cache that cannot be written only costs speed
     }
   }
+}
+
+/** One folder per user in the temp folder. */
+function cacheFolder(): string {
+  return join(tmpdir(), `mxcp-gen-cache-${typeof process.getuid === "function" ? process.getuid() : "user"}`);
+}
+
+/**
+ * The path is what it should be (a folder or a plain file, not a link), this user's, and writable by nobody else.
+ * (Windows has no user ids here, and gives each user a temp folder of their own.)
+ */
+export function ownPrivate(path: string, folder: boolean): boolean {
+  const st = lstatSync(path);
+  if (folder ? !st.isDirectory() : !st.isFile()) return false;
+  if (typeof process.getuid !== "function") return true;
+  return st.uid === process.getuid() && (st.mode & 0o022) === 0;
 }

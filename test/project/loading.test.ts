@@ -1,10 +1,12 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { endpointError } from "../../src/project/endpoints.js";
 import { loadProject } from "../../src/project/project.js";
 import { ProjectError } from "../../src/project/schema-errors.js";
-import { writeProject } from "../helpers.js";
+import { tempDir, writeProject } from "../helpers.js";
+import { YamlCache } from "../../src/project/yaml-cache.js";
 
 const SITE = "mxcp: 1\nproject: demo\nprofile: dev\n";
 const noUserConfig = (root: string) => ({ MXCP_CONFIG: join(root, "absent.yml") });
@@ -243,5 +245,30 @@ describe("user config, secrets and interpolation", () => {
     const p = loadProject({ cwd: root, env: { MXCP_CONFIG: join(root, "none.yml") } });
     expect(p.userProfile).toBeUndefined();
     expect(p.userConfig.projects).toEqual({});
+  });
+});
+
+// The parsed-endpoint cache lives in the shared temp folder, and what it holds becomes tool definitions: a cache
+// another user could have written (a folder or file writable by others, or not ours) is never read.
+describe("the endpoint cache in the shared temp folder", () => {
+  function planted(folderMode: number, fileMode: number): unknown {
+    const root = writeProject({ "mxcp-site.yml": "mxcp: 1\nproject: c\nprofile: d\n", "tools/t.yml": "mxcp: 1\ntool:\n  name: t\n  description: real\n  source: {code: 'SELECT 1'}\n" });
+    const folder = join(tempDir("mxcp-gen-yaml-cache-"), "cache");
+    mkdirSync(folder);
+    const file = join(root, "tools", "t.yml");
+    const st = statSync(file);
+    const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
+    const injected = { mxcp: 1, tool: { name: "t", description: "planted", source: { code: "SELECT 2" } } };
+    writeFileSync(join(folder, `endpoints-${key}.json`), JSON.stringify({ version: 1, entries: { [file]: { mtimeMs: st.mtimeMs, size: st.size, value: injected } } }));
+    chmodSync(join(folder, `endpoints-${key}.json`), fileMode);
+    chmodSync(folder, folderMode);
+    return new YamlCache(root, folder).get(file);
+  }
+
+  it("reads a cache only from a folder and file of this user's that nobody else can write", () => {
+    expect(planted(0o700, 0o600)).toMatchObject({ tool: { description: "planted" } });
+    expect(planted(0o777, 0o600)).toBeUndefined();
+    expect(planted(0o700, 0o666)).toBeUndefined();
+    expect(planted(0o730, 0o600)).toBeUndefined();
   });
 });
