@@ -1,5 +1,6 @@
 // Each operation of the document becomes one tool in the model.
-import { restatesRoute, routeName, type NamingRule } from "./route-names.js";
+import { restatesRoute, routeName, summaryVerb, type NamingRule } from "./route-names.js";
+import { routeAction } from "../../src/model/verbs.js";
 import picomatch from "picomatch";
 import { detectPaging, maxPagesArg } from "./pagination.js";
 import { toolAnnotations, type Effect } from "../../src/model/annotations.js";
@@ -12,7 +13,7 @@ import { cleanDescription, joinSummary } from "../../src/model/text.js";
 import type { ModelNote, ToolModel, ToolParameter } from "../../src/model/tool-model.js";
 import type { HttpOperation, HttpParameter, SecuritySchemeDef, ServerDef } from "../../src/runtime/http/types.js";
 import { pointerOf, type Diagnostics } from "./diagnostics.js";
-import { isReference, resolved, type OpenApiDocument, type OperationObject, type ServerObject } from "./document.js";
+import { isReference, resolved, type OpenApiDocument, type OperationObject, type PathItemObject, type ServerObject } from "./document.js";
 import { exampleTests, requestBodyExample } from "./examples.js";
 import { viewOperation, type OperationView, type PathItemMethod } from "./operation-view.js";
 import { operationInputs } from "./parameters.js";
@@ -64,9 +65,15 @@ function effectOf(method: string, name: string): { effect: Effect; idempotent: b
  * method and path, or there is none: then what the method means on the path (`create_customer`). Under the
  * `operation-id` rule, kept by projects generated before, an absent operationId gives method and path.
  */
-function baseName(method: string, path: string, op: OperationObject, naming: NamingRule): string {
+function baseName(method: string, path: string, op: OperationObject, naming: NamingRule, item: PathItemObject): string {
   const id = typeof op.operationId === "string" && snakeCase(op.operationId) ? op.operationId : undefined;
-  if (naming === "route" && (id === undefined || restatesRoute(id, method, path))) return routeName(method, path);
+  if (naming === "route" && (id === undefined || restatesRoute(id, method, path))) {
+    // A POST on an item beside a PUT or PATCH is not the update: its summary's verb names it, if it has one.
+    if (method === "post" && routeAction(method, path).action === "update" && (item.put || item.patch)) {
+      const verb = summaryVerb(op.summary);
+      if (verb) return routeName(method, path, verb);
+    } else return routeName(method, path);
+  }
   if (id !== undefined) return snakeCase(id);
   return snakeCase(`${method} ${path.replace(/[{}]/g, "")}`) || method;
 }
@@ -103,8 +110,8 @@ export function buildTools(ctx: OperationsContext): ToolModel[] {
       const naming = ctx.filters.naming ?? "operation-id";
       const withPrefix = (base: string) => (base === ctx.api || base.startsWith(`${ctx.api}_`) ? base : `${ctx.api}_${base}`);
       // Two operations that mean the same on a path (PUT and Stripe's POST on an item): the later keeps its own name.
-      let base = baseName(method, path, op, naming);
-      if (naming === "route" && taken.has(withPrefix(base))) base = baseName(method, path, op, "operation-id");
+      let base = baseName(method, path, op, naming, item);
+      if (naming === "route" && taken.has(withPrefix(base))) base = baseName(method, path, op, "operation-id", item);
       const prefixed = withPrefix(base);
       const candidates = [typeof op.operationId === "string" ? op.operationId : "", base, prefixed, path, `${method.toUpperCase()} ${path}`].filter(Boolean);
       if (includes && !candidates.some((c) => includes.some((m) => m(c)))) continue;

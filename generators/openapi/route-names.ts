@@ -37,9 +37,10 @@ export function singular(word: string): string {
 /**
  * The name for a method on a path: `list_` a collection, `get_` / `update_` / `delete_` an item, `create_` in
  * a collection, or the path's own verb (`cancel_subscription`); a parent item names the child's owner
- * (`list_folder_items`, `get_file_version`). Box's `#fragment` paths put the fragment first.
+ * (`list_folder_items`, `get_file_version`). Box's `#fragment` paths put the fragment first; `named` replaces
+ * the action's word (`restore_file`).
  */
-export function routeName(method: string, path: string): string {
+export function routeName(method: string, path: string, named?: string): string {
   const [main = "", fragment] = path.split("#");
   const segments = main.split("/").filter((s) => s && !VERSION.test(s));
   const { action, verb } = routeAction(method, main);
@@ -55,7 +56,9 @@ export function routeName(method: string, path: string): string {
     nouns.push(...words);
   });
   const item = isParameter(segments.at(-1) ?? "");
-  const head = fragment
+  const head = named
+    ? named
+    : fragment
     ? snakeCase(fragment)
     : action === "action"
       ? snakeCase(segments.at(-1) ?? verb ?? method)
@@ -63,6 +66,15 @@ export function routeName(method: string, path: string): string {
   // A collection's name is kept plural for list, made singular for create (`create_customer`).
   if (!fragment && action === "create" && !item && nouns.length > 0) nouns[nouns.length - 1] = singular(nouns.at(-1)!);
   return snakeCase([head, ...dropRepeats(nouns)].join("_")) || snakeCase(`${method} ${path}`) || method.toLowerCase();
+}
+
+/**
+ * The verb a summary starts with (`Restore file` → `restore`), for a POST on an item whose path also has a PUT or
+ * PATCH: that POST is not the update (Box's restore), and its summary says what it is.
+ */
+export function summaryVerb(summary: unknown): string | undefined {
+  const first = typeof summary === "string" ? summary.trim().split(/\s+/)[0]?.toLowerCase() : undefined;
+  return first && /^[a-z]{3,}$/.test(first) && !["the", "this", "for", "with", "and"].includes(first) ? first : undefined;
 }
 
 /** `repo_repo` → `repo`: a word said twice in a row says nothing more. */

@@ -27,6 +27,11 @@ const spec = {
     "/v1/subscriptions/{subscription}/cancel": { post: { operationId: "PostSubscriptionsSubscriptionCancel", parameters: [{ name: "subscription", in: "path", required: true, schema: { type: "string" } }], responses: ok } },
     "/v1/invoices/{invoice}/lines": { get: { parameters: [{ name: "invoice", in: "path", required: true, schema: { type: "string" } }], responses: ok } },
     "/v1/store/inventory": { get: { operationId: "getInventory", responses: ok } },
+    // Box's trait: a POST on an item beside its PUT is not the update; its summary names it.
+    "/files/{file_id}": {
+      post: { operationId: "post_files_id", summary: "Restore file", parameters: [{ name: "file_id", in: "path", required: true, schema: { type: "string" } }], responses: ok },
+      put: { operationId: "put_files_id", summary: "Update file", parameters: [{ name: "file_id", in: "path", required: true, schema: { type: "string" } }], responses: ok },
+    },
   },
 };
 
@@ -41,6 +46,7 @@ describe("names from what the method means on the path", () => {
     expect(routeName("get", "/folders/{folder_id}/items")).toBe("list_folder_items");
     expect(routeName("get", "/files/{file_id}/versions/{file_version_id}")).toBe("get_file_version");
     expect(routeName("post", "/files/{file_id}/copy")).toBe("copy_file");
+    expect(routeName("post", "/files/{file_id}", "restore")).toBe("restore_file");
   });
 
   it("names a new API's tools create/list/get/update/delete, keeps the operationId in the metadata and the rule in the lock", async () => {
@@ -55,7 +61,9 @@ describe("names from what the method means on the path", () => {
       "shop_get_inventory",
       "shop_list_customers",
       "shop_list_invoice_lines",
+      "shop_restore_file",
       "shop_update_customer",
+      "shop_update_file",
     ]);
     expect(readFileSync(join(root, "tools", "shop", "shop_create_customer.yml"), "utf8")).toContain("operationId: PostCustomers");
     const lock = JSON.parse(readFileSync(join(root, "mxcp-gen.lock.json"), "utf8"));
