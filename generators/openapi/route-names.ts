@@ -2,7 +2,7 @@
 // `GetCustomersCustomer`; Box's `get_folders_id_items`), and for operations with none: what the method means
 // on the path, in the words a model would use (`create_customer`, `get_customer`, `list_folder_items`).
 import { snakeCase } from "../../src/model/naming.js";
-import { nameWords, routeAction } from "../../src/model/verbs.js";
+import { isParameter, nameWords, routeAction } from "../../src/model/verbs.js";
 
 /** How tools are named: `route` (this module), or `operation-id` (the operationId as it is; projects made before). */
 export type NamingRule = "route" | "operation-id";
@@ -20,11 +20,10 @@ export function restatesRoute(operationId: string, method: string, path: string)
   if (words[0] !== method.toLowerCase()) return false;
   const segments = path.split(/[/#]/).filter((s) => s && !VERSION.test(s));
   const everyWord = new Set(segments.flatMap((s) => nameWords(s)));
-  const segmentWords = segments.filter((s) => !/^\{[^}]*\}$/.test(s)).flatMap((s) => nameWords(s));
+  const segmentWords = segments.filter((s) => !isParameter(s)).flatMap((s) => nameWords(s));
   const said = new Set(words.slice(1));
   return words.slice(1).every((w) => everyWord.has(w)) && segmentWords.every((w) => said.has(w));
 }
-const isParameter = (segment: string) => /^\{[^}]*\}$/.test(segment);
 
 export function singular(word: string): string {
   if (/ies$/.test(word) && word.length > 4) return `${word.slice(0, -3)}y`;

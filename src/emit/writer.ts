@@ -1,13 +1,12 @@
 // Writes a generated file set into a project: atomically, never outside the project, never over a
 // file the user edited (unless forced), removing the stale files it created before; or, with
 // `check`, only reports drift; with `dryRun`, only reports the plan and its diffs.
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createTwoFilesPatch } from "diff";
 import { VERSION } from "../package-info.js";
 import { escapeHidden } from "../model/text.js";
 import { settlePendingWrite, switchFileSet, safeTarget, withWriteLock, type TargetChecks } from "../project/file-set-journal.js";
-import { LOCK_FILE, readLock, type LockEntry } from "../project/lock-file.js";
+import { LOCK_FILE, readLock, sha256, type LockEntry } from "../project/lock-file.js";
 import type { FileSet } from "./api-files.js";
 
 export interface WriteRequest {
@@ -41,9 +40,6 @@ export interface WriteResult {
   diffs: string[];
 }
 
-export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
 
 function diffOf(path: string, before: string, after: string): string {
   return createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: 3 });

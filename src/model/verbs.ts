@@ -53,7 +53,8 @@ function segments(path: string): string[] {
   return path.split(/[/#]/).filter(Boolean);
 }
 
-const isParameter = (segment: string) => /^\{[^}]*\}$/.test(segment);
+/** A path segment that is a parameter (`{customer}`). */
+export const isParameter = (segment: string) => /^\{[^}]*\}$/.test(segment);
 
 /**
  * What a method means on a path: GET on a collection lists, GET on an item gets, POST on a collection creates,

@@ -2,11 +2,10 @@
 // their hashes, or the package's installed version), the generator's version and every generated file's hash
 // still match what the lock recorded, nothing can have drifted and nothing is regenerated; otherwise the API is
 // regenerated in memory with the options it was generated with and compared with what is on disk (the diffs).
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { VERSION } from "../package-info.js";
-import { readLock, type LockEntry, type LockFile } from "../project/lock-file.js";
+import { readLock, sha256, type LockEntry, type LockFile } from "../project/lock-file.js";
 import { isUrl } from "../model/source-location.js";
 import { findPackage } from "../../generators/npm/package-location.js";
 import type { WriteResult } from "../emit/writer.js";
@@ -45,8 +44,6 @@ export async function checkProject(dir = "."): Promise<CheckedApi[]> {
   }
   return checked;
 }
-
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** What differs from the lock file, so that the API must be regenerated to know; undefined when nothing does. */
 export function changedSince(out: string, lock: LockFile, entry: LockEntry): string | undefined {

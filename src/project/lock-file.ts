@@ -1,5 +1,6 @@
 // mxcp-gen.lock.json: what each generated API was made from (inputs and their hashes, options, generator
 // version) and the hash of every file written. The writer keeps it; `check` and `test --mock` read it.
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../package-info.js";
@@ -18,6 +19,11 @@ export interface LockFile {
   lockVersion: 1;
   generator: string;
   apis: Record<string, LockEntry>;
+}
+
+/** The hash the lock file records of a file's text (what was written; what `check` compares). */
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }
 
 export class LockFileError extends Error {

@@ -30,8 +30,14 @@ export function fitOutput(value: unknown, ret: TypeDef): FittedOutput {
     else found.set(key, { message: `${path ? `'${path}'` : "the answer"}: ${message}`, count: 1 });
   };
   const fitted = fit(value, ret, "", misfit);
-  return { ...fitted, misfits: [...found.values()].map((m) => (m.count > 1 ? `${m.message} (${m.count} places)` : m.message)) };
+  const lines = [...found.values()].map((m) => (m.count > 1 ? `${m.message} (${m.count} places)` : m.message));
+  // An answer with thousands of odd fields (a hostile or broken API) still gets a note of bounded size.
+  const shown = lines.slice(0, MAX_MISFITS);
+  if (lines.length > MAX_MISFITS) shown.push(`and ${lines.length - MAX_MISFITS} more field(s)`);
+  return { ...fitted, misfits: shown };
 }
+
+const MAX_MISFITS = 20;
 
 type Misfit = (path: string, message: string) => void;
 

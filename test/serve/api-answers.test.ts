@@ -133,6 +133,14 @@ describe("fitOutput", () => {
     expect(fitted.misfits).toEqual(["'[].price': Expected number, got str (2 places)"]);
   });
 
+  it("keeps its note bounded for an answer with thousands of fields that do not fit", () => {
+    const answer = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`odd_${i}`, i]));
+    const fitted = fitOutput(answer, { type: "object", properties: {}, additionalProperties: false });
+    expect(fitted.misfits).toHaveLength(21);
+    expect(fitted.misfits.at(-1)).toBe("and 4980 more field(s)");
+    expect(fitted.value).toEqual(answer);
+  });
+
   it("never turns an integer beyond 2^53, or a decimal, into a lossy integer", () => {
     expect(fitOutput("9007199254740993", { type: "integer" }).misfits).toHaveLength(1);
     expect(fitOutput("1.5", { type: "integer" }).misfits).toHaveLength(1);

@@ -30,6 +30,7 @@ const tools: IndexedTool[] = OPS.map(([method, path, title]) => ({
   description: `${title}.`,
   tags: [],
   route: `${method} ${path}`,
+  operation: { method, path },
   parameters: "",
   readOnly: method === "GET",
   destructive: method === "DELETE",

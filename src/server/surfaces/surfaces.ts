@@ -85,6 +85,7 @@ export class ToolSurfaces {
   private indexed(name: string): IndexedTool {
     const def = this.host.definition(name);
     const op = (this.host.entry(name)?.metadata?.operation ?? {}) as Record<string, unknown>;
+    const operation = typeof op.path === "string" && typeof op.method === "string" ? { method: op.method, path: op.path } : undefined;
     const route = typeof op.path === "string" ? `${String(op.method ?? "")} ${op.path}` : typeof op.method === "string" ? op.method : "";
     const params = (def?.parameters ?? []).map((p) => `${p.name} ${p.description ?? ""}`).join(" ");
     const tags = def?.tags ?? [];
@@ -95,6 +96,7 @@ export class ToolSurfaces {
       description: def?.description ?? "",
       tags,
       route,
+      ...(operation ? { operation } : {}),
       parameters: params,
       fields: answerFields(def?.return),
       readOnly: def?.annotations?.readOnlyHint === true,

@@ -13,6 +13,8 @@ export interface IndexedTool {
   tags: string[];
   /** `GET /repos/{owner}/{repo}/pulls` or an SDK call path such as `chat.completions.create`. */
   route: string;
+  /** An HTTP operation's method and path, for what the method means on the path. */
+  operation?: { method: string; path: string };
   /** Parameter names and their descriptions, as one text. */
   parameters: string;
   /** The names of the answer's fields (top level, and an array's items). */
@@ -157,15 +159,16 @@ export class ToolIndex {
     });
     const byPath = new Map<string, IndexedTool[]>();
     for (const t of this.tools) {
-      const path = routeOf(t)?.path;
-      if (path) byPath.set(path, [...(byPath.get(path) ?? []), t]);
+      if (!t.operation) continue;
+      const same = byPath.get(t.operation.path);
+      if (same) same.push(t);
+      else byPath.set(t.operation.path, [t]);
     }
     this.search.addAll(
       this.tools.map((t, id) => {
-        const lead = leadParagraph(t.description);
-        const path = routeOf(t)?.path;
-        const siblings = path ? (byPath.get(path) ?? []).filter((o) => o !== t).map((o) => o.title) : [];
-        return { id, nameWords: t.name, title: t.title, description: lead, details: t.description.slice(lead.length, lead.length + 4000), tagText: t.tags.join(" "), route: t.route, parameters: t.parameters, fields: t.fields ?? "", siblings: siblings.join(" ") };
+        const { lead, details } = descriptionParts(t.description);
+        const siblings = t.operation ? (byPath.get(t.operation.path) ?? []).filter((o) => o !== t).map((o) => o.title) : [];
+        return { id, nameWords: t.name, title: t.title, description: lead, details, tagText: t.tags.join(" "), route: t.route, parameters: t.parameters, fields: t.fields ?? "", siblings: siblings.join(" ") };
       }),
     );
   }
@@ -230,11 +233,6 @@ export class ToolIndex {
   }
 }
 
-function routeOf(tool: IndexedTool): { method: string; path: string } | undefined {
-  const m = /^([A-Za-z]+) (\/\S*)$/.exec(tool.route);
-  return m ? { method: m[1]!, path: m[2]! } : undefined;
-}
-
 /** What a query asks to do, by its leading verb (or a question word, which asks to read). */
 interface Intent {
   /** The actions asked for, the likeliest first; "read" is a get or a list alike. */
@@ -278,9 +276,8 @@ export function queryIntent(query: string): Intent {
 
 /** How well a tool's route does what the query asks: more for the same action, less for a read against a write. */
 function intentFactor(intent: Intent, tool: IndexedTool): number {
-  const route = routeOf(tool);
-  if (!route) return 1;
-  const { action, verb } = routeAction(route.method, route.path);
+  if (!tool.operation) return 1;
+  const { action, verb } = routeAction(tool.operation.method, tool.operation.path);
   if (action === "action" && verb) return intent.words.has(stemmer(verb)) ? 1.6 : intent.actions.length === 0 ? 1 : 0.8;
   if (intent.actions.length === 0) return 1;
   const read = (a: RouteAction | "read") => a === "get" || a === "list" || a === "read";
@@ -290,10 +287,15 @@ function intentFactor(intent: Intent, tool: IndexedTool): number {
   return 0.75;
 }
 
-function leadParagraph(text: string): string {
+/**
+ * The description's lead (its first two paragraphs, at most 400 characters: a first paragraph that only repeats
+ * the title says nothing) and the rest (at most 4,000), indexed apart: long reference text repeats common words
+ * ("request") so often that, weighted like the lead, it would outrank a tool whose name says what was asked.
+ */
+function descriptionParts(text: string): { lead: string; details: string } {
   const paragraphs = text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
-  // A first paragraph that only repeats the title says nothing; take the next one too.
-  return paragraphs.slice(0, 2).join(" ").slice(0, 400);
+  const head = paragraphs.slice(0, 2).join(" ");
+  return { lead: head.slice(0, 400), details: `${head.slice(400)} ${paragraphs.slice(2).join(" ")}`.trim().slice(0, 4000) };
 }
 
 function terms(text: string): string[] {
