@@ -24,6 +24,7 @@ export const FAST_TESTS = [
   "test/quality/policies.test.ts",
   "test/runtime/host.test.ts",
   "test/runtime/http-client.test.ts",
+  "test/runtime/http-exchange.test.ts",
   "test/runtime/http-serialize.test.ts",
   "test/serve/in-process.test.ts",
   "test/serve/listing-budget.test.ts",

@@ -11,6 +11,7 @@ import { ArgumentError, serializeCookie, serializeHeader } from "./serialize.js"
 import { cacheReadKey, type ApiDefinition, type HttpOperation, type PagingDef } from "./types.js";
 import { CallFailure } from "./call-failure.js";
 import { DEFAULT_LIMITS, HttpTransport, type ClientLimits } from "./transport.js";
+import type { UpstreamResponse } from "./exchange.js";
 import { Credentials } from "./credentials.js";
 import { requestBase, requestBody, requestUrl } from "./request.js";
 import { isCacheableMethod, isIdempotentMethod } from "./methods.js";
@@ -95,7 +96,7 @@ export class ApiClient {
     return joinPages(last, paging, items);
   }
 
-  private async send(op: HttpOperation, given: Record<string, unknown>, onResponse?: (response: Response) => void): Promise<unknown> {
+  private async send(op: HttpOperation, given: Record<string, unknown>, onResponse?: (response: UpstreamResponse) => void): Promise<unknown> {
     const args = this.withBoundParameters(op, given);
     const base = requestBase(this.definition, this.secret, op.servers);
     const url = requestUrl(this.definition, base, op, args);

@@ -5,7 +5,7 @@ import { STATUS_CODES } from "node:http";
 import { runtimeState } from "../state.js";
 import type { ErrorObject } from "../errors.js";
 import { CallFailure } from "./call-failure.js";
-import { readCapped } from "./capped-read.js";
+import { exchange, type RequestBody, type UpstreamResponse } from "./exchange.js";
 import { isJsonMediaType, isTextMediaType } from "./media-types.js";
 
 export interface ClientLimits {
@@ -38,7 +38,7 @@ export interface BinaryResult {
   content_base64: string;
 }
 
-export type RequestBody = NonNullable<RequestInit["body"]>;
+export type { RequestBody } from "./exchange.js";
 
 const RETRY_STATUS = new Set([408, 429, 502, 503, 504]);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -57,7 +57,7 @@ export class HttpTransport {
     body: RequestBody | undefined,
     retryable: boolean,
     base: URL,
-    hooks: { onBody?: (response: Response, bytes: Uint8Array) => Promise<void>; notModified?: ((response: Response) => Promise<unknown>) | undefined } = {},
+    hooks: { onBody?: (response: UpstreamResponse, bytes: Uint8Array) => Promise<void>; notModified?: ((response: UpstreamResponse) => Promise<unknown>) | undefined } = {},
   ): Promise<unknown> {
     const deadline = Date.now() + this.limits().deadlineMs;
     // One computed delay, used once: whether to retry and how long to wait are the same draw.
@@ -70,7 +70,7 @@ export class HttpTransport {
     };
     for (let attempt = 0; ; attempt++) {
       const left = deadline - Date.now();
-      let response: Response;
+      let response: UpstreamResponse;
       try {
         response = await this.fetchFollowing(method, url, headers, body, Math.min(this.limits().attemptTimeoutMs, left), base);
       } catch (e) {
@@ -105,14 +105,14 @@ export class HttpTransport {
         }
       }
       if (response.status === 304 && hooks.notModified) {
-        await response.body?.cancel();
+        response.discard();
         return await hooks.notModified(response);
       }
       const retryAfter = response.headers.get("retry-after");
       if (RETRY_STATUS.has(response.status)) {
         const delay = retryable && attempt < this.limits().retries ? this.wait(attempt, retryAfter, deadline) : undefined;
         if (delay !== undefined) {
-          await response.body?.cancel();
+          response.discard();
           await sleep(delay);
           continue;
         }
@@ -134,15 +134,15 @@ export class HttpTransport {
   }
 
   /** Follow redirects only within the configured origin; a redirect elsewhere is an error (credentials never follow). */
-  private async fetchFollowing(method: string, url: URL, headers: Headers, body: RequestBody | undefined, timeoutMs: number, base: URL): Promise<Response> {
+  private async fetchFollowing(method: string, url: URL, headers: Headers, body: RequestBody | undefined, timeoutMs: number, base: URL): Promise<UpstreamResponse> {
     let current = url;
     let currentMethod = method;
     let currentBody = body;
     for (let hop = 0; ; hop++) {
-      const response = await fetch(current, { method: currentMethod, headers, body: currentBody, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+      const response = await exchange(currentMethod, current, headers, currentBody, timeoutMs);
       if (!REDIRECTS.has(response.status)) return response;
       const location = response.headers.get("location");
-      await response.body?.cancel();
+      response.discard();
       if (!location) return response;
       const next = new URL(location, current);
       if (next.origin !== base.origin) {
@@ -157,19 +157,18 @@ export class HttpTransport {
     }
   }
 
-  private async readBody(response: Response): Promise<Uint8Array> {
+  private async readBody(response: UpstreamResponse): Promise<Uint8Array> {
     const declared = Number(response.headers.get("content-length"));
     if (declared > this.limits().maxResponseBytes) {
-      await response.body?.cancel();
+      response.discard();
       throw new CallFailure({ error: "Response too large", message: `The response is ${declared} bytes, over the limit of ${this.limits().maxResponseBytes}` });
     }
-    if (!response.body) return new Uint8Array();
-    const bytes = await readCapped(response.body, this.limits().maxResponseBytes);
+    const bytes = await response.read(this.limits().maxResponseBytes);
     if (!bytes) throw new CallFailure({ error: "Response too large", message: `The response is over the limit of ${this.limits().maxResponseBytes} bytes` });
     return bytes;
   }
 
-  private async readSuccess(response: Response, method: string, onBody?: (response: Response, bytes: Uint8Array) => Promise<void>): Promise<unknown> {
+  private async readSuccess(response: UpstreamResponse, method: string, onBody?: (response: UpstreamResponse, bytes: Uint8Array) => Promise<void>): Promise<unknown> {
     const bytes = await this.readBody(response);
     const value = this.decode(bytes, response.headers.get("content-type") ?? "", response.status, method);
     // Kept only once it decoded: an answer that is not what it says it is never enters the cache.
@@ -198,7 +197,7 @@ export class HttpTransport {
     return result;
   }
 
-  private async errorObject(response: Response, method: string, url: URL): Promise<ErrorObject> {
+  private async errorObject(response: UpstreamResponse, method: string, url: URL): Promise<ErrorObject> {
     let bodyText = "";
     try {
       const bytes = await this.readBody(response);
@@ -255,8 +254,8 @@ function messageFrom(body: unknown): string {
 }
 
 function causeOf(e: unknown): string {
-  const err = e as { cause?: { code?: string; message?: string }; message?: string };
-  return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(e);
+  const err = e as { code?: string; cause?: { code?: string; message?: string }; message?: string };
+  return err?.code ?? err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(e);
 }
 
 function statusText(status: number): string {
