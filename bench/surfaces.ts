@@ -64,7 +64,6 @@ export async function surfaces(ctx: BenchContext, github: string | undefined): P
 
   const host = ProjectHost.load({ cwd: githubDir, lazyHandlers: true, env: { MXCP_CONFIG: "/nonexistent" } });
   const catalog = new McpCatalog(host, { surface: "search" });
-  const buildMs = catalog.surfaces.warm();
   const backend = { callTool: async () => ({ content: [] }), callForCode: async () => null, sql: async () => [] };
   const queries = Object.values(SEARCH_CASES).flat().map((c) => c.query);
   const times: number[] = [];
@@ -75,7 +74,8 @@ export async function surfaces(ctx: BenchContext, github: string | undefined): P
       times.push(performance.now() - t0);
     }
   }
-  ctx.row(`search_tools over ${catalog.toolCount} tools`, `p50 ${ctx.median(times).toFixed(2)} ms, p99 ${ctx.percentile(times, 0.99).toFixed(2)} ms`, `${times.length} queries; index built in ${buildMs.toFixed(0)} ms`);
+  const buildMs = catalog.surfaces.indexMs ?? 0; // built by the first search
+  ctx.row(`search_tools over ${catalog.toolCount} tools`, `p50 ${ctx.median(times).toFixed(2)} ms, p99 ${ctx.percentile(times, 0.99).toFixed(2)} ms`, `${times.length} queries; index built in ${buildMs.toFixed(0)} ms, after the first listing`);
 
   await runCodeOverhead(ctx);
   await searchQuality(ctx);

@@ -1,4 +1,8 @@
+import { statSync } from "node:fs";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { VERSION } from "../package-info.js";
 import type {
   AnnotationsDef,
   EndpointFile,
@@ -142,3 +146,19 @@ export const endpointFileSchema: z.ZodType<EndpointFile> = z
       });
     }
   }) as unknown as z.ZodType<EndpointFile>;
+
+/**
+ * What a validated file's cached form depends on besides the file: this package's version and the modules that
+ * define the schema (their modification times, so a rebuilt checkout never reads an entry an older schema wrote).
+ */
+export function endpointSchemaStamp(): string {
+  const ext = extname(fileURLToPath(import.meta.url));
+  const times = ["./endpoint-schema", "./type-schema", "./definitions"].map((m) => {
+    try {
+      return statSync(fileURLToPath(new URL(`${m}${ext}`, import.meta.url))).mtimeMs;
+    } catch {
+      return 0;
+    }
+  });
+  return `${VERSION}:${times.join(":")}`;
+}

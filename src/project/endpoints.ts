@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { EndpointFile, EndpointKind, PromptDef, ResourceDef, SourceDef, ToolDef } from "./definitions.js";
-import { endpointFileSchema } from "./endpoint-schema.js";
+import { endpointFileSchema, endpointSchemaStamp } from "./endpoint-schema.js";
 import { templateVariables } from "./prompt-template.js";
 import { formatProblem, ProjectError, zodProblems, type Problem } from "./schema-errors.js";
 import type { SiteConfig } from "./site-config.js";
@@ -40,7 +40,8 @@ const KINDS: EndpointKind[] = ["tool", "resource", "prompt"];
  */
 export function loadEndpoints(root: string, site: SiteConfig, only?: { kind: EndpointKind; name: string }): EndpointEntry[] {
   const entries: EndpointEntry[] = [];
-  const cache = new YamlCache(root);
+  const ctx: LoadContext = { root, cache: new YamlCache(root, undefined, "endpoints", endpointSchemaStamp()), folders: new Map() };
+  const cache = ctx.cache;
   for (const kind of KINDS) {
     const folder = join(root, site.paths[`${kind}s` as "tools" | "resources" | "prompts"]);
     for (const file of findYmlFiles(folder)) {
@@ -50,7 +51,7 @@ export function loadEndpoints(root: string, site: SiteConfig, only?: { kind: End
         entries.push({ kind, path: relative(root, file).split(sep).join("/"), name, problems: [] });
         continue;
       }
-      const entry = loadEndpointFile(root, file, kind, cache);
+      const entry = loadEndpointFile(ctx, file, kind);
       if (entry) entries.push(entry);
     }
   }
@@ -70,13 +71,27 @@ function findYmlFiles(folder: string): string[] {
   return out.sort();
 }
 
-function loadEndpointFile(root: string, file: string, folderKind: EndpointKind, cache: YamlCache): EndpointEntry | undefined {
+/** One load of a project's endpoints: its parsed-file cache, and its folders' real paths. */
+interface LoadContext {
+  root: string;
+  cache: YamlCache;
+  folders: Map<string, string>;
+}
+
+function loadEndpointFile(ctx: LoadContext, file: string, folderKind: EndpointKind): EndpointEntry | undefined {
+  const { root, cache } = ctx;
   const path = relative(root, file).split(sep).join("/");
+  // A file validated before is not validated again (the slowest part of loading a thousand tools).
+  const checked = cache.getChecked(file);
+  if (checked !== undefined) return finishEntry(ctx, file, path, folderKind, checked as EndpointFile, (p) => p);
   const cached = cache.get(file);
   if (cached !== undefined) {
     // A file that parsed before: only a problem needs the full parse, for its line and column.
     const quick = endpointFileSchema.safeParse(cached);
-    if (quick.success) return finishEntry(root, file, path, folderKind, quick.data, (p) => p);
+    if (quick.success) {
+      cache.setChecked(file, quick.data);
+      return finishEntry(ctx, file, path, folderKind, quick.data, (p) => p);
+    }
   }
   const text = readFileSync(file, "utf8");
   if (text.trim() === "") return { kind: folderKind, path, problems: [{ file: path, path: "", message: "Endpoint file is empty" }] };
@@ -99,21 +114,22 @@ function loadEndpointFile(root: string, file: string, folderKind: EndpointKind, 
       return { kind: folderKind, path, name, problems: zodProblems(path, result.error).map(locate) };
     }
     parsed = result.data;
+    cache.setChecked(file, parsed);
   } catch (e) {
     if (e instanceof ProjectError) return { kind: folderKind, path, problems: e.problems };
     throw e;
   }
-  return finishEntry(root, file, path, folderKind, parsed, locate);
+  return finishEntry(ctx, file, path, folderKind, parsed, locate);
 }
 
-function finishEntry(root: string, file: string, path: string, folderKind: EndpointKind, parsed: EndpointFile, locate: (p: Problem) => Problem): EndpointEntry | undefined {
+function finishEntry(ctx: LoadContext, file: string, path: string, folderKind: EndpointKind, parsed: EndpointFile, locate: (p: Problem) => Problem): EndpointEntry | undefined {
   const definition = parsed[folderKind];
   if (!definition) return undefined;
   if (definition.enabled === false) return undefined;
   const name = folderKind === "resource" ? (definition as ResourceDef).uri : (definition as ToolDef | PromptDef).name;
   const entry: EndpointEntry = { kind: folderKind, path, name, definition, problems: [] };
   if (parsed.metadata) entry.metadata = parsed.metadata;
-  entry.problems.push(...checkEndpoint(root, file, path, folderKind, definition).map(locate));
+  entry.problems.push(...checkEndpoint(ctx, file, path, folderKind, definition).map(locate));
   return entry;
 }
 
@@ -124,7 +140,8 @@ function declaredName(raw: Record<string, unknown>, kind: EndpointKind): string 
 }
 
 /** Checks beyond the shape, as `mxcp validate` makes them. */
-function checkEndpoint(root: string, file: string, path: string, kind: EndpointKind, def: ToolDef | ResourceDef | PromptDef): Problem[] {
+function checkEndpoint(ctx: LoadContext, file: string, path: string, kind: EndpointKind, def: ToolDef | ResourceDef | PromptDef): Problem[] {
+  const { root } = ctx;
   const problems: Problem[] = [];
   const params = def.parameters ?? [];
   const paramNames = params.map((p) => p.name);
@@ -166,7 +183,7 @@ function checkEndpoint(root: string, file: string, path: string, kind: EndpointK
     return problems;
   }
   const sourceFile = resolveSourceFile(root, file, withSource.source);
-  if (sourceFile !== undefined && !insideProject(root, sourceFile)) {
+  if (sourceFile !== undefined && !insideProject(root, sourceFile, ctx.folders)) {
     problems.push({ file: path, path: `${kind}.source.file`, message: `Source file is outside the project: ${withSource.source.file}` });
     return problems;
   }
@@ -189,15 +206,26 @@ function checkEndpoint(root: string, file: string, path: string, kind: EndpointK
   return problems;
 }
 
-/** Whether `file` (and, when it exists, the file a link leads to) lies inside the project root. */
-export function insideProject(root: string, file: string): boolean {
+/**
+ * Whether `file` (and, when it exists, the file a link leads to) lies inside the project root. `folders` keeps
+ * folders' real paths for one load of a project (one realpath per folder, not per file).
+ */
+export function insideProject(root: string, file: string, folders = new Map<string, string>()): boolean {
   const within = (base: string, p: string) => {
     const rel = relative(base, p);
     return rel !== "" && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
   };
   if (!within(root, file)) return false;
-  if (!existsSync(file)) return true;
-  return within(realpathSync(root), realpathSync(file));
+  const st = lstatSync(file, { throwIfNoEntry: false });
+  if (!st) return true;
+  const realFolder = (folder: string): string => {
+    let real = folders.get(folder);
+    if (real === undefined) folders.set(folder, (real = realpathSync(folder)));
+    return real;
+  };
+  // A file that is no link is where its folder really is.
+  const real = st.isSymbolicLink() ? realpathSync(file) : join(realFolder(dirname(file)), basename(file));
+  return within(realFolder(root), real);
 }
 
 /** `source.file` is relative to the YAML file's folder; a leading `/` means the project root. */

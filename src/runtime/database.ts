@@ -1,6 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
-import { DuckDBInstance, type DuckDBConnection, type DuckDBScalarFunction } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance, DuckDBScalarFunction } from "@duckdb/node-api";
+import { duckdb } from "./duckdb-module.js";
 import { bindParams } from "./params.js";
 import { readRows } from "./rows.js";
 
@@ -96,7 +97,7 @@ export class Database {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const opts: Record<string, string> = this.options.readonly ? { access_mode: "READ_ONLY" } : {};
     try {
-      this.instance = await DuckDBInstance.create(this.path, opts);
+      this.instance = await duckdb().DuckDBInstance.create(this.path, opts);
       if (!this.options.readonly) for (const f of [this.path, `${this.path}.wal`]) if (existsSync(f)) chmodSync(f, 0o600);
     } catch (e) {
       const message = (e as Error).message;

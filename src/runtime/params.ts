@@ -1,17 +1,6 @@
 import { setOwn } from "./own.js";
-import {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  INTEGER,
-  TIMESTAMPTZ,
-  VARCHAR,
-  listValue,
-  structValue,
-  timestampTZValue,
-  type DuckDBType,
-  type DuckDBValue,
-} from "@duckdb/node-api";
+import type { DuckDBType, DuckDBValue } from "@duckdb/node-api";
+import { duckdb } from "./duckdb-module.js";
 
 /** Turn JS values into DuckDB parameter values with explicit types where JS alone is ambiguous. */
 export function bindParams(params: Record<string, unknown>): { values: Record<string, DuckDBValue>; types: Record<string, DuckDBType | undefined> } {
@@ -26,6 +15,7 @@ export function bindParams(params: Record<string, unknown>): { values: Record<st
 
 function typeFor(v: unknown): DuckDBType | undefined {
   // INTEGER when it fits, so functions declared on INTEGER match; DuckDB widens it where BIGINT is wanted.
+  const { BIGINT, BOOLEAN, DOUBLE, INTEGER, TIMESTAMPTZ, VARCHAR } = duckdb();
   if (typeof v === "number") return Number.isInteger(v) ? (Math.abs(v) < 2 ** 31 ? INTEGER : BIGINT) : DOUBLE;
   if (typeof v === "boolean") return BOOLEAN;
   if (typeof v === "string") return VARCHAR;
@@ -38,6 +28,7 @@ function toDuckValue(v: unknown): DuckDBValue {
   if (v === null || v === undefined) return null;
   if (typeof v === "number" && Number.isInteger(v) && Math.abs(v) >= 2 ** 31) return BigInt(v);
   if (typeof v === "number" || typeof v === "string" || typeof v === "boolean" || typeof v === "bigint") return v;
+  const { listValue, structValue, timestampTZValue } = duckdb();
   if (v instanceof Date) return timestampTZValue(BigInt(v.getTime()) * 1000n);
   if (Array.isArray(v)) return listValue(v.map(toDuckValue));
   if (typeof v === "object") {

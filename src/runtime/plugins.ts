@@ -1,20 +1,13 @@
-import {
-  BIGINT,
-  BOOLEAN,
-  DATE,
-  DOUBLE,
-  DuckDBScalarFunction,
-  FLOAT,
-  INTEGER,
-  TIMESTAMP,
-  VARCHAR,
-  type DuckDBType,
-} from "@duckdb/node-api";
+import type { DuckDBScalarFunction, DuckDBType } from "@duckdb/node-api";
+import { duckdb } from "./duckdb-module.js";
 import { runtimeState, type PluginInstance } from "./state.js";
 
 export type SqlTypeName = "VARCHAR" | "INTEGER" | "BIGINT" | "DOUBLE" | "FLOAT" | "BOOLEAN" | "DATE" | "TIMESTAMP";
 
-const SQL_TYPES: Record<SqlTypeName, DuckDBType> = { VARCHAR, INTEGER, BIGINT, DOUBLE, FLOAT, BOOLEAN, DATE, TIMESTAMP };
+function sqlType(name: SqlTypeName): DuckDBType {
+  const { VARCHAR, INTEGER, BIGINT, DOUBLE, FLOAT, BOOLEAN, DATE, TIMESTAMP } = duckdb();
+  return { VARCHAR, INTEGER, BIGINT, DOUBLE, FLOAT, BOOLEAN, DATE, TIMESTAMP }[name];
+}
 
 export interface PluginFunction {
   parameters: SqlTypeName[];
@@ -37,10 +30,10 @@ export function definePlugin(def: PluginDefinition): PluginDefinition {
 
 /** Build the DuckDB function for one plugin function. */
 export function scalarFunction(name: string, fn: PluginFunction): DuckDBScalarFunction {
-  return DuckDBScalarFunction.create({
+  return duckdb().DuckDBScalarFunction.create({
     name,
-    returnType: SQL_TYPES[fn.returns],
-    parameterTypes: fn.parameters.map((t) => SQL_TYPES[t]),
+    returnType: sqlType(fn.returns),
+    parameterTypes: fn.parameters.map(sqlType),
     mainFunction: (info, input, output) => {
       try {
         const columns = fn.parameters.map((_, i) => input.getColumnVector(i));

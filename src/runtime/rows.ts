@@ -1,4 +1,5 @@
-import { DuckDBTypeId, type DuckDBResultReader, type DuckDBType, type Json } from "@duckdb/node-api";
+import type { DuckDBResultReader, DuckDBType, DuckDBTypeId, Json } from "@duckdb/node-api";
+import { duckdb } from "./duckdb-module.js";
 import { setOwn } from "./own.js";
 
 /**
@@ -21,24 +22,29 @@ export function readRows(reader: DuckDBResultReader): Record<string, unknown>[] 
   });
 }
 
-const BIG_INTS = new Set<DuckDBTypeId>([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT, DuckDBTypeId.BIGNUM]);
-const TIMESTAMPS = new Set<DuckDBTypeId>([DuckDBTypeId.TIMESTAMP, DuckDBTypeId.TIMESTAMP_S, DuckDBTypeId.TIMESTAMP_MS, DuckDBTypeId.TIMESTAMP_NS]);
+let kinds: { BIG_INTS: Set<DuckDBTypeId>; TIMESTAMPS: Set<DuckDBTypeId> } | undefined;
 
 function convert(value: Json, type: DuckDBType): unknown {
   if (value === null) return null;
+  const T = duckdb().DuckDBTypeId;
+  kinds ??= {
+    BIG_INTS: new Set<DuckDBTypeId>([T.BIGINT, T.UBIGINT, T.HUGEINT, T.UHUGEINT, T.BIGNUM]),
+    TIMESTAMPS: new Set<DuckDBTypeId>([T.TIMESTAMP, T.TIMESTAMP_S, T.TIMESTAMP_MS, T.TIMESTAMP_NS]),
+  };
+  const { BIG_INTS, TIMESTAMPS } = kinds;
   const id = type.typeId;
   if (BIG_INTS.has(id) && typeof value === "string") {
     const n = Number(value);
     return Number.isSafeInteger(n) ? n : value;
   }
-  if (id === DuckDBTypeId.DECIMAL && typeof value === "string") return exactNumber(value);
-  if (id === DuckDBTypeId.INTERVAL && typeof value === "object" && !Array.isArray(value)) return isoDuration(value as Record<string, Json>);
-  if ((TIMESTAMPS.has(id) || id === DuckDBTypeId.TIMESTAMP_TZ) && typeof value === "string") return value.replace(" ", "T");
-  if ((id === DuckDBTypeId.LIST || id === DuckDBTypeId.ARRAY) && Array.isArray(value)) {
+  if (id === T.DECIMAL && typeof value === "string") return exactNumber(value);
+  if (id === T.INTERVAL && typeof value === "object" && !Array.isArray(value)) return isoDuration(value as Record<string, Json>);
+  if ((TIMESTAMPS.has(id) || id === T.TIMESTAMP_TZ) && typeof value === "string") return value.replace(" ", "T");
+  if ((id === T.LIST || id === T.ARRAY) && Array.isArray(value)) {
     const child = (type as { valueType: DuckDBType }).valueType;
     return value.map((v) => convert(v, child));
   }
-  if (id === DuckDBTypeId.STRUCT && typeof value === "object" && !Array.isArray(value)) {
+  if (id === T.STRUCT && typeof value === "object" && !Array.isArray(value)) {
     const st = type as unknown as { entryNames: readonly string[]; entryTypes: readonly DuckDBType[] };
     const out: Record<string, unknown> = {};
     st.entryNames.forEach((name, i) => {
@@ -46,10 +52,10 @@ function convert(value: Json, type: DuckDBType): unknown {
     });
     return out;
   }
-  if (id === DuckDBTypeId.MAP && Array.isArray(value)) {
+  if (id === T.MAP && Array.isArray(value)) {
     const mt = type as unknown as { keyType: DuckDBType; valueType: DuckDBType };
     const entries = value as { key: Json; value: Json }[];
-    if (mt.keyType.typeId === DuckDBTypeId.VARCHAR) {
+    if (mt.keyType.typeId === T.VARCHAR) {
       const out: Record<string, unknown> = {};
       for (const e of entries) {
         setOwn(out, String(e.key), convert(e.value, mt.valueType));

@@ -10,7 +10,7 @@ import { reshapeResult, toJsonSafe, validateOutput } from "../types/validate-out
 import { fitOutput } from "../types/fit-output.js";
 import { runtimeState, type UserContext } from "../runtime/state.js";
 import { loadModule } from "./module-loader.js";
-import { enforceInput, enforceOutput, policyUser, type PolicyTrace } from "./policies.js";
+import { enforceInput, enforceOutput, loadPolicyEngine, policyUser, type PolicyTrace } from "./policies.js";
 
 /** What the runtime noted during a call, for the MCP result's `_meta` and the audit record. */
 export interface CallMeta {
@@ -73,6 +73,7 @@ export async function executeEndpoint(
   const user = policyUser(opts.user);
   try {
     // MXCP's order: input policies, then validation and conversion, execution, reshaping, output validation, output policies.
+    if (def.policies) await loadPolicyEngine();
     enforceInput(def.policies, args, user, trace, log);
     const params = def.parameters ?? [];
     const validated = params.length > 0 ? validateInput(params, args) : { ...args };

@@ -13,7 +13,7 @@ import { toErrorDict } from "../runtime/errors.js";
 import { toJsonSafe } from "../types/validate-output.js";
 import { executeEndpoint, renderPrompt, resolveHandler, type CallOutcome, type ExecuteOptions, type PromptMessage } from "./executor.js";
 import { prepareConnection } from "./database-setup.js";
-import { missingExport } from "./handler-exports.js";
+import { HandlerExports } from "./handler-exports.js";
 import { loadPlugins } from "./plugin-loader.js";
 import { redactOutputStreams } from "./output-streams.js";
 
@@ -133,6 +133,7 @@ export class ProjectHost {
     // DuckDB opens on first use: a project whose tools never touch it serves even while another process
     // (a second client's server) holds the file.
     await loadPlugins(this.project, this.database);
+    const exportsCheck = this.lazyHandlers && !this.skipExportCheck ? new HandlerExports(this.project.root) : undefined;
     for (const entry of this.project.endpoints) {
       // An endpoint listed by name only (`run` loads just the one it calls) has nothing to check.
       if (entry.problems.length > 0 || entry.kind === "prompt" || !entry.definition) continue;
@@ -140,8 +141,8 @@ export class ProjectHost {
       if (def.language !== "typescript") continue;
       const file = resolveSourceFile(this.project.root, join(this.project.root, entry.path), def.source);
       if (this.lazyHandlers) {
-        if (this.skipExportCheck) continue;
-        const missing = missingExport(this.project.root, entry, file);
+        if (!exportsCheck) continue;
+        const missing = exportsCheck.missing(entry, file);
         if (missing) entry.problems.push({ file: entry.path, path: `${entry.kind}.source.file`, message: missing });
         continue;
       }
@@ -151,6 +152,7 @@ export class ProjectHost {
         entry.problems.push({ file: entry.path, path: `${entry.kind}.source.file`, message: loadFailure(e, file) });
       }
     }
+    exportsCheck?.save();
     const state = runtimeState();
     await runHooks(state.initHooks, "init");
     state.initDone = true;

@@ -1,7 +1,6 @@
 import { register as registerHooks } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { register as registerTsx } from "tsx/esm/api";
 
 // Handlers are `.ts` files loaded as they are (no build step for the user), always as ES modules, and their
 // `import ... from "mxcp-gen/runtime"` must reach this process's runtime even when the project
@@ -18,18 +17,19 @@ export async function resolve(specifier, context, next) {
 }
 `;
 
-let installed = false;
+let installed: Promise<void> | undefined;
 
 function runtimeUrl(): string {
   const ext = extname(fileURLToPath(import.meta.url));
   return new URL(`../runtime/index${ext}`, import.meta.url).href;
 }
 
-function installHooks(): void {
-  if (installed) return;
-  installed = true;
-  registerTsx();
-  registerHooks(`data:text/javascript,${encodeURIComponent(ALIAS_HOOKS)}`, { data: { runtimeUrl: runtimeUrl() } });
+function installHooks(): Promise<void> {
+  // tsx is loaded here, when the first handler is, not at start: loading and registering it takes about 0.2 s.
+  return (installed ??= import("tsx/esm/api").then(({ register }) => {
+    register();
+    registerHooks(`data:text/javascript,${encodeURIComponent(ALIAS_HOOKS)}`, { data: { runtimeUrl: runtimeUrl() } });
+  }));
 }
 
 const cache = new Map<string, Promise<Record<string, unknown>>>();
@@ -38,8 +38,7 @@ const cache = new Map<string, Promise<Record<string, unknown>>>();
 export function loadModule(file: string): Promise<Record<string, unknown>> {
   let p = cache.get(file);
   if (!p) {
-    installHooks();
-    p = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
+    p = installHooks().then(() => import(pathToFileURL(file).href) as Promise<Record<string, unknown>>);
     cache.set(file, p);
   }
   return p;

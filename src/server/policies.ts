@@ -1,6 +1,6 @@
 // MXCP's policies: CEL conditions over the arguments (input) or the result (output), with the
 // actions deny, warn, filter_fields, mask_fields and filter_sensitive_fields, and MXCP's messages.
-import { parse } from "@marcbachmann/cel-js";
+import type { parse as celParse } from "@marcbachmann/cel-js";
 import type { PoliciesDef, PolicyRule, TypeDef } from "../project/definitions.js";
 import type { UserContext } from "../runtime/state.js";
 import { setOwn } from "../runtime/own.js";
@@ -45,12 +45,23 @@ export function policyUser(ctx: UserContext | undefined | null): PolicyUser {
   };
 }
 
-const compiled = new Map<string, ReturnType<typeof parse> | null>();
+let parse: typeof celParse | undefined;
+
+/**
+ * Load the CEL engine; a call whose endpoint has policies awaits it first. Loaded on first use rather than at start
+ * (most projects have no policies), and as an ES module it cannot be required on demand.
+ */
+export async function loadPolicyEngine(): Promise<void> {
+  parse ??= (await import("@marcbachmann/cel-js")).parse;
+}
+
+const compiled = new Map<string, ReturnType<typeof celParse> | null>();
 
 /** A CEL condition; an expression that fails to parse or evaluate counts as false, as in MXCP. */
 function holds(condition: string, context: Record<string, unknown>): boolean {
   let fn = compiled.get(condition);
   if (fn === undefined) {
+    if (!parse) throw new Error("The policy engine is not loaded: await loadPolicyEngine() before enforcing policies");
     try {
       fn = parse(condition);
     } catch {

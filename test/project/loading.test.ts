@@ -251,7 +251,7 @@ describe("user config, secrets and interpolation", () => {
 // The parsed-endpoint cache lives in the shared temp folder, and what it holds becomes tool definitions: a cache
 // another user could have written (a folder or file writable by others, or not ours) is never read.
 describe("the endpoint cache in the shared temp folder", () => {
-  function planted(folderMode: number, fileMode: number): unknown {
+  function planted(folderMode: number, fileMode: number, stamp = "s1"): { value: unknown; checked: unknown } {
     const root = writeProject({ "mxcp-site.yml": "mxcp: 1\nproject: c\nprofile: d\n", "tools/t.yml": "mxcp: 1\ntool:\n  name: t\n  description: real\n  source: {code: 'SELECT 1'}\n" });
     const folder = join(tempDir("mxcp-gen-yaml-cache-"), "cache");
     mkdirSync(folder);
@@ -259,16 +259,22 @@ describe("the endpoint cache in the shared temp folder", () => {
     const st = statSync(file);
     const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
     const injected = { mxcp: 1, tool: { name: "t", description: "planted", source: { code: "SELECT 2" } } };
-    writeFileSync(join(folder, `endpoints-${key}.json`), JSON.stringify({ version: 1, entries: { [file]: { mtimeMs: st.mtimeMs, size: st.size, value: injected } } }));
+    const entry = { mtimeMs: st.mtimeMs, size: st.size, value: injected, checked: injected };
+    writeFileSync(join(folder, `endpoints-${key}.json`), JSON.stringify({ version: 2, stamp: "s1", entries: { [file]: entry } }));
     chmodSync(join(folder, `endpoints-${key}.json`), fileMode);
     chmodSync(folder, folderMode);
-    return new YamlCache(root, folder).get(file);
+    const cache = new YamlCache(root, folder, "endpoints", stamp);
+    return { value: cache.get(file), checked: cache.getChecked(file) };
   }
 
   it("reads a cache only from a folder and file of this user's that nobody else can write", () => {
-    expect(planted(0o700, 0o600)).toMatchObject({ tool: { description: "planted" } });
-    expect(planted(0o777, 0o600)).toBeUndefined();
-    expect(planted(0o700, 0o666)).toBeUndefined();
-    expect(planted(0o730, 0o600)).toBeUndefined();
+    expect(planted(0o700, 0o600)).toMatchObject({ value: { tool: { description: "planted" } }, checked: { tool: { description: "planted" } } });
+    expect(planted(0o777, 0o600)).toEqual({ value: undefined, checked: undefined });
+    expect(planted(0o700, 0o666)).toEqual({ value: undefined, checked: undefined });
+    expect(planted(0o730, 0o600)).toEqual({ value: undefined, checked: undefined });
+  });
+
+  it("never reads an entry validated under another schema (another version of mxcp-gen)", () => {
+    expect(planted(0o700, 0o600, "s2")).toEqual({ value: undefined, checked: undefined });
   });
 });

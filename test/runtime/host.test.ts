@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runtimeState } from "../../src/runtime/state.js";
 import { ProjectHost } from "../../src/server/host.js";
+import { exportedNames } from "../../src/server/handler-exports.js";
 import { copyFixture } from "../helpers.js";
 
 // One project for the whole file: hooks and handler modules are process-wide, as in a server.
@@ -198,5 +199,25 @@ describe("shutdown", () => {
     expect(hookLog().slice(-2)).toEqual(["shutdown:first", "shutdown:third"]);
     expect(logged.some((l) => l.includes("shutdown hook fails on purpose"))).toBe(true);
     expect(host.database.isOpen).toBe(false);
+  });
+});
+
+// serve checks each handler's export from its source text (cached by the file's size and time), without loading it.
+describe("the names a handler module exports, read from its source", () => {
+  it("finds declared functions and bindings and export lists, by the name they are exported as", () => {
+    const source = [
+      "export async function get_pet(args: {}) {}",
+      "export function* pages() {}",
+      "export const list_pets = async () => [];",
+      "export { helper as delete_pet, other };",
+      "function helper() {}",
+      "// export function commented_out() {}",
+      "const internal = 1;",
+    ].join("\n");
+    const names = exportedNames(source);
+    expect(names).toEqual(expect.arrayContaining(["get_pet", "pages", "list_pets", "delete_pet", "other"]));
+    // Exported under another name, or not at all: not found, so the tool is reported at start.
+    expect(names).not.toContain("helper");
+    expect(names).not.toContain("internal");
   });
 });

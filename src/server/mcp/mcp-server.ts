@@ -216,7 +216,12 @@ export class McpCatalog {
   }
 
   private registerTools(server: Server, minLevel: () => LoggingLevel, defaultSession: string | undefined): void {
-    server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: this.surface === "all" ? this.tools : this.surfaces.listing() }));
+    server.setRequestHandler(ListToolsRequestSchema, async () => {
+      if (this.surface === "all") return { tools: this.tools };
+      // The search index is built once this listing has gone out, before the model's first search.
+      this.surfaces.warmSoon();
+      return { tools: this.surfaces.listing() };
+    });
     server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => this.answerToolCall(req.params.name, (req.params.arguments ?? {}) as Record<string, unknown>, extra, minLevel, defaultSession));
   }
 

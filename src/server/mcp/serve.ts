@@ -7,7 +7,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { endpointError } from "../../project/endpoints.js";
 import { runtimeState } from "../../runtime/state.js";
 import { ProjectHost } from "../host.js";
-import { McpHttpServer } from "./http-server.js";
+import type { McpHttpServer } from "./http-server.js";
 import { LIST_BUDGET_BYTES, McpCatalog } from "./mcp-server.js";
 import { reserveStdout } from "./stdio.js";
 
@@ -95,11 +95,10 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
   const exposeMode = opts.expose ?? parseExpose(env.MXCP_GEN_EXPOSE) ?? "auto";
   const chosen = chooseSurface(exposeMode, toolCount, opts.exposeThreshold ?? DEFAULT_EXPOSE_THRESHOLD);
   const catalog = new McpCatalog(host, { maxResultBytes: opts.maxResultBytes, surface: chosen.surface, sandbox: opts.codeLimits, results: opts.results });
-  const indexMs = chosen.surface === "all" ? undefined : catalog.surfaces.warm();
   const connected = await connect(transportName, catalog, host, opts, env, stdout);
   const detach = keepServingOnStrayErrors(notice);
   const stop = stopper({ catalog, host, connected, stdout, grace: opts.gracePeriodMs ?? 10_000, notice, detach });
-  announce(catalog, host, { transportName, url: connected.url, toolCount, chosen, indexMs }, notice);
+  announce(catalog, host, { transportName, url: connected.url, toolCount, chosen }, notice);
   return { transport: transportName, url: connected.url, toolCount: catalog.toolCount, surface: chosen.surface, stop };
 }
 
@@ -132,6 +131,8 @@ async function connect(transportName: TransportName, catalog: McpCatalog, host: 
   const userHttp = host.project.userConfig.transport?.http;
   const token = opts.token ?? env.MXCP_GEN_HTTP_TOKEN ?? userHttp?.token;
   try {
+    // The HTTP server's modules (the SDK's HTTP transport, Hono) load only when serving over HTTP.
+    const { McpHttpServer } = await import("./http-server.js");
     const http = new McpHttpServer(catalog, {
       host: opts.host ?? userHttp?.host ?? "127.0.0.1",
       port: opts.port ?? userHttp?.port ?? 8000,
@@ -205,15 +206,15 @@ function stopper(s: { catalog: McpCatalog; host: ProjectHost; connected: Connect
 }
 
 /** The start-up lines: what is served where, the surface and why, the listing's size when it was trimmed. */
-function announce(catalog: McpCatalog, host: ProjectHost, at: { transportName: TransportName; url: string | undefined; toolCount: number; chosen: ReturnType<typeof chooseSurface>; indexMs: number | undefined }, notice: (line: string) => void): void {
-  const { transportName, url, toolCount, chosen, indexMs } = at;
+function announce(catalog: McpCatalog, host: ProjectHost, at: { transportName: TransportName; url: string | undefined; toolCount: number; chosen: ReturnType<typeof chooseSurface> }, notice: (line: string) => void): void {
+  const { transportName, url, toolCount, chosen } = at;
   // The project's tools, as the surface line counts them; the result store's own tool is named apart.
   const tools = `${toolCount} tools${catalog.queryResultsServed ? ", and query_results for stored results" : ""}`;
   notice(`mxcp-gen serving ${catalog.projectName} (${host.project.profile}) over ${transportName}${url ? ` at ${url}` : ""}: ${tools}`);
   notice(
     chosen.surface === "all"
       ? `Surface: all (${chosen.reason}): every tool is listed`
-      : `Surface: ${chosen.surface} (${chosen.reason}): tools/list shows ${catalog.surfaces.listing().map((t) => t.name).join(", ")}; index of ${toolCount} tools built in ${Math.round(indexMs ?? 0)} ms`,
+      : `Surface: ${chosen.surface} (${chosen.reason}): tools/list shows ${catalog.surfaces.listing().map((t) => t.name).join(", ")}; their search index is built after the first listing`,
   );
   if (chosen.surface === "all" && catalog.listingLevel > 0) {
     // Say what was achieved, not what was aimed at: the trimmed listing can still be over the budget.

@@ -6,7 +6,8 @@
 // to the limit, a timer interrupts it, the instance has its own memory limit and one thread.
 import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { duckdb } from "../../runtime/duckdb-module.js";
 import { bindParams } from "../../runtime/params.js";
 import { readRows } from "../../runtime/rows.js";
 import { sqlErrorMessage } from "../../runtime/database.js";
@@ -47,7 +48,7 @@ export class SessionDatabase {
     if (file) {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     }
-    const instance = await DuckDBInstance.create(file ?? ":memory:", {
+    const instance = await duckdb().DuckDBInstance.create(file ?? ":memory:", {
       temp_directory: "",
       memory_limit: `${Math.max(16, Math.floor(limits.memoryBytes / (1024 * 1024)))}MB`,
       threads: "1",

@@ -5,7 +5,7 @@
 // either direction, so no host object (or prototype) is ever reachable from inside.
 import { utf8Prefix } from "../utf8-prefix.js";
 import { SourceMap } from "node:module";
-import { transformSync } from "esbuild";
+import { createRequire } from "node:module";
 import { newQuickJSWASMModule, type QuickJSContext, type QuickJSDeferredPromise, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from "quickjs-emscripten";
 import ts from "typescript";
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "./sandbox-limits.js";
@@ -55,6 +55,8 @@ export function prepareCode(code: string): { js: string; map: SourceMap | undefi
   }
   const wrapped = `async function __run__() {${body}\n}`;
   if (plain) return { js: wrapped, map: undefined };
+  // esbuild is loaded with the first program that needs it, not at every start.
+  const { transformSync } = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
   const out = transformSync(wrapped, { loader: "ts", sourcemap: "external", sourcefile: "code.ts", target: "es2022" });
   return { js: out.code, map: new SourceMap(JSON.parse(out.map)) };
 }

@@ -70,15 +70,29 @@ export class ToolSurfaces {
     this.limits = { ...DEFAULT_SANDBOX_LIMITS, ...limits };
   }
 
-  /** Build the index now (at start-up), rather than on the first search. */
-  warm(): number {
-    const started = performance.now();
-    this.searchIndex();
-    return performance.now() - started;
+  /** Milliseconds the index took to build, once built. */
+  indexMs: number | undefined;
+
+  /**
+   * Build the index once the event loop is free: called when the first listing has been answered, so a client's
+   * start (initialize, tools/list) never waits for it, and it is ready before the model's first search.
+   */
+  warmSoon(): void {
+    if (this.index || this.warming) return;
+    this.warming = setTimeout(() => this.searchIndex(), 0);
+    this.warming.unref();
   }
 
+  private warming: NodeJS.Timeout | undefined;
+
   private searchIndex(): ToolIndex {
-    return (this.index ??= new ToolIndex(this.host.names.map((n) => this.indexed(n))));
+    if (!this.index) {
+      clearTimeout(this.warming);
+      const started = performance.now();
+      this.index = new ToolIndex(this.host.names.map((n) => this.indexed(n)));
+      this.indexMs = performance.now() - started;
+    }
+    return this.index;
   }
 
   /** What the index knows of a tool, from its definition (the listing is not needed for searching). */

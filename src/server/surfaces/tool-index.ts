@@ -107,10 +107,17 @@ export function expandQuery(query: string): string {
   return extra.length > 0 ? `${query} ${extra.join(" ")}` : query;
 }
 
+// A thousand tools' text repeats a few thousand words: each is stemmed once.
+const stems = new Map<string, string | null>();
+
 function normalizeTerm(term: string): string | null {
-  const t = term.toLowerCase();
-  if (STOP_WORDS.has(t)) return null;
-  return stemmer(t);
+  let stem = stems.get(term);
+  if (stem === undefined) {
+    const t = term.toLowerCase();
+    stem = STOP_WORDS.has(t) ? null : stemmer(t);
+    if (stems.size < 100_000) stems.set(term, stem);
+  }
+  return stem;
 }
 
 /** The first sentence or so of a description, at most 200 characters. */
