@@ -30,6 +30,12 @@ export interface OpenApiOptions extends LoadOptions, OperationFilters {
   cacheInclude?: string[] | undefined;
   /** These tools are never cached. */
   cacheExclude?: string[] | undefined;
+  /**
+   * Called with the document as soon as it is read (bundled, converted to 3.x, credentials added), before the tools
+   * are built from it, for work that can start on it meanwhile. It must copy what it keeps: the document is not
+   * final (`document` in the result is), and its references are not yet confined (see `confineRefs`).
+   */
+  onDocument?: ((document: OpenApiDocument) => void) | undefined;
 }
 
 export interface OpenApiResult {
@@ -89,6 +95,7 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
   const chosen = opts.name ? { name: snakeCase(opts.name) || "api", from: "flag" as const } : defaultApiName(title, typeof firstServer === "string" ? firstServer : undefined);
   const name = chosen.name;
   if (opts.auth) addAuthScheme(doc, opts.auth);
+  opts.onDocument?.(doc);
   const schemes = securitySchemes(doc, file, diagnostics);
   const undeclaredAuth = Object.keys(schemes).length === 0 ? undeclaredAuthAdvice(typeof firstServer === "string" ? firstServer : opts.baseUrl) : undefined;
   if (undeclaredAuth) diagnostics.warn(file, "/components/securitySchemes", `The document declares no credentials (no security scheme), so the project sends none: ${undeclaredAuth}`);

@@ -2,7 +2,10 @@
 // TS2344). The generated project must, so types.ts is type-checked here, in memory, and only the
 // declarations with errors are degraded to `any` (handlers index into these types, which `unknown` would
 // not allow); the report names them.
-import { Project, ts } from "ts-morph";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import ts from "typescript";
 
 const FILE = "/types.ts";
 const DEGRADED = "any /* degraded by mxcp-gen: openapi-typescript's type did not compile */";
@@ -14,15 +17,36 @@ export interface CheckedTypes {
   degraded: string[];
 }
 
+const OPTIONS: ts.CompilerOptions = { strict: true, noUnusedLocals: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, lib: ["lib.es2022.d.ts"], types: [] };
+// The same TypeScript that openapi-typescript loaded (one compiler in memory, not two), and its own lib files.
+const LIB_DIR = dirname(createRequire(import.meta.url).resolve("typescript/lib/lib.es2022.d.ts"));
+// Lib files parsed once per process: every round of every check reads the same ones.
+const libFiles = new Map<string, ts.SourceFile | undefined>();
+
 function diagnose(text: string): { file: ts.SourceFile; errors: readonly ts.Diagnostic[] } {
-  // ts-morph's in-memory file system carries TypeScript's lib files: nothing is read from disk.
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    compilerOptions: { strict: true, noUnusedLocals: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, lib: ["lib.es2022.d.ts"], types: [] },
-  });
-  project.createSourceFile(FILE, text);
-  const program = project.getProgram().compilerObject;
-  const file = program.getSourceFile(FILE)!;
+  const file = ts.createSourceFile(FILE, text, ts.ScriptTarget.ES2022, true);
+  const isLib = (name: string) => dirname(name) === LIB_DIR && /^lib\.[\w.]*d\.ts$/.test(name.slice(LIB_DIR.length + 1));
+  // Nothing but types.ts and TypeScript's lib files can be read: the text comes from a document nobody here wrote.
+  const host: ts.CompilerHost = {
+    getSourceFile: (name) => {
+      if (name === FILE) return file;
+      if (!isLib(name)) return undefined;
+      if (!libFiles.has(name)) libFiles.set(name, ts.createSourceFile(name, readFileSync(name, "utf8"), ts.ScriptTarget.ES2022, true));
+      return libFiles.get(name);
+    },
+    getDefaultLibFileName: () => join(LIB_DIR, "lib.es2022.d.ts"),
+    getDefaultLibLocation: () => LIB_DIR,
+    writeFile: () => {},
+    getCurrentDirectory: () => "/",
+    getCanonicalFileName: (name) => name,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => "\n",
+    fileExists: (name) => name === FILE || isLib(name),
+    readFile: (name) => (isLib(name) ? readFileSync(name, "utf8") : undefined),
+    directoryExists: () => false,
+    getDirectories: () => [],
+  };
+  const program = ts.createProgram([FILE], OPTIONS, host);
   return { file, errors: program.getSemanticDiagnostics(file) };
 }
 

@@ -7,9 +7,8 @@ import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { generateOpenApiModel, type OpenApiOptions } from "../../generators/openapi/index.js";
 import { formatSpecProblem } from "../../generators/openapi/diagnostics.js";
-import { apiFiles } from "../emit/api-files.js";
-import { openapiTypes } from "../emit/openapi-types.js";
-import { degradeBrokenTypes } from "../emit/types-check.js";
+import { apiFilesBeforeTypes, withTypes } from "../emit/api-files.js";
+import { startTypesJob } from "./types-job.js";
 import { writeFiles, type WriteOptions, type WriteResult } from "../emit/writer.js";
 import { loadSiteConfig, SITE_FILE } from "../project/site-config.js";
 import { defaultProjectName, missingProjectFiles, siteFile } from "../scaffold/project-skeleton.js";
@@ -47,7 +46,15 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
     t = Date.now();
   };
   const naming = namingRule(out, source, opts);
-  const result = await generateOpenApiModel(source, { ...opts, naming });
+  // openapi-typescript and the check of its types run in a worker beside this thread, from the start.
+  const typesJob = startTypesJob();
+  let result: Awaited<ReturnType<typeof generateOpenApiModel>>;
+  try {
+    result = await generateOpenApiModel(source, { ...opts, naming, onDocument: (doc) => typesJob.post(doc) });
+  } catch (e) {
+    typesJob.cancel();
+    throw e;
+  }
   const api = result.model.name;
   step(`read ${source}: OpenAPI ${result.inputVersion}, ${result.model.tools.length} operations, ${result.files.length} file(s)`);
   if (result.nameFrom !== "flag") progress(`  API name: ${api} (from the ${result.nameFrom === "host" ? "server's host" : result.nameFrom === "title" ? "document's title" : "default"}; choose another with --name)`);
@@ -61,10 +68,15 @@ export async function generateOpenApiProject(source: string, opts: OpenApiProjec
   const flags = flagWords(OPENAPI_FLAGS, { ...opts, name: api, naming: undefined });
   const command = commandLine(["mxcp-gen", "openapi", display, ...flags]);
   const warnings = result.warnings.map(formatSpecProblem);
-  // The types come first, so every file (types.ts, and the report with their warnings) is rendered once.
-  const types = await checkedTypes(result.document, warnings, step);
-  const files = apiFiles(result.model, project, profile, { api, source: display, command, types, warnings });
-  step(`rendered ${files.size} files`);
+  // The rest is rendered while the types are made.
+  const typesMade = typesJob.result(result.document);
+  const header = { api, source: display, command };
+  const untyped = apiFilesBeforeTypes(result.model, project, profile, header);
+  step(`rendered ${untyped.size} files`);
+  const types = await typesMade;
+  step(`${types.steps.join("; ")} (in a worker thread; waited for it)`);
+  warnings.push(...types.warnings);
+  const files = withTypes(untyped, result.model, { ...header, types: types.text, warnings });
 
   const projectFiles = new Map<string, string>([[SITE_FILE, siteFile(out, { project, profile, secrets: [api] })], ...missingProjectFiles(out, project)]);
   const written = writeFiles(
@@ -97,21 +109,3 @@ function namingRule(out: string, source: string, opts: OpenApiProjectOptions): N
   return recorded === "route" ? "route" : "operation-id";
 }
 
-/**
- * openapi-typescript's types for the document, checked: what does not compile is typed any, and said in the
- * warnings. This is the document's last use: openapi-typescript may consume it.
- */
-async function checkedTypes(document: Parameters<typeof openapiTypes>[0], warnings: string[], step: (what: string) => void): Promise<string> {
-  const types = await openapiTypes(document, { consume: true });
-  step(types.warning ? `types: ${types.warning}` : "types from openapi-typescript");
-  if (types.warning) warnings.push(`warning: ${types.warning}`);
-  try {
-    const checked = degradeBrokenTypes(types.text);
-    if (checked.degraded.length > 0) warnings.push(`warning: openapi-typescript's types for ${checked.degraded.join(", ")} did not compile; they are typed any in types.ts`);
-    step(`types checked${checked.degraded.length ? `: ${checked.degraded.length} degraded` : ""}`);
-    return checked.text;
-  } catch (e) {
-    warnings.push(`warning: could not check types.ts (${(e as Error).message}); it is kept as openapi-typescript wrote it`);
-    return types.text;
-  }
-}

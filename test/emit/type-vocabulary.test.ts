@@ -50,7 +50,7 @@ describe("the type vocabulary", () => {
       origin: {},
       moduleName: "v_all",
     };
-    const yaml = parse(toolYaml(api, tool, { api: "v", source: "test", command: "test", types: "", warnings: [] })) as { tool: { parameters: Record<string, unknown>[] } };
+    const yaml = parse(toolYaml(api, tool, { api: "v", source: "test", command: "test" })) as { tool: { parameters: Record<string, unknown>[] } };
     const written = yaml.tool.parameters[0]!;
     expect(Object.keys(written)).toEqual(["name", ...TYPE_KEYS]);
     const { name: _name, ...type } = written;

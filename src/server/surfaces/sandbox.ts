@@ -3,9 +3,8 @@
 // session's calls go on. The worker has its own deadline inside (QuickJS's interrupt handler); past it, and a
 // grace period, the main thread terminates the worker. Idle workers are kept for the next run (each run still
 // gets a fresh QuickJS runtime), never a worker that was terminated.
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { moduleWorker } from "../../module-worker.js";
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "./sandbox-limits.js";
 import type { FromWorker, ToWorker } from "./sandbox-messages.js";
 import type { SandboxBindings, SandboxOutcome } from "./sandbox-run.js";
@@ -25,13 +24,7 @@ function newWorker(): Worker {
     stdout: true,
     stderr: true,
   };
-  // Built, this module is .js beside the worker's .js. Run from source (the tests), the worker is .ts: it starts
-  // by registering tsx's loader in its own thread, then imports it.
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./sandbox-worker.js", import.meta.url), options);
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
-  const worker = new URL("./sandbox-worker.ts", import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
-  return new Worker(boot, { ...options, eval: true });
+  return moduleWorker(import.meta.url, "sandbox-worker", options);
 }
 
 export async function runCode(code: string, bindings: SandboxBindings, limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS): Promise<SandboxOutcome> {
