@@ -2,7 +2,7 @@
 // with the peers, each figure the median of several runs, each comparison measured in the same run.
 // Loopback only. Prints one table; --markdown prints it as Markdown for bench/RESULTS.md.
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,7 +69,8 @@ async function generation(name: string, spec: string): Promise<string> {
 
 async function typecheck(name: string, dir: string): Promise<void> {
   mkdirSync(join(dir, "node_modules"), { recursive: true });
-  symlinkSync(ROOT, join(dir, "node_modules", "mxcp-gen"));
+  // The generation linked the runtime itself when it ran from this checkout.
+  if (!existsSync(join(dir, "node_modules", "mxcp-gen"))) symlinkSync(ROOT, join(dir, "node_modules", "mxcp-gen"));
   const t = await timed(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(dir, "tsconfig.json"), "--noEmit"], dir);
   row(`tsc --noEmit, ${name} project`, `${t.s.toFixed(1)} s, ${t.mb.toFixed(0)} MB`, t.ok ? "passes" : "FAILS");
 }
