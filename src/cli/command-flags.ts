@@ -69,6 +69,7 @@ export const SERVE_FLAGS = {
   port: { kind: "string", value: "P", help: ["HTTP port (default: the user config's transport.http.port, else 8000; 0 picks a free port)"] },
   stateless: { kind: "boolean", help: ["HTTP without sessions: a fresh server and transport per request"] },
   "json-response": { kind: "boolean", help: ["HTTP answers as plain JSON, not SSE: faster, but no progress or log notifications per call"] },
+  "metrics-public": { kind: "boolean", help: ["HTTP: /healthz, /readyz and /metrics answer without the bearer token (probes, scrapers)"] },
   "ignore-errors": { kind: "boolean", help: ["serve the valid endpoints even if others are invalid (default: refuse to start)"] },
   insecure: { kind: "boolean", help: ["allow a non-loopback bind without a bearer token"] },
   readonly: { kind: "boolean", help: ["open the project's DuckDB read-only, as MXCP's --readonly (a second server beside one that writes)"] },

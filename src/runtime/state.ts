@@ -52,6 +52,14 @@ export interface PluginInstance {
   value: unknown;
 }
 
+/** Who wants to know what the runtime does (the server's metrics); nobody by default. */
+export interface RuntimeObserver {
+  /** An upstream API answered with this HTTP status (0: no answer, the connection failed or timed out). */
+  upstreamAnswer?(api: string, status: number): void;
+  /** A read through the HTTP cache was answered from it (hit) or needed the API (miss). */
+  cacheLookup?(api: string, hit: boolean): void;
+}
+
 export interface RuntimeState {
   database: Database | undefined;
   siteConfig: Record<string, unknown>;
@@ -68,6 +76,7 @@ export interface RuntimeState {
   gate: CallGate;
   /** Where runtime diagnostics go; stderr unless the host says otherwise. Never stdout. */
   log: (level: LogLevel, message: string) => void;
+  observer: RuntimeObserver;
 }
 
 // One state per process, even if two copies of this module get loaded (a project's own
@@ -91,6 +100,7 @@ export function runtimeState(): RuntimeState {
       calls: new AsyncLocalStorage<CallContext>(),
       gate: new CallGate(),
       log: (level, message) => process.stderr.write(`[${level}] ${message}\n`),
+      observer: {},
     };
     g[KEY] = s;
   }

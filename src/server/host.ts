@@ -60,6 +60,8 @@ export class ProjectHost {
   readonly database: Database;
   private started = false;
   private audit: { log: AuditLog; callerType: "stdio" | "http" } | undefined;
+  /** Told each tool call's outcome and time (the HTTP server's metrics). */
+  callObserver: ((tool: string, ok: boolean, seconds: number) => void) | undefined;
 
   private readonly lazyHandlers: boolean;
   private skipExportCheck = false;
@@ -208,6 +210,7 @@ export class ProjectHost {
 
   /** Record a call that did not run through the gate (the surfaces' meta-tools, whose inner calls do). */
   recordCall(name: string, args: Record<string, unknown>, opts: CallOptions, outcome: { ok: boolean; output: unknown; error: string | null; durationMs: number }): void {
+    this.callObserver?.(name, outcome.ok, outcome.durationMs / 1000);
     this.audit?.log.write({
       operationType: "tool",
       operationName: name,
@@ -248,6 +251,7 @@ export class ProjectHost {
           ...(ctx.paging ? { pages: ctx.paging.pages, ...(ctx.paging.next ? { next: redactValue(ctx.paging.next) } : {}) } : {}),
         };
       }
+      if (kind === "tool") this.callObserver?.(name, outcome.status === "ok", (performance.now() - started) / 1000);
       this.audit?.log.write({
         operationType: kind,
         operationName: name,

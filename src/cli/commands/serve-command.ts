@@ -63,6 +63,7 @@ export async function serveCommand(flags: ServeValues): Promise<number> {
     port,
     stateless: flags.stateless || undefined,
     jsonResponse: flags.jsonResponse || undefined,
+    metricsPublic: flags.metricsPublic || undefined,
     profile: flags.profile,
     cwd: flags.dir,
     ignoreErrors: flags.ignoreErrors,

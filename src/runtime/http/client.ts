@@ -35,7 +35,11 @@ export class ApiClient {
     this.definition = definition;
     this.limits = { ...DEFAULT_LIMITS, ...limits };
     // The transport reads the limits when it runs (configure() may change the attempt timeout).
-    this.transport = new HttpTransport(() => this.limits, (text) => this.redact(text));
+    this.transport = new HttpTransport(
+      () => this.limits,
+      (text) => this.redact(text),
+      (status) => runtimeState().observer.upstreamAnswer?.(definition.name, status),
+    );
     this.credentials = new Credentials(definition, () => this.secret, () => this.limits.attemptTimeoutMs);
   }
 
@@ -178,9 +182,11 @@ export class ApiClient {
     const api = this.definition.name;
     if (entry && entry.expiresAt > Date.now()) {
       cache.count(api, true);
+      runtimeState().observer.cacheLookup?.(api, true);
       note("hit", entry.storedAt);
       return this.transport.decode(entry.body, entry.contentType, entry.status, op.method);
     }
+    runtimeState().observer.cacheLookup?.(api, false);
     if (entry?.etag) headers.set("if-none-match", entry.etag);
     else if (entry?.lastModified) headers.set("if-modified-since", entry.lastModified);
     const stale = entry;

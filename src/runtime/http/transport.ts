@@ -48,6 +48,8 @@ export class HttpTransport {
     private readonly limits: () => ClientLimits,
     /** Removes every secret value from text that leaves the process. */
     private readonly redact: (text: string) => string,
+    /** Told each attempt's HTTP status (0 when there was no answer). */
+    private readonly onStatus: (status: number) => void = () => {},
   ) {}
 
   async withRetries(
@@ -73,8 +75,10 @@ export class HttpTransport {
       let response: UpstreamResponse;
       try {
         response = await this.fetchFollowing(method, url, headers, body, Math.min(this.limits().attemptTimeoutMs, left), base);
+        this.onStatus(response.status);
       } catch (e) {
         if (e instanceof CallFailure) throw e;
+        this.onStatus(0);
         const timedOut = (e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError";
         // Only a request refused before it was sent is surely not applied; a non-idempotent one that may
         // have reached the server must not invite the model to send it again.

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { McpCatalog } from "./mcp-server.js";
+import type { ServerMetrics } from "../metrics.js";
 
 export interface HttpOptions {
   host: string;
@@ -31,7 +32,16 @@ export interface HttpOptions {
    * exact scheme, host and port; a loopback origin on another port stays refused unless named here.
    */
   allowOrigins?: string[] | undefined;
+  /** What /metrics reports; without it /metrics is 404. */
+  metrics?: ServerMetrics | undefined;
+  /** /healthz, /readyz and /metrics answer without the token (for probes and scrapers that cannot send one). */
+  metricsPublic?: boolean | undefined;
+  /** Whether the project is ready for calls beyond not draining (its database usable). */
+  ready?: (() => Promise<{ ready: boolean; database: string }>) | undefined;
 }
+
+/** The operator's endpoints, off the MCP path. */
+const OPERATOR_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
 export const DEFAULT_MAX_SESSIONS = 1000;
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
@@ -62,6 +72,8 @@ export class McpHttpServer {
   private pendingPosts = 0;
   private idleWaiters: (() => void)[] = [];
   private readonly sweeper: NodeJS.Timeout;
+  /** Shutting down: /readyz says 503 and no new session starts, while calls in flight finish. */
+  private draining = false;
 
   constructor(catalog: McpCatalog, options: HttpOptions) {
     if (!isLoopback(options.host) && !options.token && !options.insecure) {
@@ -122,9 +134,12 @@ export class McpHttpServer {
     return `http://${shown}:${port}/mcp`;
   }
 
-  /** Stop accepting connections; requests in flight may still finish. */
-  stopAccepting(): void {
-    this.http.close();
+  /**
+   * Begin a shutdown: /readyz answers 503 (a load balancer stops sending work), a new session is refused with 503,
+   * and the listener stays open so probes and the calls in flight are still answered until `close`.
+   */
+  beginDrain(): void {
+    this.draining = true;
   }
 
   /** Wait until every POST in progress has been answered, or `timeoutMs` passes. */
@@ -142,6 +157,7 @@ export class McpHttpServer {
   /** Close every session and connection. */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    this.http.close();
     await Promise.all([...this.sessions.values()].map((s) => s.close().catch(() => undefined)));
     this.sessions.clear();
     this.http.closeAllConnections();
@@ -149,6 +165,7 @@ export class McpHttpServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://placeholder");
+    if (OPERATOR_PATHS.has(url.pathname)) return this.operator(url.pathname, req, res);
     if (url.pathname !== "/mcp") return reply(res, 404, "Not found: the MCP endpoint is /mcp");
     const host = req.headers.host ?? "";
     if (!this.allowedHosts.has(host.toLowerCase())) return reply(res, 403, "Forbidden: Host not allowed");
@@ -171,6 +188,10 @@ export class McpHttpServer {
       return session.transport.handleRequest(req, res);
     }
     if (req.method !== "POST") return reply(res, 400, "Missing mcp-session-id header");
+    if (this.draining) {
+      res.setHeader("Retry-After", "1");
+      return reply(res, 503, "Service unavailable: this server is shutting down; start the session on another");
+    }
     const body = await readJson(req, this.options.maxBodyBytes);
     if (body === TOO_LARGE) return reply(res, 413, `Request body over ${this.options.maxBodyBytes} bytes`);
     if (body === INVALID) return replyJsonRpcError(res, 400, -32700, "Parse error");
@@ -200,8 +221,38 @@ export class McpHttpServer {
     await transport.handleRequest(req, res, body);
   }
 
+  /**
+   * /healthz (the process answers), /readyz (ready for calls: 503 while draining or when the project's database
+   * cannot be used) and /metrics (Prometheus text). No Host check: they hold no data a rebinding page could read
+   * without the token, and probes send the address they dialled. The token is checked unless --metrics-public.
+   */
+  private async operator(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.setHeader("Allow", "GET, HEAD");
+      return reply(res, 405, "Method not allowed: use GET");
+    }
+    if (this.options.token && !this.options.metricsPublic && !tokenMatches(req.headers.authorization, this.options.token)) {
+      res.setHeader("WWW-Authenticate", 'Bearer realm="mxcp-gen"');
+      return reply(res, 401, "Unauthorized: a valid bearer token is required (or serve --metrics-public)");
+    }
+    res.setHeader("Cache-Control", "no-store");
+    if (path === "/healthz") return replyJson(res, 200, { status: "alive" });
+    if (path === "/readyz") {
+      const project = this.draining ? { ready: false, database: "not checked" } : ((await this.options.ready?.()) ?? { ready: true, database: "not checked" });
+      const ready = !this.draining && project.ready;
+      return replyJson(res, ready ? 200 : 503, { ready, draining: this.draining, database: project.database, sessions: this.sessions.size });
+    }
+    if (!this.options.metrics) return reply(res, 404, "Not found: metrics are off");
+    const text = await this.options.metrics.text();
+    res.writeHead(200, { "content-type": this.options.metrics.contentType }).end(req.method === "HEAD" ? undefined : text);
+  }
+
   private async handleStateless(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== "POST") return reply(res, 405, "Method not allowed in stateless mode");
+    if (this.draining) {
+      res.setHeader("Retry-After", "1");
+      return reply(res, 503, "Service unavailable: this server is shutting down; send the request to another");
+    }
     // A fresh server and transport per request: nothing is shared between clients.
     const server = this.catalog.createServer();
     const transport = new StreamableHTTPServerTransport({
@@ -251,6 +302,10 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 
 function reply(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(message + "\n");
+}
+
+function replyJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
 
 function replyJsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {

@@ -75,6 +75,11 @@ export class McpCatalog {
   /** Each session's SQL instance: its stored results, and what sql() in run_code reads. */
   private readonly sessionSql: ResultStore;
 
+  /** Bytes every session's stored results hold now (for the metrics). */
+  get storedResultBytes(): number {
+    return this.sessionSql.storedBytes;
+  }
+
   constructor(host: ProjectHost, options: CatalogOptions = {}) {
     this.host = host;
     this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;

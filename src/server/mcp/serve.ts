@@ -30,6 +30,8 @@ export interface ServeOptions {
   maxBodyBytes?: number | undefined;
   /** HTTP: plain JSON answers instead of SSE streams (faster; no per-call notifications). */
   jsonResponse?: boolean | undefined;
+  /** HTTP: /healthz, /readyz and /metrics answer without the token. */
+  metricsPublic?: boolean | undefined;
   /** How long calls in flight may take to finish on shutdown. */
   gracePeriodMs?: number | undefined;
   /** HTTP: most sessions at once, and how long an unused one lives. */
@@ -132,8 +134,15 @@ async function connect(transportName: TransportName, catalog: McpCatalog, host: 
   const token = opts.token ?? env.MXCP_GEN_HTTP_TOKEN ?? userHttp?.token;
   try {
     // The HTTP server's modules (the SDK's HTTP transport, Hono) load only when serving over HTTP.
-    const { McpHttpServer } = await import("./http-server.js");
+    const [{ McpHttpServer }, { ServerMetrics }] = await Promise.all([import("./http-server.js"), import("../metrics.js")]);
+    let sessions = () => 0;
+    const metrics = new ServerMetrics({ sessions: () => sessions(), storedBytes: () => catalog.storedResultBytes });
+    host.callObserver = (tool, ok, seconds) => metrics.call(tool, ok, seconds);
+    runtimeState().observer = { upstreamAnswer: (api, status) => metrics.upstreamAnswer(api, status), cacheLookup: (api, hit) => metrics.cacheLookup(api, hit) };
     const http = new McpHttpServer(catalog, {
+      metrics,
+      metricsPublic: opts.metricsPublic,
+      ready: () => databaseReady(host),
       host: opts.host ?? userHttp?.host ?? "127.0.0.1",
       port: opts.port ?? userHttp?.port ?? 8000,
       stateless: opts.stateless ?? userHttp?.stateless ?? false,
@@ -145,11 +154,28 @@ async function connect(transportName: TransportName, catalog: McpCatalog, host: 
       sessionIdleMs: opts.sessionIdleMs,
       allowOrigins: opts.allowOrigins,
     });
+    sessions = () => http.sessionCount;
     return { http, url: await http.listen() };
   } catch (e) {
     await host.shutdown();
     throw new StartupError((e as Error).message);
   }
+}
+
+/**
+ * Whether the project's database can be used: not opened yet is fine (it opens on first use); once open it must
+ * answer a trivial query within a second.
+ */
+async function databaseReady(host: ProjectHost): Promise<{ ready: boolean; database: string }> {
+  if (!host.database.isOpen) return { ready: true, database: "opens on first use" };
+  const answered = await Promise.race([
+    host.database.execute("SELECT 1 AS ok").then(
+      () => true,
+      () => false,
+    ),
+    new Promise<false>((r) => setTimeout(() => r(false), 1000).unref()),
+  ]);
+  return answered ? { ready: true, database: "ok" } : { ready: false, database: "does not answer" };
 }
 
 /** A handler's stray timer or forgotten promise must not end the server for every other call. Returns the undo. */
@@ -180,7 +206,7 @@ function stopper(s: { catalog: McpCatalog; host: ProjectHost; connected: Connect
     stopping ??= (async () => {
       s.detach();
       catalog.stopping = true;
-      http?.stopAccepting();
+      http?.beginDrain();
       const deadline = Date.now() + grace;
       let drained = await runtimeState().gate.drain(undefined, grace);
       // A finished call's response is written after its handler returns; let it reach the client.

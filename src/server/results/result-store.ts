@@ -70,6 +70,11 @@ export class ResultStore {
     this.options = { ...DEFAULT_RESULT_STORE, ...options };
   }
 
+  /** Bytes the stored results hold now, every session's together. */
+  get storedBytes(): number {
+    return this.tables.reduce((n, t) => n + t.bytes, 0);
+  }
+
   /** Whether results are stored at all (SQL over a session's instance works either way). */
   get enabled(): boolean {
     return this.options.thresholdBytes > 0;
