@@ -5,6 +5,7 @@ import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT, runCli, tempDir } from "../helpers.js";
+import { serveFixture, stdioClient } from "../serve/servers.js";
 
 describe("a new user's small mistakes", () => {
   it("an unknown flag: the close match, without Node's advice about positionals", async () => {
@@ -55,4 +56,19 @@ describe("a new user's small mistakes", () => {
     await runCli(["openapi", join(REPO_ROOT, "specs", "petstore3.yaml"), "--name", "pets", "--out", plain], { cwd: plain });
     expect((await runCli(["cache", "stats"], { cwd: plain })).stdout).toContain("generate with mxcp-gen openapi … --cache DURATION");
   }, 120_000);
+});
+
+describe("a user config that is not where MXCP_CONFIG says", () => {
+  it("is said at start, with the folder a relative path was read from; a config that is there is not", async () => {
+    const root = serveFixture();
+    const missing = await stdioClient(root, [], { MXCP_CONFIG: "conf/user.yml" });
+    await missing.client.listTools();
+    await missing.client.close();
+    expect(missing.stderr()).toContain("[warning] MXCP_CONFIG names conf/user.yml, which does not exist (a relative path is read from ");
+    expect(missing.stderr()).toContain("no secrets are loaded");
+    const present = await stdioClient(root);
+    await present.client.listTools();
+    await present.client.close();
+    expect(present.stderr()).not.toContain("MXCP_CONFIG names");
+  });
 });

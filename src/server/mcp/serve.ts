@@ -7,6 +7,9 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { endpointError } from "../../project/endpoints.js";
 import { runtimeState } from "../../runtime/state.js";
 import { ProjectHost } from "../host.js";
+import { existsSync } from "node:fs";
+import { isAbsolute } from "node:path";
+import { userConfigPath } from "../../project/user-config.js";
 import type { McpHttpServer } from "./http-server.js";
 import { LIST_BUDGET_BYTES, McpCatalog } from "./mcp-server.js";
 import { reserveStdout } from "./stdio.js";
@@ -249,6 +252,12 @@ function announce(catalog: McpCatalog, host: ProjectHost, at: { transportName: T
     const descriptions = cap === undefined ? "descriptions whole" : cap === 0 ? "descriptions cut to their first paragraph" : `descriptions cut at ${cap} characters, never below their first paragraph`;
     const how = catalog.listingLevel === 1 ? "output schemas one level deep" : `output schemas as bare types, ${descriptions}`;
     notice(`tools/list is ${bytes} bytes (${how}; ${bytes > LIST_BUDGET_BYTES ? `still over the ${LIST_BUDGET_BYTES}-byte budget: consider --expose search` : `within the ${LIST_BUDGET_BYTES}-byte budget`})`);
+  }
+  // A config named by MXCP_CONFIG that is not there is no config: every secret is missing, and each tool would
+  // only say "Missing credentials". A relative path is read from the server's folder, which a client chooses.
+  const named = host.project.env.MXCP_CONFIG;
+  if (named !== undefined && !existsSync(userConfigPath(host.project.env))) {
+    notice(`[warning] MXCP_CONFIG names ${named}, which does not exist${isAbsolute(named) ? "" : ` (a relative path is read from ${process.cwd()})`}: no secrets are loaded; give the config's absolute path`);
   }
   // Said once here, and again by each tool that needs the secret when it is called.
   for (const secret of host.project.userProfile?.secrets ?? []) {
