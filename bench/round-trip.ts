@@ -7,7 +7,7 @@
 // request, shows the least any server on the SDK can take. The peer's project is installed with
 // npm as its README says (its own SDK, axios, zod) and built with tsc; that needs the registry once.
 // Loopback only. Prints a table; --markdown prints it as Markdown for bench/RESULTS.md.
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { setMaxListeners } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -20,6 +20,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { parse, stringify } from "yaml";
+import { serveHttp } from "./serve-http.js";
 
 setMaxListeners(100_000);
 const run = promisify(execFile);
@@ -145,15 +146,7 @@ row("round trip, stdio, the SDK alone (floor)", `${f.toFixed(2)} ms median`, `p9
 row("direct HTTP request to the upstream (fetch)", `${d.toFixed(2)} ms median`, "the part of each round trip neither server can remove");
 
 for (const [label, extra] of [["HTTP --json-response", ["--json-response"]], ["HTTP (SSE answers)", []]] as [string, string[]][]) {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...extra], { cwd: ours, env: { ...env, MXCP_CONFIG: config } });
-  const url = await new Promise<string>((resolve) => {
-    let err = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-      const m = / at (http:\/\/\S+\/mcp)/.exec(err);
-      if (m) resolve(m[1]!);
-    });
-  });
+  const { child, url } = await serveHttp(CLI, ours, extra, { ...env, MXCP_CONFIG: config });
   const client = new Client({ name: "bench", version: "1" });
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
   await block(client, "petstore_get_pet_by_id", [], WARM_UP);

@@ -1,7 +1,7 @@
 // `npm run bench`: generation, type-check, start-up, call overhead and `wrap stripe`, side by side
 // with the peers, each figure the median of several runs, each comparison measured in the same run.
 // Loopback only. Prints one table; --markdown prints it as Markdown for bench/RESULTS.md.
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +17,7 @@ const CLI = join(ROOT, "bin", "mxcp-gen.js");
 import { setMaxListeners } from "node:events";
 import { apiAndDatabase, surfaces } from "./surfaces.js";
 import { itemApi } from "./item-api.js";
+import { serveHttp } from "./serve-http.js";
 
 // The SDK client adds an abort listener per request to one signal; a benchmark makes thousands.
 setMaxListeners(100_000);
@@ -129,15 +130,7 @@ async function callOverhead(): Promise<void> {
   // p99s are shown as measured: a difference of two tails is mostly noise.
   row("tool call overhead, stdio", `${(median(viaStdio) - d).toFixed(2)} ms median`, `call p99 ${percentile(viaStdio, 0.99).toFixed(2)} ms`);
   for (const [label, extra] of [["HTTP", []], ["HTTP --json-response", ["--json-response"]]] as [string, string[]][]) {
-    const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...extra], { cwd: dir, env: { PATH: process.env.PATH ?? "", MXCP_CONFIG: "/nonexistent" } });
-    const url = await new Promise<string>((resolve) => {
-      let err = "";
-      child.stderr.on("data", (chunk: Buffer) => {
-        err += chunk.toString();
-        const m = / at (http:\/\/\S+\/mcp)/.exec(err);
-        if (m) resolve(m[1]!);
-      });
-    });
+    const { child, url } = await serveHttp(CLI, dir, extra, { PATH: process.env.PATH ?? "", MXCP_CONFIG: "/nonexistent" });
     const http = new Client({ name: "bench", version: "1" });
     await http.connect(new StreamableHTTPClientTransport(new URL(url)));
     await measure(http);
