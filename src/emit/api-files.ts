@@ -269,8 +269,3 @@ export function withTypes(files: FileSet, api: ApiModel, opts: ApiEmitOptions): 
   files.set(reportFile(api.name), reportMarkdown(api, opts));
   return sortedFiles(files);
 }
-
-/** Every file of one API generated from an OpenAPI document. */
-export function apiFiles(api: ApiModel, project: string, profile: string, opts: ApiEmitOptions): FileSet {
-  return withTypes(apiFilesBeforeTypes(api, project, profile, opts), api, opts);
-}

@@ -6,6 +6,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
+import { readCapped } from "./capped-read.js";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 
 export type RequestBody = string | Uint8Array | ArrayBuffer | Blob | FormData | URLSearchParams;
@@ -88,7 +89,7 @@ function upstreamResponse(res: IncomingMessage, done: () => void, clock: { timed
       },
     },
     read(max: number): Promise<Uint8Array | undefined> {
-      return collect(decoded(res), max).then(
+      return readCapped(decoded(res), max).then(
         (bytes) => {
           done();
           return bytes;
@@ -105,30 +106,6 @@ function upstreamResponse(res: IncomingMessage, done: () => void, clock: { timed
       res.destroy();
     },
   };
-}
-
-/**
- * All of a stream's bytes, or undefined as soon as they pass `max` (the stream is destroyed: nothing more is read).
- * Events rather than `for await`: the async iterator costs a promise per chunk on every call.
- */
-function collect(stream: Readable, max: number): Promise<Uint8Array | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on("data", (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > max) {
-        stream.destroy();
-        resolve(undefined);
-      } else chunks.push(chunk);
-    });
-    stream.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    stream.on("error", reject);
-    // A connection cut before the end (the server died, or the time limit): an error, never a short body.
-    stream.on("close", () => {
-      if (!stream.readableEnded && size <= max) reject(new Error("The connection closed before the answer ended"));
-    });
-  });
 }
 
 /** The body as sent, decoded from each `Content-Encoding` in turn, as fetch does. */

@@ -138,8 +138,8 @@ async function connect(transportName: TransportName, catalog: McpCatalog, host: 
   try {
     // The HTTP server's modules (the SDK's HTTP transport, Hono) load only when serving over HTTP.
     const [{ McpHttpServer }, { ServerMetrics }] = await Promise.all([import("./http-server.js"), import("../metrics.js")]);
-    let sessions = () => 0;
-    const metrics = new ServerMetrics({ sessions: () => sessions(), storedBytes: () => catalog.storedResultBytes });
+    // Read when scraped, once the server below exists.
+    const metrics = new ServerMetrics({ sessions: (): number => http.sessionCount, storedBytes: () => catalog.storedResultBytes });
     host.callObserver = (tool, ok, seconds) => metrics.call(tool, ok, seconds);
     runtimeState().observer = { upstreamAnswer: (api, status) => metrics.upstreamAnswer(api, status), cacheLookup: (api, hit) => metrics.cacheLookup(api, hit) };
     const http = new McpHttpServer(catalog, {
@@ -157,7 +157,6 @@ async function connect(transportName: TransportName, catalog: McpCatalog, host: 
       sessionIdleMs: opts.sessionIdleMs,
       allowOrigins: opts.allowOrigins,
     });
-    sessions = () => http.sessionCount;
     return { http, url: await http.listen() };
   } catch (e) {
     await host.shutdown();
