@@ -155,9 +155,9 @@ export async function runTests(host: ProjectHost, opts: TestOptions = {}): Promi
       try {
         let result: unknown;
         if (entry.kind === "prompt") {
-          const messages = host.getPrompt(entry.name!, args);
+          const messages = await host.getPrompt(entry.name!, args, { user });
           const last = [...messages].reverse().find((m) => m.role === "assistant") ?? messages.at(-1);
-          const text = last?.content.text ?? "";
+          const text = last?.content.type === "text" ? last.content.text : "";
           try {
             result = JSON.parse(text);
           } catch {

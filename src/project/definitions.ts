@@ -73,6 +73,11 @@ export interface ToolDef extends EndpointCommon {
   source: SourceDef;
   language: Language;
   annotations?: AnnotationsDef;
+  /**
+   * mxcp-gen: the tool's input as a JSON Schema (2020-12 unless its `$schema` says otherwise), listed as written and
+   * checked as written; instead of `parameters`.
+   */
+  input_schema?: Record<string, unknown>;
 }
 
 export interface ResourceDef extends EndpointCommon {
@@ -83,10 +88,18 @@ export interface ResourceDef extends EndpointCommon {
   language: Language;
 }
 
+/**
+ * One prompt message. MXCP's `{prompt, role, type}`; mxcp-gen gives `type` meaning: `text` (the default, as is any
+ * other value), `image` and `audio` (`file`: a file of the project, relative to the YAML file), `resource` (`uri`,
+ * a template; `prompt` is its text, or without it the project's resource at that URI is read).
+ */
 export interface PromptMessageDef {
-  prompt: string;
+  prompt?: string;
   role?: string;
   type?: string;
+  file?: string;
+  mime_type?: string;
+  uri?: string;
 }
 
 export interface PromptDef extends EndpointCommon {

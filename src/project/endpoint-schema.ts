@@ -102,6 +102,7 @@ const toolSchema = z.strictObject({
   source: sourceSchema,
   language,
   annotations: annotationsSchema.optional(),
+  input_schema: z.record(z.string(), z.unknown()).optional(),
 });
 
 const resourceSchema = z.strictObject({
@@ -116,7 +117,16 @@ const resourceSchema = z.strictObject({
 const promptSchema: z.ZodType<PromptDef> = z.strictObject({
   ...common,
   name: z.string(),
-  messages: z.array(z.strictObject({ prompt: z.string(), role: z.string().optional(), type: z.string().optional() })),
+  messages: z.array(
+    z.strictObject({
+      prompt: z.string().optional(),
+      role: z.string().optional(),
+      type: z.string().optional(),
+      file: z.string().optional(),
+      mime_type: z.string().optional(),
+      uri: z.string().optional(),
+    }),
+  ),
 }) as unknown as z.ZodType<PromptDef>;
 
 /** `language` is optional in the file; a `.ts` source file implies TypeScript, otherwise SQL (MXCP's default). */

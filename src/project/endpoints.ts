@@ -1,12 +1,14 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import type { EndpointFile, EndpointKind, PromptDef, ResourceDef, SourceDef, ToolDef } from "./definitions.js";
+import type { EndpointFile, EndpointKind, PromptDef, PromptMessageDef, ResourceDef, SourceDef, ToolDef } from "./definitions.js";
 import { endpointFileSchema, endpointSchemaStamp } from "./endpoint-schema.js";
 import { templateVariables } from "./prompt-template.js";
+import { MESSAGE_FIELDS, messageKind, messageMediaType } from "./prompt-messages.js";
 import { formatProblem, ProjectError, zodProblems, type Problem } from "./schema-errors.js";
 import type { SiteConfig } from "./site-config.js";
 import { sqlParameterNames } from "./sql-params.js";
 import { YamlCache } from "./yaml-cache.js";
+import { compileInputSchema } from "../types/json-schema-input.js";
 import { parseYamlText } from "./yaml-file.js";
 
 /** One endpoint file after loading: either a definition, or the problems that stopped it. */
@@ -151,22 +153,19 @@ function checkEndpoint(ctx: LoadContext, file: string, path: string, kind: Endpo
     seen.add(p.name);
   });
   if (kind === "prompt") {
-    (def as PromptDef).messages.forEach((m, i) => {
-      let vars: string[];
-      try {
-        vars = templateVariables(m.prompt);
-      } catch (e) {
-        problems.push({ file: path, path: `prompt.messages.${i}.prompt`, message: `Invalid template: ${(e as Error).message}` });
-        return;
-      }
-      const undefinedVars = vars.filter((v) => !paramNames.includes(v));
-      if (undefinedVars.length > 0) {
-        problems.push({ file: path, path: `prompt.messages.${i}.prompt`, message: `Message ${i} uses undefined template variables: ${undefinedVars.join(", ")}` });
-      }
-    });
+    (def as PromptDef).messages.forEach((m, i) => problems.push(...checkMessage(ctx, file, path, m, i, paramNames)));
     return problems;
   }
   const withSource = def as ToolDef | ResourceDef;
+  const schema = kind === "tool" ? (def as ToolDef).input_schema : undefined;
+  if (schema !== undefined) {
+    if (params.length > 0) problems.push({ file: path, path: "tool.input_schema", message: "A tool takes parameters or input_schema, not both" });
+    try {
+      compileInputSchema(schema);
+    } catch (e) {
+      problems.push({ file: path, path: "tool.input_schema", message: `Invalid input schema: ${(e as Error).message}` });
+    }
+  }
   if (kind === "resource") {
     const uriVars = [...(def as ResourceDef).uri.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
     const unused = paramNames.filter((n) => !uriVars.includes(n));
@@ -202,6 +201,42 @@ function checkEndpoint(ctx: LoadContext, file: string, path: string, kind: Endpo
     if (missing.length > 0 || extra.length > 0) {
       problems.push({ file: path, path: `${kind}.source`, message: `Parameter mismatch: missing={${missing.join(", ")}}, extra={${extra.join(", ")}}` });
     }
+  }
+  return problems;
+}
+
+/** A prompt message: the fields its kind takes, its templates' variables, and a media file inside the project. */
+function checkMessage(ctx: LoadContext, file: string, path: string, m: PromptMessageDef, i: number, paramNames: string[]): Problem[] {
+  const problems: Problem[] = [];
+  const kind = messageKind(m);
+  const at = `prompt.messages.${i}`;
+  const fields = MESSAGE_FIELDS[kind];
+  for (const k of fields.required) {
+    if (m[k] === undefined) problems.push({ file: path, path: `${at}.${k}`, message: `A ${kind} message needs ${k}` });
+  }
+  for (const k of Object.keys(m) as (keyof PromptMessageDef)[]) {
+    if (!fields.allowed.includes(k)) problems.push({ file: path, path: `${at}.${k}`, message: `A ${kind} message does not take ${k} (it takes ${fields.allowed.join(", ")})` });
+  }
+  for (const k of ["prompt", "uri"] as const) {
+    const template = m[k];
+    if (template === undefined) continue;
+    let vars: string[];
+    try {
+      vars = templateVariables(template);
+    } catch (e) {
+      problems.push({ file: path, path: `${at}.${k}`, message: `Invalid template: ${(e as Error).message}` });
+      continue;
+    }
+    const undefinedVars = vars.filter((v) => !paramNames.includes(v));
+    if (undefinedVars.length > 0) problems.push({ file: path, path: `${at}.${k}`, message: `Message ${i} uses undefined template variables: ${undefinedVars.join(", ")}` });
+  }
+  if ((kind === "image" || kind === "audio") && m.file !== undefined) {
+    const media = resolveSourceFile(ctx.root, file, { file: m.file })!;
+    if (!insideProject(ctx.root, media, ctx.folders)) problems.push({ file: path, path: `${at}.file`, message: `The ${kind} file is outside the project: ${m.file}` });
+    else if (!existsSync(media)) problems.push({ file: path, path: `${at}.file`, message: `The ${kind} file is not found: ${relative(ctx.root, media).split(sep).join("/")}` });
+    const type = messageMediaType(m);
+    if (!type) problems.push({ file: path, path: `${at}.mime_type`, message: `The ${kind} file's media type is not known from its extension: give mime_type` });
+    else if (!type.startsWith(`${kind}/`)) problems.push({ file: path, path: `${at}.mime_type`, message: `An ${kind} message needs an ${kind}/… media type, not ${type}` });
   }
   return problems;
 }

@@ -2,12 +2,13 @@
 // This module must stay free of generator code (ts-morph, handlebars, openapi-typescript).
 import type { ReloadOptions, ReloadResult } from "./database.js";
 import { redactText } from "./redact.js";
-import { runtimeState, type Hook, type LogLevel, type UserContext } from "./state.js";
+import { runtimeState, type ElicitAnswer, type ElicitSchema, type Hook, type LogLevel, type McpReporter, type SampleRequest, type SampleResult, type UserContext } from "./state.js";
 
 export { definePlugin, plugins, type PluginDefinition, type PluginFunction, type SqlTypeName } from "./plugins.js";
 export { isErrorObject, toErrorDict, type ErrorObject } from "./errors.js";
 export type { ReloadContext, ReloadOptions, ReloadResult } from "./database.js";
-export type { LogLevel, UserContext } from "./state.js";
+export type { ElicitAnswer, ElicitSchema, LogLevel, SampleMessage, SampleRequest, SampleResult, UserContext } from "./state.js";
+export { content, type Bytes, type ContentBlock, type ContentResult } from "./content.js";
 export { config } from "./config.js";
 export { ApiClient, DEFAULT_LIMITS, type BinaryResult, type ClientLimits } from "./http/client.js";
 export type * from "./http/types.js";
@@ -94,7 +95,22 @@ async function report(level: LogLevel, message: string): Promise<void> {
   else s.log(level, clean);
 }
 
-/** Logging and progress that reach the MCP client of the current call (stderr outside MCP). */
+/** The MCP client of the current call; outside a call from an MCP client (run, test), what needs one fails saying so. */
+function client(what: string): McpReporter {
+  const mcp = runtimeState().calls.getStore()?.mcp;
+  if (!mcp) throw new McpUnavailableError(`${what} needs an MCP client: it works in a call made through mxcp-gen serve, not in run or test`);
+  return mcp;
+}
+
+/** Thrown by `mcp.sample` and `mcp.elicit` outside a call from an MCP client. */
+export class McpUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MCP client unavailable";
+  }
+}
+
+/** Logging, progress, sampling and elicitation with the MCP client of the current call (logs go to stderr outside MCP). */
 export const mcp = {
   debug: (message: string) => report("debug", message),
   info: (message: string) => report("info", message),
@@ -103,5 +119,37 @@ export const mcp = {
   log: (level: LogLevel, message: string) => report(level, message),
   async progress(progress: number, total?: number, message?: string): Promise<void> {
     await runtimeState().calls.getStore()?.mcp?.progress(progress, total, message === undefined ? undefined : redactText(message));
+  },
+  /**
+   * Ask the client's model to complete a prompt (`sampling/createMessage`). Rejects when the client did not
+   * declare sampling, or outside MCP. The user's client may show or change the request before it is answered.
+   */
+  sample(request: SampleRequest | string): Promise<SampleResult> {
+    return client("mcp.sample").sample(typeof request === "string" ? { prompt: request } : request);
+  },
+  /**
+   * Ask the user to fill in a form (`elicitation/create`): a flat object of strings, numbers, booleans and enums,
+   * with defaults. Resolves with the user's action; rejects when the client did not declare elicitation.
+   */
+  elicit(message: string, schema: ElicitSchema, options: { timeoutMs?: number } = {}): Promise<ElicitAnswer> {
+    return client("mcp.elicit").elicit(message, schema, options.timeoutMs);
+  },
+  /**
+   * Close this call's HTTP event stream while the handler keeps working: the client reconnects and is sent the
+   * rest (for long calls behind proxies that cut idle connections). False where there is none to close.
+   */
+  releaseStream(): boolean {
+    return runtimeState().calls.getStore()?.mcp?.releaseStream() ?? false;
+  },
+};
+
+/** Resources a handler serves. */
+export const resources = {
+  /**
+   * Say that the resource at `uri` changed: every session that subscribed to it (resources/subscribe) is sent
+   * notifications/resources/updated, and no other.
+   */
+  changed(uri: string): void {
+    for (const listener of runtimeState().resourceListeners) listener(String(uri));
   },
 };

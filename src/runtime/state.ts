@@ -16,10 +16,60 @@ export interface UserContext {
 
 export type LogLevel = "debug" | "info" | "notice" | "warning" | "error" | "critical" | "alert" | "emergency";
 
-/** How a handler's `mcp.log` / `mcp.progress` reach the client of the current call. */
+/** How a handler's `mcp.*` calls reach the client of the current call. */
 export interface McpReporter {
   log(level: LogLevel, message: string): Promise<void>;
   progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** `sampling/createMessage` to this call's client; rejects when the client did not declare sampling. */
+  sample(request: SampleRequest): Promise<SampleResult>;
+  /** `elicitation/create` (a form) to this call's client; rejects when the client did not declare elicitation. */
+  elicit(message: string, schema: ElicitSchema, timeoutMs?: number): Promise<ElicitAnswer>;
+  /**
+   * Close this call's HTTP event stream: the client reconnects and is sent the rest, the result included (SEP-1699).
+   * False where there is no stream to close (stdio, JSON responses, or no event store).
+   */
+  releaseStream(): boolean;
+}
+
+/** One message of a sampling request: text, an image or audio. */
+export interface SampleMessage {
+  role: "user" | "assistant";
+  content: { type: "text"; text: string } | { type: "image" | "audio"; data: string; mimeType: string };
+}
+
+/** What a handler asks the client's model: a prompt (one user message) or messages, and the usual limits. */
+export interface SampleRequest {
+  prompt?: string;
+  messages?: SampleMessage[];
+  systemPrompt?: string;
+  maxTokens?: number;
+  temperature?: number;
+  stopSequences?: string[];
+  modelPreferences?: { hints?: { name?: string }[]; costPriority?: number; speedPriority?: number; intelligencePriority?: number };
+  /** How long to wait for the answer (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** The client's model's answer; `text` is its text content (empty when it answered with an image or audio). */
+export interface SampleResult {
+  role: "user" | "assistant";
+  model: string;
+  stopReason?: string;
+  content: { type: string; [field: string]: unknown };
+  text: string;
+}
+
+/** A form the user fills in: a flat object of strings, numbers, integers, booleans and enums (MCP's elicitation schema). */
+export interface ElicitSchema {
+  type: "object";
+  properties: Record<string, Record<string, unknown>>;
+  required?: string[];
+}
+
+/** The user's answer: `accept` with the form's values, `decline`, or `cancel` (dismissed). */
+export interface ElicitAnswer {
+  action: "accept" | "decline" | "cancel";
+  content?: Record<string, unknown>;
 }
 
 export interface CallContext {
@@ -77,6 +127,8 @@ export interface RuntimeState {
   /** Where runtime diagnostics go; stderr unless the host says otherwise. Never stdout. */
   log: (level: LogLevel, message: string) => void;
   observer: RuntimeObserver;
+  /** Told when a handler says a resource changed (the server's sessions that subscribed to it). */
+  resourceListeners: Set<(uri: string) => void>;
 }
 
 // One state per process, even if two copies of this module get loaded (a project's own
@@ -101,6 +153,7 @@ export function runtimeState(): RuntimeState {
       gate: new CallGate(),
       log: (level, message) => process.stderr.write(`[${level}] ${message}\n`),
       observer: {},
+      resourceListeners: new Set(),
     };
     g[KEY] = s;
   }

@@ -1,7 +1,7 @@
 import { redactText, redactValue } from "../runtime/redact.js";
 import { join } from "node:path";
 import type { PromptDef, ResourceDef, ToolDef } from "../project/definitions.js";
-import { endpointError, resolveSourceFile, type EndpointEntry } from "../project/endpoints.js";
+import { endpointError, insideProject, resolveSourceFile, type EndpointEntry } from "../project/endpoints.js";
 import { auditLogPath } from "../project/audit-path.js";
 import { loadProject, type LoadProjectOptions, type Project } from "../project/project.js";
 import { Database } from "../runtime/database.js";
@@ -11,7 +11,9 @@ import { AuditLog } from "./audit.js";
 import { redactSensitive, type PolicyTrace } from "./policies.js";
 import { toErrorDict } from "../runtime/errors.js";
 import { toJsonSafe } from "../types/validate-output.js";
-import { executeEndpoint, renderPrompt, resolveHandler, type CallOutcome, type ExecuteOptions, type PromptMessage } from "./executor.js";
+import { executeEndpoint, renderPrompt, resolveHandler, type CallOutcome, type ExecuteOptions, type PromptMessage, type ResourceContents } from "./executor.js";
+import { matchUriTemplate } from "./mcp/uri-template.js";
+import { readFileSync } from "node:fs";
 import { prepareConnection } from "./database-setup.js";
 import { HandlerExports } from "./handler-exports.js";
 import { loadPlugins } from "./plugin-loader.js";
@@ -49,8 +51,13 @@ let nextCallId = 1;
  */
 function redactOutcome(outcome: CallOutcome): CallOutcome {
   if (outcome.status === "ok") {
-    const { structured, misfits, ...rest } = outcome;
-    return { ...rest, result: redactValue(outcome.result), ...(misfits ? { misfits: misfits.map((m) => redactText(m)), structured: redactValue(structured) } : {}) };
+    const { structured, misfits, content, ...rest } = outcome;
+    return {
+      ...rest,
+      result: redactValue(outcome.result),
+      ...(misfits ? { misfits: misfits.map((m) => redactText(m)), structured: redactValue(structured) } : {}),
+      ...(content ? { content: { ...content, blocks: redactValue(content.blocks) } } : {}),
+    };
   }
   return { ...outcome, message: redactText(outcome.message), errorObject: redactValue(outcome.errorObject) };
 }
@@ -168,12 +175,39 @@ export class ProjectHost {
     return this.call("resource", uri, args, opts);
   }
 
-  getPrompt(name: string, args: Record<string, unknown>): PromptMessage[] {
+  /** A prompt's messages; its media files are read from the project, its embedded resources through readContents. */
+  async getPrompt(name: string, args: Record<string, unknown>, opts: CallOptions = {}): Promise<PromptMessage[]> {
     const entry = this.find("prompt", name);
     if (!entry) throw new Error(`Unknown prompt: ${name}`);
     const problem = endpointError(entry);
     if (problem) throw new Error(problem);
-    return renderPrompt(entry.definition as PromptDef, args);
+    const yamlFile = join(this.project.root, entry.path);
+    return renderPrompt(entry.definition as PromptDef, args, {
+      readFile: (file) => {
+        const path = resolveSourceFile(this.project.root, yamlFile, { file })!;
+        // Checked again when read: the file may have become a link since the project loaded.
+        if (!insideProject(this.project.root, path)) throw new Error(`The prompt's file is outside the project: ${file}`);
+        return readFileSync(path);
+      },
+      readResource: (uri) => this.readContents(uri, opts),
+    });
+  }
+
+  /** The resource at a concrete `uri` (a static one, or a template's match), as resources/read gives it. */
+  async readContents(uri: string, opts: CallOptions = {}): Promise<ResourceContents> {
+    for (const e of this.validEndpoints) {
+      if (e.kind !== "resource") continue;
+      const def = e.definition as ResourceDef;
+      const vars = matchUriTemplate(def.uri, uri);
+      if (!vars) continue;
+      const outcome = await this.readResource(def.uri, vars, opts);
+      if (outcome.status === "error") throw new Error(`Error reading resource ${uri}: ${outcome.message}`);
+      const value = outcome.result;
+      if (outcome.blob) return { uri, mimeType: def.mime_type ?? "application/octet-stream", blob: value as string };
+      const mimeType = def.mime_type ?? (typeof value === "string" ? "text/plain" : "application/json");
+      return { uri, mimeType, text: typeof value === "string" ? value : JSON.stringify(value, null, 2) };
+    }
+    throw new UnknownResourceError(`Unknown resource: ${uri}`);
   }
 
   private async call(kind: "tool" | "resource", name: string, args: Record<string, unknown>, opts: CallOptions): Promise<CallOutcome> {
@@ -283,6 +317,9 @@ export class ProjectHost {
   }
 
 }
+
+/** resources/read of a URI no resource of the project serves. */
+export class UnknownResourceError extends Error {}
 
 function failure(message: string, kind: string): CallOutcome {
   return { status: "error", message, errorObject: { error: kind, message } };

@@ -113,7 +113,7 @@ export async function runCommand(kind: string, name: string, flags: RunFlags): P
       throw new CliError(`Unknown ${kind}: ${name}${guess ? `. Did you mean '${guess}'?` : ""} (mxcp-gen list shows them all)`, 1);
     }
     if (kind === "prompt") {
-      printOk(host.getPrompt(name, args), flags);
+      printOk(await host.getPrompt(name, args, { user }), flags);
       return 0;
     }
     const options = { user, skipOutputValidation: flags.skipOutputValidation, strictOutput: flags.strictOutput };

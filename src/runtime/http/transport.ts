@@ -1,6 +1,7 @@
 // The HTTP exchange under every generated client: one request with retries (idempotent ones, with backoff or
 // Retry-After, within a deadline), redirects followed only within the configured origin, bodies read under a
 // cap, answers decoded by media type, and failures turned into error objects.
+import { markBinary } from "../content.js";
 import { STATUS_CODES } from "node:http";
 import { runtimeState } from "../state.js";
 import type { ErrorObject } from "../errors.js";
@@ -198,7 +199,8 @@ export class HttpTransport {
     }
     if (isTextMediaType(type)) return new TextDecoder().decode(bytes);
     const result: BinaryResult = { content_type: type || "application/octet-stream", size: bytes.byteLength, content_base64: Buffer.from(bytes).toString("base64") };
-    return result;
+    // Marked, so an image or audio answer reaches an MCP client as an image or audio block.
+    return markBinary(result);
   }
 
   private async errorObject(response: UpstreamResponse, method: string, url: URL): Promise<ErrorObject> {

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { McpCatalog } from "./mcp-server.js";
+import { RECONNECT_AFTER_MS, SessionEventStore } from "./session-events.js";
 import type { ServerMetrics } from "../metrics.js";
 
 export interface HttpOptions {
@@ -209,6 +210,9 @@ export class McpHttpServer {
       sessionIdGenerator: () => randomUUID(),
       maxRequestBodySize: this.options.maxBodyBytes,
       enableJsonResponse: this.options.jsonResponse === true,
+      // A dropped stream can be resumed: the session keeps its recent events, and clients are told when to reconnect.
+      eventStore: new SessionEventStore(),
+      retryInterval: RECONNECT_AFTER_MS,
       onsessioninitialized: (id) => {
         this.sessions.set(id, { transport, close: () => server.close(), lastUsed: Date.now() });
       },

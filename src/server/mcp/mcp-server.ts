@@ -1,30 +1,32 @@
 import { misfitNote } from "../misfit-note.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   CallToolRequestSchema,
+  CompleteRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
-  LoggingLevelSchema,
   McpError,
   ReadResourceRequestSchema,
   SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
   type CallToolResult,
   type LoggingLevel,
-  type ServerNotification,
-  type ServerRequest,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { PromptDef, ResourceDef, ToolDef } from "../../project/definitions.js";
 import { VERSION } from "../../package-info.js";
-import { runtimeState, type McpReporter } from "../../runtime/state.js";
+import { runtimeState } from "../../runtime/state.js";
 import type { CallOutcome } from "../executor.js";
-import type { ProjectHost } from "../host.js";
+import { UnknownResourceError, type ProjectHost } from "../host.js";
+import type { ResourceContents } from "../executor.js";
 import { inputSchema, outputShape, type OutputShape } from "./json-schema.js";
+import { callReporter, type CallExtra } from "./call-reporter.js";
+import { completeArgument } from "./completions.js";
 import { matchUriTemplate, uriVariables } from "./uri-template.js";
 import type { SandboxLimits } from "../surfaces/sandbox-limits.js";
 import { ToolSurfaces, type Surface } from "../surfaces/surfaces.js";
@@ -36,7 +38,7 @@ import { QueryLimitError } from "../results/session-database.js";
 import { utf8Prefix } from "../utf8-prefix.js";
 
 /** What the SDK passes a request handler: the session, the progress token, and a way to notify during the call. */
-type ToolCallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+type ToolCallExtra = CallExtra;
 
 /** The tools as tools/list gives them, the level that fit the budget, and the output shape each declares. */
 interface Listed {
@@ -46,8 +48,6 @@ interface Listed {
   /** At level 2: the length descriptions were cut at (undefined when every one is whole). */
   descriptionCap?: number;
 }
-
-const LEVELS = LoggingLevelSchema.options;
 
 /** tools/list should stay under this many bytes; a huge API gets leaner listings, never fewer parameters. */
 export const LIST_BUDGET_BYTES = 1_000_000;
@@ -172,7 +172,7 @@ export class McpCatalog {
     const tools = defs.map((def) => {
       const shape = outputShape(def.return, level === 0 ? Infinity : level === 1 ? 1 : 0);
       outputs.set(def.name, shape);
-      const tool: Tool = { name: def.name, inputSchema: inputSchema(def.parameters) as Tool["inputSchema"] };
+      const tool: Tool = { name: def.name, inputSchema: (def.input_schema ?? inputSchema(def.parameters)) as Tool["inputSchema"] };
       const description = level === 2 ? def.description?.split(/\n\s*\n/)[0] : def.description;
       if (description) tool.description = description;
       if (def.annotations) {
@@ -196,12 +196,13 @@ export class McpCatalog {
   createServer(opts: { session?: string } = {}): Server {
     const server = new Server(
       { name: `mxcp-gen:${this.projectName}`, version: VERSION },
-      { capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} } },
+      { capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, logging: {}, completions: {} } },
     );
     const minLevel = this.registerLogging(server);
     this.registerTools(server, minLevel, opts.session);
     this.registerResources(server);
     this.registerPrompts(server);
+    server.setRequestHandler(CompleteRequestSchema, async (req) => ({ completion: completeArgument(this.host, req.params) }));
     return server;
   }
 
@@ -227,26 +228,13 @@ export class McpCatalog {
       this.surfaces.warmSoon();
       return { tools: this.surfaces.listing() };
     });
-    server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => this.answerToolCall(req.params.name, (req.params.arguments ?? {}) as Record<string, unknown>, extra, minLevel, defaultSession));
+    server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => this.answerToolCall(server, req.params.name, (req.params.arguments ?? {}) as Record<string, unknown>, extra, minLevel, defaultSession));
   }
 
   /** One `tools/call`: a tool, `query_results`, or a meta-tool of the search and code surfaces; redacted and capped. */
-  private async answerToolCall(name: string, args: Record<string, unknown>, extra: ToolCallExtra, minLevel: () => LoggingLevel, defaultSession: string | undefined): Promise<CallToolResult> {
+  private async answerToolCall(server: Server, name: string, args: Record<string, unknown>, extra: ToolCallExtra, minLevel: () => LoggingLevel, defaultSession: string | undefined): Promise<CallToolResult> {
     if (this.stopping) return errorResult(name, "Server is shutting down");
-    const mcp: McpReporter = {
-      log: async (level, message) => {
-        if (LEVELS.indexOf(level) < LEVELS.indexOf(minLevel())) return;
-        await extra.sendNotification({ method: "notifications/message", params: { level, logger: name, data: message } });
-      },
-      progress: async (progress, total, message) => {
-        const token = extra._meta?.progressToken;
-        if (token === undefined) return;
-        await extra.sendNotification({
-          method: "notifications/progress",
-          params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
-        });
-      },
-    };
+    const mcp = callReporter(server, extra, name, minLevel);
     // Stored results belong to a session: an HTTP session, or the one client of a stdio server.
     const session = extra.sessionId ?? defaultSession;
     const callOpts = { mcp, sessionId: extra.sessionId };
@@ -298,20 +286,43 @@ export class McpCatalog {
         .map((r) => ({ uriTemplate: r.uri, name: r.name ?? r.uri, ...(r.description ? { description: r.description } : {}), ...(r.mime_type ? { mimeType: r.mime_type } : {}) })),
     }));
 
-    server.setRequestHandler(ReadResourceRequestSchema, async (req) => {
-      const uri = req.params.uri;
-      for (const r of this.resources()) {
-        const vars = matchUriTemplate(r.uri, uri);
-        if (!vars) continue;
-        const outcome = await this.host.readResource(r.uri, vars);
-        if (outcome.status === "error") throw new McpError(ErrorCode.InternalError, `Error reading resource ${uri}: ${outcome.message}`);
-        const value = outcome.result;
-        const mimeType = r.mime_type ?? (typeof value === "string" ? "text/plain" : "application/json");
-        const text = typeof value === "string" ? value : JSON.stringify(value, null, 2);
-        return { contents: [{ uri, mimeType, text }] };
-      }
-      throw new McpError(ErrorCode.InvalidParams, `Unknown resource: ${uri}`);
+    server.setRequestHandler(ReadResourceRequestSchema, async (req) => ({ contents: [await this.contents(req.params.uri)] }));
+
+    // Subscriptions are this session's own: a change is sent to the sessions that subscribed to that URI, no other.
+    const subscribed = new Set<string>();
+    server.setRequestHandler(SubscribeRequestSchema, async (req) => {
+      if (!this.serves(req.params.uri)) throw new McpError(ErrorCode.InvalidParams, `Unknown resource: ${req.params.uri}`);
+      subscribed.add(req.params.uri);
+      return {};
     });
+    server.setRequestHandler(UnsubscribeRequestSchema, async (req) => {
+      subscribed.delete(req.params.uri);
+      return {};
+    });
+    const listener = (uri: string) => {
+      if (subscribed.has(uri)) void server.sendResourceUpdated({ uri }).catch(() => undefined);
+    };
+    const listeners = runtimeState().resourceListeners;
+    listeners.add(listener);
+    const closed = server.onclose;
+    server.onclose = () => {
+      listeners.delete(listener);
+      closed?.();
+    };
+  }
+
+  /** Whether a resource of the project answers `uri` (a static URI, or a template's match). */
+  private serves(uri: string): boolean {
+    return this.resources().some((r) => matchUriTemplate(r.uri, uri) !== undefined);
+  }
+
+  /** resources/read of one URI; a failure is the JSON-RPC error MXCP gives. */
+  private async contents(uri: string): Promise<ResourceContents> {
+    try {
+      return await this.host.readContents(uri);
+    } catch (e) {
+      throw new McpError(e instanceof UnknownResourceError ? ErrorCode.InvalidParams : ErrorCode.InternalError, (e as Error).message);
+    }
   }
 
   private registerPrompts(server: Server): void {
@@ -334,7 +345,7 @@ export class McpCatalog {
 
     server.setRequestHandler(GetPromptRequestSchema, async (req) => {
       try {
-        const messages = this.host.getPrompt(req.params.name, (req.params.arguments ?? {}) as Record<string, unknown>);
+        const messages = await this.host.getPrompt(req.params.name, (req.params.arguments ?? {}) as Record<string, unknown>);
         const def = this.host.find("prompt", req.params.name)?.definition as PromptDef;
         return { ...(def.description ? { description: def.description } : {}), messages };
       } catch (e) {
@@ -372,7 +383,7 @@ export class McpCatalog {
 
   /** A result over the store's threshold, stored and described instead of sent; undefined to send it as it is. */
   private async storedResult(name: string, outcome: CallOutcome, session: string | undefined): Promise<CallToolResult | undefined> {
-    if (outcome.status !== "ok" || !this.results || !session || name === QUERY_RESULTS) return undefined;
+    if (outcome.status !== "ok" || outcome.content || !this.results || !session || name === QUERY_RESULTS) return undefined;
     const text = JSON.stringify(outcome.result);
     const bytes = text === undefined ? 0 : Buffer.byteLength(text);
     if (!this.results.wants(bytes)) return undefined;
@@ -411,17 +422,22 @@ export class McpCatalog {
         : errorResult(name, outcome.message);
     }
     const value = outcome.result;
+    const returned = outcome.content;
+    const asText = !returned || returned.valueAsText;
     const content: CallToolResult["content"] =
-      value === null || value === undefined
+      value === null || value === undefined || !asText
         ? []
         : Array.isArray(value)
           ? value.map((v) => ({ type: "text" as const, text: typeof v === "string" ? v : JSON.stringify(v, null, 2) }))
           : [{ type: "text", text: typeof value === "string" ? value : JSON.stringify(value, null, 2) }];
+    if (returned) content.push(...(returned.blocks as CallToolResult["content"]));
     // An API's answer that does not fit the document: returned as sent, said, and null where it misfits in
     // structuredContent, which must match the declared schema.
     if (outcome.misfits) content.push({ type: "text", text: misfitNote(outcome.misfits) });
     const shape = this.listedTools().outputs.get(name);
-    const result: CallToolResult = shape ? { content, structuredContent: shape.toStructured(outcome.misfits ? outcome.structured : value) } : { content };
+    // An API's bytes travel once, in their block; the structured value says what they are.
+    const structuredValue = returned?.binary ? { ...(value as object), content_base64: null } : outcome.misfits ? outcome.structured : value;
+    const result: CallToolResult = shape ? { content, structuredContent: shape.toStructured(structuredValue) } : { content };
     // Said in _meta, not in structuredContent, so the tool's output schema stays as it is.
     const meta = outcome.meta;
     if (meta && ((meta.cache && meta.cache !== "miss") || meta.pages !== undefined)) {

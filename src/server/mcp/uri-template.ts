@@ -23,6 +23,8 @@ export function uriVariables(template: string): string[] {
  * segment. Returns the decoded variables, or undefined when it does not match.
  */
 export function matchUriTemplate(template: string, uri: string): Record<string, string> | undefined {
+  // A resource's fixed URI matches itself, with no variables.
+  if (!UriTemplate.isTemplate(template)) return template === uri ? {} : undefined;
   let m: ReturnType<UriTemplate["match"]> | undefined;
   try {
     m = parsed(template)?.match(uri);
