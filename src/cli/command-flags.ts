@@ -74,6 +74,10 @@ export const SERVE_FLAGS = {
   insecure: { kind: "boolean", help: ["allow a non-loopback bind without a bearer token"] },
   readonly: { kind: "boolean", help: ["open the project's DuckDB read-only, as MXCP's --readonly (a second server beside one that writes)"] },
   "strict-output": { kind: "boolean", help: ["fail an API tool's answer that does not fit its declared type, as MXCP does (default: convert what is lossless, return the rest as sent, with a note)"] },
+  "confirm-destructive": {
+    kind: "boolean",
+    help: ["ask the user (elicitation) before a tool marked destructive runs; where the client cannot ask, the call is refused"],
+  },
   "allow-origin": {
     kind: "strings",
     value: "ORIGIN",

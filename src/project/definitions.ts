@@ -34,7 +34,8 @@ export interface TestDef {
   result_contains_text?: string;
 }
 
-export type PolicyAction = "deny" | "warn" | "filter_fields" | "mask_fields" | "filter_sensitive_fields";
+/** MXCP's actions, and mxcp-gen's `confirm` (an input rule: the user is asked before the call runs). */
+export type PolicyAction = "deny" | "warn" | "filter_fields" | "mask_fields" | "filter_sensitive_fields" | "confirm";
 
 export interface PolicyRule {
   condition: string;

@@ -66,7 +66,7 @@ const testSchema: z.ZodType<TestDef> = z.strictObject({
 
 const policyRuleSchema = z.strictObject({
   condition: z.string(),
-  action: z.enum(["deny", "warn", "filter_fields", "mask_fields", "filter_sensitive_fields"]),
+  action: z.enum(["deny", "warn", "filter_fields", "mask_fields", "filter_sensitive_fields", "confirm"]),
   reason: z.string().optional(),
   fields: z.array(z.string()).optional(),
 });

@@ -11,6 +11,7 @@ import { ValidationError, validateInput } from "../types/validate-input.js";
 import { validateWithSchema } from "../types/json-schema-input.js";
 import { reshapeResult, toJsonSafe, validateOutput } from "../types/validate-output.js";
 import { fitOutput } from "../types/fit-output.js";
+import { confirmCall } from "./confirmation.js";
 import { runtimeState, type UserContext } from "../runtime/state.js";
 import { loadModule } from "./module-loader.js";
 import { enforceInput, enforceOutput, loadPolicyEngine, policyUser, type PolicyTrace } from "./policies.js";
@@ -50,6 +51,8 @@ export interface ExecuteOptions {
   skipOutputValidation?: boolean;
   /** Fail an API tool's answer that does not fit its declared type, as hand-written tools do (MXCP's check). */
   strictOutput?: boolean | undefined;
+  /** Ask the user before a tool marked destructive runs (serve --confirm-destructive). */
+  confirmDestructive?: boolean | undefined;
   /** The caller, for policies. */
   user?: UserContext | undefined;
   /** Filled with what the policies decided (for the audit log). */
@@ -88,10 +91,13 @@ export async function executeEndpoint(
   try {
     // MXCP's order: input policies, then validation and conversion, execution, reshaping, output validation, output policies.
     if (def.policies) await loadPolicyEngine();
-    enforceInput(def.policies, args, user, trace, log);
+    const confirmations = enforceInput(def.policies, args, user, trace, log);
     const params = def.parameters ?? [];
     const schema = entry.kind === "tool" ? (def as ToolDef).input_schema : undefined;
     const validated = schema ? validateWithSchema(schema, { ...args }) : params.length > 0 ? validateInput(params, args) : { ...args };
+    // Asked once the arguments are valid, so the user is never asked about a call that would fail anyway.
+    const destructive = entry.kind === "tool" && opts.confirmDestructive === true && (def as ToolDef).annotations?.destructiveHint === true;
+    if (entry.kind === "tool" && (destructive || confirmations.length > 0)) await confirmCall(def as ToolDef, validated, confirmations[0]);
     let result: unknown;
     if (def.language === "sql") {
       const sql = def.source.file ? readFileSync(resolveSourceFile(target.root, `${target.root}/${entry.path}`, def.source)!, "utf8") : def.source.code!;

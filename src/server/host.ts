@@ -34,6 +34,8 @@ export interface HostOptions extends LoadProjectOptions {
   skipExportCheck?: boolean;
   /** Every tool's answer must fit its declared type, API tools' too (MXCP's check; `--strict-output`). */
   strictOutput?: boolean;
+  /** Ask the user before a tool marked destructive runs (`serve --confirm-destructive`). */
+  confirmDestructive?: boolean;
 }
 
 export interface CallOptions extends ExecuteOptions {
@@ -73,6 +75,7 @@ export class ProjectHost {
   private readonly lazyHandlers: boolean;
   private skipExportCheck = false;
   private strictOutput = false;
+  private confirmDestructive = false;
 
   private constructor(project: Project, log: HostOptions["log"], lazyHandlers: boolean) {
     this.project = project;
@@ -98,6 +101,7 @@ export class ProjectHost {
     const host = new ProjectHost(loadProject(opts), opts.log, opts.lazyHandlers === true);
     host.skipExportCheck = opts.skipExportCheck === true;
     host.strictOutput = opts.strictOutput === true;
+    host.confirmDestructive = opts.confirmDestructive === true;
     return host;
   }
 
@@ -223,7 +227,7 @@ export class ProjectHost {
     await this.start();
     const def = entry.definition as ToolDef;
     return this.guarded(kind, name, args, opts, def, (ctx, trace) =>
-      executeEndpoint({ root: this.project.root, database: this.database }, entry, args, { strictOutput: this.strictOutput, ...opts, trace, log: (m) => runtimeState().log("warning", m) }),
+      executeEndpoint({ root: this.project.root, database: this.database }, entry, args, { strictOutput: this.strictOutput, confirmDestructive: this.confirmDestructive, ...opts, trace, log: (m) => runtimeState().log("warning", m) }),
     );
   }
 

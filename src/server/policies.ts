@@ -1,5 +1,6 @@
 // MXCP's policies: CEL conditions over the arguments (input) or the result (output), with the
-// actions deny, warn, filter_fields, mask_fields and filter_sensitive_fields, and MXCP's messages.
+// actions deny, warn, filter_fields, mask_fields and filter_sensitive_fields, and MXCP's messages; mxcp-gen adds
+// `confirm` (input: the user is asked before the call runs).
 import type { parse as celParse } from "@marcbachmann/cel-js";
 import type { PoliciesDef, PolicyRule, TypeDef } from "../project/definitions.js";
 import type { UserContext } from "../runtime/state.js";
@@ -90,10 +91,14 @@ function celValue(v: unknown): unknown {
   return v;
 }
 
-/** Input rules see the arguments and `user` (which wins over an argument of that name). Throws on deny. */
-export function enforceInput(policies: PoliciesDef | undefined, args: Record<string, unknown>, user: PolicyUser, trace: PolicyTrace, log: (m: string) => void): void {
+/**
+ * Input rules see the arguments and `user` (which wins over an argument of that name). Throws on deny; returns the
+ * reasons of the `confirm` rules that hold (the caller asks the user before the call runs).
+ */
+export function enforceInput(policies: PoliciesDef | undefined, args: Record<string, unknown>, user: PolicyUser, trace: PolicyTrace, log: (m: string) => void): string[] {
   const rules = policies?.input ?? [];
   const context = { ...args, user };
+  const confirmations: string[] = [];
   rules.forEach((rule, i) => {
     trace.evaluated.push(`input[${i}]: ${rule.condition}`);
     if (!holds(rule.condition, context)) return;
@@ -107,7 +112,9 @@ export function enforceInput(policies: PoliciesDef | undefined, args: Record<str
       trace.reason = rule.reason;
       log(`Policy warning: ${rule.reason ?? rule.condition}`);
     }
+    if (rule.action === "confirm") confirmations.push(rule.reason ?? "a policy asks for the user's confirmation");
   });
+  return confirmations;
 }
 
 /** Output rules see `{user, response}`; they may deny, or return a filtered or masked copy. */

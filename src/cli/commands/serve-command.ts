@@ -74,6 +74,7 @@ export async function serveCommand(flags: ServeValues): Promise<number> {
     sessionIdleMs: flags.sessionIdle === undefined ? undefined : positiveNumber("session-idle", flags.sessionIdle)! * 1000,
     readonly: flags.readonly,
     strictOutput: flags.strictOutput,
+    confirmDestructive: flags.confirmDestructive,
     allowOrigins: flags.allowOrigin.map((o) => {
       let url: URL;
       try {

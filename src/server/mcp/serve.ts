@@ -44,6 +44,8 @@ export interface ServeOptions {
   readonly?: boolean | undefined;
   /** Fail API tools' answers that do not fit their declared types. */
   strictOutput?: boolean | undefined;
+  /** Ask the user (elicitation) before a tool marked destructive runs; refuse where the client cannot ask. */
+  confirmDestructive?: boolean | undefined;
   /** HTTP: browser origins allowed besides the server's own (the MCP Inspector's web UI). */
   allowOrigins?: string[] | undefined;
   /** Most text one tool result sends to the client (default 256 KiB). */
@@ -89,7 +91,7 @@ export class StartupError extends Error {
 export async function serveProject(opts: ServeOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   const notice = opts.notice ?? ((line: string) => process.stderr.write(line + "\n"));
-  const host = ProjectHost.load({ cwd: opts.cwd, profile: opts.profile, env, lazyHandlers: true, readonly: opts.readonly, strictOutput: opts.strictOutput === true, log: (level, message) => notice(`[${level}] ${message}`) });
+  const host = ProjectHost.load({ cwd: opts.cwd, profile: opts.profile, env, lazyHandlers: true, readonly: opts.readonly, strictOutput: opts.strictOutput === true, confirmDestructive: opts.confirmDestructive === true, log: (level, message) => notice(`[${level}] ${message}`) });
   const transportName: TransportName = opts.transport ?? (host.project.userConfig.transport?.provider === "stdio" ? "stdio" : "streamable-http");
   // Reserve stdout before any project code loads, so nothing a handler prints reaches it.
   const stdout = transportName === "stdio" ? reserveStdout() : undefined;
