@@ -22,6 +22,7 @@ export const FAST_TESTS = [
   "test/project/loading.test.ts",
   "test/quality/assertions.test.ts",
   "test/quality/policies.test.ts",
+  "test/runtime/content.test.ts",
   "test/runtime/host.test.ts",
   "test/runtime/http-client.test.ts",
   "test/runtime/http-exchange.test.ts",

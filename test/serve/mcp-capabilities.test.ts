@@ -50,6 +50,11 @@ export const shaped = (args: Record<string, unknown>) => JSON.stringify(args);
 export const note = (args: { id: string }) => "note " + args.id;
 export const logo = () => png();
 export const plain = () => "plain text";
+export async function released() {
+  const closed = mcp.releaseStream();
+  await new Promise((r) => setTimeout(r, 300));
+  return "released: " + closed;
+}
 `;
 
 function project(): string {
@@ -62,6 +67,7 @@ function project(): string {
     "tools/report.yml": tool("report", "  return:\n    type: object\n    properties:\n      id: {type: integer}\n      rows: {type: integer}\n"),
     "tools/undeclared.yml": tool("undeclared", "  return:\n    type: string\n"),
     "tools/forged.yml": tool("forged"),
+    "tools/released.yml": tool("released"),
     "tools/ask_model.yml": tool("ask_model", "  parameters:\n    - name: question\n      type: string\n      description: q\n"),
     "tools/ask_user.yml": tool("ask_user"),
     "tools/touch_note.yml": tool("touch_note", "  parameters:\n    - name: id\n      type: string\n      description: id\n"),
@@ -344,5 +350,62 @@ describe("a prompt's file outside the project", () => {
     const r = await runCli(["validate"], { cwd: root });
     expect(r.stdout + r.stderr).toContain("prompt.messages.0.file: The image file is outside the project: ../assets/link.png");
     expect(r.stdout).toContain("0 of 1 endpoints valid");
+  });
+});
+
+/** The events of an SSE body: id, retry and data of each. */
+function sseEvents(body: string): { id?: string; retry?: number; data: string }[] {
+  return body
+    .split(/\n\n/)
+    .filter((block) => block.trim() && !block.split("\n").every((l) => l.startsWith(":")))
+    .map((block) => {
+      const event: { id?: string; retry?: number; data: string } = { data: "" };
+      for (const line of block.split("\n")) {
+        const [field, ...rest] = line.split(":");
+        const value = rest.join(":").replace(/^ /, "");
+        if (field === "id") event.id = value;
+        if (field === "retry") event.retry = Number(value);
+        if (field === "data") event.data += value;
+      }
+      return event;
+    });
+}
+
+describe("resumable HTTP streams (SEP-1699)", () => {
+  it("a 2025-11-25 client gets a priming event with retry; a released stream is resumed with Last-Event-ID; another session's id replays nothing", async () => {
+    const session = async () => {
+      const transport = new StreamableHTTPClientTransport(new URL(server.url));
+      const client = new Client({ name: "sse", version: "1" });
+      await client.connect(transport);
+      return { client, id: transport.sessionId! };
+    };
+    const a = await session();
+    const b = await session();
+    const headers = (sid: string) => ({ "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": sid, "mcp-protocol-version": "2025-11-25" });
+    const post = await fetch(server.url, { method: "POST", headers: headers(a.id), body: JSON.stringify({ jsonrpc: "2.0", id: 77, method: "tools/call", params: { name: "released", arguments: {} } }) });
+    expect(post.headers.get("content-type")).toContain("text/event-stream");
+    const first = sseEvents(await post.text());
+    // The stream closed before the answer: only the priming event (an id, the retry time, no data) came.
+    expect(first).toEqual([{ id: expect.any(String), retry: 2000, data: "" }]);
+    const lastId = first[0]!.id!;
+    // Another session cannot pick up this session's stream.
+    const stolen = await fetch(server.url, { headers: { ...headers(b.id), accept: "text/event-stream", "last-event-id": lastId } });
+    expect(stolen.status).toBe(400);
+    expect(await stolen.text()).not.toContain("released: true");
+    const resumed = await fetch(server.url, { headers: { ...headers(a.id), accept: "text/event-stream", "last-event-id": lastId } });
+    expect(resumed.status).toBe(200);
+    const reader = resumed.body!.getReader();
+    let text = "";
+    const until = Date.now() + 10_000;
+    while (!text.includes('"id":77') && Date.now() < until) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await reader.cancel();
+    const answer = sseEvents(text).find((e) => e.data.includes('"id":77'))!;
+    expect(JSON.parse(answer.data).result.content).toEqual([{ type: "text", text: "released: true" }]);
+    await a.client.close();
+    await b.client.close();
   });
 });
