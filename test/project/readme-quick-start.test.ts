@@ -49,6 +49,8 @@ describe("the README's quick start, as written, from a fresh folder", () => {
       npm_config_update_notifier: "false",
       npm_config_fund: "false",
       npm_config_audit: "false",
+      // The machine's own certificate authorities, where it names extra ones (a proxy in front of the registry).
+      ...(process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS } : {}),
     };
 
     const quickStart = block("mxcp-gen openapi specs/petstore3.yaml");

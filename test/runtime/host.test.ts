@@ -127,7 +127,7 @@ describe("a project with TypeScript and SQL tools on real DuckDB", () => {
 
   it("reads resources and renders prompts", async () => {
     expect(await host.readResource("items://{id}", { id: "1" })).toEqual({ status: "ok", result: { id: 1, name: "one" } });
-    expect(host.getPrompt("describe", { topic: "ducks" })).toEqual([
+    expect(await host.getPrompt("describe", { topic: "ducks" })).toEqual([
       { role: "user", content: { type: "text", text: "Describe ducks in one sentence." } },
       { role: "assistant", content: { type: "text", text: "Sure: DUCKS." } },
     ]);
