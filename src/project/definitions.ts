@@ -7,6 +7,11 @@ export type { MxcpFormat, MxcpTypeName, TypeDef } from "./type-schema.js";
 
 export interface ParamDef extends TypeDef {
   name: string;
+  /**
+   * mxcp-gen: the tool whose answer (a list) completes this prompt argument or resource template variable; it is
+   * called with `value` (what the user typed) and the other arguments it declares.
+   */
+  complete?: string;
 }
 
 export interface SourceDef {

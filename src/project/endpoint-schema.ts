@@ -28,6 +28,7 @@ const paramSchema: z.ZodType<ParamDef> = z.lazy(() =>
     .strictObject({
       ...typeSchema.shape,
       name: z.string(),
+      complete: z.string().optional(),
     })
     .superRefine((p, ctx) => {
       if (!PARAM_NAME.test(p.name)) {

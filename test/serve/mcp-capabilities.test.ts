@@ -50,6 +50,7 @@ export const shaped = (args: Record<string, unknown>) => JSON.stringify(args);
 export const note = (args: { id: string }) => "note " + args.id;
 export const logo = () => png();
 export const plain = () => "plain text";
+export const find_tags = (a: { value: string; kind?: string | null }) => ["red", "rose", "ruby", "blue"].filter((t) => t.includes(a.value)).map((t) => (a.kind ? a.kind + ":" + t : t));
 export async function released() {
   const closed = mcp.releaseStream();
   await new Promise((r) => setTimeout(r, 300));
@@ -68,6 +69,9 @@ function project(): string {
     "tools/undeclared.yml": tool("undeclared", "  return:\n    type: string\n"),
     "tools/forged.yml": tool("forged"),
     "tools/released.yml": tool("released"),
+    "tools/find_tags.yml": tool("find_tags", "  parameters:\n    - name: value\n      type: string\n      description: typed\n    - name: kind\n      type: string\n      description: kind\n      default: null\n  return:\n    type: array\n    items: {type: string}\n"),
+    "prompts/tagged.yml":
+      "mxcp: 1\nprompt:\n  name: tagged\n  description: tagged\n  parameters:\n    - name: tag\n      type: string\n      description: a tag\n      complete: find_tags\n    - name: kind\n      type: string\n      description: a kind\n    - name: broken\n      type: string\n      description: completed by a tool that is not there\n      complete: no_such_tool\n  messages:\n    - prompt: \"{{ kind }} {{ tag }} {{ broken }}\"\n",
     "tools/ask_model.yml": tool("ask_model", "  parameters:\n    - name: question\n      type: string\n      description: q\n"),
     "tools/ask_user.yml": tool("ask_user"),
     "tools/touch_note.yml": tool("touch_note", "  parameters:\n    - name: id\n      type: string\n      description: id\n"),
@@ -260,6 +264,15 @@ describe("prompts and completions", () => {
     expect((await client.complete({ ref: { type: "ref/resource", uri: "notes://{id}" }, argument: { name: "id", value: "" } })).completion.values).toEqual(["alpha", "beta", "gamma"]);
     expect((await client.complete({ ref: { type: "ref/resource", uri: "notes://{id}" }, argument: { name: "id", value: "et" } })).completion.values).toEqual(["beta"]);
     await expect(client.complete({ ref: { type: "ref/prompt", name: "nothing" }, argument: { name: "id", value: "" } })).rejects.toThrow(/Unknown prompt: nothing/);
+    await client.close();
+  });
+
+  it("a parameter's `complete` names the tool that completes it, given what was typed and the other arguments it declares", async () => {
+    const { client } = await connect({});
+    const ref = { type: "ref/prompt" as const, name: "tagged" };
+    expect((await client.complete({ ref, argument: { name: "tag", value: "r" } })).completion.values).toEqual(["red", "rose", "ruby"]);
+    expect((await client.complete({ ref, argument: { name: "tag", value: "ru" }, context: { arguments: { kind: "gem", broken: "x" } } })).completion.values).toEqual(["gem:ruby"]);
+    await expect(client.complete({ ref, argument: { name: "broken", value: "" } })).rejects.toThrow(/come from the tool no_such_tool, which this project does not serve/);
     await client.close();
   });
 });

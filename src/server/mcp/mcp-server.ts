@@ -202,7 +202,7 @@ export class McpCatalog {
     this.registerTools(server, minLevel, opts.session);
     this.registerResources(server);
     this.registerPrompts(server);
-    server.setRequestHandler(CompleteRequestSchema, async (req) => ({ completion: completeArgument(this.host, req.params) }));
+    server.setRequestHandler(CompleteRequestSchema, async (req, extra) => ({ completion: await completeArgument(this.host, req.params, { sessionId: extra.sessionId }) }));
     return server;
   }
 
