@@ -83,6 +83,16 @@ export const SERVE_FLAGS = {
     value: "ORIGIN",
     help: ["a browser origin allowed to call the HTTP server besides its own, such as the MCP Inspector's", "http://localhost:6274 (repeatable; exact scheme, host and port)"],
   },
+  "allow-host": {
+    kind: "strings",
+    value: "HOST",
+    help: ["a Host header the HTTP server accepts besides its own address: the public name a proxy in front", "forwards, such as mcp.example.com (repeatable; host or host:port)"],
+  },
+  replica: {
+    kind: "string",
+    value: "NAME",
+    help: ["serve as one replica of several: session ids start with NAME. (a load balancer routes on them), and the", "DuckDB file and audit log are named for it (see docs/serving.md, Running more than one)"],
+  },
   "print-config": {
     kind: "string",
     value: "CLIENT",

@@ -1,3 +1,4 @@
+import { checkReplicaName, replicaFile } from "./replica.js";
 import { settlePendingWrite, STATE_DIR } from "./file-set-journal.js";
 import { isAbsolute, join, resolve } from "node:path";
 import { loadEndpoints, type EndpointEntry } from "./endpoints.js";
@@ -16,6 +17,8 @@ export interface LoadProjectOptions {
   readonly?: boolean;
   /** Validate only this endpoint in full; others (cached) are listed by name (`run`). */
   only?: { kind: EndpointKind; name: string };
+  /** This process is one replica of several (`serve --replica`): its database and audit log are named for it. */
+  replica?: string | undefined;
 }
 
 export interface Project {
@@ -27,6 +30,8 @@ export interface Project {
   userProfile: UserProfile | undefined;
   endpoints: EndpointEntry[];
   duckdbPath: string;
+  /** The replica this process is (`serve --replica`), if it is one. */
+  replica?: string;
   duckdbReadonly: boolean;
   env: NodeJS.ProcessEnv;
 }
@@ -46,6 +51,7 @@ export function loadProject(opts: LoadProjectOptions = {}): Project {
   const profile = opts.profile ?? env.MXCP_PROFILE ?? site.profile;
   const sp = siteProfile(site, profile);
   const userConfig = loadUserConfig({ env, cwd, project: site.project, profile });
+  const replica = opts.replica === undefined ? undefined : checkReplicaName(opts.replica);
   return {
     root,
     site,
@@ -54,7 +60,9 @@ export function loadProject(opts: LoadProjectOptions = {}): Project {
     userConfig,
     userProfile: activeUserProfile(userConfig, site.project, profile),
     endpoints: loadEndpoints(root, site, opts.only),
-    duckdbPath: duckdbPath(root, site, profile, sp, env),
+    // Read-only replicas may share one file (DuckDB allows many readers); a writer has its own.
+    duckdbPath: opts.readonly ? duckdbPath(root, site, profile, sp, env) : replicaFile(duckdbPath(root, site, profile, sp, env), replica),
+    ...(replica ? { replica } : {}),
     duckdbReadonly: opts.readonly === true || sp.duckdb.readonly,
     env,
   };

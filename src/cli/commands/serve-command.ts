@@ -75,6 +75,8 @@ export async function serveCommand(flags: ServeValues): Promise<number> {
     readonly: flags.readonly,
     strictOutput: flags.strictOutput,
     confirmDestructive: flags.confirmDestructive,
+    replica: flags.replica,
+    allowHosts: flags.allowHost,
     allowOrigins: flags.allowOrigin.map((o) => {
       let url: URL;
       try {

@@ -33,6 +33,10 @@ export interface HttpOptions {
    * exact scheme, host and port; a loopback origin on another port stays refused unless named here.
    */
   allowOrigins?: string[] | undefined;
+  /** Host header values accepted besides the bound address (`host` or `host:port`): the name a proxy forwards. */
+  allowHosts?: string[] | undefined;
+  /** This server is one replica of several: its session ids start with `<replica>.`, so a proxy can route on them. */
+  replica?: string | undefined;
   /** What /metrics reports; without it /metrics is 404. */
   metrics?: ServerMetrics | undefined;
   /** /healthz, /readyz and /metrics answer without the token (for probes and scrapers that cannot send one). */
@@ -130,7 +134,7 @@ export class McpHttpServer {
     });
     const port = (this.http.address() as AddressInfo).port;
     const names = isLoopback(this.options.host) ? ["127.0.0.1", "localhost", "[::1]"] : [this.options.host];
-    this.allowedHosts = new Set(names.map((h) => `${h}:${port}`));
+    this.allowedHosts = new Set([...names.map((h) => `${h}:${port}`), ...(this.options.allowHosts ?? []).map((h) => h.toLowerCase())]);
     const shown = this.options.host.includes(":") ? `[${this.options.host}]` : this.options.host;
     return `http://${shown}:${port}/mcp`;
   }
@@ -207,7 +211,7 @@ export class McpHttpServer {
     }
     const server = this.catalog.createServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
+      sessionIdGenerator: () => (this.options.replica ? `${this.options.replica}.${randomUUID()}` : randomUUID()),
       maxRequestBodySize: this.options.maxBodyBytes,
       enableJsonResponse: this.options.jsonResponse === true,
       // A dropped stream can be resumed: the session keeps its recent events, and clients are told when to reconnect.
@@ -244,7 +248,7 @@ export class McpHttpServer {
     if (path === "/readyz") {
       const project = this.draining ? { ready: false, database: "not checked" } : ((await this.options.ready?.()) ?? { ready: true, database: "not checked" });
       const ready = !this.draining && project.ready;
-      return replyJson(res, ready ? 200 : 503, { ready, draining: this.draining, database: project.database, sessions: this.sessions.size });
+      return replyJson(res, ready ? 200 : 503, { ready, draining: this.draining, database: project.database, sessions: this.sessions.size, ...(this.options.replica ? { replica: this.options.replica } : {}) });
     }
     if (!this.options.metrics) return reply(res, 404, "Not found: metrics are off");
     const text = await this.options.metrics.text();

@@ -46,6 +46,10 @@ export interface ServeOptions {
   strictOutput?: boolean | undefined;
   /** Ask the user (elicitation) before a tool marked destructive runs; refuse where the client cannot ask. */
   confirmDestructive?: boolean | undefined;
+  /** One of several replicas: session ids start with `<name>.` (a load balancer routes on them), files are its own. */
+  replica?: string | undefined;
+  /** HTTP: Host names accepted besides the bound address (the public name a proxy in front forwards). */
+  allowHosts?: string[] | undefined;
   /** HTTP: browser origins allowed besides the server's own (the MCP Inspector's web UI). */
   allowOrigins?: string[] | undefined;
   /** Most text one tool result sends to the client (default 256 KiB). */
@@ -91,7 +95,7 @@ export class StartupError extends Error {
 export async function serveProject(opts: ServeOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   const notice = opts.notice ?? ((line: string) => process.stderr.write(line + "\n"));
-  const host = ProjectHost.load({ cwd: opts.cwd, profile: opts.profile, env, lazyHandlers: true, readonly: opts.readonly, strictOutput: opts.strictOutput === true, confirmDestructive: opts.confirmDestructive === true, log: (level, message) => notice(`[${level}] ${message}`) });
+  const host = ProjectHost.load({ cwd: opts.cwd, profile: opts.profile, env, lazyHandlers: true, readonly: opts.readonly, replica: opts.replica, strictOutput: opts.strictOutput === true, confirmDestructive: opts.confirmDestructive === true, log: (level, message) => notice(`[${level}] ${message}`) });
   const transportName: TransportName = opts.transport ?? (host.project.userConfig.transport?.provider === "stdio" ? "stdio" : "streamable-http");
   // Reserve stdout before any project code loads, so nothing a handler prints reaches it.
   const stdout = transportName === "stdio" ? reserveStdout() : undefined;
@@ -158,6 +162,8 @@ async function connect(transportName: TransportName, catalog: McpCatalog, host: 
       maxSessions: opts.maxSessions,
       sessionIdleMs: opts.sessionIdleMs,
       allowOrigins: opts.allowOrigins,
+      allowHosts: opts.allowHosts,
+      replica: host.project.replica,
     });
     return { http, url: await http.listen() };
   } catch (e) {

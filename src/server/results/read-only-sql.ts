@@ -89,7 +89,7 @@ export async function runReadOnly(db: SessionDatabase, sql: string, params: Reco
   if (denied) throw new ReadOnlySqlError(`Refused: the function ${denied}() is not allowed here`);
   for (const t of seen.tables) {
     const ok = opts.only.some((o) => o.schema.toLowerCase() === t.schema.toLowerCase() && o.name.toLowerCase() === t.name.toLowerCase());
-    if (!ok) throw new ReadOnlySqlError(`Refused: ${t.schema ? `${t.schema}.` : ""}${t.name} is not one of this session's stored results (name them as stored_as gives them)`);
+    if (!ok) throw new ReadOnlySqlError(`Refused: ${t.schema ? `${t.schema}.` : ""}${t.name} is not one of this session's stored results (name them as stored_as gives them; a result stored in an earlier session, or on another server, went with it: call the tool again)`);
   }
   return db.query(sql, params, opts.maxRows);
 }

@@ -132,7 +132,7 @@ export class ResultStore {
       columns,
       preview,
       bytes,
-      hint: `The result (${bytes} bytes, ${rows} rows) was too large to send, so it is stored as ${qualified}. Query it with ${query}, for example SELECT ${columns.slice(0, 3).map((c) => c.name).join(", ") || "*"} FROM ${qualified} LIMIT 20 (read-only SQL, DuckDB dialect, at most ${MAX_QUERY_ROWS} rows per query).`,
+      hint: `The result (${bytes} bytes, ${rows} rows) was too large to send, so it is stored as ${qualified}. Query it with ${query}, for example SELECT ${columns.slice(0, 3).map((c) => c.name).join(", ") || "*"} FROM ${qualified} LIMIT 20 (read-only SQL, DuckDB dialect, at most ${MAX_QUERY_ROWS} rows per query). It belongs to this session: in a new session, call the tool again.`,
     };
   }
 
