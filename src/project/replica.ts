@@ -3,11 +3,11 @@
 import { extname } from "node:path";
 import { ProjectError } from "./schema-errors.js";
 
-const NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const REPLICA_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** A replica's name: lower-case letters, digits and inner dashes, at most 63 (a DNS label, as a pod's name is). */
 export function checkReplicaName(name: string): string {
-  if (!NAME.test(name)) throw new ProjectError([{ file: "", path: "--replica", message: `'${name}' is not a replica name: use lower-case letters, digits and inner dashes, at most 63 (such as r1, or the pod's name)` }]);
+  if (!REPLICA_NAME.test(name)) throw new ProjectError([{ file: "", path: "--replica", message: `'${name}' is not a replica name: use lower-case letters, digits and inner dashes, at most 63 (such as r1, or the pod's name)` }]);
   return name;
 }
 

@@ -10,7 +10,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { freePort, startNginx, type RunningNginx } from "../../bench/nginx.js";
-import { tempDir, writeProject } from "../helpers.js";
+import { runCli, tempDir, writeProject } from "../helpers.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
 
 const TOKEN = "replica-test-token";
@@ -197,6 +197,10 @@ describe("three replicas behind nginx", () => {
     } finally {
       await server.stop();
     }
+    // `log` reads every replica's log beside the profile's.
+    const log = await runCli(["log", "--json-output"], { cwd: root });
+    expect(log.code, log.stderr).toBe(0);
+    expect((JSON.parse(log.stdout) as { result: { operation_name: string }[] }).result.map((r) => r.operation_name)).toContain("record");
     // A name that could reach outside the project's folders is refused before anything starts.
     const bad = startHttpServer(root, ["--replica", "../x"]);
     await expect(bad).rejects.toThrow(/is not a replica name/);

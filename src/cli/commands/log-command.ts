@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseDuration } from "../../model/selection.js";
-import { auditLogPath } from "../../project/audit-path.js";
+import { auditLogFiles, auditLogPath } from "../../project/audit-path.js";
 import { loadProject } from "../../project/project.js";
 import { Database } from "../../runtime/database.js";
 import type { LogValues } from "../command-flags.js";
@@ -33,23 +33,28 @@ function sinceTime(text: string): number {
 export async function logCommand(flags: LogValues): Promise<number> {
   const project = loadProject({ cwd: flags.dir, profile: flags.profile });
   const path = auditLogPath(project);
+  // Replicas (`serve --replica`) each keep their own log beside the profile's: they are read together.
+  const files = auditLogFiles(project);
   const limit = flags.limit === undefined ? 100 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new CliError("--limit must be a whole number of 1 or more", 2);
   if (flags.status !== undefined && !["success", "error"].includes(flags.status)) throw new CliError("--status takes success or error", 2);
   if (flags.type !== undefined && !["tool", "resource", "prompt"].includes(flags.type)) throw new CliError("--type takes tool, resource or prompt", 2);
   const since = flags.since === undefined ? undefined : sinceTime(flags.since);
-  if (!existsSync(path)) {
+  if (files.length === 0) {
     throw new CliError(`No audit log at ${path}: turn it on with profiles.${project.profile}.audit.enabled: true in mxcp-site.yml (or MXCP_AUDIT_ENABLED=1) and serve`, 1);
   }
   const records: AuditRecord[] = [];
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      records.push(JSON.parse(line) as AuditRecord);
-    } catch {
-      // a line cut short by a crash: the rest of the log still reads
+  for (const file of files) {
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      try {
+        records.push(JSON.parse(line) as AuditRecord);
+      } catch {
+        // a line cut short by a crash: the rest of the log still reads
+      }
     }
   }
+  if (files.length > 1) records.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
   const matching = records
     .filter((r) => (flags.tool === undefined || r.operation_name === flags.tool) && (flags.type === undefined || r.operation_type === flags.type))
     .filter((r) => flags.status === undefined || r.operation_status === flags.status)
