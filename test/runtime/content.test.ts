@@ -2,7 +2,8 @@
 // `content.*`, or an API's marked bytes), and how much one session's event store keeps.
 import { describe, expect, it } from "vitest";
 import { content, contentReturn, markBinary } from "../../src/runtime/content.js";
-import { SessionEventStore } from "../../src/server/mcp/session-events.js";
+import { capResult } from "../../src/server/mcp/mcp-server.js";
+import { EventBudget, SessionEventStore } from "../../src/server/mcp/session-events.js";
 
 describe("content a handler returns", () => {
   it("is read from content.* blocks, arrays of them and content.with, and copied without the brand", () => {
@@ -32,6 +33,17 @@ describe("content a handler returns", () => {
   });
 });
 
+describe("the result cap and content", () => {
+  it("counts what the model reads as text, embedded resources' text included; image bytes are not text", () => {
+    const big = "x".repeat(2000);
+    const cut = capResult({ content: [{ type: "resource", resource: { uri: "app://r", mimeType: "text/plain", text: big } }] }, 1000);
+    expect(cut.isError).toBe(true);
+    expect((cut.content[0] as { text: string }).text).toContain("[Result cut: 1000 of 2000 bytes shown");
+    const image = { content: [{ type: "image" as const, data: "A".repeat(5000), mimeType: "image/png" }] };
+    expect(capResult(image, 1000)).toBe(image);
+  });
+});
+
 describe("one session's event store", () => {
   it("keeps at most its bound of events and bytes, dropping the oldest; a dropped or unknown id resumes nothing", async () => {
     const store = new SessionEventStore({ maxEvents: 3, maxBytes: 1000 });
@@ -47,6 +59,20 @@ describe("one session's event store", () => {
     for (let i = 0; i < 10; i++) await big.storeEvent("s", { jsonrpc: "2.0", method: "x", params: { pad: "y".repeat(200) } });
     expect(big.size.bytes).toBeLessThanOrEqual(500);
     expect(big.size.events).toBe(2); // each is 248 bytes
+  });
+
+  it("every session's events share one budget: past it a session drops its own oldest, never another's; an ended session gives its bytes back", async () => {
+    const budget = new EventBudget(1000);
+    const a = new SessionEventStore({ maxEvents: 100, maxBytes: 10_000 }, budget);
+    const b = new SessionEventStore({ maxEvents: 100, maxBytes: 10_000 }, budget);
+    const message = { jsonrpc: "2.0" as const, method: "x", params: { pad: "y".repeat(200) } };
+    for (let i = 0; i < 3; i++) await a.storeEvent("s", message);
+    for (let i = 0; i < 10; i++) await b.storeEvent("s", message);
+    expect(budget.used).toBeLessThanOrEqual(1000);
+    expect(a.size.events).toBe(3);
+    expect(b.size.events).toBe(1);
+    a.release();
+    expect(budget.used).toBe(b.size.bytes);
   });
 
   it("replays only the resumed stream's events, and never the priming event", async () => {

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { McpCatalog } from "./mcp-server.js";
-import { RECONNECT_AFTER_MS, SessionEventStore } from "./session-events.js";
+import { DEFAULT_EVENT_LIMITS, EventBudget, RECONNECT_AFTER_MS, SessionEventStore } from "./session-events.js";
 import type { ServerMetrics } from "../metrics.js";
 
 export interface HttpOptions {
@@ -59,6 +59,7 @@ export function isLoopback(host: string): boolean {
 
 interface Session {
   transport: StreamableHTTPServerTransport;
+  events: SessionEventStore;
   close(): Promise<void>;
   lastUsed: number;
 }
@@ -79,6 +80,8 @@ export class McpHttpServer {
   private readonly sweeper: NodeJS.Timeout;
   /** Shutting down: /readyz says 503 and no new session starts, while calls in flight finish. */
   private draining = false;
+  /** What every session's resumable events may hold together. */
+  private readonly eventBudget = new EventBudget();
 
   constructor(catalog: McpCatalog, options: HttpOptions) {
     if (!isLoopback(options.host) && !options.token && !options.insecure) {
@@ -118,6 +121,7 @@ export class McpHttpServer {
 
   /** A session is gone: its entry and whatever it stored. */
   private forget(id: string): void {
+    this.sessions.get(id)?.events.release();
     this.sessions.delete(id);
     void this.catalog.sessionClosed(id).catch(() => undefined);
   }
@@ -210,15 +214,16 @@ export class McpHttpServer {
       }
     }
     const server = this.catalog.createServer();
+    const events = new SessionEventStore(DEFAULT_EVENT_LIMITS, this.eventBudget);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => (this.options.replica ? `${this.options.replica}.${randomUUID()}` : randomUUID()),
       maxRequestBodySize: this.options.maxBodyBytes,
       enableJsonResponse: this.options.jsonResponse === true,
       // A dropped stream can be resumed: the session keeps its recent events, and clients are told when to reconnect.
-      eventStore: new SessionEventStore(),
+      eventStore: events,
       retryInterval: RECONNECT_AFTER_MS,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, close: () => server.close(), lastUsed: Date.now() });
+        this.sessions.set(id, { transport, events, close: () => server.close(), lastUsed: Date.now() });
       },
       onsessionclosed: (id) => this.forget(id),
     });

@@ -493,7 +493,8 @@ export interface CatalogOptions {
  * and is marked an error: a cut structured value would not match the tool's output schema.
  */
 export function capResult(result: CallToolResult, max: number): CallToolResult {
-  const texts = result.content.map((c) => (c.type === "text" ? c.text : ""));
+  // What the model reads as text counts: text blocks and embedded resources' text (images, audio and blobs do not).
+  const texts = result.content.map((c) => (c.type === "text" ? c.text : c.type === "resource" && "text" in c.resource ? c.resource.text : ""));
   const size = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) + (result.structuredContent ? Buffer.byteLength(JSON.stringify(result.structuredContent)) : 0);
   if (size <= max) return result;
   const joined = texts.join("\n");

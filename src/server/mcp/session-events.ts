@@ -10,7 +10,16 @@ export interface SessionEventLimits {
   maxBytes: number;
 }
 
-export const DEFAULT_EVENT_LIMITS: SessionEventLimits = { maxEvents: 500, maxBytes: 4 * 1024 * 1024 };
+export const DEFAULT_EVENT_LIMITS: SessionEventLimits = { maxEvents: 200, maxBytes: 1024 * 1024 };
+
+/**
+ * What every session's events may take together (default 64 MiB): past it, the session storing an event drops its
+ * own oldest first, so many sessions cannot make the server hold more, and no session evicts another's.
+ */
+export class EventBudget {
+  used = 0;
+  constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+}
 
 /** How long a client waits before it reconnects a stream the server closed, in ms (sent in the stream's priming event). */
 export const RECONNECT_AFTER_MS = 2000;
@@ -26,17 +35,31 @@ export class SessionEventStore implements EventStore {
   private bytes = 0;
   private seq = 0;
 
-  constructor(private readonly limits: SessionEventLimits = DEFAULT_EVENT_LIMITS) {}
+  constructor(
+    private readonly limits: SessionEventLimits = DEFAULT_EVENT_LIMITS,
+    private readonly budget: EventBudget = new EventBudget(),
+  ) {}
 
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
     const id = `${streamId}.${++this.seq}`;
     const text = JSON.stringify(message);
     this.events.push({ id, stream: streamId, text });
     this.bytes += text.length;
-    while (this.events.length > this.limits.maxEvents || (this.bytes > this.limits.maxBytes && this.events.length > 1)) {
-      this.bytes -= this.events.shift()!.text.length;
+    this.budget.used += text.length;
+    const over = () => this.bytes > this.limits.maxBytes || this.budget.used > this.budget.maxBytes;
+    while (this.events.length > this.limits.maxEvents || (over() && this.events.length > 1)) {
+      const dropped = this.events.shift()!.text.length;
+      this.bytes -= dropped;
+      this.budget.used -= dropped;
     }
     return id;
+  }
+
+  /** The session ended: its events go, and their bytes return to the budget. */
+  release(): void {
+    this.budget.used -= this.bytes;
+    this.bytes = 0;
+    this.events.length = 0;
   }
 
   async getStreamIdForEventId(eventId: string): Promise<string | undefined> {

@@ -63,9 +63,11 @@ function argsType(params: ParamDef[], indent: string): string {
 
 /** One tool's declaration inside `declare namespace tools { … }`. */
 export function toolDeclaration(def: ToolDef, indent = "  "): string {
-  const doc = docBlock([def.description ?? def.annotations?.title ?? def.name], indent);
+  // A tool whose input is a JSON Schema (`input_schema`) is declared with open arguments; describe_tool shows the schema.
+  const doc = docBlock([def.description ?? def.annotations?.title ?? def.name, ...(def.input_schema ? ["Arguments: as its JSON Schema says (describe_tool shows it)."] : [])], indent);
   const params = def.parameters ?? [];
-  const signature = `(args${params.every((p) => Object.hasOwn(p, "default")) ? "?" : ""}: ${argsType(params, indent)}): Promise<${tsType(def.return, indent)}>;`;
+  const args = def.input_schema ? "args: Record<string, unknown>" : `args${params.every((p) => Object.hasOwn(p, "default")) ? "?" : ""}: ${argsType(params, indent)}`;
+  const signature = `(${args}): Promise<${tsType(def.return, indent)}>;`;
   if (IDENTIFIER.test(def.name)) return `${doc}${indent}function ${def.name}${signature}`;
   // A name that is not an identifier is reached as tools[${name}]; a namespace cannot declare it.
   return `${indent}// ${JSON.stringify(def.name)}: call it as tools[${JSON.stringify(def.name)}](args)`;
