@@ -88,6 +88,17 @@ export const SERVE_FLAGS = {
     value: "HOST",
     help: ["a Host header the HTTP server accepts besides its own address: the public name a proxy in front", "forwards, such as mcp.example.com (repeatable; host or host:port)"],
   },
+  auth: {
+    kind: "string",
+    value: "none|oidc|keycloak",
+    help: ["HTTP sign-in: who may call (default: the user config profile's auth.provider); oidc and keycloak check each", "request's OAuth access token against the issuer (see docs/serving.md, Serving a team)"],
+  },
+  "auth-issuer": { kind: "string", value: "URL", help: ["the OAuth issuer whose access tokens are accepted (default: the profile's auth.oidc.issuer)"] },
+  "public-url": {
+    kind: "string",
+    value: "URL",
+    help: ["the MCP endpoint as clients reach it, which tokens must name (default: the user config's", "transport.http.base_url + /mcp, else the bound address)"],
+  },
   replica: {
     kind: "string",
     value: "NAME",

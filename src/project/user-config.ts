@@ -34,6 +34,8 @@ const userConfigSchema = z.strictObject({
           stateless: z.boolean().optional(),
           /** mxcp-gen's addition: the bearer token `serve` requires over streamable HTTP. */
           token: z.string().optional(),
+          /** The server's public base URL (MXCP's): its MCP endpoint is `<base_url>/mcp`, the resource tokens name. */
+          base_url: z.string().optional(),
         })
         .optional(),
     })

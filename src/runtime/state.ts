@@ -12,6 +12,8 @@ export interface UserContext {
   raw_profile?: Record<string, unknown> | null;
   external_token?: string | null;
   capabilities?: string[] | null;
+  /** The scopes the user's access token grants (an HTTP server with OAuth). */
+  scopes?: string[] | null;
 }
 
 export type LogLevel = "debug" | "info" | "notice" | "warning" | "error" | "critical" | "alert" | "emergency";

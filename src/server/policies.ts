@@ -22,6 +22,7 @@ export interface PolicyUser {
   role: string;
   permissions: unknown[];
   capabilities: unknown[];
+  scopes: string[];
 }
 
 export interface PolicyTrace {
@@ -32,7 +33,7 @@ export interface PolicyTrace {
 
 /** The `user` CEL sees: role and permissions come from the raw profile; no context means anonymous. */
 export function policyUser(ctx: UserContext | undefined | null): PolicyUser {
-  if (!ctx) return { user_id: null, username: null, email: null, name: null, provider: null, role: "anonymous", permissions: [], capabilities: [] };
+  if (!ctx) return { user_id: null, username: null, email: null, name: null, provider: null, role: "anonymous", permissions: [], capabilities: [], scopes: [] };
   const raw = (ctx.raw_profile ?? {}) as Record<string, unknown>;
   return {
     user_id: ctx.user_id ?? null,
@@ -43,6 +44,7 @@ export function policyUser(ctx: UserContext | undefined | null): PolicyUser {
     role: typeof raw.role === "string" ? raw.role : "user",
     permissions: Array.isArray(raw.permissions) ? raw.permissions : [],
     capabilities: Array.isArray(ctx.capabilities) ? ctx.capabilities : [],
+    scopes: Array.isArray(ctx.scopes) ? ctx.scopes.map(String) : [],
   };
 }
 

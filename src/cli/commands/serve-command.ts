@@ -77,6 +77,9 @@ export async function serveCommand(flags: ServeValues): Promise<number> {
     confirmDestructive: flags.confirmDestructive,
     replica: flags.replica,
     allowHosts: flags.allowHost,
+    auth: flags.auth,
+    authIssuer: flags.authIssuer,
+    publicUrl: flags.publicUrl,
     allowOrigins: flags.allowOrigin.map((o) => {
       let url: URL;
       try {

@@ -7,6 +7,9 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { McpCatalog } from "./mcp-server.js";
 import { DEFAULT_EVENT_LIMITS, EventBudget, RECONNECT_AFTER_MS, SessionEventStore } from "./session-events.js";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type { HttpAuth, HttpAuthGate } from "../auth/http-auth.js";
+import { ownerOf } from "../auth/auth-user.js";
 import type { ServerMetrics } from "../metrics.js";
 
 export interface HttpOptions {
@@ -37,6 +40,11 @@ export interface HttpOptions {
   allowHosts?: string[] | undefined;
   /** This server is one replica of several: its session ids start with `<replica>.`, so a proxy can route on them. */
   replica?: string | undefined;
+  /**
+   * OAuth: given the MCP URL the server listens at, how tokens are checked (the issuer, this server's public URL).
+   * Until it is ready every request is refused; with it, the static token is not used.
+   */
+  auth?: ((listeningAt: string) => Promise<HttpAuth>) | undefined;
   /** What /metrics reports; without it /metrics is 404. */
   metrics?: ServerMetrics | undefined;
   /** /healthz, /readyz and /metrics answer without the token (for probes and scrapers that cannot send one). */
@@ -60,6 +68,8 @@ export function isLoopback(host: string): boolean {
 interface Session {
   transport: StreamableHTTPServerTransport;
   events: SessionEventStore;
+  /** The signed-in user who started it (OAuth); another user's requests never reach it. */
+  owner: string | undefined;
   close(): Promise<void>;
   lastUsed: number;
 }
@@ -82,9 +92,11 @@ export class McpHttpServer {
   private draining = false;
   /** What every session's resumable events may hold together. */
   private readonly eventBudget = new EventBudget();
+  /** OAuth, once set up at listen. */
+  private gate: HttpAuthGate | undefined;
 
   constructor(catalog: McpCatalog, options: HttpOptions) {
-    if (!isLoopback(options.host) && !options.token && !options.insecure) {
+    if (!isLoopback(options.host) && !options.token && !options.auth && !options.insecure) {
       throw new Error(
         `Refusing to serve on ${options.host} without a token: set MXCP_GEN_HTTP_TOKEN (or transport.http.token in the user config), or pass --insecure`,
       );
@@ -140,7 +152,18 @@ export class McpHttpServer {
     const names = isLoopback(this.options.host) ? ["127.0.0.1", "localhost", "[::1]"] : [this.options.host];
     this.allowedHosts = new Set([...names.map((h) => `${h}:${port}`), ...(this.options.allowHosts ?? []).map((h) => h.toLowerCase())]);
     const shown = this.options.host.includes(":") ? `[${this.options.host}]` : this.options.host;
-    return `http://${shown}:${port}/mcp`;
+    const url = `http://${shown}:${port}/mcp`;
+    if (this.options.auth) {
+      try {
+        // Express and the SDK's auth modules load only for a server that signs users in.
+        const [{ HttpAuthGate }, auth] = await Promise.all([import("../auth/http-auth.js"), this.options.auth(url)]);
+        this.gate = new HttpAuthGate(auth);
+      } catch (e) {
+        await this.close();
+        throw e;
+      }
+    }
+    return url;
   }
 
   /**
@@ -174,13 +197,23 @@ export class McpHttpServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://placeholder");
+    // Set up at listen: until then nothing is answered as if no sign-in were needed.
+    if (this.options.auth && !this.gate) return reply(res, 503, "Service unavailable: sign-in is being set up");
     if (OPERATOR_PATHS.has(url.pathname)) return this.operator(url.pathname, req, res);
+    if (this.gate && url.pathname.startsWith("/.well-known/oauth-")) return this.gate.metadata(req, res);
     if (url.pathname !== "/mcp") return reply(res, 404, "Not found: the MCP endpoint is /mcp");
     const host = req.headers.host ?? "";
     if (!this.allowedHosts.has(host.toLowerCase())) return reply(res, 403, "Forbidden: Host not allowed");
     const origin = req.headers.origin;
     if (origin !== undefined && !this.originAllowed(origin)) return reply(res, 403, "Forbidden: Origin not allowed");
-    if (this.options.token && !tokenMatches(req.headers.authorization, this.options.token)) {
+    let owner: string | undefined;
+    if (this.gate) {
+      const auth = await this.gate.authenticate(req, res);
+      if (!auth) return;
+      // The SDK's transport hands this to every request handler (extra.authInfo): the user of each call.
+      (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
+      owner = ownerOf(auth);
+    } else if (this.options.token && !tokenMatches(req.headers.authorization, this.options.token)) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="mxcp-gen"');
       return reply(res, 401, "Unauthorized: a valid bearer token is required");
     }
@@ -192,7 +225,8 @@ export class McpHttpServer {
     const sessionId = req.headers["mcp-session-id"];
     if (typeof sessionId === "string") {
       const session = this.sessions.get(sessionId);
-      if (!session) return reply(res, 404, "Unknown or expired session");
+      // Another user's session is answered as no session at all: nothing says it exists.
+      if (!session || session.owner !== owner) return reply(res, 404, "Unknown or expired session");
       session.lastUsed = Date.now();
       return session.transport.handleRequest(req, res);
     }
@@ -223,7 +257,7 @@ export class McpHttpServer {
       eventStore: events,
       retryInterval: RECONNECT_AFTER_MS,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, events, close: () => server.close(), lastUsed: Date.now() });
+        this.sessions.set(id, { transport, events, owner, close: () => server.close(), lastUsed: Date.now() });
       },
       onsessionclosed: (id) => this.forget(id),
     });
@@ -244,9 +278,13 @@ export class McpHttpServer {
       res.setHeader("Allow", "GET, HEAD");
       return reply(res, 405, "Method not allowed: use GET");
     }
-    if (this.options.token && !this.options.metricsPublic && !tokenMatches(req.headers.authorization, this.options.token)) {
-      res.setHeader("WWW-Authenticate", 'Bearer realm="mxcp-gen"');
-      return reply(res, 401, "Unauthorized: a valid bearer token is required (or serve --metrics-public)");
+    if (!this.options.metricsPublic) {
+      if (this.gate) {
+        if (!(await this.gate.authenticate(req, res))) return;
+      } else if (this.options.token && !tokenMatches(req.headers.authorization, this.options.token)) {
+        res.setHeader("WWW-Authenticate", 'Bearer realm="mxcp-gen"');
+        return reply(res, 401, "Unauthorized: a valid bearer token is required (or serve --metrics-public)");
+      }
     }
     res.setHeader("Cache-Control", "no-store");
     if (path === "/healthz") return replyJson(res, 200, { status: "alive" });

@@ -22,7 +22,8 @@ import type { PromptDef, ResourceDef, ToolDef } from "../../project/definitions.
 import { VERSION } from "../../package-info.js";
 import { runtimeState } from "../../runtime/state.js";
 import type { CallOutcome } from "../executor.js";
-import { UnknownResourceError, type ProjectHost } from "../host.js";
+import { UnknownResourceError, type CallOptions, type ProjectHost } from "../host.js";
+import { userOfAuth } from "../auth/auth-user.js";
 import type { ResourceContents } from "../executor.js";
 import { inputSchema, outputShape, type OutputShape } from "./json-schema.js";
 import { callReporter, type CallExtra } from "./call-reporter.js";
@@ -202,7 +203,7 @@ export class McpCatalog {
     this.registerTools(server, minLevel, opts.session);
     this.registerResources(server);
     this.registerPrompts(server);
-    server.setRequestHandler(CompleteRequestSchema, async (req, extra) => ({ completion: await completeArgument(this.host, req.params, { sessionId: extra.sessionId }) }));
+    server.setRequestHandler(CompleteRequestSchema, async (req, extra) => ({ completion: await completeArgument(this.host, req.params, callerOf(extra)) }));
     return server;
   }
 
@@ -237,7 +238,9 @@ export class McpCatalog {
     const mcp = callReporter(server, extra, name, minLevel);
     // Stored results belong to a session: an HTTP session, or the one client of a stdio server.
     const session = extra.sessionId ?? defaultSession;
-    const callOpts = { mcp, sessionId: extra.sessionId };
+    // The signed-in user (OAuth over HTTP): for the handler, the policies, the audit record and the cache.
+    const user = userOfAuth(extra.authInfo);
+    const callOpts = { mcp, sessionId: extra.sessionId, ...(user ? { user } : {}) };
     const call = async (tool: string, toolArgs: Record<string, unknown>): Promise<CallOutcome> => {
       if (tool === QUERY_RESULTS && this.queryResultsServed) return this.host.callBuiltIn(QUERY_RESULTS, toolArgs, callOpts, () => this.queryResults(session, toolArgs.sql, {}));
       return this.host.callTool(tool, toolArgs, callOpts);
@@ -286,7 +289,7 @@ export class McpCatalog {
         .map((r) => ({ uriTemplate: r.uri, name: r.name ?? r.uri, ...(r.description ? { description: r.description } : {}), ...(r.mime_type ? { mimeType: r.mime_type } : {}) })),
     }));
 
-    server.setRequestHandler(ReadResourceRequestSchema, async (req) => ({ contents: [await this.contents(req.params.uri)] }));
+    server.setRequestHandler(ReadResourceRequestSchema, async (req, extra) => ({ contents: [await this.contents(req.params.uri, callerOf(extra))] }));
 
     // Subscriptions are this session's own: a change is sent to the sessions that subscribed to that URI, no other.
     const subscribed = new Set<string>();
@@ -317,9 +320,9 @@ export class McpCatalog {
   }
 
   /** resources/read of one URI; a failure is the JSON-RPC error MXCP gives. */
-  private async contents(uri: string): Promise<ResourceContents> {
+  private async contents(uri: string, opts: CallOptions): Promise<ResourceContents> {
     try {
-      return await this.host.readContents(uri);
+      return await this.host.readContents(uri, opts);
     } catch (e) {
       throw new McpError(e instanceof UnknownResourceError ? ErrorCode.InvalidParams : ErrorCode.InternalError, (e as Error).message);
     }
@@ -343,9 +346,9 @@ export class McpCatalog {
         }),
     }));
 
-    server.setRequestHandler(GetPromptRequestSchema, async (req) => {
+    server.setRequestHandler(GetPromptRequestSchema, async (req, extra) => {
       try {
-        const messages = await this.host.getPrompt(req.params.name, (req.params.arguments ?? {}) as Record<string, unknown>);
+        const messages = await this.host.getPrompt(req.params.name, (req.params.arguments ?? {}) as Record<string, unknown>, callerOf(extra));
         const def = this.host.find("prompt", req.params.name)?.definition as PromptDef;
         return { ...(def.description ? { description: def.description } : {}), messages };
       } catch (e) {
@@ -448,6 +451,12 @@ export class McpCatalog {
     }
     return result;
   }
+}
+
+/** The session and signed-in user of a request, for a read or a prompt made on their behalf. */
+function callerOf(extra: ToolCallExtra): CallOptions {
+  const user = userOfAuth(extra.authInfo);
+  return { sessionId: extra.sessionId, ...(user ? { user } : {}) };
 }
 
 /** A refused or failed model query: the error object says so under one name. */

@@ -1,3 +1,5 @@
+import { AuthSettingsError, authSettings } from "../auth/auth-settings.js";
+import type { HttpAuth } from "../auth/http-auth.js";
 import { toErrorDict } from "../../runtime/errors.js";
 import type { SandboxLimits } from "../surfaces/sandbox-limits.js";
 import type { ResultStoreOptions } from "../results/result-store.js";
@@ -50,6 +52,11 @@ export interface ServeOptions {
   replica?: string | undefined;
   /** HTTP: Host names accepted besides the bound address (the public name a proxy in front forwards). */
   allowHosts?: string[] | undefined;
+  /** HTTP sign-in: the provider (none, oidc, keycloak) and issuer, over the user config's `auth`. */
+  auth?: string | undefined;
+  authIssuer?: string | undefined;
+  /** The MCP endpoint as clients reach it (default: the user config's transport.http.base_url + /mcp, else the bound address). */
+  publicUrl?: string | undefined;
   /** HTTP: browser origins allowed besides the server's own (the MCP Inspector's web UI). */
   allowOrigins?: string[] | undefined;
   /** Most text one tool result sends to the client (default 256 KiB). */
@@ -142,6 +149,8 @@ async function connect(transportName: TransportName, catalog: McpCatalog, host: 
   const userHttp = host.project.userConfig.transport?.http;
   const token = opts.token ?? env.MXCP_GEN_HTTP_TOKEN ?? userHttp?.token;
   try {
+    const signIn = httpSignIn(host, opts, userHttp?.base_url);
+    if (signIn && token) throw new Error("Both a static bearer token (MXCP_GEN_HTTP_TOKEN or transport.http.token) and OAuth sign-in (auth) are set: choose one");
     // The HTTP server's modules (the SDK's HTTP transport, Hono) load only when serving over HTTP.
     const [{ McpHttpServer }, { ServerMetrics }] = await Promise.all([import("./http-server.js"), import("../metrics.js")]);
     // Read when scraped, once the server below exists.
@@ -162,14 +171,50 @@ async function connect(transportName: TransportName, catalog: McpCatalog, host: 
       maxSessions: opts.maxSessions,
       sessionIdleMs: opts.sessionIdleMs,
       allowOrigins: opts.allowOrigins,
-      allowHosts: opts.allowHosts,
+      allowHosts: [...(opts.allowHosts ?? []), ...(signIn?.publicHost ? [signIn.publicHost] : [])],
       replica: host.project.replica,
+      auth: signIn?.setUp,
     });
     return { http, url: await http.listen() };
   } catch (e) {
     await host.shutdown();
     throw new StartupError((e as Error).message);
   }
+}
+
+/**
+ * OAuth sign-in over HTTP, when the profile's `auth` (or `--auth`) names an issuer: set up once the server knows
+ * the address it listens at, since that (or the public URL) is the resource its tokens must name.
+ */
+function httpSignIn(host: ProjectHost, opts: ServeOptions, baseUrl: string | undefined): { setUp: (listeningAt: string) => Promise<HttpAuth>; publicHost?: string } | undefined {
+  let settings;
+  try {
+    settings = authSettings(host.project.userProfile?.auth, { provider: opts.auth, issuer: opts.authIssuer });
+  } catch (e) {
+    if (e instanceof AuthSettingsError) throw new Error(e.message);
+    throw e;
+  }
+  if (!settings) return undefined;
+  const configured = opts.publicUrl ?? (baseUrl ? `${baseUrl.replace(/\/$/, "")}/mcp` : undefined);
+  let publicHost: string | undefined;
+  if (configured) {
+    try {
+      publicHost = new URL(configured).host;
+    } catch {
+      throw new Error(`The public URL '${configured}' is not a URL`);
+    }
+  }
+  const found = settings;
+  return {
+    ...(publicHost ? { publicHost } : {}),
+    setUp: async (listeningAt) => {
+      const resource = configured ?? listeningAt;
+      const { discoverIssuer, IssuerTokenVerifier } = await import("../auth/token-verifier.js");
+      const metadata = await discoverIssuer(found.issuer);
+      const verifier = new IssuerTokenVerifier({ issuer: found.issuer, resource, metadata, clientId: found.clientId, clientSecret: found.clientSecret, provider: found.provider });
+      return { verifier, metadata, resource, requiredScopes: found.requiredScopes, resourceName: `mxcp-gen: ${host.project.site.project}` };
+    },
+  };
 }
 
 /**

@@ -1,0 +1,61 @@
+// The MCP SDK's own resource-server pieces on our node:http server: its metadata router answers the Protected
+// Resource Metadata (RFC 9728) and the issuer's metadata, and its bearer middleware checks every /mcp request
+// (401 with `WWW-Authenticate: Bearer … resource_metadata=…`, 403 `insufficient_scope` naming the scopes). They are
+// Express handlers, so they run in a small Express app that answers only what is theirs and hands the rest back.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import express from "express";
+import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
+import type { OAuthTokenVerifier } from "@modelcontextprotocol/sdk/server/auth/provider.js";
+import { getOAuthProtectedResourceMetadataUrl, mcpAuthMetadataRouter } from "@modelcontextprotocol/sdk/server/auth/router.js";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type { OAuthMetadata } from "@modelcontextprotocol/sdk/shared/auth.js";
+
+export interface HttpAuth {
+  verifier: OAuthTokenVerifier;
+  /** The issuer's metadata, as the SDK's router serves it. */
+  metadata: OAuthMetadata;
+  /** This server's MCP endpoint as clients reach it: the resource tokens must be issued for. */
+  resource: string;
+  requiredScopes: string[];
+  resourceName: string;
+}
+
+export class HttpAuthGate {
+  private readonly app: express.Express;
+  private readonly waiting = new WeakMap<IncomingMessage, (auth: AuthInfo) => void>();
+  readonly metadataUrl: string;
+
+  constructor(auth: HttpAuth) {
+    const resource = new URL(auth.resource);
+    this.metadataUrl = getOAuthProtectedResourceMetadataUrl(resource);
+    const bearer = requireBearerAuth({ verifier: auth.verifier, requiredScopes: auth.requiredScopes, resourceMetadataUrl: this.metadataUrl, expectedResource: resource });
+    const app = express();
+    app.disable("x-powered-by");
+    app.use(mcpAuthMetadataRouter({ oauthMetadata: auth.metadata, resourceServerUrl: resource, resourceName: auth.resourceName, ...(auth.requiredScopes.length > 0 ? { scopesSupported: auth.requiredScopes } : {}) }));
+    // Only a request handed to authenticate() is checked here; the bearer middleware answers 401/403 itself.
+    app.use((req, res, next) => (this.waiting.has(req) ? bearer(req, res, next) : next()));
+    app.use((req, _res, next) => {
+      const done = this.waiting.get(req);
+      const info = (req as { auth?: AuthInfo }).auth;
+      if (done && info) done(info);
+      else next();
+    });
+    this.app = app;
+  }
+
+  /** `/.well-known/oauth-protected-resource/…` and `/.well-known/oauth-authorization-server`. */
+  metadata(req: IncomingMessage, res: ServerResponse): void {
+    this.app(req as express.Request, res as express.Response, () => {
+      if (!res.headersSent) res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found\n");
+    });
+  }
+
+  /** The request's checked token, or undefined when the gate has already answered it (401, 403). */
+  authenticate(req: IncomingMessage, res: ServerResponse): Promise<AuthInfo | undefined> {
+    return new Promise((resolve) => {
+      this.waiting.set(req, resolve);
+      res.once("finish", () => resolve(undefined));
+      this.app(req as express.Request, res as express.Response, () => resolve(undefined));
+    });
+  }
+}

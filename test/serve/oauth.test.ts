@@ -1,0 +1,239 @@
+// Issue 26, items 2, 4 and 5 (in part): the HTTP server as an OAuth resource server, with oidc-provider (a certified
+// OpenID provider) on 127.0.0.1 as the real issuer and the MCP SDK's client sending its tokens. Each user acts as
+// themselves: the handler, the policies and the audit record see who called, and a user never reaches another's
+// session (so never another's stored results). Every refusal the spec names: no token, expired, another issuer,
+// another resource, a missing scope (403, step-up), a forged signature, an opaque token the issuer says is inactive.
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { exportJWK, generateKeyPair } from "jose";
+import Provider from "oidc-provider";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../bench/nginx.js";
+import { writeProject } from "../helpers.js";
+import { startHttpServer, type HttpServerProcess } from "./servers.js";
+
+interface Issuer {
+  url: string;
+  server: Server;
+}
+
+const CLIENTS = [
+  { client_id: "alice", scope: "mcp:tools admin" },
+  { client_id: "bob", scope: "mcp:tools" },
+  { client_id: "limited", scope: "admin" },
+  { client_id: "shortlived", scope: "mcp:tools" },
+  { client_id: "carol", scope: "mcp:tools" },
+];
+
+/** An oidc-provider on 127.0.0.1 with its own signing key: client-credentials tokens for the resource asked for. */
+async function startIssuer(): Promise<Issuer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = { ...(await exportJWK(privateKey)), kid: `key-${port}`, alg: "RS256", use: "sig" };
+  const provider = new Provider(url, {
+    jwks: { keys: [jwk] },
+    clients: [
+      ...CLIENTS.map((c) => ({ client_id: c.client_id, client_secret: `${c.client_id}-secret`, grant_types: ["client_credentials"], redirect_uris: [], response_types: [], scope: c.scope })),
+      // The MCP server's own registration, for introspecting opaque tokens.
+      { client_id: "mcp-server", client_secret: "mcp-server-secret", grant_types: [], redirect_uris: [], response_types: [] },
+    ],
+    scopes: ["mcp:tools", "admin"],
+    features: {
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: async () => true },
+      revocation: { enabled: true },
+      devInteractions: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: unknown, resource: string, client: { clientId: string }) => ({
+          scope: "mcp:tools admin",
+          audience: resource,
+          accessTokenTTL: client.clientId === "shortlived" ? 1 : 300,
+          accessTokenFormat: client.clientId === "carol" ? "opaque" : "jwt",
+          ...(client.clientId === "carol" ? {} : { jwt: { sign: { alg: "RS256" } } }),
+        }),
+      },
+    },
+  } as never);
+  const server = createHttpServer(provider.callback());
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return { url, server };
+}
+
+async function token(issuer: Issuer, client: string, resource: string, scope: string): Promise<string> {
+  const r = await fetch(`${issuer.url}/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${client}:${client}-secret`).toString("base64")}` },
+    body: new URLSearchParams({ grant_type: "client_credentials", scope, resource }),
+  });
+  const body = (await r.json()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`no token for ${client}: ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+const HANDLERS = `
+import { getUserContext } from "mxcp-gen/runtime";
+export const whoami = () => getUserContext();
+export const admin_thing = () => "admin done";
+export const big = (args: { tag: string }) => Array.from({ length: 3000 }, (_, i) => ({ i, tag: args.tag, pad: "x".repeat(20) }));
+`;
+
+let issuer: Issuer;
+let other: Issuer;
+let server: HttpServerProcess;
+let root = "";
+
+beforeAll(async () => {
+  [issuer, other] = await Promise.all([startIssuer(), startIssuer()]);
+  root = writeProject({
+    "mxcp-site.yml": "mxcp: 1\nproject: team\nprofile: default\n",
+    "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            issuer: ${issuer.url}\n            client_id: mcp-server\n            client_secret: mcp-server-secret\n          authorization:\n            required_scopes: ["mcp:tools"]\n`,
+    "handlers/h.ts": HANDLERS,
+    "tools/whoami.yml": "mxcp: 1\ntool:\n  name: whoami\n  description: who is calling\n  source:\n    file: ../handlers/h.ts\n",
+    "tools/admin_thing.yml":
+      "mxcp: 1\ntool:\n  name: admin_thing\n  description: admins only\n  policies:\n    input:\n      - condition: '!(\"admin\" in user.scopes)'\n        action: deny\n        reason: admins only\n  source:\n    file: ../handlers/h.ts\n",
+    "tools/big.yml": "mxcp: 1\ntool:\n  name: big\n  description: a large answer\n  parameters:\n    - {name: tag, type: string, description: t}\n  source:\n    file: ../handlers/h.ts\n",
+  });
+  server = await startHttpServer(root, [], { MXCP_AUDIT_ENABLED: "true" });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  for (const i of [issuer, other]) i?.server.close();
+});
+
+async function connect(accessToken: string): Promise<{ client: Client; session: string }> {
+  const transport = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${accessToken}` } } });
+  const client = new Client({ name: "team-member", version: "1" });
+  await client.connect(transport);
+  return { client, session: transport.sessionId! };
+}
+
+function initialize(accessToken: string | undefined): Promise<Response> {
+  return fetch(server.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }),
+  });
+}
+
+const text = (r: CallToolResult) => r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+
+describe("the server as an OAuth resource server", () => {
+  it("without a token: 401 naming its Protected Resource Metadata, which names the issuer", async () => {
+    const r = await initialize(undefined);
+    expect(r.status).toBe(401);
+    const challenge = r.headers.get("www-authenticate") ?? "";
+    const base = server.url.replace(/\/mcp$/, "");
+    expect(challenge).toContain(`resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`);
+    expect(challenge).toContain('scope="mcp:tools"');
+    const metadata = (await (await fetch(`${base}/.well-known/oauth-protected-resource/mcp`)).json()) as Record<string, unknown>;
+    expect(metadata).toMatchObject({ resource: server.url, authorization_servers: [issuer.url], scopes_supported: ["mcp:tools"] });
+  });
+
+  it("a user's token: the handler, the policies and the audit see that user; the token itself goes nowhere", async () => {
+    const aliceToken = await token(issuer, "alice", server.url, "mcp:tools admin");
+    const { client } = await connect(aliceToken);
+    const me = JSON.parse(text((await client.callTool({ name: "whoami", arguments: {} })) as CallToolResult)) as Record<string, unknown>;
+    expect(me).toMatchObject({ provider: "oidc", user_id: "alice", scopes: ["mcp:tools", "admin"], external_token: null });
+    expect(text((await client.callTool({ name: "admin_thing", arguments: {} })) as CallToolResult)).toBe("admin done");
+    await client.close();
+    const bobToken = await token(issuer, "bob", server.url, "mcp:tools");
+    const bob = await connect(bobToken);
+    const refused = (await bob.client.callTool({ name: "admin_thing", arguments: {} })) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain("admins only");
+    await bob.client.close();
+    const audit = readFileSync(join(root, "audit", "logs-default.jsonl"), "utf8");
+    const users = audit.trim().split("\n").map((l) => JSON.parse(l) as { operation_name: string; user_id: string; policy_decision: string });
+    expect(users.filter((u) => u.operation_name === "admin_thing").map((u) => [u.user_id, u.policy_decision])).toEqual([
+      ["alice", "allow"],
+      ["bob", "deny"],
+    ]);
+    expect(audit).not.toContain(aliceToken);
+    expect(JSON.stringify(me)).not.toContain(aliceToken.split(".")[2]!);
+  });
+
+  it("hostile: a second user cannot use the first's session, so never reaches its stored results", async () => {
+    const alice = await connect(await token(issuer, "alice", server.url, "mcp:tools"));
+    const stored = (await alice.client.callTool({ name: "big", arguments: { tag: "alice-private" } })) as CallToolResult;
+    const table = (stored.structuredContent as { stored_as?: string } | undefined)?.stored_as ?? (JSON.parse(text(stored)) as { stored_as: string }).stored_as;
+    expect(table).toMatch(/^mxcp_results\./);
+    const bobToken = await token(issuer, "bob", server.url, "mcp:tools");
+    // Bob sends Alice's session id with his own valid token: answered as if the session did not exist.
+    const hijack = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${bobToken}`, "mcp-session-id": alice.session, "mcp-protocol-version": "2025-06-18" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "query_results", arguments: { sql: `SELECT * FROM ${table}` } } }),
+    });
+    expect(hijack.status).toBe(404);
+    expect(await hijack.text()).not.toContain("alice-private");
+    // In his own session, Alice's table is not his.
+    const bob = await connect(bobToken);
+    const query = (await bob.client.callTool({ name: "query_results", arguments: { sql: `SELECT tag FROM ${table} LIMIT 1` } })) as CallToolResult;
+    expect(query.isError).toBe(true);
+    expect(text(query)).not.toContain("alice-private");
+    await alice.client.close();
+    await bob.client.close();
+  });
+
+  it("refuses an expired token, another issuer's, one for another resource, and a forged one (401); a missing scope is 403 with the scope to ask for", async () => {
+    const expired = await token(issuer, "shortlived", server.url, "mcp:tools");
+    const foreign = await token(other, "alice", server.url, "mcp:tools");
+    const elsewhere = await token(issuer, "alice", "http://127.0.0.1:1/other-mcp", "mcp:tools");
+    const genuine = await token(issuer, "bob", server.url, "mcp:tools");
+    const [header, payload, signature] = genuine.split(".");
+    const claims = JSON.parse(Buffer.from(payload!, "base64url").toString()) as Record<string, unknown>;
+    const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: "alice", scope: "mcp:tools admin" })).toString("base64url")}.${signature}`;
+    const scopeless = await token(issuer, "limited", server.url, "admin");
+    await new Promise((r) => setTimeout(r, 2100));
+    const answers = await Promise.all([expired, foreign, elsewhere, forged].map(async (t) => {
+      const r = await initialize(t);
+      return { status: r.status, challenge: r.headers.get("www-authenticate") ?? "" };
+    }));
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401]);
+    expect(answers[0]!.challenge).toContain("Token has expired");
+    expect(answers[1]!.challenge).toMatch(/error="invalid_token"/);
+    expect(answers[2]!.challenge).toContain("Token was not issued for this resource");
+    expect(answers[3]!.challenge).toMatch(/error="invalid_token"/);
+    const stepUp = await initialize(scopeless);
+    expect(stepUp.status).toBe(403);
+    expect(stepUp.headers.get("www-authenticate")).toMatch(/error="insufficient_scope".*scope="mcp:tools"/);
+  });
+
+  it("an opaque token is checked by introspection at the issuer; the same token once revoked is refused", async () => {
+    const opaque = await token(issuer, "carol", server.url, "mcp:tools");
+    expect(opaque.split(".")).toHaveLength(1);
+    const { client } = await connect(opaque);
+    expect(JSON.parse(text((await client.callTool({ name: "whoami", arguments: {} })) as CallToolResult))).toMatchObject({ user_id: "carol" });
+    await client.close();
+    const revoked = await fetch(`${issuer.url}/token/revocation`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from("carol:carol-secret").toString("base64")}` },
+      body: new URLSearchParams({ token: opaque }),
+    });
+    expect(revoked.status).toBe(200);
+    const r = await initialize(opaque);
+    expect(r.status).toBe(401);
+    expect(r.headers.get("www-authenticate")).toContain("Token is not active");
+  });
+
+  it("one way in: a static token beside auth, or a provider it cannot check, stops the start with the reason", async () => {
+    await expect(startHttpServer(root, [], { MXCP_GEN_HTTP_TOKEN: "static" })).rejects.toThrow(/Both a static bearer token .* and OAuth sign-in \(auth\) are set: choose one/);
+    await expect(startHttpServer(root, ["--auth", "github"])).rejects.toThrow(/auth provider github is not supported yet/);
+    await expect(startHttpServer(root, ["--auth-issuer", "http://127.0.0.1:1"])).rejects.toThrow(/could not be reached/);
+  });
+
+  it("operators' endpoints need a valid token too", async () => {
+    const base = server.url.replace(/\/mcp$/, "");
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const ok = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${await token(issuer, "bob", server.url, "mcp:tools")}` } });
+    expect(ok.status).toBe(200);
+  });
+});
