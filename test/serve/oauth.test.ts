@@ -8,6 +8,8 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider from "oidc-provider";
@@ -47,14 +49,16 @@ async function startIssuer(): Promise<Issuer> {
       clientCredentials: { enabled: true },
       introspection: { enabled: true, allowedPolicy: async () => true },
       revocation: { enabled: true },
-      devInteractions: { enabled: false },
+      // The sign-in pages a person sees (the test fills them in with HTTP requests), and dynamic registration.
+      devInteractions: { enabled: true },
+      registration: { enabled: true },
       resourceIndicators: {
         enabled: true,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx: unknown, resource: string, client: { clientId: string }) => ({
           scope: "mcp:tools admin",
           audience: resource,
-          accessTokenTTL: client.clientId === "shortlived" ? 1 : 300,
+          accessTokenTTL: client.clientId === "shortlived" ? 3 : 300,
           accessTokenFormat: client.clientId === "carol" ? "opaque" : "jwt",
           ...(client.clientId === "carol" ? {} : { jwt: { sign: { alg: "RS256" } } }),
         }),
@@ -192,7 +196,9 @@ describe("the server as an OAuth resource server", () => {
     const claims = JSON.parse(Buffer.from(payload!, "base64url").toString()) as Record<string, unknown>;
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: "alice", scope: "mcp:tools admin" })).toString("base64url")}.${signature}`;
     const scopeless = await token(issuer, "limited", server.url, "admin");
-    await new Promise((r) => setTimeout(r, 2100));
+    // Accepted while fresh (and remembered), refused once expired all the same.
+    expect((await initialize(expired)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 3300));
     const answers = await Promise.all([expired, foreign, elsewhere, forged].map(async (t) => {
       const r = await initialize(t);
       return { status: r.status, challenge: r.headers.get("www-authenticate") ?? "" };
@@ -235,5 +241,100 @@ describe("the server as an OAuth resource server", () => {
     expect((await fetch(`${base}/metrics`)).status).toBe(401);
     const ok = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${await token(issuer, "bob", server.url, "mcp:tools")}` } });
     expect(ok.status).toBe(200);
+  });
+});
+
+/** What a user's MCP client keeps: its registration at the issuer, the PKCE verifier, the tokens. */
+class SignInClient implements OAuthClientProvider {
+  registered: OAuthClientInformationMixed | undefined;
+  saved: OAuthTokens | undefined;
+  verifier = "";
+  authorizationUrl: URL | undefined;
+  readonly redirectUrl = "http://127.0.0.1:9/callback";
+  get clientMetadata(): OAuthClientMetadata {
+    return { client_name: "team member's client", redirect_uris: [this.redirectUrl], grant_types: ["authorization_code"], response_types: ["code"], token_endpoint_auth_method: "none" };
+  }
+  clientInformation() {
+    return this.registered;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.registered = info;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+}
+
+/**
+ * The browser's part, as HTTP requests: follow the issuer's redirects with its cookies, sign in as `login` on its
+ * login page and consent on its consent page, until it redirects back to the client with the code.
+ */
+async function signInAs(login: string, start: URL, redirectUrl: string): Promise<string> {
+  const cookies = new Map<string, string>();
+  const keep = (r: Response) => {
+    for (const c of r.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const at = pair!.indexOf("=");
+      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+  };
+  const header = () => [...cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  let next = start.href;
+  for (let step = 0; step < 12; step++) {
+    if (next.startsWith(redirectUrl)) {
+      const code = new URL(next).searchParams.get("code");
+      if (!code) throw new Error(`redirected back without a code: ${next}`);
+      return code;
+    }
+    const page = await fetch(next, { redirect: "manual", headers: { cookie: header() } });
+    keep(page);
+    if (page.status >= 300 && page.status < 400) {
+      next = new URL(page.headers.get("location")!, next).href;
+      continue;
+    }
+    const html = await page.text();
+    const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1];
+    if (!prompt) throw new Error(`unexpected page at ${next}: ${page.status} ${html.slice(0, 300)}`);
+    const form = new URLSearchParams(prompt === "login" ? { prompt, login, password: "any" } : { prompt });
+    const posted = await fetch(next, { method: "POST", redirect: "manual", headers: { cookie: header(), "content-type": "application/x-www-form-urlencoded" }, body: form });
+    keep(posted);
+    next = new URL(posted.headers.get("location")!, next).href;
+  }
+  throw new Error("the sign-in did not come back to the client");
+}
+
+describe("signing in with an MCP client", () => {
+  it("the SDK's client discovers the issuer from the 401, registers, signs the user in with PKCE, and calls as that user", async () => {
+    const signIn = new SignInClient();
+    const first = new Client({ name: "team-member", version: "1" });
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: signIn });
+    await expect(first.connect(transport)).rejects.toThrow(/Unauthorized/);
+    // Discovery and registration happened: the client now holds a registration at the issuer, and an authorization URL.
+    expect(signIn.registered?.client_id).toBeTruthy();
+    const authorization = signIn.authorizationUrl!;
+    expect(authorization.origin).toBe(issuer.url);
+    expect(authorization.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(authorization.searchParams.get("resource")).toBe(server.url);
+    const code = await signInAs("dora", authorization, signIn.redirectUrl);
+    await transport.finishAuth(code);
+    expect(signIn.saved?.access_token).toBeTruthy();
+    const client = new Client({ name: "team-member", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: signIn }));
+    const me = JSON.parse(text((await client.callTool({ name: "whoami", arguments: {} })) as CallToolResult)) as Record<string, unknown>;
+    expect(me).toMatchObject({ provider: "oidc", user_id: "dora" });
+    expect((me.scopes as string[])).toContain("mcp:tools");
+    await client.close();
   });
 });

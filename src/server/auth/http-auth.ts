@@ -10,6 +10,9 @@ import { getOAuthProtectedResourceMetadataUrl, mcpAuthMetadataRouter } from "@mo
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { OAuthMetadata } from "@modelcontextprotocol/sdk/shared/auth.js";
 
+/** Most accepted tokens remembered at once; past it the oldest is forgotten (and checked again when it comes back). */
+const MAX_REMEMBERED = 10_000;
+
 export interface HttpAuth {
   verifier: OAuthTokenVerifier;
   /** The issuer's metadata, as the SDK's router serves it. */
@@ -23,6 +26,8 @@ export interface HttpAuth {
 export class HttpAuthGate {
   private readonly app: express.Express;
   private readonly waiting = new WeakMap<IncomingMessage, (auth: AuthInfo) => void>();
+  /** Signed tokens accepted lately, by Authorization header. */
+  private readonly accepted = new Map<string, { auth: AuthInfo; until: number }>();
   readonly metadataUrl: string;
 
   constructor(auth: HttpAuth) {
@@ -51,11 +56,26 @@ export class HttpAuthGate {
   }
 
   /** The request's checked token, or undefined when the gate has already answered it (401, 403). */
-  authenticate(req: IncomingMessage, res: ServerResponse): Promise<AuthInfo | undefined> {
-    return new Promise((resolve) => {
+  async authenticate(req: IncomingMessage, res: ServerResponse): Promise<AuthInfo | undefined> {
+    const header = req.headers.authorization;
+    const known = header ? this.accepted.get(header) : undefined;
+    if (known && known.until > Date.now()) return known.auth;
+    const auth = await new Promise<AuthInfo | undefined>((resolve) => {
       this.waiting.set(req, resolve);
       res.once("finish", () => resolve(undefined));
       this.app(req as express.Request, res as express.Response, () => resolve(undefined));
     });
+    if (auth && header) this.remember(header, auth);
+    return auth;
+  }
+
+  /**
+   * A signed token the checks accepted is accepted again without them for up to a minute, never past its expiry. An
+   * opaque token is asked about every time: the issuer may have revoked it.
+   */
+  private remember(header: string, auth: AuthInfo): void {
+    if (auth.token.split(".").length !== 3 || auth.expiresAt === undefined) return;
+    if (this.accepted.size >= MAX_REMEMBERED) this.accepted.delete(this.accepted.keys().next().value!);
+    this.accepted.set(header, { auth, until: Math.min(Date.now() + 60_000, auth.expiresAt * 1000) });
   }
 }
