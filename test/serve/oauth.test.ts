@@ -15,7 +15,7 @@ import { exportJWK, generateKeyPair } from "jose";
 import Provider from "oidc-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../bench/nginx.js";
-import { writeProject } from "../helpers.js";
+import { runCli, writeProject } from "../helpers.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
 
 interface Issuer {
@@ -234,6 +234,16 @@ describe("the server as an OAuth resource server", () => {
     await expect(startHttpServer(root, [], { MXCP_GEN_HTTP_TOKEN: "static" })).rejects.toThrow(/Both a static bearer token .* and OAuth sign-in \(auth\) are set: choose one/);
     await expect(startHttpServer(root, ["--auth", "github"])).rejects.toThrow(/auth provider github is not supported yet/);
     await expect(startHttpServer(root, ["--auth-issuer", "http://127.0.0.1:1"])).rejects.toThrow(/could not be reached/);
+  });
+
+  it("secrets check says whom the server trusts, and why a sign-in setting cannot start", async () => {
+    const ok = await runCli(["secrets", "check"], { cwd: root, env: { MXCP_CONFIG: join(root, "user.yml") } });
+    expect(ok.stdout).toContain(`✓ auth: oidc, issuer ${issuer.url}, with this server's credentials for opaque tokens`);
+    expect(ok.stdout).not.toContain("mcp-server-secret");
+    const bad = writeProject({ "mxcp-site.yml": "mxcp: 1\nproject: team\nprofile: default\n", "user.yml": "mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth: {provider: google}\n" });
+    const refused = await runCli(["secrets", "check"], { cwd: bad, env: { MXCP_CONFIG: join(bad, "user.yml") } });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("✗ auth: auth provider google is not supported yet");
   });
 
   it("operators' endpoints need a valid token too", async () => {

@@ -4,6 +4,7 @@ import { userConfigPath } from "../../project/user-config.js";
 import type { SecretsValues } from "../command-flags.js";
 import { CliError, printOk } from "../output.js";
 import { askHidden, canAsk } from "../hidden-input.js";
+import { AuthSettingsError, authSettings } from "../../server/auth/auth-settings.js";
 
 /**
  * `mxcp-gen secrets check`: which secrets the project needs, which are set, which are missing (no value is
@@ -15,11 +16,13 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
   const project = loadProject({ cwd: flags.dir, profile: flags.profile, env });
   if (action === "check") {
     const status = secretStatus(project);
-    printOk({ config: userConfigPath(env), secrets: status.map((s) => (s.state === "set" ? s : { ...s, fix: secretFix(s.name, s.state) })) }, flags, () =>
-      status.length === 0
+    const auth = authStatus(project.userProfile?.auth);
+    printOk({ config: userConfigPath(env), secrets: status.map((s) => (s.state === "set" ? s : { ...s, fix: secretFix(s.name, s.state) })), ...(auth ? { auth } : {}) }, flags, () =>
+      status.length === 0 && !auth
         ? "This project uses no secrets."
         : [
             `User config: ${userConfigPath(env)} (project ${project.site.project}, profile ${project.profile})`,
+            ...(auth ? [auth.state === "set" ? `✓ auth: ${auth.provider}, issuer ${auth.issuer}${auth.introspection ? ", with this server's credentials for opaque tokens" : ""}` : `✗ auth: ${auth.problem}`] : []),
             ...status.map((s) => {
               const head = `${s.state === "set" ? "✓" : "✗"} ${s.name}: ${s.state === "set" ? "set" : s.state === "missing" ? "missing" : s.state === "incomplete" ? "incomplete" : `cannot be used (${s.problem})`}`;
               const params =
@@ -31,7 +34,7 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
             }),
           ].join("\n"),
     );
-    return status.some((s) => s.state !== "set") ? 1 : 0;
+    return status.some((s) => s.state !== "set") || auth?.state === "unusable" ? 1 : 0;
   }
   if (action === "add") {
     if (!api) throw new CliError("usage: mxcp-gen secrets add <name> [--set key=value]…", 2);
@@ -55,6 +58,17 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
     return 0;
   }
   throw new CliError("usage: mxcp-gen secrets check | mxcp-gen secrets add <name> [--set key=value]…", 2);
+}
+
+/** The profile's sign-in (`auth:`) as serve will read it: what it trusts, or why it cannot start. */
+function authStatus(profileAuth: Record<string, unknown> | undefined): { state: "set"; provider: string; issuer: string; introspection: boolean } | { state: "unusable"; problem: string } | undefined {
+  try {
+    const settings = authSettings(profileAuth);
+    return settings ? { state: "set", provider: settings.provider, issuer: settings.issuer, introspection: !!settings.clientId && !!settings.clientSecret } : undefined;
+  } catch (e) {
+    if (e instanceof AuthSettingsError) return { state: "unusable", problem: e.message };
+    throw e;
+  }
 }
 
 /** The variable a whole-value `${VAR}` reference reads, else undefined. */
