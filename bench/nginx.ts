@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
-const NGINX = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((p) => existsSync(p)) ?? "nginx";
+const NGINX = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx", "/usr/local/bin/nginx"].find((p) => existsSync(p));
 const TEMP = ["body", "proxy", "fastcgi", "uwsgi", "scgi"];
 
 export function freePort(): Promise<number> {
@@ -37,6 +37,7 @@ export interface RunningNginx {
 
 /** Start nginx in `dir` with the site for these replicas; resolves once it answers. */
 export async function startNginx(dir: string, listen: number, replicaPorts: number[]): Promise<RunningNginx> {
+  if (!NGINX) throw new Error("nginx is not installed: install Debian's nginx-light (apt-get install nginx-light; .ci/run does)");
   writeFileSync(join(dir, "mxcp-gen.conf"), siteConfig(listen, replicaPorts));
   // nginx's workers drop to an unprivileged user when it starts as root: its folders must be theirs to write.
   chmodSync(dir, 0o777);
