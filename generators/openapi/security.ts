@@ -19,7 +19,11 @@ export function securitySchemes(doc: OpenApiDocument, file: string, diagnostics:
       const cc = flows.clientCredentials;
       const tokenUrl = [cc, ...Object.values(flows)].map((f) => f?.tokenUrl).find((u): u is string => typeof u === "string");
       const scopes = Object.keys(cc?.scopes && typeof cc.scopes === "object" ? cc.scopes : {});
-      setOwn(out, name, { type: "oauth2", clientCredentials: cc !== undefined, ...(tokenUrl ? { tokenUrl } : {}), ...(scopes.length ? { scopes } : {}) });
+      const ac = flows.authorizationCode;
+      const codeScopes = Object.keys(ac?.scopes && typeof ac.scopes === "object" ? ac.scopes : {});
+      const authorizationCode =
+        typeof ac?.authorizationUrl === "string" && typeof ac.tokenUrl === "string" ? { authorizationUrl: ac.authorizationUrl, tokenUrl: ac.tokenUrl, ...(codeScopes.length ? { scopes: codeScopes } : {}) } : undefined;
+      setOwn(out, name, { type: "oauth2", clientCredentials: cc !== undefined, ...(tokenUrl ? { tokenUrl } : {}), ...(scopes.length ? { scopes } : {}), ...(authorizationCode ? { authorizationCode } : {}) });
     } else if (s.type === "openIdConnect") {
       setOwn(out, name, { type: "openIdConnect" });
     } else {
@@ -55,6 +59,10 @@ export function secretParameters(schemes: Record<string, SecuritySchemeDef>): { 
     } else if (s.type === "oauth2" && s.clientCredentials) {
       params.set("client_id", "OAuth2 client id (client credentials flow)");
       params.set("client_secret", "OAuth2 client secret (client credentials flow)");
+      params.set("token", "Or: an access token to send as a bearer token");
+    } else if (s.type === "oauth2" && s.authorizationCode) {
+      params.set("client_id", "OAuth2 client id of your app registered at the API; then sign in with mxcp-gen login, which keeps a refresh_token here");
+      params.set("client_secret", "OAuth2 client secret of that app (leave it out for a public client)");
       params.set("token", "Or: an access token to send as a bearer token");
     } else {
       params.set("token", "Bearer token (access token)");

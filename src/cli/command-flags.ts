@@ -54,6 +54,13 @@ export const SECRETS_FLAGS = {
   set: { kind: "strings", value: "key=value", help: ["a parameter's value for `add` (repeatable; never printed); `--set 'key=${VAR}'` stores a reference", "read when a tool runs. Of several credentials, only those given are kept"] },
 } as const satisfies FlagTable;
 
+export const LOGIN_FLAGS = {
+  port: { kind: "string", value: "N", help: ["the loopback port the browser comes back to (default: a free one; use one your app registered)"] },
+  scope: { kind: "string", value: "S", help: ["scopes to ask for (default: the secret's scopes, else every scope the document's flow lists)"] },
+  "no-browser": { kind: "boolean", help: ["only print the address to open (the default where no browser can be started)"] },
+  timeout: { kind: "string", value: "S", help: ["seconds to wait for the sign-in to come back (default 300)"] },
+} as const satisfies FlagTable;
+
 export const LOG_FLAGS = {
   tool: { kind: "string", value: "NAME", help: ["only calls of this endpoint"] },
   type: { kind: "string", value: "T", help: ["only tool, resource or prompt calls"] },
@@ -151,3 +158,4 @@ export type CacheValues = FlagValues<typeof CACHE_FLAGS> & CommonValues;
 export type ServeValues = FlagValues<typeof SERVE_FLAGS> & CommonValues;
 export type LogValues = FlagValues<typeof LOG_FLAGS> & CommonValues;
 export type SecretsValues = FlagValues<typeof SECRETS_FLAGS> & CommonValues;
+export type LoginValues = FlagValues<typeof LOGIN_FLAGS> & CommonValues;

@@ -16,10 +16,11 @@ const wrapCommand = async (...a: Parameters<typeof import("./commands/wrap-comma
 const checkCommand = async (...a: Parameters<typeof import("./commands/check-command.js").checkCommand>) => (await import("./commands/check-command.js")).checkCommand(...a);
 const cacheCommand = async (...a: Parameters<typeof import("./commands/cache-command.js").cacheCommand>) => (await import("./commands/cache-command.js")).cacheCommand(...a);
 const secretsCommand = async (...a: Parameters<typeof import("./commands/secrets-command.js").secretsCommand>) => (await import("./commands/secrets-command.js")).secretsCommand(...a);
+const loginCommand = async (...a: Parameters<typeof import("./commands/login-command.js").loginCommand>) => (await import("./commands/login-command.js")).loginCommand(...a);
 const logCommand = async (...a: Parameters<typeof import("./commands/log-command.js").logCommand>) => (await import("./commands/log-command.js")).logCommand(...a);
 const serveCommand = async (...a: Parameters<typeof import("./commands/serve-command.js").serveCommand>) => (await import("./commands/serve-command.js")).serveCommand(...a);
 
-import { CACHE_FLAGS, INIT_FLAGS, LINT_FLAGS, LOG_FLAGS, OPENAPI_CLI_FLAGS, RUN_FLAGS, SECRETS_FLAGS, SERVE_FLAGS, TEST_FLAGS, WRAP_CLI_FLAGS } from "./command-flags.js";
+import { CACHE_FLAGS, INIT_FLAGS, LINT_FLAGS, LOGIN_FLAGS, LOG_FLAGS, OPENAPI_CLI_FLAGS, RUN_FLAGS, SECRETS_FLAGS, SERVE_FLAGS, TEST_FLAGS, WRAP_CLI_FLAGS } from "./command-flags.js";
 import { COMMON_FLAGS, commandHelp, defineCommand, parseCommandLine, type CommandSpec } from "./flags.js";
 import { CliError, printError } from "./output.js";
 import { closest } from "../model/suggest.js";
@@ -107,6 +108,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
       "  credentials whose variables are set are kept as ${VAR} references; several with none chosen is refused",
     ],
     run: (pos, v) => secretsCommand(pos, v),
+  }),
+  login: defineCommand({
+    summary: "Sign in to an API that needs a user's OAuth, and keep the refresh token in its secret",
+    positionals: "<api>",
+    flags: LOGIN_FLAGS,
+    notes: [
+      "Needs client_id (and client_secret for a confidential app) in the API's secret: mxcp-gen secrets add <api> --set client_id=…",
+      "Prints the address to open; the browser comes back to http://127.0.0.1:<port>/callback. Nothing of the sign-in is printed",
+    ],
+    run: (pos, v) => loginCommand(pos, v),
   }),
   serve: defineCommand({
     summary: "Serve the project's tools, resources and prompts over MCP (stdio or streamable HTTP)",

@@ -11,7 +11,7 @@ import { jsdoc, lineCommentText, tsLiteral, tsString } from "./ts-text.js";
 import { bodyAlias, renderTypeRef, usesOperation } from "./type-refs.js";
 import { setOwn } from "../runtime/own.js";
 import { portableYaml } from "./yaml-text.js";
-import { NO_CREDENTIALS_MARK } from "../project/secrets-setup.js";
+import { LOGIN_MARK, NO_CREDENTIALS_MARK } from "../project/secrets-setup.js";
 
 /** What every file's header says: enough to render all but the types module and the report. */
 export interface ApiHeaderOptions {
@@ -215,8 +215,9 @@ export function sampleUserConfig(api: ApiModel, project: string, profile: string
     // `secrets check` reads "required" here: the client cannot be created without it (or one of its choices).
     ...api.secretParameters.map((p) => `   ${p.name}: ${p.required ? "required; " : p.oneOf ? `required, or one of ${p.oneOf.join(", ")}; ` : ""}${lineCommentText(p.description)}`),
     ...variables,
-    // `secrets check` reads this line too.
+    // `secrets check` reads these lines too.
     ...(api.undeclaredAuth ? [` ${NO_CREDENTIALS_MARK} ${lineCommentText(api.undeclaredAuth)}`] : []),
+    ...(Object.values(api.securitySchemes).some((s) => s.type === "oauth2" && s.authorizationCode) ? [` ${LOGIN_MARK} ${lineCommentText(api.name)} (signs you in at the API; a refresh_token is kept in this secret)`] : []),
     ...(baseUrl || parameters.base_url !== undefined || !api.secretParameters.some((p) => p.name === "base_url") ? [] : [server ? ` base_url is left out: the document's server ${lineCommentText(server.url)} is not a URL you can use as it is; set base_url yourself.` : " base_url is left out: set it only to send the requests somewhere else (a proxy, a local mock)."]),
   ].join("\n");
   return portableYaml(doc);

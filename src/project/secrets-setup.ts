@@ -10,6 +10,9 @@ import type { Project } from "./project.js";
 /** Begins the sample's comment line for a document that declares no credentials; the advice follows it. */
 export const NO_CREDENTIALS_MARK = "No credentials:";
 
+/** The sample's comment line for an API whose users sign in (its OAuth authorization code flow). */
+export const LOGIN_MARK = "Sign in: mxcp-gen login";
+
 export interface NeededSecret {
   name: string;
   /** The document declares no credentials: what to regenerate with. */
@@ -20,11 +23,13 @@ export interface NeededSecret {
   samples: Record<string, string>;
   /** What each parameter is, from the sample's header comment (`#   token: Bearer token`). */
   descriptions: Record<string, string>;
+  /** The user signs in (mxcp-gen login), which keeps a refresh_token in the secret. */
+  login?: boolean;
 }
 
 export interface SecretStatus {
   name: string;
-  state: "set" | "missing" | "unresolved" | "incomplete";
+  state: "set" | "missing" | "unresolved" | "incomplete" | "login";
   /** The document declares no credentials: what to regenerate with. */
   noCredentials?: string;
   /** Why it cannot be used (an unset variable), without any value. */
@@ -38,6 +43,7 @@ export function neededSecrets(project: Project): NeededSecret[] {
   const samples = new Map<string, Record<string, string>>();
   const descriptions = new Map<string, Record<string, string>>();
   const noCredentials = new Map<string, string>();
+  const login = new Set<string>();
   for (const file of readdirSync(project.root).filter((f) => /^config\..+\.sample\.yml$/.test(f)).sort()) {
     const text = readFileSync(join(project.root, file), "utf8");
     const described = Object.fromEntries([...text.matchAll(/^# {3}([A-Za-z_][\w-]*): (.+)$/gm)].map((m) => [m[1]!, m[2]!]));
@@ -50,6 +56,7 @@ export function neededSecrets(project: Project): NeededSecret[] {
           descriptions.set(s.name, described);
           const advice = text.split("\n").find((line) => line.startsWith(`# ${NO_CREDENTIALS_MARK} `));
           if (advice) noCredentials.set(s.name, advice.slice(`# ${NO_CREDENTIALS_MARK} `.length));
+          if (text.split("\n").some((line) => line.startsWith(`# ${LOGIN_MARK} `))) login.add(s.name);
         }
       }
     }
@@ -60,6 +67,7 @@ export function neededSecrets(project: Project): NeededSecret[] {
     samples: samples.get(name) ?? {},
     descriptions: descriptions.get(name) ?? {},
     ...(noCredentials.has(name) ? { noCredentials: noCredentials.get(name)! } : {}),
+    ...(login.has(name) ? { login: true } : {}),
   }));
 }
 
@@ -93,7 +101,39 @@ function statusOf(project: Project, need: NeededSecret): SecretStatus {
     const required = needed !== undefined && !needed.some(given);
     return { name: p, state: given(p) ? ("set" as const) : ("missing" as const), ...(required ? { required: true } : {}) };
   });
-  return { name: need.name, state: parameters.some((p) => p.required) ? "incomplete" : "set", parameters };
+  if (parameters.some((p) => p.required)) return { name: need.name, state: "incomplete", parameters };
+  // An API users sign in to needs the refresh token login keeps (or an access token given by hand).
+  if (need.login && !given("refresh_token") && !given("token") && !given("access_token")) return { name: need.name, state: "login", parameters };
+  return { name: need.name, state: "set", parameters };
+}
+
+/**
+ * Set one parameter of a secret in the user config, keeping the others as written (`${VAR}` references stay
+ * references); the secret is made when missing. The file stays the owner's alone (0600).
+ */
+export function setSecretParameter(path: string, project: string, profile: string, name: string, key: string, value: string): void {
+  const doc = existsSync(path) ? parseDocument(readFileSync(path, "utf8")) : parseDocument("mxcp: 1\n");
+  if (doc.errors.length > 0) throw new Error(`${path}: ${doc.errors[0]!.message}`);
+  if (!isMap(doc.contents)) throw new Error(`${path}: not a YAML mapping`);
+  const secrets = secretsOf(doc.contents as YAMLMap, project, profile);
+  let secret = secrets.items.find((item) => isMap(item) && item.get("name") === name) as YAMLMap | undefined;
+  if (!secret) {
+    secret = doc.createNode({ name, type: "api", parameters: {} }) as YAMLMap;
+    secrets.items.push(secret);
+  }
+  const parameters = child(secret, "parameters", () => new YAMLMap()) as YAMLMap;
+  parameters.set(key, value);
+  writePrivateFile(path, doc.toString());
+}
+
+/** The profile's `secrets` list in a user config document, made where missing. */
+function secretsOf(root: YAMLMap, project: string, profile: string): YAMLSeq {
+  if (!root.has("mxcp")) root.set("mxcp", 1);
+  const projects = child(root, "projects", () => new YAMLMap()) as YAMLMap;
+  const proj = child(projects, project, () => new YAMLMap()) as YAMLMap;
+  const profiles = child(proj, "profiles", () => new YAMLMap()) as YAMLMap;
+  const prof = child(profiles, profile, () => new YAMLMap()) as YAMLMap;
+  return child(prof, "secrets", () => new YAMLSeq()) as YAMLSeq;
 }
 
 function child(map: YAMLMap, key: string, make: () => YAMLMap | YAMLSeq): YAMLMap | YAMLSeq {
@@ -113,13 +153,7 @@ export function mergeSecret(path: string, project: string, profile: string, secr
   const doc = existed ? parseDocument(readFileSync(path, "utf8")) : parseDocument("mxcp: 1\n");
   if (doc.errors.length > 0) throw new Error(`${path}: ${doc.errors[0]!.message}`);
   if (!isMap(doc.contents)) throw new Error(`${path}: not a YAML mapping`);
-  const root = doc.contents as YAMLMap;
-  if (!root.has("mxcp")) root.set("mxcp", 1);
-  const projects = child(root, "projects", () => new YAMLMap()) as YAMLMap;
-  const proj = child(projects, project, () => new YAMLMap()) as YAMLMap;
-  const profiles = child(proj, "profiles", () => new YAMLMap()) as YAMLMap;
-  const prof = child(profiles, profile, () => new YAMLMap()) as YAMLMap;
-  const secrets = child(prof, "secrets", () => new YAMLSeq()) as YAMLSeq;
+  const secrets = secretsOf(doc.contents as YAMLMap, project, profile);
   const node = doc.createNode(secret);
   const index = secrets.items.findIndex((item) => isMap(item) && item.get("name") === secret.name);
   if (index >= 0) secrets.items[index] = node;

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../bench/nginx.js";
 import { runCli, writeProject } from "../helpers.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
+import { signInAs } from "./sign-in.js";
 
 interface Issuer {
   url: string;
@@ -287,44 +288,6 @@ class SignInClient implements OAuthClientProvider {
   }
 }
 
-/**
- * The browser's part, as HTTP requests: follow the issuer's redirects with its cookies, sign in as `login` on its
- * login page and consent on its consent page, until it redirects back to the client with the code.
- */
-async function signInAs(login: string, start: URL, redirectUrl: string): Promise<string> {
-  const cookies = new Map<string, string>();
-  const keep = (r: Response) => {
-    for (const c of r.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const at = pair!.indexOf("=");
-      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-  };
-  const header = () => [...cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  let next = start.href;
-  for (let step = 0; step < 12; step++) {
-    if (next.startsWith(redirectUrl)) {
-      const code = new URL(next).searchParams.get("code");
-      if (!code) throw new Error(`redirected back without a code: ${next}`);
-      return code;
-    }
-    const page = await fetch(next, { redirect: "manual", headers: { cookie: header() } });
-    keep(page);
-    if (page.status >= 300 && page.status < 400) {
-      next = new URL(page.headers.get("location")!, next).href;
-      continue;
-    }
-    const html = await page.text();
-    const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1];
-    if (!prompt) throw new Error(`unexpected page at ${next}: ${page.status} ${html.slice(0, 300)}`);
-    const form = new URLSearchParams(prompt === "login" ? { prompt, login, password: "any" } : { prompt });
-    const posted = await fetch(next, { method: "POST", redirect: "manual", headers: { cookie: header(), "content-type": "application/x-www-form-urlencoded" }, body: form });
-    keep(posted);
-    next = new URL(posted.headers.get("location")!, next).href;
-  }
-  throw new Error("the sign-in did not come back to the client");
-}
-
 describe("signing in with an MCP client", () => {
   it("the SDK's client discovers the issuer from the 401, registers, signs the user in with PKCE, and calls as that user", async () => {
     const signIn = new SignInClient();
@@ -337,7 +300,7 @@ describe("signing in with an MCP client", () => {
     expect(authorization.origin).toBe(issuer.url);
     expect(authorization.searchParams.get("code_challenge_method")).toBe("S256");
     expect(authorization.searchParams.get("resource")).toBe(server.url);
-    const code = await signInAs("dora", authorization, signIn.redirectUrl);
+    const code = new URL(await signInAs("dora", authorization, signIn.redirectUrl)).searchParams.get("code")!;
     await transport.finishAuth(code);
     expect(signIn.saved?.access_token).toBeTruthy();
     const client = new Client({ name: "team-member", version: "1" });

@@ -24,9 +24,9 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
             `User config: ${userConfigPath(env)} (project ${project.site.project}, profile ${project.profile})`,
             ...(auth ? [auth.state === "set" ? `✓ auth: ${auth.provider}, issuer ${auth.issuer}${auth.introspection ? ", with this server's credentials for opaque tokens" : ""}` : `✗ auth: ${auth.problem}`] : []),
             ...status.map((s) => {
-              const head = `${s.state === "set" ? "✓" : "✗"} ${s.name}: ${s.state === "set" ? "set" : s.state === "missing" ? "missing" : s.state === "incomplete" ? "incomplete" : `cannot be used (${s.problem})`}`;
+              const head = `${s.state === "set" ? "✓" : "✗"} ${s.name}: ${s.state === "set" ? "set" : s.state === "missing" ? "missing" : s.state === "incomplete" ? "incomplete" : s.state === "login" ? "sign-in needed" : `cannot be used (${s.problem})`}`;
               const params =
-                s.state === "set" || s.state === "incomplete"
+                s.state === "set" || s.state === "incomplete" || s.state === "login"
                   ? s.parameters.map((p) => `    ${p.state === "set" ? "✓" : p.required ? "✗" : "·"} ${p.name}${p.state === "set" ? "" : p.required ? " (not set; the client cannot be created without it)" : " (not set; only needed if your account uses it)"}`)
                   : [];
               const undeclared = s.noCredentials ? [`    ! the API's document declares no credentials, so its tools send none: ${s.noCredentials}`] : [];
@@ -101,8 +101,9 @@ function chosenSamples(api: string, samples: Record<string, string>, given: Reco
   });
 }
 
-function secretFix(name: string, state: "missing" | "unresolved" | "incomplete"): string {
+function secretFix(name: string, state: "missing" | "unresolved" | "incomplete" | "login"): string {
   if (state === "missing") return `mxcp-gen secrets add ${name} [--set key=value]…`;
+  if (state === "login") return `mxcp-gen login ${name} (signs you in at the API and keeps a refresh token in this secret)`;
   if (state === "incomplete") return `set the parameters marked ✗ (mxcp-gen secrets add ${name} --set key=value, or edit the user config)`;
   return `set the variables named above where the server runs (an MCP client passes its own env: mxcp-gen serve --print-config), remove the credentials your account does not use from the user config, or store values with mxcp-gen secrets add ${name} --set key=value`;
 }

@@ -1,5 +1,6 @@
 // An operation's credentials from its API's secret: API keys (header, query, cookie), basic auth, bearer
-// tokens, and OAuth2 client credentials (the token fetched once and kept until shortly before it expires).
+// tokens, OAuth2 client credentials, and a signed-in user's refresh token (`mxcp-gen login`): an access token is
+// fetched once and kept until shortly before it expires, then fetched again.
 import { addSecretValue } from "../redact.js";
 import { CallFailure } from "./call-failure.js";
 import { schemeSecretKey } from "./secret-keys.js";
@@ -8,6 +9,8 @@ import type { ApiDefinition, HttpOperation, SecuritySchemeDef } from "./types.js
 export class Credentials {
   private readonly oauthTokens = new Map<string, { token: string; expiresAt: number }>();
   private readonly tokenRequests = new Map<string, Promise<string>>();
+  /** A refresh token the API replaced when it answered (rotation): used instead of the configured one from then on. */
+  private rotatedRefresh: string | undefined;
 
   constructor(
     private readonly definition: ApiDefinition,
@@ -19,6 +22,7 @@ export class Credentials {
   forgetTokens(): void {
     this.oauthTokens.clear();
     this.tokenRequests.clear();
+    this.rotatedRefresh = undefined;
   }
 
   /** Tokens obtained at run time, redacted like configured secrets. */
@@ -58,6 +62,7 @@ export class Credentials {
     if (s.type === "apiKey") return `${own} or api_key`;
     if (s.type === "http" && s.scheme.toLowerCase() === "basic") return "username and password";
     if (s.type === "oauth2" && s.clientCredentials) return "client_id and client_secret, or token";
+    if (s.type === "oauth2" && s.authorizationCode) return `a refresh_token (sign in: mxcp-gen login ${this.definition.name}), or token`;
     return `${own} or token`;
   }
 
@@ -76,6 +81,7 @@ export class Credentials {
     if (s.type === "apiKey") return this.secretString(own, "api_key") !== undefined;
     if (s.type === "http" && s.scheme.toLowerCase() === "basic") return this.secretString("username") !== undefined;
     if (s.type === "oauth2" && s.clientCredentials && this.secretString("client_id") && this.secretString("client_secret")) return true;
+    if (s.type === "oauth2" && this.secretString("refresh_token") && this.secretString("client_id")) return true;
     return this.secretString(own, "token", "access_token") !== undefined;
   }
 
@@ -101,11 +107,14 @@ export class Credentials {
       headers.set("authorization", `Bearer ${direct}`);
       return;
     }
-    if (s.type === "oauth2") headers.set("authorization", `Bearer ${await this.clientCredentialsToken(name, s)}`);
+    if (s.type === "oauth2") headers.set("authorization", `Bearer ${await this.accessToken(name, s)}`);
   }
 
-  /** OAuth2 client credentials: fetched once (concurrent first calls share the one request), cached until shortly before it expires. */
-  private clientCredentialsToken(name: string, s: Extract<SecuritySchemeDef, { type: "oauth2" }>): Promise<string> {
+  /**
+   * An OAuth2 access token, from the signed-in user's refresh token when the secret has one, else by client
+   * credentials: fetched once (concurrent first calls share the one request), kept until shortly before it expires.
+   */
+  private accessToken(name: string, s: Extract<SecuritySchemeDef, { type: "oauth2" }>): Promise<string> {
     const cached = this.oauthTokens.get(name);
     if (cached && cached.expiresAt > Date.now() + 30_000) return Promise.resolve(cached.token);
     let pending = this.tokenRequests.get(name);
@@ -117,24 +126,33 @@ export class Credentials {
   }
 
   private async fetchToken(name: string, s: Extract<SecuritySchemeDef, { type: "oauth2" }>): Promise<string> {
-    const tokenUrl = this.secretString("token_url") ?? s.tokenUrl;
+    const refresh = this.rotatedRefresh ?? this.secretString("refresh_token");
+    const tokenUrl = this.secretString("token_url") ?? (refresh ? s.authorizationCode?.tokenUrl : undefined) ?? s.tokenUrl ?? s.authorizationCode?.tokenUrl;
     if (!tokenUrl) throw new CallFailure({ error: "Missing credentials", message: `No token URL for ${name}`, fix: "Set token_url in the secret" });
-    const form = new URLSearchParams({ grant_type: "client_credentials" });
-    const scopes = this.secretString("scopes") ?? s.scopes?.join(" ");
+    const form = new URLSearchParams(refresh ? { grant_type: "refresh_token", refresh_token: refresh } : { grant_type: "client_credentials" });
+    const scopes = refresh ? undefined : (this.secretString("scopes") ?? s.scopes?.join(" "));
     if (scopes) form.set("scope", scopes);
-    const basic = Buffer.from(`${encodeURIComponent(this.secretString("client_id")!)}:${encodeURIComponent(this.secretString("client_secret")!)}`).toString("base64");
-    const res = await fetch(tokenUrl, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}`, accept: "application/json" },
-      body: form.toString(),
-      redirect: "error",
-      signal: AbortSignal.timeout(this.timeoutMs()),
-    });
-    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number };
+    const clientId = this.secretString("client_id")!;
+    const clientSecret = this.secretString("client_secret");
+    const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
+    // A confidential client authenticates with its secret; a public one (no secret) names itself in the form.
+    if (clientSecret) headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}`;
+    else form.set("client_id", clientId);
+    const res = await fetch(tokenUrl, { method: "POST", headers, body: form.toString(), redirect: "error", signal: AbortSignal.timeout(this.timeoutMs()) });
+    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; refresh_token?: string; error?: string };
     if (!res.ok || typeof body.access_token !== "string") {
-      throw new CallFailure({ error: "Authentication failed", message: `Token request for ${name} failed with HTTP ${res.status}`, status: res.status });
+      throw new CallFailure({
+        error: "Authentication failed",
+        message: `Token request for ${name} failed with HTTP ${res.status}${refresh && body.error === "invalid_grant" ? ": the sign-in has expired or was revoked" : ""}`,
+        status: res.status,
+        ...(refresh ? { fix: `Sign in again: mxcp-gen login ${this.definition.name}` } : {}),
+      });
     }
     addSecretValue(body.access_token);
+    if (refresh && typeof body.refresh_token === "string" && body.refresh_token !== refresh) {
+      addSecretValue(body.refresh_token);
+      this.rotatedRefresh = body.refresh_token;
+    }
     this.oauthTokens.set(name, { token: body.access_token, expiresAt: Date.now() + (Number(body.expires_in) || 3600) * 1000 });
     return body.access_token;
   }

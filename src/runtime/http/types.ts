@@ -88,7 +88,14 @@ export interface ServerDef {
 export type SecuritySchemeDef =
   | { type: "apiKey"; in: "header" | "query" | "cookie"; name: string }
   | { type: "http"; scheme: "bearer" | "basic" | string }
-  | { type: "oauth2"; tokenUrl?: string; clientCredentials: boolean; scopes?: string[] }
+  | {
+      type: "oauth2";
+      tokenUrl?: string;
+      clientCredentials: boolean;
+      scopes?: string[];
+      /** The document's authorization code flow: where `mxcp-gen login` signs the user in, and the token is refreshed. */
+      authorizationCode?: { authorizationUrl: string; tokenUrl: string; scopes?: string[] };
+    }
   | { type: "openIdConnect" };
 
 export interface ApiDefinition {
