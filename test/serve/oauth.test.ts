@@ -4,83 +4,17 @@
 // session (so never another's stored results). Every refusal the spec names: no token, expired, another issuer,
 // another resource, a missing scope (403, step-up), a forged signature, an opaque token the issuer says is inactive.
 import { readFileSync } from "node:fs";
-import { createServer as createHttpServer, type Server } from "node:http";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { exportJWK, generateKeyPair } from "jose";
-import Provider from "oidc-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../bench/nginx.js";
 import { runCli, writeProject } from "../helpers.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
+import { startIssuer, token, type Issuer } from "./issuer.js";
 import { signInAs } from "./sign-in.js";
-
-interface Issuer {
-  url: string;
-  server: Server;
-}
-
-const CLIENTS = [
-  { client_id: "alice", scope: "mcp:tools admin" },
-  { client_id: "bob", scope: "mcp:tools" },
-  { client_id: "limited", scope: "admin" },
-  { client_id: "shortlived", scope: "mcp:tools" },
-  { client_id: "carol", scope: "mcp:tools" },
-];
-
-/** An oidc-provider on 127.0.0.1 with its own signing key: client-credentials tokens for the resource asked for. */
-async function startIssuer(): Promise<Issuer> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
-  const jwk = { ...(await exportJWK(privateKey)), kid: `key-${port}`, alg: "RS256", use: "sig" };
-  const provider = new Provider(url, {
-    jwks: { keys: [jwk] },
-    clients: [
-      ...CLIENTS.map((c) => ({ client_id: c.client_id, client_secret: `${c.client_id}-secret`, grant_types: ["client_credentials"], redirect_uris: [], response_types: [], scope: c.scope })),
-      // The MCP server's own registration, for introspecting opaque tokens.
-      { client_id: "mcp-server", client_secret: "mcp-server-secret", grant_types: [], redirect_uris: [], response_types: [] },
-    ],
-    scopes: ["mcp:tools", "admin"],
-    features: {
-      clientCredentials: { enabled: true },
-      introspection: { enabled: true, allowedPolicy: async () => true },
-      revocation: { enabled: true },
-      // The sign-in pages a person sees (the test fills them in with HTTP requests), and dynamic registration.
-      devInteractions: { enabled: true },
-      registration: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: unknown, resource: string, client: { clientId: string }) => ({
-          scope: "mcp:tools admin",
-          audience: resource,
-          accessTokenTTL: client.clientId === "shortlived" ? 3 : 300,
-          accessTokenFormat: client.clientId === "carol" ? "opaque" : "jwt",
-          ...(client.clientId === "carol" ? {} : { jwt: { sign: { alg: "RS256" } } }),
-        }),
-      },
-    },
-  } as never);
-  const server = createHttpServer(provider.callback());
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
-  return { url, server };
-}
-
-async function token(issuer: Issuer, client: string, resource: string, scope: string): Promise<string> {
-  const r = await fetch(`${issuer.url}/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${client}:${client}-secret`).toString("base64")}` },
-    body: new URLSearchParams({ grant_type: "client_credentials", scope, resource }),
-  });
-  const body = (await r.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`no token for ${client}: ${JSON.stringify(body)}`);
-  return body.access_token;
-}
 
 const HANDLERS = `
 import { getUserContext } from "mxcp-gen/runtime";

@@ -1,8 +1,9 @@
 // Issue 27, items 2 and 3: three `serve --replica` processes behind nginx (Debian's package; .ci/run installs it),
 // configured by deploy/nginx/mxcp-gen.conf as written (only the ports are this test's). Under a bounded load from
-// several SDK clients one replica is killed (SIGKILL) and another drained (SIGTERM): the clients reconnect through
-// nginx and finish, every call a client saw answered is in the replicas' audit records, and no client is ever
-// answered with another's data.
+// several SDK clients, each a different user signed in at an OAuth issuer (oidc-provider), one replica is killed
+// (SIGKILL) and another drained (SIGTERM): the clients reconnect through nginx and finish, every call a client saw
+// answered is in the replicas' audit records under that client's user, and no client is ever answered with
+// another's data.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -12,13 +13,13 @@ import { describe, expect, it } from "vitest";
 import { freePort, startNginx, type RunningNginx } from "../../bench/nginx.js";
 import { runCli, tempDir, writeProject } from "../helpers.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
+import { startIssuer, token } from "./issuer.js";
 
-const TOKEN = "replica-test-token";
 
-function project(): string {
+function project(userConfig = "mxcp: 1\nprojects: {}\n"): string {
   return writeProject({
     "mxcp-site.yml": "mxcp: 1\nproject: fleet\nprofile: default\n",
-    "user.yml": "mxcp: 1\nprojects: {}\n",
+    "user.yml": userConfig,
     "handlers/h.ts": [
       "export async function record(args: { marker: string; ms: number }) {",
       "  await new Promise((r) => setTimeout(r, args.ms));",
@@ -36,10 +37,13 @@ class FleetClient {
   private client: Client | undefined;
   sessions: string[] = [];
   reconnects = 0;
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly bearer: string,
+  ) {}
 
   private async connect(): Promise<Client> {
-    const transport = new StreamableHTTPClientTransport(new URL(this.url), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } });
+    const transport = new StreamableHTTPClientTransport(new URL(this.url), { requestInit: { headers: { authorization: `Bearer ${this.bearer}` } } });
     const client = new Client({ name: "fleet", version: "1" });
     // A call's stream that ended without its answer is resumed by the SDK; when resuming fails (its replica is gone)
     // the call would wait for its timeout: the session is closed instead, so the call fails now and is made again.
@@ -76,14 +80,14 @@ class FleetClient {
   }
 }
 
-function auditRecords(root: string): { marker: string; status: string; session: string }[] {
-  const out: { marker: string; status: string; session: string }[] = [];
+function auditRecords(root: string): { marker: string; status: string; session: string; user: string | null }[] {
+  const out: { marker: string; status: string; session: string; user: string | null }[] = [];
   for (const r of ["r1", "r2", "r3"]) {
     const file = join(root, "audit", `logs-default-${r}.jsonl`);
     if (!existsSync(file)) continue;
     for (const line of readFileSync(file, "utf8").split("\n").filter(Boolean)) {
-      const rec = JSON.parse(line) as { operation_name: string; operation_status: string; session_id: string; input_data: { marker?: string } };
-      if (rec.operation_name === "record" && rec.input_data.marker) out.push({ marker: rec.input_data.marker, status: rec.operation_status, session: rec.session_id });
+      const rec = JSON.parse(line) as { operation_name: string; operation_status: string; session_id: string; user_id: string | null; input_data: { marker?: string } };
+      if (rec.operation_name === "record" && rec.input_data.marker) out.push({ marker: rec.input_data.marker, status: rec.operation_status, session: rec.session_id, user: rec.user_id });
     }
   }
   return out;
@@ -91,27 +95,32 @@ function auditRecords(root: string): { marker: string; status: string; session: 
 
 describe("three replicas behind nginx", () => {
   it("survive losing one (SIGKILL) and draining another (SIGTERM): clients finish, every answered call is audited, nothing mixes", { timeout: 240_000 }, async () => {
-    const root = project();
+    // Six users, each signed in at the team's issuer; their tokens name the service's public address, nginx's.
+    const CLIENTS = 6;
+    const users = Array.from({ length: CLIENTS }, (_, c) => ({ client_id: `user${c}`, scope: "mcp:tools" }));
+    const issuer = await startIssuer(users);
+    const root = project(`mxcp: 1\nprojects:\n  fleet:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            issuer: ${issuer.url}\n`);
     const dir = tempDir("mxcp-gen-nginx-");
     const listen = await freePort();
-    const env = { MXCP_AUDIT_ENABLED: "true", MXCP_GEN_HTTP_TOKEN: TOKEN };
+    const publicUrl = `http://127.0.0.1:${listen}/mcp`;
+    const env = { MXCP_AUDIT_ENABLED: "true" };
     const replicas: HttpServerProcess[] = [];
     let nginx: RunningNginx | undefined;
     const clients: FleetClient[] = [];
     try {
-      for (const name of ["r1", "r2", "r3"]) replicas.push(await startHttpServer(root, ["--replica", name, "--allow-host", `127.0.0.1:${listen}`, "--grace-period", "20"], env));
+      for (const name of ["r1", "r2", "r3"]) replicas.push(await startHttpServer(root, ["--replica", name, "--public-url", publicUrl, "--grace-period", "20"], env));
       const ports = replicas.map((r) => Number(new URL(r.url).port));
       nginx = await startNginx(dir, listen, ports);
       const url = nginx.url;
+      const bearers = await Promise.all(users.map((u) => token(issuer, u.client_id, publicUrl, "mcp:tools")));
 
       // Bounded load: 6 clients, 30 calls each, each call pausing 30 ms in its replica.
-      const CLIENTS = 6;
       const CALLS = 30;
       let answered = 0;
       const acked: { marker: string; replica: string }[] = [];
       const mixed: string[] = [];
       const failed: string[] = [];
-      for (let c = 0; c < CLIENTS; c++) clients.push(new FleetClient(url));
+      for (let c = 0; c < CLIENTS; c++) clients.push(new FleetClient(url, bearers[c]!));
       const work = clients.map(async (client, c) => {
         for (let n = 0; n < CALLS; n++) {
           const marker = `c${c}-n${n}`;
@@ -144,7 +153,7 @@ describe("three replicas behind nginx", () => {
       if (orphan) {
         const r = await fetch(url, {
           method: "POST",
-          headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": orphan },
+          headers: { authorization: `Bearer ${bearers[clients.findIndex((c) => c.sessions.includes(orphan))]}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": orphan },
           body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/list", params: {} }),
         });
         expect(r.status).toBe(404);
@@ -156,7 +165,7 @@ describe("three replicas behind nginx", () => {
       replicas[1]!.child.kill("SIGTERM");
       let ready = 200;
       for (let i = 0; i < 50 && ready !== 503; i++) {
-        ready = await fetch(replicas[1]!.url.replace(/\/mcp$/, "/readyz"), { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.status, () => 0);
+        ready = await fetch(replicas[1]!.url.replace(/\/mcp$/, "/readyz"), { headers: { authorization: `Bearer ${bearers[0]}` } }).then((r) => r.status, () => 0);
         if (ready !== 503 && ready !== 0) await new Promise((r) => setTimeout(r, 20));
       }
       expect([503, 0]).toContain(ready);
@@ -166,9 +175,11 @@ describe("three replicas behind nginx", () => {
       expect(failed).toEqual([]);
       expect(mixed).toEqual([]);
       expect(acked).toHaveLength(CLIENTS * CALLS);
-      // Every call a client saw answered is in the audit records, as a success.
-      const audited = new Set(auditRecords(root).filter((r) => r.status === "success").map((r) => r.marker));
+      // Every call a client saw answered is in the audit records, as a success, under that client's user.
+      const records = auditRecords(root).filter((r) => r.status === "success");
+      const audited = new Set(records.map((r) => r.marker));
       expect(acked.map((a) => a.marker).filter((m) => !audited.has(m))).toEqual([]);
+      expect(records.filter((r) => r.user !== `user${/^c(\d+)-/.exec(r.marker)![1]}`)).toEqual([]);
       // The clients did lose sessions, and carried on in new ones on the replica left.
       expect(clients.reduce((n, c) => n + c.reconnects, 0)).toBeGreaterThan(0);
       expect(acked.slice(-CLIENTS).every((a) => a.replica === "r3")).toBe(true);
@@ -176,6 +187,7 @@ describe("three replicas behind nginx", () => {
       await Promise.all(clients.map((c) => c.close()));
       await nginx?.stop();
       await Promise.all(replicas.map((r) => (r.child.exitCode === null && r.child.signalCode === null ? r.stop() : r.exited)));
+      issuer.server.close();
     }
   });
 
