@@ -4,6 +4,8 @@
 // session (so never another's stored results). Every refusal the spec names: no token, expired, another issuer,
 // another resource, a missing scope (403, step-up), a forged signature, an opaque token the issuer says is inactive.
 import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -17,7 +19,10 @@ import { startIssuer, token, type Issuer } from "./issuer.js";
 import { signInAs } from "./sign-in.js";
 
 const HANDLERS = `
-import { getUserContext } from "mxcp-gen/runtime";
+import { ApiClient, getUserContext, onInit } from "mxcp-gen/runtime";
+const up = new ApiClient({ name: "up", servers: [{ url: "http://127.0.0.1:1" }], securitySchemes: { key: { type: "apiKey", in: "header", name: "x-key" } } });
+onInit(() => up.configure());
+export const upstream = () => up.call({ method: "GET", path: "/who", parameters: [], security: [["key"]] }, {});
 export const whoami = () => getUserContext();
 export const admin_thing = () => "admin done";
 export const big = (args: { tag: string }) => Array.from({ length: 3000 }, (_, i) => ({ i, tag: args.tag, pad: "x".repeat(20) }));
@@ -25,15 +30,25 @@ export const big = (args: { tag: string }) => Array.from({ length: 3000 }, (_, i
 
 let issuer: Issuer;
 let other: Issuer;
+/** The stand-in upstream API: every request's headers. */
+let upstreamApi: Server;
+const upstreamHeaders: Record<string, string | string[] | undefined>[] = [];
 let server: HttpServerProcess;
 let root = "";
 
 beforeAll(async () => {
   [issuer, other] = await Promise.all([startIssuer(), startIssuer()]);
+  upstreamApi = createServer((req, res) => {
+    upstreamHeaders.push(req.headers);
+    res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+  });
+  await new Promise<void>((r) => upstreamApi.listen(0, "127.0.0.1", r));
+  const upstreamUrl = `http://127.0.0.1:${(upstreamApi.address() as AddressInfo).port}`;
   root = writeProject({
     "mxcp-site.yml": "mxcp: 1\nproject: team\nprofile: default\n",
-    "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            issuer: ${issuer.url}\n            client_id: mcp-server\n            client_secret: mcp-server-secret\n          authorization:\n            required_scopes: ["mcp:tools"]\n`,
+    "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            issuer: ${issuer.url}\n            client_id: mcp-server\n            client_secret: mcp-server-secret\n          authorization:\n            required_scopes: ["mcp:tools"]\n        secrets:\n          - name: up\n            type: api\n            parameters: {base_url: "${upstreamUrl}", api_key: upstream-key}\n`,
     "handlers/h.ts": HANDLERS,
+    "tools/upstream.yml": "mxcp: 1\ntool:\n  name: upstream\n  description: calls the upstream API\n  source:\n    file: ../handlers/h.ts\n",
     "tools/whoami.yml": "mxcp: 1\ntool:\n  name: whoami\n  description: who is calling\n  source:\n    file: ../handlers/h.ts\n",
     "tools/admin_thing.yml":
       "mxcp: 1\ntool:\n  name: admin_thing\n  description: admins only\n  policies:\n    input:\n      - condition: '!(\"admin\" in user.scopes)'\n        action: deny\n        reason: admins only\n  source:\n    file: ../handlers/h.ts\n",
@@ -44,6 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  upstreamApi?.close();
   for (const i of [issuer, other]) i?.server.close();
 });
 
@@ -97,6 +113,14 @@ describe("the server as an OAuth resource server", () => {
     ]);
     expect(audit).not.toContain(aliceToken);
     expect(JSON.stringify(me)).not.toContain(aliceToken.split(".")[2]!);
+    // The API behind a tool gets the project's credentials, never the token the user's client sent.
+    const again = await connect(aliceToken);
+    expect(((await again.client.callTool({ name: "upstream", arguments: {} })) as CallToolResult).isError ?? false).toBe(false);
+    await again.client.close();
+    expect(upstreamHeaders).toHaveLength(1);
+    expect(upstreamHeaders[0]!["x-key"]).toBe("upstream-key");
+    expect(upstreamHeaders[0]!.authorization).toBeUndefined();
+    expect(JSON.stringify(upstreamHeaders)).not.toContain(aliceToken.split(".")[2]!);
   });
 
   it("hostile: a second user cannot use the first's session, so never reaches its stored results", async () => {
