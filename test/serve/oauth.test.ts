@@ -3,10 +3,12 @@
 // themselves: the handler, the policies and the audit record see who called, and a user never reaches another's
 // session (so never another's stored results). Every refusal the spec names: no token, expired, another issuer,
 // another resource, a missing scope (403, step-up), a forged signature, an opaque token the issuer says is inactive.
-import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
@@ -203,6 +205,24 @@ describe("the server as an OAuth resource server", () => {
     const refused = await runCli(["secrets", "check"], { cwd: bad, env: { MXCP_CONFIG: join(bad, "user.yml") } });
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain("✗ auth: auth provider google is not supported yet");
+  });
+
+  it("the MCP Inspector's CLI connects with a user's token in its --header, and is refused without one", async () => {
+    const INSPECTOR = join(dirname(createRequire(import.meta.url).resolve("@modelcontextprotocol/inspector-cli/package.json")), "build", "index.js");
+    // Inspector CLI 1.0.3 reads ../package.json from where it runs (see test/serve/inspector-cli.test.ts).
+    writeFileSync(join(root, "package.json"), '{"name":"team","version":"1.0.0"}\n');
+    const run = (extra: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [INSPECTOR, server.url, "--method", "tools/list", ...extra], { cwd: join(root, "tools"), timeout: 60_000 }, (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+        );
+      });
+    const bob = await token(issuer, "bob", server.url, "mcp:tools");
+    const listed = await run(["--header", `Authorization: Bearer ${bob}`]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { tools: { name: string }[] }).tools.map((t) => t.name)).toContain("whoami");
+    const refused = await run([]);
+    expect(refused.code).not.toBe(0);
   });
 
   it("operators' endpoints need a valid token too", async () => {
