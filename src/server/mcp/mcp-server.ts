@@ -238,9 +238,8 @@ export class McpCatalog {
     const mcp = callReporter(server, extra, name, minLevel);
     // Stored results belong to a session: an HTTP session, or the one client of a stdio server.
     const session = extra.sessionId ?? defaultSession;
-    // The signed-in user (OAuth over HTTP): for the handler, the policies, the audit record and the cache.
-    const user = userOfAuth(extra.authInfo);
-    const callOpts = { mcp, sessionId: extra.sessionId, ...(user ? { user } : {}) };
+    // The session and signed-in user (OAuth over HTTP): for the handler, the policies, the audit record and the cache.
+    const callOpts = { ...callerOf(extra), mcp };
     const call = async (tool: string, toolArgs: Record<string, unknown>): Promise<CallOutcome> => {
       if (tool === QUERY_RESULTS && this.queryResultsServed) return this.host.callBuiltIn(QUERY_RESULTS, toolArgs, callOpts, () => this.queryResults(session, toolArgs.sql, {}));
       return this.host.callTool(tool, toolArgs, callOpts);
