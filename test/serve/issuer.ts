@@ -70,3 +70,41 @@ export async function token(issuer: Issuer, client: string, resource: string, sc
   if (!body.access_token) throw new Error(`no token for ${client}: ${JSON.stringify(body)}`);
   return body.access_token;
 }
+
+/**
+ * oidc-provider as a provider MCP clients cannot register with (no dynamic registration), with one app registered
+ * by hand: the team's, whose callback is the MCP server's. Its userinfo says each user's email and name; its access
+ * tokens live `accessTokenSeconds`, and a refresh token comes with offline_access.
+ */
+export async function startTeamIdp(callback: string, accessTokenSeconds = 300): Promise<Issuer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = { ...(await exportJWK(privateKey)), kid: `team-${port}`, alg: "RS256", use: "sig" };
+  const provider = new Provider(url, {
+    jwks: { keys: [jwk] },
+    clients: [
+      {
+        client_id: "team-app",
+        client_secret: "team-app-secret",
+        token_endpoint_auth_method: "client_secret_post",
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        redirect_uris: [callback],
+        scope: "openid profile email offline_access",
+      },
+    ],
+    scopes: ["openid", "profile", "email", "offline_access"],
+    claims: { openid: ["sub"], email: ["email"], profile: ["name", "preferred_username"] },
+    findAccount: async (_ctx: unknown, sub: string) => ({
+      accountId: sub,
+      claims: async () => ({ sub, email: `${sub}@example.com`, name: `${sub[0]!.toUpperCase()}${sub.slice(1)} Example`, preferred_username: sub }),
+    }),
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed: (g: string) => boolean }) => client.grantTypeAllowed("refresh_token"),
+    ttl: { AccessToken: accessTokenSeconds },
+    features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
+  } as never);
+  const server = createHttpServer(provider.callback());
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return { url, server };
+}

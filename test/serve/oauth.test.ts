@@ -193,7 +193,8 @@ describe("the server as an OAuth resource server", () => {
 
   it("one way in: a static token beside auth, or a provider it cannot check, stops the start with the reason", async () => {
     await expect(startHttpServer(root, [], { MXCP_GEN_HTTP_TOKEN: "static" })).rejects.toThrow(/Both a static bearer token .* and OAuth sign-in \(auth\) are set: choose one/);
-    await expect(startHttpServer(root, ["--auth", "github"])).rejects.toThrow(/auth provider github is not supported yet/);
+    // GitHub signs users in through the team's app: without it configured there is nothing to start.
+    await expect(startHttpServer(root, ["--auth", "github"])).rejects.toThrow(/auth provider github signs users in through your team's app registered at GitHub: set github.client_id and github.client_secret/);
     await expect(startHttpServer(root, ["--auth-issuer", "http://127.0.0.1:1"])).rejects.toThrow(/could not be reached/);
   });
 
@@ -204,7 +205,7 @@ describe("the server as an OAuth resource server", () => {
     const bad = writeProject({ "mxcp-site.yml": "mxcp: 1\nproject: team\nprofile: default\n", "user.yml": "mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth: {provider: google}\n" });
     const refused = await runCli(["secrets", "check"], { cwd: bad, env: { MXCP_CONFIG: join(bad, "user.yml") } });
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain("✗ auth: auth provider google is not supported yet");
+    expect(refused.stdout).toContain("✗ auth: auth provider google signs users in through your team's app registered at Google");
   });
 
   it("the MCP Inspector's CLI connects with a user's token in its --header, and is refused without one", async () => {

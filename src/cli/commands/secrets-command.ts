@@ -22,7 +22,7 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
         ? "This project uses no secrets."
         : [
             `User config: ${userConfigPath(env)} (project ${project.site.project}, profile ${project.profile})`,
-            ...(auth ? [auth.state === "set" ? `✓ auth: ${auth.provider}, issuer ${auth.issuer}${auth.introspection ? ", with this server's credentials for opaque tokens" : ""}` : `✗ auth: ${auth.problem}`] : []),
+            ...(auth ? [authLine(auth)] : []),
             ...status.map((s) => {
               const head = `${s.state === "set" ? "✓" : "✗"} ${s.name}: ${s.state === "set" ? "set" : s.state === "missing" ? "missing" : s.state === "incomplete" ? "incomplete" : s.state === "login" ? "sign-in needed" : `cannot be used (${s.problem})`}`;
               const params =
@@ -60,15 +60,32 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
   throw new CliError("usage: mxcp-gen secrets check | mxcp-gen secrets add <name> [--set key=value]…", 2);
 }
 
-/** The profile's sign-in (`auth:`) as serve will read it: what it trusts, or why it cannot start. */
-function authStatus(profileAuth: Record<string, unknown> | undefined): { state: "set"; provider: string; issuer: string; introspection: boolean } | { state: "unusable"; problem: string } | undefined {
+type AuthStatus =
+  | { state: "set"; mode: "resource-server"; provider: string; issuer: string; introspection: boolean }
+  | { state: "set"; mode: "proxy"; provider: string; signs_in_at: string; client_id: string; callback_path: string; persistence: string | null }
+  | { state: "unusable"; problem: string };
+
+/** The profile's sign-in (`auth:`) as serve will read it: what it trusts, or why it cannot start. The secret is never shown. */
+function authStatus(profileAuth: Record<string, unknown> | undefined): AuthStatus | undefined {
   try {
     const settings = authSettings(profileAuth);
-    return settings ? { state: "set", provider: settings.provider, issuer: settings.issuer, introspection: !!settings.clientId && !!settings.clientSecret } : undefined;
+    if (!settings) return undefined;
+    if (settings.mode === "proxy") {
+      return { state: "set", mode: "proxy", provider: settings.provider, signs_in_at: settings.issuer ?? settings.authUrl ?? "", client_id: settings.clientId, callback_path: settings.callbackPath, persistence: settings.persistencePath ?? null };
+    }
+    return { state: "set", mode: "resource-server", provider: settings.provider, issuer: settings.issuer, introspection: !!settings.clientId && !!settings.clientSecret };
   } catch (e) {
     if (e instanceof AuthSettingsError) return { state: "unusable", problem: e.message };
     throw e;
   }
+}
+
+function authLine(auth: AuthStatus): string {
+  if (auth.state === "unusable") return `✗ auth: ${auth.problem}`;
+  if (auth.mode === "proxy") {
+    return `✓ auth: ${auth.provider} through this server (OAuth proxy): users sign in at ${auth.signs_in_at} with app ${auth.client_id}, which must list <public base>${auth.callback_path} as its callback${auth.persistence ? `; sign-ins kept in ${auth.persistence}` : "; sign-ins last until the server stops"}`;
+  }
+  return `✓ auth: ${auth.provider}, issuer ${auth.issuer}${auth.introspection ? ", with this server's credentials for opaque tokens" : ""}`;
 }
 
 /** The variable a whole-value `${VAR}` reference reads, else undefined. */

@@ -4,11 +4,16 @@
 // Express handlers, so they run in a small Express app that answers only what is theirs and hands the rest back.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express from "express";
+import { authorizationHandler } from "@modelcontextprotocol/sdk/server/auth/handlers/authorize.js";
+import { clientRegistrationHandler } from "@modelcontextprotocol/sdk/server/auth/handlers/register.js";
+import { revocationHandler } from "@modelcontextprotocol/sdk/server/auth/handlers/revoke.js";
+import { tokenHandler } from "@modelcontextprotocol/sdk/server/auth/handlers/token.js";
 import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
 import type { OAuthTokenVerifier } from "@modelcontextprotocol/sdk/server/auth/provider.js";
 import { getOAuthProtectedResourceMetadataUrl, mcpAuthMetadataRouter } from "@modelcontextprotocol/sdk/server/auth/router.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { OAuthMetadata } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type { OAuthProxy } from "./oauth-proxy.js";
 
 /** Most accepted tokens remembered at once; past it the oldest is forgotten (and checked again when it comes back). */
 const MAX_REMEMBERED = 10_000;
@@ -21,7 +26,12 @@ export interface HttpAuth {
   resource: string;
   requiredScopes: string[];
   resourceName: string;
+  /** When this server is the authorization server too (an OAuth proxy in front of the provider). */
+  proxy?: OAuthProxy | undefined;
 }
+
+/** The authorization server's own paths, where a proxy answers them (the metadata says the same). */
+export const PROXY_PATHS = { authorize: "/authorize", token: "/token", register: "/register", revoke: "/revoke" } as const;
 
 export class HttpAuthGate {
   private readonly app: express.Express;
@@ -29,6 +39,7 @@ export class HttpAuthGate {
   /** Signed tokens accepted lately, by Authorization header. */
   private readonly accepted = new Map<string, { auth: AuthInfo; until: number }>();
   readonly metadataUrl: string;
+  private readonly ownPaths: Set<string>;
 
   constructor(auth: HttpAuth) {
     const resource = new URL(auth.resource);
@@ -36,6 +47,19 @@ export class HttpAuthGate {
     const bearer = requireBearerAuth({ verifier: auth.verifier, requiredScopes: auth.requiredScopes, resourceMetadataUrl: this.metadataUrl, expectedResource: resource });
     const app = express();
     app.disable("x-powered-by");
+    this.ownPaths = new Set();
+    if (auth.proxy) {
+      const proxy = auth.proxy;
+      // Rate limits per address, higher than the SDK's defaults: behind a proxy a whole team shares one address.
+      app.use(PROXY_PATHS.authorize, authorizationHandler({ provider: proxy, rateLimit: { max: 600 } }));
+      app.use(PROXY_PATHS.token, tokenHandler({ provider: proxy, rateLimit: { max: 600 } }));
+      app.use(PROXY_PATHS.register, clientRegistrationHandler({ clientsStore: proxy.clientsStore, rateLimit: { max: 200 } }));
+      app.use(PROXY_PATHS.revoke, revocationHandler({ provider: proxy, rateLimit: { max: 600 } }));
+      const page = (step: (req: express.Request, res: express.Response) => Promise<void>) => (req: express.Request, res: express.Response, next: express.NextFunction) => step(req, res).catch(next);
+      app.post(proxy.consentPath, express.urlencoded({ extended: false, limit: "8kb" }), page((req, res) => proxy.consent(req, res)));
+      app.get(proxy.callbackPath, page((req, res) => proxy.callback(req, res)));
+      for (const path of [...Object.values(PROXY_PATHS), proxy.consentPath, proxy.callbackPath]) this.ownPaths.add(path);
+    }
     app.use(mcpAuthMetadataRouter({ oauthMetadata: auth.metadata, resourceServerUrl: resource, resourceName: auth.resourceName, ...(auth.requiredScopes.length > 0 ? { scopesSupported: auth.requiredScopes } : {}) }));
     // Only a request handed to authenticate() is checked here; the bearer middleware answers 401/403 itself.
     app.use((req, res, next) => (this.waiting.has(req) ? bearer(req, res, next) : next()));
@@ -48,8 +72,13 @@ export class HttpAuthGate {
     this.app = app;
   }
 
-  /** `/.well-known/oauth-protected-resource/…` and `/.well-known/oauth-authorization-server`. */
-  metadata(req: IncomingMessage, res: ServerResponse): void {
+  /** Whether a path is the gate's to answer: the metadata, and a proxy's authorization server and sign-in pages. */
+  answers(pathname: string): boolean {
+    return pathname.startsWith("/.well-known/oauth-") || this.ownPaths.has(pathname);
+  }
+
+  /** Answer one of the paths `answers` claims. */
+  answer(req: IncomingMessage, res: ServerResponse): void {
     this.app(req as express.Request, res as express.Response, () => {
       if (!res.headersSent) res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found\n");
     });

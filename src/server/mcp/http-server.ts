@@ -200,7 +200,7 @@ export class McpHttpServer {
     // Set up at listen: until then nothing is answered as if no sign-in were needed.
     if (this.options.auth && !this.gate) return reply(res, 503, "Service unavailable: sign-in is being set up");
     if (OPERATOR_PATHS.has(url.pathname)) return this.operator(url.pathname, req, res);
-    if (this.gate && url.pathname.startsWith("/.well-known/oauth-")) return this.gate.metadata(req, res);
+    if (this.gate?.answers(url.pathname)) return this.gate.answer(req, res);
     if (url.pathname !== "/mcp") return reply(res, 404, "Not found: the MCP endpoint is /mcp");
     const host = req.headers.host ?? "";
     if (!this.allowedHosts.has(host.toLowerCase())) return reply(res, 403, "Forbidden: Host not allowed");

@@ -1,0 +1,283 @@
+// Issue 26 item 3: the server as an OAuth proxy in front of a provider MCP clients cannot register with. The
+// provider is oidc-provider with dynamic registration off and one app registered by hand (the team's); the client
+// is the MCP SDK's, registering here, sent to a consent page here, then to the provider, and given this server's own
+// tokens. The provider's token stays on the server and reaches the API the tools call, as that user. Hostile
+// callers: a page on another site posting the consent form, a code or refresh token replayed, a token asked for
+// another resource, a redirect somewhere else, another user's session.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../bench/nginx.js";
+import { writeProject } from "../helpers.js";
+import { startHttpServer, type HttpServerProcess } from "./servers.js";
+import { startTeamIdp, type Issuer } from "./issuer.js";
+import { Browser, openConsent, proxySignIn } from "./proxy-browser.js";
+import { signInAs } from "./sign-in.js";
+
+const HANDLERS = `
+import { getUserContext } from "mxcp-gen/runtime";
+/** Who is calling, without the provider's token (a tool's answer goes to the model). */
+export const whoami = () => {
+  const { external_token, ...user } = getUserContext() ?? { external_token: null };
+  return { ...user, has_external_token: typeof external_token === "string" && external_token.length > 0 };
+};
+/** The API behind the tools, called with the user's own token at the provider. */
+export async function upstream_me() {
+  const token = getUserContext()?.external_token;
+  const r = await fetch(process.env.TEAM_API + "/me", { headers: { authorization: "Bearer " + token } });
+  return await r.json();
+}
+`;
+
+let idp: Issuer;
+let api: Server;
+/** Every bearer token the API was sent, and whom the provider said it speaks for. */
+const apiSaw: { token: string; sub: string | undefined }[] = [];
+let server: HttpServerProcess;
+let root = "";
+let callback = "";
+
+async function startServer(): Promise<HttpServerProcess> {
+  const port = Number(new URL(callback).port);
+  return startHttpServer(root, ["--port", String(port)], { MXCP_AUDIT_ENABLED: "true", TEAM_API: `http://127.0.0.1:${(api.address() as AddressInfo).port}`, TEAM_APP_SECRET: "team-app-secret" });
+}
+
+function writeConfig(extra = ""): void {
+  writeProject(
+    {
+      "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            mode: proxy\n            issuer: ${idp.url}\n            client_id: team-app\n            client_secret: \${TEAM_APP_SECRET}\n${extra}          authorization:\n            required_scopes: ["mcp:tools"]\n`,
+    },
+    root,
+  );
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  callback = `http://127.0.0.1:${port}/auth/callback`;
+  idp = await startTeamIdp(callback, 4);
+  api = createServer(async (req, res) => {
+    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+    const who = await fetch(`${idp.url}/me`, { headers: { authorization: `Bearer ${token}` } });
+    const sub = who.ok ? ((await who.json()) as { sub: string }).sub : undefined;
+    apiSaw.push({ token, sub });
+    res.writeHead(who.ok ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify({ sub: sub ?? null }));
+  });
+  await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
+  root = writeProject({
+    "mxcp-site.yml": "mxcp: 1\nproject: team\nprofile: default\n",
+    "handlers/h.ts": HANDLERS,
+    "tools/whoami.yml": "mxcp: 1\ntool:\n  name: whoami\n  description: who is calling\n  source:\n    file: ../handlers/h.ts\n",
+    "tools/upstream_me.yml": "mxcp: 1\ntool:\n  name: upstream_me\n  description: asks the API who the token is\n  source:\n    file: ../handlers/h.ts\n",
+  });
+  writeConfig();
+  server = await startServer();
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  api?.close();
+  idp?.server.close();
+});
+
+/** What a user's MCP client keeps, as the SDK's client asks for it. */
+class TeamClient implements OAuthClientProvider {
+  registered: OAuthClientInformationMixed | undefined;
+  saved: OAuthTokens | undefined;
+  verifier = "";
+  authorizationUrl: URL | undefined;
+  constructor(
+    readonly redirectUrl = "http://127.0.0.1:9/callback",
+    readonly clientMetadataUrl?: string,
+  ) {}
+  get clientMetadata(): OAuthClientMetadata {
+    return { client_name: "Team member's editor", redirect_uris: [this.redirectUrl], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" };
+  }
+  clientInformation() {
+    return this.registered;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.registered = info;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+}
+
+/** Sign `login` in with the SDK's client: 401 → discovery → registration → consent → provider → tokens. */
+async function signedIn(login: string, who = new TeamClient()): Promise<{ client: Client; provider: TeamClient; session: string }> {
+  const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who });
+  await expect(new Client({ name: "team", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
+  const back = await proxySignIn(login, who.authorizationUrl!, callback);
+  expect(back.origin + back.pathname).toBe(who.redirectUrl);
+  await transport.finishAuth(back.searchParams.get("code")!);
+  const client = new Client({ name: "team", version: "1" });
+  const connected = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who });
+  await client.connect(connected);
+  return { client, provider: who, session: connected.sessionId! };
+}
+
+const json = (r: unknown) => JSON.parse((r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("")) as Record<string, unknown>;
+
+async function form(path: string, body: Record<string, string>): Promise<Response> {
+  return fetch(new URL(path, server.url), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(body) });
+}
+
+describe("signing a team in through the server's OAuth proxy", () => {
+  it("the SDK's client registers here, the user consents and signs in at the provider, and calls as themselves; the provider's token never reaches the client", async () => {
+    const meta = (await (await fetch(new URL("/.well-known/oauth-authorization-server", server.url))).json()) as Record<string, unknown>;
+    expect(meta).toMatchObject({ issuer: `${new URL(server.url).origin}/`, client_id_metadata_document_supported: true, code_challenge_methods_supported: ["S256"] });
+    const { client, provider } = await signedIn("erin");
+    expect(provider.authorizationUrl!.origin).toBe(new URL(server.url).origin);
+    expect(provider.saved!.access_token).toMatch(/^mxcp_at_/);
+    expect(provider.saved!.refresh_token).toMatch(/^mxcp_rt_/);
+    expect(json(await client.callTool({ name: "whoami", arguments: {} }))).toMatchObject({ provider: "oidc", user_id: "erin", email: "erin@example.com", name: "Erin Example", has_external_token: true, scopes: ["mcp:tools"] });
+    expect(json(await client.callTool({ name: "upstream_me", arguments: {} }))).toEqual({ sub: "erin" });
+    // The API got the provider's token for erin, which is not the token the client holds.
+    const seen = apiSaw.at(-1)!;
+    expect(seen.sub).toBe("erin");
+    expect(seen.token).not.toBe(provider.saved!.access_token);
+    const audit = readFileSync(join(root, "audit", "logs-default.jsonl"), "utf8");
+    expect(audit).toContain('"user_id":"erin"');
+    expect(audit).not.toContain(seen.token);
+    expect(audit).not.toContain(provider.saved!.access_token);
+    await client.close();
+  });
+
+  it("the provider's token is renewed with its refresh token before it expires; the user goes on calling as themselves", async () => {
+    const { client } = await signedIn("gita");
+    expect(json(await client.callTool({ name: "upstream_me", arguments: {} }))).toEqual({ sub: "gita" });
+    const first = apiSaw.at(-1)!.token;
+    // The provider's tokens live 4 s here: the server renews them in the last quarter of that.
+    await new Promise((r) => setTimeout(r, 3_500));
+    expect(json(await client.callTool({ name: "upstream_me", arguments: {} }))).toEqual({ sub: "gita" });
+    expect(apiSaw.at(-1)!.token).not.toBe(first);
+    await client.close();
+  });
+
+  it("a user who denies consent sends the client back with access_denied and no code", async () => {
+    const who = new TeamClient();
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who });
+    await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
+    const browser = new Browser();
+    const page = await openConsent(browser, who.authorizationUrl!);
+    expect(page.html).toContain("Team member&#39;s editor");
+    const denied = await browser.post(page.action, { transaction: page.transaction, form_secret: page.formSecret, decision: "deny" });
+    const back = new URL(denied.headers.get("location")!);
+    expect(back.searchParams.get("error")).toBe("access_denied");
+    expect(back.searchParams.get("code")).toBeNull();
+    expect(back.searchParams.get("state")).toBe(who.authorizationUrl!.searchParams.get("state"));
+  });
+
+  it("hostile: the consent form posted from another browser (a page elsewhere, or a link someone else started) is refused, and so is the provider's return", async () => {
+    const who = new TeamClient();
+    await expect(new Client({ name: "t", version: "1" }).connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who }))).rejects.toThrow(/Unauthorized/);
+    const attacker = new Browser();
+    const page = await openConsent(attacker, who.authorizationUrl!);
+    // The victim's browser posts the attacker's form: it carries the form's secret, not the cookie of that page.
+    const victim = new Browser();
+    const posted = await victim.post(page.action, { transaction: page.transaction, form_secret: page.formSecret, decision: "allow" });
+    expect(posted.status).toBe(403);
+    expect(await posted.text()).toContain("not started in this browser");
+    // The real browser, with the wrong form secret.
+    expect((await attacker.post(page.action, { transaction: page.transaction, form_secret: "guess", decision: "allow" })).status).toBe(403);
+    // The page cannot be framed or cached.
+    const again = await attacker.get(who.authorizationUrl!.href);
+    expect(again.headers.get("x-frame-options")).toBe("DENY");
+    expect(again.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    // Past consent, the provider's return opened in another browser is refused too.
+    const allowed = await attacker.post(page.action, { transaction: page.transaction, form_secret: page.formSecret, decision: "allow" });
+    const back = await signInAs("mallory", new URL(allowed.headers.get("location")!), callback);
+    expect((await victim.get(back)).status).toBe(403);
+  });
+
+  it("hostile: a redirect the client did not register, one that is not https or loopback, and a token for another resource are refused", async () => {
+    const who = new TeamClient();
+    await expect(new Client({ name: "t", version: "1" }).connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who }))).rejects.toThrow(/Unauthorized/);
+    const elsewhere = new URL(who.authorizationUrl!);
+    elsewhere.searchParams.set("redirect_uri", "https://attacker.example/cb");
+    const r = await fetch(elsewhere, { redirect: "manual" });
+    expect(r.status).toBe(400);
+    expect(await r.text()).toContain("Unregistered redirect_uri");
+    const registration = await fetch(new URL("/register", server.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: ["http://attacker.example/cb"], token_endpoint_auth_method: "none" }) });
+    expect(registration.status).toBe(400);
+    expect(await registration.text()).toContain("must be https or a loopback address");
+    const otherResource = new URL(who.authorizationUrl!);
+    otherResource.searchParams.set("resource", "https://other.example/mcp");
+    const refused = await fetch(otherResource, { redirect: "manual" });
+    expect(refused.status).toBe(302);
+    expect(new URL(refused.headers.get("location")!).searchParams.get("error")).toBe("invalid_target");
+  });
+
+  it("hostile: a code exchanged twice revokes what the first exchange gave; an old refresh token presented again revokes the grant", async () => {
+    const who = new TeamClient();
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who });
+    await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
+    const back = await proxySignIn("hana", who.authorizationUrl!, callback);
+    const code = back.searchParams.get("code")!;
+    const clientId = (who.registered as { client_id: string }).client_id;
+    const exchange = { grant_type: "authorization_code", code, code_verifier: who.verifier, client_id: clientId, redirect_uri: who.redirectUrl };
+    const first = (await (await form("/token", exchange)).json()) as OAuthTokens;
+    expect(first.access_token).toMatch(/^mxcp_at_/);
+    const replay = await form("/token", exchange);
+    expect(replay.status).toBe(400);
+    expect(((await replay.json()) as { error: string }).error).toBe("invalid_grant");
+    const initialize = (token: string) =>
+      fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }),
+      });
+    expect((await initialize(first.access_token)).status).toBe(401);
+
+    // A fresh sign-in; refresh rotates both tokens, the old access token stops at once.
+    const who2 = new TeamClient();
+    const { client } = await signedIn("hana", who2);
+    await client.close();
+    const before = who2.saved!;
+    const refresh = { grant_type: "refresh_token", refresh_token: before.refresh_token!, client_id: (who2.registered as { client_id: string }).client_id };
+    const rotated = (await (await form("/token", refresh)).json()) as OAuthTokens;
+    expect(rotated.refresh_token).not.toBe(before.refresh_token);
+    expect((await initialize(before.access_token)).status).toBe(401);
+    expect((await initialize(rotated.access_token)).status).toBe(200);
+    // The old refresh token again: someone kept a copy. Nothing of the grant works any more.
+    expect((await form("/token", refresh)).status).toBe(400);
+    expect((await initialize(rotated.access_token)).status).toBe(401);
+    expect((await form("/token", { ...refresh, refresh_token: rotated.refresh_token! })).status).toBe(400);
+  });
+
+  it("hostile: a second user cannot use the first's session; revoking a token ends it", async () => {
+    const a = await signedIn("ivan");
+    const b = await signedIn("jules");
+    expect(json(await b.client.callTool({ name: "upstream_me", arguments: {} }))).toEqual({ sub: "jules" });
+    const hijack = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${b.provider.saved!.access_token}`, "mcp-session-id": a.session, "mcp-protocol-version": "2025-06-18" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "whoami", arguments: {} } }),
+    });
+    expect(hijack.status).toBe(404);
+    const revoked = await form("/revoke", { token: b.provider.saved!.access_token, client_id: (b.provider.registered as { client_id: string }).client_id });
+    expect(revoked.status).toBe(200);
+    await expect(b.client.callTool({ name: "whoami", arguments: {} })).rejects.toThrow();
+    expect(json(await a.client.callTool({ name: "whoami", arguments: {} }))).toMatchObject({ user_id: "ivan" });
+    await a.client.close();
+  });
+});
