@@ -5,6 +5,7 @@
 // callers: a page on another site posting the consent form, a code or refresh token replayed, a token asked for
 // another resource, a redirect somewhere else, another user's session.
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +21,7 @@ import { startHttpServer, type HttpServerProcess } from "./servers.js";
 import { startTeamIdp, type Issuer } from "./issuer.js";
 import { Browser, openConsent, proxySignIn } from "./proxy-browser.js";
 import { signInAs } from "./sign-in.js";
+import { loopbackCertificate, type LoopbackCertificate } from "./tls.js";
 
 const HANDLERS = `
 import { getUserContext } from "mxcp-gen/runtime";
@@ -43,16 +45,22 @@ const apiSaw: { token: string; sub: string | undefined }[] = [];
 let server: HttpServerProcess;
 let root = "";
 let callback = "";
+/** Client ID metadata documents, served over https on loopback with a certificate the server is told to trust. */
+let tls: LoopbackCertificate;
+let documents: ReturnType<typeof createHttpsServer>;
+const published = new Map<string, unknown>();
+let documentsUrl = "";
 
 async function startServer(): Promise<HttpServerProcess> {
   const port = Number(new URL(callback).port);
-  return startHttpServer(root, ["--port", String(port)], { MXCP_AUDIT_ENABLED: "true", TEAM_API: `http://127.0.0.1:${(api.address() as AddressInfo).port}`, TEAM_APP_SECRET: "team-app-secret" });
+  return startHttpServer(root, ["--port", String(port)], { MXCP_AUDIT_ENABLED: "true", TEAM_API: `http://127.0.0.1:${(api.address() as AddressInfo).port}`, TEAM_APP_SECRET: "team-app-secret", NODE_EXTRA_CA_CERTS: tls.certFile });
 }
 
-function writeConfig(extra = ""): void {
+/** The profile's auth: the team's provider proxied, and `authLines` more of `auth:` (each indented by 10). */
+function writeConfig(authLines = ""): void {
   writeProject(
     {
-      "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            mode: proxy\n            issuer: ${idp.url}\n            client_id: team-app\n            client_secret: \${TEAM_APP_SECRET}\n${extra}          authorization:\n            required_scopes: ["mcp:tools"]\n`,
+      "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            mode: proxy\n            issuer: ${idp.url}\n            client_id: team-app\n            client_secret: \${TEAM_APP_SECRET}\n${authLines}          authorization:\n            required_scopes: ["mcp:tools"]\n`,
     },
     root,
   );
@@ -70,6 +78,14 @@ beforeAll(async () => {
     res.writeHead(who.ok ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify({ sub: sub ?? null }));
   });
   await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
+  tls = loopbackCertificate();
+  documents = createHttpsServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    const doc = published.get(req.url ?? "");
+    if (doc === undefined) return void res.writeHead(404).end();
+    res.writeHead(200, { "content-type": "application/json" }).end(typeof doc === "string" ? doc : JSON.stringify(doc));
+  });
+  await new Promise<void>((r) => documents.listen(0, "127.0.0.1", r));
+  documentsUrl = `https://127.0.0.1:${(documents.address() as AddressInfo).port}`;
   root = writeProject({
     "mxcp-site.yml": "mxcp: 1\nproject: team\nprofile: default\n",
     "handlers/h.ts": HANDLERS,
@@ -83,6 +99,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   api?.close();
+  documents?.close();
   idp?.server.close();
 });
 
@@ -279,5 +296,169 @@ describe("signing a team in through the server's OAuth proxy", () => {
     await expect(b.client.callTool({ name: "whoami", arguments: {} })).rejects.toThrow();
     expect(json(await a.client.callTool({ name: "whoami", arguments: {} }))).toMatchObject({ user_id: "ivan" });
     await a.client.close();
+  });
+
+  it("a client named by its metadata document (no registration): the server reads the document, the consent page says the id was checked, the client signs in", async () => {
+    const id = `${documentsUrl}/editor/client.json`;
+    const who = new TeamClient("http://127.0.0.1:9/editor-callback", id);
+    published.set("/editor/client.json", { client_id: id, client_name: "Editor (published)", redirect_uris: [who.redirectUrl], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" });
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who });
+    await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
+    expect(who.authorizationUrl!.searchParams.get("client_id")).toBe(id);
+    const page = await openConsent(new Browser(), who.authorizationUrl!);
+    expect(page.html).toContain("Editor (published)");
+    expect(page.html).toContain("checked: the client published it there");
+    const back = await proxySignIn("kim", who.authorizationUrl!, callback);
+    await transport.finishAuth(back.searchParams.get("code")!);
+    const client = new Client({ name: "t", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who }));
+    expect(json(await client.callTool({ name: "whoami", arguments: {} }))).toMatchObject({ user_id: "kim" });
+    await client.close();
+  });
+
+  it("hostile: a metadata document naming another client, redirects it does not list, a secret it cannot keep, or a body too large is refused", async () => {
+    const authorize = (clientId: string, redirect: string) => {
+      const u = new URL("/authorize", server.url);
+      for (const [k, v] of Object.entries({ client_id: clientId, redirect_uri: redirect, response_type: "code", code_challenge: "x".repeat(43), code_challenge_method: "S256" })) u.searchParams.set(k, v);
+      return fetch(u, { redirect: "manual" });
+    };
+    const base = { redirect_uris: ["http://127.0.0.1:9/cb"], token_endpoint_auth_method: "none" };
+    published.set("/impostor.json", { ...base, client_id: `${documentsUrl}/editor/client.json` });
+    published.set("/confidential.json", { ...base, client_id: `${documentsUrl}/confidential.json`, token_endpoint_auth_method: "client_secret_post" });
+    published.set("/huge.json", JSON.stringify({ ...base, client_id: `${documentsUrl}/huge.json`, client_name: "x".repeat(10_000) }));
+    published.set("/fine.json", { ...base, client_id: `${documentsUrl}/fine.json` });
+    const answers = await Promise.all([
+      authorize(`${documentsUrl}/impostor.json`, "http://127.0.0.1:9/cb"),
+      authorize(`${documentsUrl}/confidential.json`, "http://127.0.0.1:9/cb"),
+      authorize(`${documentsUrl}/huge.json`, "http://127.0.0.1:9/cb"),
+      authorize(`${documentsUrl}/fine.json`, "https://attacker.example/cb"),
+      authorize(`${documentsUrl}/missing.json`, "http://127.0.0.1:9/cb"),
+    ]);
+    const bodies = await Promise.all(answers.map(async (a) => `${a.status} ${await a.text()}`));
+    expect(bodies[0]).toMatch(/^400 .*names another client id/);
+    expect(bodies[1]).toMatch(/^400 .*only none is accepted/);
+    expect(bodies[2]).toMatch(/^400 .*over 5120 bytes/);
+    expect(bodies[3]).toMatch(/^400 .*Unregistered redirect_uri/);
+    expect(bodies[4]).toMatch(/^400 .*answered HTTP 404/);
+    // Plain http is never fetched: such a client id is no metadata document, and no registration has it.
+    expect((await authorize(`http://127.0.0.1:${(api.address() as AddressInfo).port}/doc.json`, "http://127.0.0.1:9/cb")).status).toBe(400);
+  });
+
+  it("with a persistence file a restart signs nobody out; the file holds no token in the clear", async () => {
+    await server.stop();
+    writeConfig("          persistence:\n            path: state/oauth.json\n");
+    server = await startServer();
+    const { client, provider } = await signedIn("lena");
+    expect(json(await client.callTool({ name: "upstream_me", arguments: {} }))).toEqual({ sub: "lena" });
+    const upstreamToken = apiSaw.at(-1)!.token;
+    await client.close();
+    await server.stop();
+    const file = readFileSync(join(root, "state", "oauth.json"), "utf8");
+    for (const secret of [provider.saved!.access_token, provider.saved!.refresh_token!, upstreamToken, "lena@example.com"]) expect(file).not.toContain(secret);
+    server = await startServer();
+    const again = new Client({ name: "t", version: "1" });
+    await again.connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: provider }));
+    expect(json(await again.callTool({ name: "whoami", arguments: {} }))).toMatchObject({ user_id: "lena" });
+    await again.close();
+    // Another client secret cannot read the file: everyone signs in again, nothing breaks.
+    await server.stop();
+    server = await startHttpServer(root, ["--port", new URL(callback).port], { TEAM_APP_SECRET: "rotated-secret", TEAM_API: "http://127.0.0.1:1" });
+    const refused = await fetch(server.url, { method: "POST", headers: { authorization: `Bearer ${provider.saved!.access_token}`, "content-type": "application/json", accept: "application/json, text/event-stream" }, body: "{}" });
+    expect(refused.status).toBe(401);
+    await server.stop();
+    writeConfig();
+    server = await startServer();
+  });
+});
+
+describe("GitHub as the team's provider (its endpoints stand in on loopback)", () => {
+  let github: Server;
+  let gh: HttpServerProcess;
+  const tokens = new Map<string, { id: number; login: string }>();
+  const codes = new Map<string, { login: string; challenge: string }>();
+
+  beforeAll(async () => {
+    // GitHub's OAuth app endpoints as they behave: the authorize page (here: signs in as ?login= at once), the
+    // token endpoint that answers errors with 200 and an `error` field, and /user with numeric ids.
+    github = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://x");
+      if (url.pathname === "/login/oauth/authorize") {
+        const code = `gh-code-${codes.size}`;
+        codes.set(code, { login: url.searchParams.get("login") ?? "octo", challenge: url.searchParams.get("code_challenge") ?? "" });
+        const back = new URL(url.searchParams.get("redirect_uri")!);
+        back.searchParams.set("code", code);
+        back.searchParams.set("state", url.searchParams.get("state")!);
+        return void res.writeHead(302, { location: back.href }).end();
+      }
+      if (url.pathname === "/login/oauth/access_token") {
+        let body = "";
+        req.on("data", (d: Buffer) => (body += d.toString()));
+        req.on("end", async () => {
+          const form = new URLSearchParams(body);
+          const code = codes.get(form.get("code") ?? "");
+          const { createHash } = await import("node:crypto");
+          const verified = code && createHash("sha256").update(form.get("code_verifier") ?? "").digest("base64url") === code.challenge;
+          if (!code || !verified || form.get("client_secret") !== "gh-secret") return void res.writeHead(200, { "content-type": "application/json" }).end('{"error":"bad_verification_code"}');
+          const token = `gho_${tokens.size}_${code.login}`;
+          tokens.set(token, { id: 1000 + tokens.size, login: code.login });
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ access_token: token, token_type: "bearer", scope: "read:user" }));
+        });
+        return;
+      }
+      if (url.pathname === "/user") {
+        const user = tokens.get((req.headers.authorization ?? "").replace(/^Bearer /, ""));
+        if (!user) return void res.writeHead(401).end();
+        return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...user, name: `The ${user.login}`, email: null, avatar_url: "https://avatars.example/1" }));
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => github.listen(0, "127.0.0.1", r));
+    const at = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
+    const ghRoot = writeProject({
+      "mxcp-site.yml": "mxcp: 1\nproject: team\nprofile: default\n",
+      "handlers/h.ts": HANDLERS,
+      "tools/whoami.yml": "mxcp: 1\ntool:\n  name: whoami\n  description: who is calling\n  source:\n    file: ../handlers/h.ts\n",
+      "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: github\n          github:\n            client_id: gh-app\n            client_secret: gh-secret\n            auth_url: ${at}/login/oauth/authorize\n            token_url: ${at}/login/oauth/access_token\n            user_url: ${at}/user\n`,
+    });
+    gh = await startHttpServer(ghRoot, []);
+  }, 60_000);
+
+  afterAll(async () => {
+    await gh?.stop();
+    github?.close();
+  });
+
+  it("a user signs in with GitHub and calls as their GitHub account; GitHub's 200-with-error answer is a refusal", async () => {
+    const who = new TeamClient();
+    const transport = new StreamableHTTPClientTransport(new URL(gh.url), { authProvider: who });
+    await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
+    const browser = new Browser();
+    const page = await openConsent(browser, who.authorizationUrl!);
+    const allowed = await browser.post(page.action, { transaction: page.transaction, form_secret: page.formSecret, decision: "allow" });
+    const atGithub = new URL(allowed.headers.get("location")!);
+    expect(atGithub.searchParams.get("client_id")).toBe("gh-app");
+    expect(atGithub.searchParams.get("scope")).toBe("read:user user:email");
+    expect(atGithub.searchParams.get("redirect_uri")).toBe(`${new URL(gh.url).origin}/auth/callback`);
+    atGithub.searchParams.set("login", "octocat");
+    const back = new URL((await browser.get((await browser.get(atGithub.href)).headers.get("location")!)).headers.get("location")!);
+    await transport.finishAuth(back.searchParams.get("code")!);
+    const client = new Client({ name: "t", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(gh.url), { authProvider: who }));
+    expect(json(await client.callTool({ name: "whoami", arguments: {} }))).toMatchObject({ provider: "github", user_id: "1000", username: "octocat", name: "The octocat", email: null, has_external_token: true });
+    await client.close();
+
+    // A code GitHub does not know: its token endpoint says so with 200 and an error, and the client hears access was not given.
+    const who2 = new TeamClient();
+    await expect(new Client({ name: "t", version: "1" }).connect(new StreamableHTTPClientTransport(new URL(gh.url), { authProvider: who2 }))).rejects.toThrow(/Unauthorized/);
+    const b2 = new Browser();
+    const p2 = await openConsent(b2, who2.authorizationUrl!);
+    const a2 = new URL((await b2.post(p2.action, { transaction: p2.transaction, form_secret: p2.formSecret, decision: "allow" })).headers.get("location")!);
+    const wrong = new URL(`${new URL(gh.url).origin}/auth/callback`);
+    wrong.searchParams.set("code", "forged");
+    wrong.searchParams.set("state", a2.searchParams.get("state")!);
+    const failed = new URL((await b2.get(wrong.href)).headers.get("location")!);
+    expect(failed.searchParams.get("error")).toBe("server_error");
+    expect(failed.searchParams.get("error_description")).toContain("GitHub refused the token request (HTTP 200, bad_verification_code)");
+    expect(failed.searchParams.get("code")).toBeNull();
   });
 });
