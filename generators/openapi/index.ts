@@ -11,7 +11,7 @@ import { HTTP_METHODS, isCacheableMethod } from "../../src/runtime/http/methods.
 import { pointerOf, type Diagnostics, type SpecProblem } from "./diagnostics.js";
 import { confineRefs, loadDocument, type LoadOptions, type SourceFile } from "./load.js";
 import { buildTools, type OperationFilters } from "./operations.js";
-import { addAuthScheme, secretParameters, securitySchemes } from "./security.js";
+import { addAuthScheme, describeSchemes, secretParameters, securitySchemes, sendsBearer } from "./security.js";
 import { undeclaredAuthAdvice } from "./undeclared-auth.js";
 import { convertSwagger2 } from "./swagger2.js";
 import { openApiDocument, type OpenApiDocument, type ServerObject } from "./document.js";
@@ -94,9 +94,14 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
   const firstServer: unknown = Array.isArray(doc.servers) ? doc.servers[0]?.url : undefined;
   const chosen = opts.name ? { name: snakeCase(opts.name) || "api", from: "flag" as const } : defaultApiName(title, typeof firstServer === "string" ? firstServer : undefined);
   const name = chosen.name;
-  if (opts.auth) addAuthScheme(doc, opts.auth);
+  const perUser = opts.auth === "user";
+  // Each caller's own token is a bearer token: a document that declares no scheme gets one.
+  if (opts.auth && (!perUser || Object.keys(doc.components?.securitySchemes ?? {}).length === 0)) addAuthScheme(doc, perUser ? "bearer" : opts.auth);
   opts.onDocument?.(doc);
   const schemes = securitySchemes(doc, file, diagnostics);
+  if (perUser && !Object.values(schemes).some(sendsBearer)) {
+    diagnostics.error(file, "/components/securitySchemes", `--auth user sends each caller's own token as a bearer token, and this document's credentials are ${describeSchemes(schemes)}: a user's sign-in cannot stand in for them`);
+  }
   const undeclaredAuth = Object.keys(schemes).length === 0 ? undeclaredAuthAdvice(typeof firstServer === "string" ? firstServer : opts.baseUrl) : undefined;
   if (undeclaredAuth) diagnostics.warn(file, "/components/securitySchemes", `The document declares no credentials (no security scheme), so the project sends none: ${undeclaredAuth}`);
   const notes: ModelNote[] = [];
@@ -162,7 +167,8 @@ export async function generateOpenApiModel(source: string, opts: OpenApiOptions 
     securitySchemes: schemes,
     ...(undeclaredAuth ? { undeclaredAuth } : {}),
     ...(cache ? { cache } : {}),
-    secretParameters: withBound(secretParameters(schemes), boundSecretParameters(tools)),
+    secretParameters: withBound(secretParameters(schemes, perUser), boundSecretParameters(tools)),
+    ...(perUser ? { credentials: "user" as const } : {}),
     tools,
     notes,
   };

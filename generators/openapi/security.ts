@@ -45,11 +45,26 @@ export function securityRequirements(requirements: unknown, schemes: Record<stri
   return out;
 }
 
-/** Secret parameters the API's schemes read, for the sample user config and the README of the API. */
-export function secretParameters(schemes: Record<string, SecuritySchemeDef>): { name: string; description: string }[] {
+/** Whether a scheme sends a bearer token (which a signed-in user's own token can be). */
+export function sendsBearer(s: SecuritySchemeDef): boolean {
+  return (s.type === "http" && s.scheme === "bearer") || s.type === "oauth2" || s.type === "openIdConnect";
+}
+
+/** The kinds of credentials a document declares, for a message. */
+export function describeSchemes(schemes: Record<string, SecuritySchemeDef>): string {
+  const kinds = new Set(Object.values(schemes).map((s) => (s.type === "apiKey" ? "API keys" : s.type === "http" ? `HTTP ${s.scheme}` : s.type)));
+  return kinds.size ? [...kinds].join(", ") : "none";
+}
+
+/**
+ * Secret parameters the API's schemes read, for the sample user config and the README of the API. With
+ * `perUser` the bearer schemes read nothing: each caller's own token is sent.
+ */
+export function secretParameters(schemes: Record<string, SecuritySchemeDef>, perUser = false): { name: string; description: string }[] {
   const params = new Map<string, string>();
   params.set("base_url", "Base URL of the API (overrides the document's servers)");
   for (const [name, s] of Object.entries(schemes)) {
+    if (perUser && sendsBearer(s)) continue;
     if (s.type === "apiKey") {
       params.set("api_key", `API key (sent in ${s.in} '${s.name}')`);
       if (Object.values(schemes).filter((x) => x.type === "apiKey").length > 1) params.set(schemeSecretKey(name), `API key for the '${name}' scheme (overrides api_key)`);

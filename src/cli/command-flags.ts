@@ -97,8 +97,12 @@ export const SERVE_FLAGS = {
   },
   auth: {
     kind: "string",
-    value: "none|oidc|keycloak",
-    help: ["HTTP sign-in: who may call (default: the user config profile's auth.provider); oidc and keycloak check each", "request's OAuth access token against the issuer (see docs/serving.md, Serving a team)"],
+    value: "PROVIDER",
+    help: [
+      "HTTP sign-in: who may call (default: the user config profile's auth.provider): none; oidc or keycloak (each",
+      "request's access token is checked against the issuer); github, google, atlassian or salesforce (this server",
+      "signs users in through the team's app and issues its own tokens; see docs/serving.md, Serving a team)",
+    ],
   },
   "auth-issuer": { kind: "string", value: "URL", help: ["the OAuth issuer whose access tokens are accepted (default: the profile's auth.oidc.issuer)"] },
   "public-url": {

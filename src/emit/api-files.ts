@@ -11,7 +11,7 @@ import { jsdoc, lineCommentText, tsLiteral, tsString } from "./ts-text.js";
 import { bodyAlias, renderTypeRef, usesOperation } from "./type-refs.js";
 import { setOwn } from "../runtime/own.js";
 import { portableYaml } from "./yaml-text.js";
-import { LOGIN_MARK, NO_CREDENTIALS_MARK } from "../project/secrets-setup.js";
+import { LOGIN_MARK, NO_CREDENTIALS_MARK, PER_USER_MARK } from "../project/secrets-setup.js";
 
 /** What every file's header says: enough to render all but the types module and the report. */
 export interface ApiHeaderOptions {
@@ -117,12 +117,13 @@ export function handlerModule(tool: ToolModel, opts: ApiHeaderOptions): string {
 }
 
 export function clientModule(api: ApiModel, opts: ApiHeaderOptions): string {
-  const definition = { name: api.name, servers: api.servers, securitySchemes: api.securitySchemes, ...(api.cache ? { cache: api.cache } : {}) };
+  const definition = { name: api.name, servers: api.servers, securitySchemes: api.securitySchemes, ...(api.cache ? { cache: api.cache } : {}), ...(api.credentials ? { credentials: api.credentials } : {}) };
   return renderTemplate("openapi/client.ts.hbs", {
     header: tsHeader(opts),
     doc: jsdoc(cleanDescription(`Client for ${api.title}${api.version ? ` (version ${api.version})` : ""}.`, 300)),
     definitionLiteral: tsLiteral(definition),
     secretNameComment: lineCommentText(api.name),
+    perUser: api.credentials === "user",
   });
 }
 
@@ -217,7 +218,8 @@ export function sampleUserConfig(api: ApiModel, project: string, profile: string
     ...variables,
     // `secrets check` reads these lines too.
     ...(api.undeclaredAuth ? [` ${NO_CREDENTIALS_MARK} ${lineCommentText(api.undeclaredAuth)}`] : []),
-    ...(Object.values(api.securitySchemes).some((s) => s.type === "oauth2" && s.authorizationCode) ? [` ${LOGIN_MARK} ${lineCommentText(api.name)} (signs you in at the API; a refresh_token is kept in this secret)`] : []),
+    ...(api.credentials === "user" ? [` ${PER_USER_MARK} the token each caller signed in with at the team's server (its auth provider: docs/serving.md, Each user acts as themselves); none is kept here.`] : []),
+    ...(api.credentials !== "user" && Object.values(api.securitySchemes).some((s) => s.type === "oauth2" && s.authorizationCode) ? [` ${LOGIN_MARK} ${lineCommentText(api.name)} (signs you in at the API; a refresh_token is kept in this secret)`] : []),
     ...(baseUrl || parameters.base_url !== undefined || !api.secretParameters.some((p) => p.name === "base_url") ? [] : [server ? ` base_url is left out: the document's server ${lineCommentText(server.url)} is not a URL you can use as it is; set base_url yourself.` : " base_url is left out: set it only to send the requests somewhere else (a proxy, a local mock)."]),
   ].join("\n");
   return portableYaml(doc);

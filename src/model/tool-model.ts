@@ -174,6 +174,8 @@ export interface ApiModel {
   sdk?: SdkInfo;
   /** Which secret parameters the API's auth reads, for the sample config. */
   secretParameters: SecretParameter[];
+  /** `user`: bearer tokens are each caller's own (`openapi --auth user`), none is kept in the secret. */
+  credentials?: "user";
   tools: ToolModel[];
   notes: ModelNote[];
 }

@@ -21,7 +21,11 @@ export const OPENAPI_FLAGS = {
   auth: {
     kind: "string",
     value: "KIND",
-    help: ["credentials for an API whose document declares none: bearer, basic, header:NAME or query:NAME", "(the secret's token, username/password or api_key is sent on every operation without its own)"],
+    help: [
+      "credentials for an API whose document declares none: bearer, basic, header:NAME or query:NAME",
+      "(the secret's token, username/password or api_key is sent on every operation without its own); or user:",
+      "each caller's own token, from their sign-in at the team's server (bearer when the document declares none)",
+    ],
   },
   cache: { kind: "string", value: "DURATION", help: ["keep answers of safe reads (GET, HEAD) in the project's DuckDB this long: 30s, 10m, 1h, 1d"] },
   "cache-include": { kind: "strings", value: "GLOB", help: ["only these tools (name or operationId) are cached (repeatable)"] },

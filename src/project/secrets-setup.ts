@@ -13,6 +13,9 @@ export const NO_CREDENTIALS_MARK = "No credentials:";
 /** The sample's comment line for an API whose users sign in (its OAuth authorization code flow). */
 export const LOGIN_MARK = "Sign in: mxcp-gen login";
 
+/** Begins the sample's comment line for an API called with each caller's own token (`openapi --auth user`). */
+export const PER_USER_MARK = "Per user: each call sends";
+
 export interface NeededSecret {
   name: string;
   /** The document declares no credentials: what to regenerate with. */
@@ -25,6 +28,8 @@ export interface NeededSecret {
   descriptions: Record<string, string>;
   /** The user signs in (mxcp-gen login), which keeps a refresh_token in the secret. */
   login?: boolean;
+  /** Each caller's own token is sent (the server signs users in); the secret keeps none. */
+  perUser?: boolean;
 }
 
 export interface SecretStatus {
@@ -32,6 +37,8 @@ export interface SecretStatus {
   state: "set" | "missing" | "unresolved" | "incomplete" | "login";
   /** The document declares no credentials: what to regenerate with. */
   noCredentials?: string;
+  /** Each caller's own token is sent. */
+  perUser?: boolean;
   /** Why it cannot be used (an unset variable), without any value. */
   problem?: string;
   parameters: { name: string; state: "set" | "missing"; /** The client cannot be created without it (or one of its choices). */ required?: boolean }[];
@@ -44,6 +51,7 @@ export function neededSecrets(project: Project): NeededSecret[] {
   const descriptions = new Map<string, Record<string, string>>();
   const noCredentials = new Map<string, string>();
   const login = new Set<string>();
+  const perUser = new Set<string>();
   for (const file of readdirSync(project.root).filter((f) => /^config\..+\.sample\.yml$/.test(f)).sort()) {
     const text = readFileSync(join(project.root, file), "utf8");
     const described = Object.fromEntries([...text.matchAll(/^# {3}([A-Za-z_][\w-]*): (.+)$/gm)].map((m) => [m[1]!, m[2]!]));
@@ -57,6 +65,7 @@ export function neededSecrets(project: Project): NeededSecret[] {
           const advice = text.split("\n").find((line) => line.startsWith(`# ${NO_CREDENTIALS_MARK} `));
           if (advice) noCredentials.set(s.name, advice.slice(`# ${NO_CREDENTIALS_MARK} `.length));
           if (text.split("\n").some((line) => line.startsWith(`# ${LOGIN_MARK} `))) login.add(s.name);
+          if (text.split("\n").some((line) => line.startsWith(`# ${PER_USER_MARK} `))) perUser.add(s.name);
         }
       }
     }
@@ -68,6 +77,7 @@ export function neededSecrets(project: Project): NeededSecret[] {
     descriptions: descriptions.get(name) ?? {},
     ...(noCredentials.has(name) ? { noCredentials: noCredentials.get(name)! } : {}),
     ...(login.has(name) ? { login: true } : {}),
+    ...(perUser.has(name) ? { perUser: true } : {}),
   }));
 }
 
@@ -86,7 +96,7 @@ function requiredChoices(descriptions: Record<string, string>): Map<string, stri
 
 /** Which needed secrets the active profile has, and which of their parameters. No value is returned. */
 export function secretStatus(project: Project): SecretStatus[] {
-  return neededSecrets(project).map((need) => ({ ...statusOf(project, need), ...(need.noCredentials ? { noCredentials: need.noCredentials } : {}) }));
+  return neededSecrets(project).map((need) => ({ ...statusOf(project, need), ...(need.noCredentials ? { noCredentials: need.noCredentials } : {}), ...(need.perUser ? { perUser: true } : {}) }));
 }
 
 function statusOf(project: Project, need: NeededSecret): SecretStatus {

@@ -39,18 +39,24 @@ function embeddedBase64(bytes: Buffer): string[] {
 }
 
 let cached: { key: unknown; extra: number; list: string[]; pattern: RegExp | undefined } | undefined;
-// Secrets obtained at run time (OAuth access tokens): redacted like configured ones.
+// Secrets obtained at run time (OAuth access tokens, signed-in users' tokens at an API): redacted like configured
+// ones. The most recent ones are kept: a team's server sees a new token per user and per renewal.
 const obtained = new Set<string>();
+const MAX_OBTAINED = 2_000;
+let obtainedVersion = 0;
 
 /** Treat a value obtained at run time (an access token) as a secret from now on. */
 export function addSecretValue(value: string): void {
-  if (value.length >= MIN_LENGTH) obtained.add(value);
+  if (value.length < MIN_LENGTH || obtained.has(value)) return;
+  if (obtained.size >= MAX_OBTAINED) obtained.delete(obtained.values().next().value!);
+  obtained.add(value);
+  obtainedVersion++;
 }
 
 /** Every form of every secret value, longest first (so a longer form is never cut by a shorter one). */
 export function secretForms(): string[] {
   const secrets = runtimeState().secrets;
-  if (cached?.key === secrets && cached.extra === obtained.size) return cached.list;
+  if (cached?.key === secrets && cached.extra === obtainedVersion) return cached.list;
   const all = new Set<string>();
   for (const v of obtained) for (const f of forms(v)) all.add(f);
   for (const s of secrets) {
@@ -69,7 +75,7 @@ export function secretForms(): string[] {
   }
   for (const f of [...all]) all.add(JSON.stringify(f).slice(1, -1)); // as it appears inside JSON text
   const list = [...all].filter((f) => f.length >= MIN_LENGTH).sort((a, b) => b.length - a.length);
-  cached = { key: secrets, extra: obtained.size, list, pattern: formsPattern(list) };
+  cached = { key: secrets, extra: obtainedVersion, list, pattern: formsPattern(list) };
   return list;
 }
 

@@ -1,4 +1,4 @@
-import { redactText, redactValue } from "../runtime/redact.js";
+import { addSecretValue, redactText, redactValue } from "../runtime/redact.js";
 import { join } from "node:path";
 import type { PromptDef, ResourceDef, ToolDef } from "../project/definitions.js";
 import { endpointError, insideProject, resolveSourceFile, type EndpointEntry } from "../project/endpoints.js";
@@ -276,6 +276,8 @@ export class ProjectHost {
   ): Promise<CallOutcome> {
     const state = runtimeState();
     const ctx: CallContext = { callId: nextCallId++, endpoint: `${kind}/${name}`, user: opts.user, mcp: opts.mcp };
+    // The user's own token at an API (an OAuth proxy's sign-in) is as secret as a configured key, wherever it shows.
+    if (opts.user?.external_token) addSecretValue(opts.user.external_token);
     await state.gate.enter(ctx.callId);
     const started = performance.now();
     const trace: PolicyTrace = { evaluated: [], decision: "allow" };

@@ -16,7 +16,7 @@ import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } fr
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../bench/nginx.js";
-import { writeProject } from "../helpers.js";
+import { runCli, writeProject } from "../helpers.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
 import { startTeamIdp, type Issuer } from "./issuer.js";
 import { Browser, openConsent, proxySignIn } from "./proxy-browser.js";
@@ -36,6 +36,21 @@ export async function upstream_me() {
   const r = await fetch(process.env.TEAM_API + "/me", { headers: { authorization: "Bearer " + token } });
   return await r.json();
 }
+`;
+
+const NOTES_API = `openapi: 3.0.3
+info: {title: Team notes, version: "1"}
+servers: [{url: "https://notes.invalid"}]
+components:
+  securitySchemes:
+    oauth: {type: oauth2, flows: {authorizationCode: {authorizationUrl: "https://notes.invalid/authorize", tokenUrl: "https://notes.invalid/token", scopes: {}}}}
+security: [{oauth: []}]
+paths:
+  /me:
+    get:
+      operationId: getMe
+      summary: Who the token is
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object, properties: {sub: {type: string, nullable: true}}}}}}}
 `;
 
 let idp: Issuer;
@@ -60,7 +75,7 @@ async function startServer(): Promise<HttpServerProcess> {
 function writeConfig(authLines = ""): void {
   writeProject(
     {
-      "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            mode: proxy\n            issuer: ${idp.url}\n            client_id: team-app\n            client_secret: \${TEAM_APP_SECRET}\n${authLines}          authorization:\n            required_scopes: ["mcp:tools"]\n`,
+      "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            mode: proxy\n            issuer: ${idp.url}\n            client_id: team-app\n            client_secret: \${TEAM_APP_SECRET}\n${authLines}          authorization:\n            required_scopes: ["mcp:tools"]\n        secrets:\n          - name: notes\n            type: api\n            parameters: {base_url: "http://127.0.0.1:${(api.address() as AddressInfo).port}"}\n`,
     },
     root,
   );
@@ -93,8 +108,12 @@ beforeAll(async () => {
     "tools/upstream_me.yml": "mxcp: 1\ntool:\n  name: upstream_me\n  description: asks the API who the token is\n  source:\n    file: ../handlers/h.ts\n",
   });
   writeConfig();
+  // The API behind it, generated to call with each caller's own token (item 6), its reads cached.
+  writeProject({ "notes.yaml": NOTES_API }, root);
+  const generated = await runCli(["openapi", "notes.yaml", "--auth", "user", "--name", "notes", "--cache", "1m"], { cwd: root });
+  if (generated.code !== 0) throw new Error(generated.stderr);
   server = await startServer();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await server?.stop();
@@ -296,6 +315,40 @@ describe("signing a team in through the server's OAuth proxy", () => {
     await expect(b.client.callTool({ name: "whoami", arguments: {} })).rejects.toThrow();
     expect(json(await a.client.callTool({ name: "whoami", arguments: {} }))).toMatchObject({ user_id: "ivan" });
     await a.client.close();
+  });
+
+  it("an API generated with --auth user is called with each caller's own token; a cached answer is never another user's", async () => {
+    const mona = await signedIn("mona");
+    const nils = await signedIn("nils");
+    const before = apiSaw.length;
+    expect(json(await mona.client.callTool({ name: "notes_get_me", arguments: {} }))).toEqual({ sub: "mona" });
+    // Mona again: her answer is kept (1 minute), the API is not asked.
+    expect(json(await mona.client.callTool({ name: "notes_get_me", arguments: {} }))).toEqual({ sub: "mona" });
+    expect(apiSaw.length).toBe(before + 1);
+    // Nils asks the same question: his own token goes, and his own answer comes back.
+    expect(json(await nils.client.callTool({ name: "notes_get_me", arguments: {} }))).toEqual({ sub: "nils" });
+    expect(apiSaw.length).toBe(before + 2);
+    expect(apiSaw.slice(before).map((s) => s.sub)).toEqual(["mona", "nils"]);
+    await mona.client.close();
+    await nils.client.close();
+  });
+
+  it("without a signed-in user a per-user API says how to sign in and sends nothing; secrets check says whether the profile signs users in", async () => {
+    const before = apiSaw.length;
+    const env = { MXCP_CONFIG: join(root, "user.yml"), TEAM_APP_SECRET: "team-app-secret" };
+    const run = await runCli(["run", "tool", "notes_get_me"], { cwd: root, env });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("The 'notes' API is called as the signed-in user, and this call has no user signed in to it");
+    expect(run.stderr).toContain("Fix: Connect to a server that signs its users in to this API");
+    expect(apiSaw.length).toBe(before);
+    const check = await runCli(["secrets", "check"], { cwd: root, env });
+    expect(check.stdout).toContain("✓ auth: oidc through this server (OAuth proxy)");
+    expect(check.stdout).toContain("✓ each call sends the caller's own token from their sign-in (auth: oidc)");
+    expect(check.stdout).not.toContain("team-app-secret");
+    const noSignIn = writeProject({ "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        secrets:\n          - name: notes\n            type: api\n            parameters: {base_url: "http://127.0.0.1:1"}\n` });
+    const refused = await runCli(["secrets", "check"], { cwd: root, env: { MXCP_CONFIG: join(noSignIn, "user.yml") } });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("✗ each call sends the caller's own token, and this profile's auth signs nobody in to an API");
   });
 
   it("a client named by its metadata document (no registration): the server reads the document, the consent page says the id was checked, the client signs in", async () => {

@@ -11,7 +11,7 @@ export async function openapiCommand(source: string | undefined, flags: OpenApiV
   const methods = flags.methods.map((m) => m.toLowerCase());
   const bad = methods.filter((m) => !(HTTP_METHODS as readonly string[]).includes(m.toUpperCase()));
   if (bad.length) throw new CliError(`--methods: unknown method(s) ${bad.join(", ")}`, 2);
-  if (flags.auth !== undefined && !/^(bearer|basic|header:.+|query:.+)$/.test(flags.auth)) throw new CliError(`--auth takes bearer, basic, header:NAME or query:NAME, not '${flags.auth}'`, 2);
+  if (flags.auth !== undefined && !/^(user|bearer|basic|header:.+|query:.+)$/.test(flags.auth)) throw new CliError(`--auth takes user, bearer, basic, header:NAME or query:NAME, not '${flags.auth}'`, 2);
   if (flags.cache !== undefined) {
     try {
       parseDuration(flags.cache);

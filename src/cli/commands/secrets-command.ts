@@ -30,11 +30,12 @@ export async function secretsCommand(positionals: string[], flags: SecretsValues
                   ? s.parameters.map((p) => `    ${p.state === "set" ? "✓" : p.required ? "✗" : "·"} ${p.name}${p.state === "set" ? "" : p.required ? " (not set; the client cannot be created without it)" : " (not set; only needed if your account uses it)"}`)
                   : [];
               const undeclared = s.noCredentials ? [`    ! the API's document declares no credentials, so its tools send none: ${s.noCredentials}`] : [];
-              return [head, ...params, ...undeclared, ...(s.state === "set" ? [] : [`    Fix: ${secretFix(s.name, s.state)}`])].join("\n");
+              const perUser = s.perUser ? [signsUsersIn(auth) ? `    ✓ each call sends the caller's own token from their sign-in (auth: ${auth!.state === "set" ? auth!.provider : ""})` : `    ✗ each call sends the caller's own token, and this profile's auth signs nobody in to an API: ${PER_USER_FIX}`] : [];
+              return [head, ...params, ...undeclared, ...perUser, ...(s.state === "set" ? [] : [`    Fix: ${secretFix(s.name, s.state)}`])].join("\n");
             }),
           ].join("\n"),
     );
-    return status.some((s) => s.state !== "set") || auth?.state === "unusable" ? 1 : 0;
+    return status.some((s) => s.state !== "set" || (s.perUser && !signsUsersIn(auth))) || auth?.state === "unusable" ? 1 : 0;
   }
   if (action === "add") {
     if (!api) throw new CliError("usage: mxcp-gen secrets add <name> [--set key=value]…", 2);
@@ -78,6 +79,13 @@ function authStatus(profileAuth: Record<string, unknown> | undefined): AuthStatu
     if (e instanceof AuthSettingsError) return { state: "unusable", problem: e.message };
     throw e;
   }
+}
+
+const PER_USER_FIX = "set auth.provider to github, google, atlassian or salesforce (or oidc with mode: proxy) in the user config's profile, with your team's app, and serve over HTTP (docs/serving.md, Each user acts as themselves)";
+
+/** Whether the server signs users in through a provider whose tokens reach the APIs (an OAuth proxy). */
+function signsUsersIn(auth: AuthStatus | undefined): boolean {
+  return auth?.state === "set" && auth.mode === "proxy";
 }
 
 function authLine(auth: AuthStatus): string {

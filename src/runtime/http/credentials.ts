@@ -1,7 +1,10 @@
 // An operation's credentials from its API's secret: API keys (header, query, cookie), basic auth, bearer
 // tokens, OAuth2 client credentials, and a signed-in user's refresh token (`mxcp-gen login`): an access token is
-// fetched once and kept until shortly before it expires, then fetched again.
+// fetched once and kept until shortly before it expires, then fetched again. On a team's server a credential can
+// be each caller's own: the API's definition says `credentials: "user"`, or a secret parameter says `{from: user}`,
+// and the token is the one the calling user signed in with (their user context's `external_token`).
 import { addSecretValue } from "../redact.js";
+import { runtimeState } from "../state.js";
 import { CallFailure } from "./call-failure.js";
 import { schemeSecretKey } from "./secret-keys.js";
 import type { ApiDefinition, HttpOperation, SecuritySchemeDef } from "./types.js";
@@ -70,13 +73,31 @@ export class Credentials {
     for (const k of keys) {
       const v = this.secret()[k];
       if (typeof v === "string" && v !== "") return v;
+      if (isFromUser(v)) return this.userToken();
     }
     return undefined;
+  }
+
+  /** Whether a scheme sends a bearer token, which a signed-in user's token can be. */
+  private sendsBearer(s: SecuritySchemeDef): boolean {
+    return (s.type === "http" && s.scheme.toLowerCase() === "bearer") || s.type === "oauth2" || s.type === "openIdConnect";
+  }
+
+  /** The calling user's token at this API, or a failure saying how to sign in. */
+  private userToken(): string {
+    const token = runtimeState().calls.getStore()?.user?.external_token;
+    if (typeof token === "string" && token !== "") return token;
+    throw new CallFailure({
+      error: "Sign-in needed",
+      message: `The '${this.definition.name}' API is called as the signed-in user, and this call has no user signed in to it`,
+      fix: "Connect to a server that signs its users in to this API (auth provider github, google, atlassian, salesforce or an OIDC issuer with mode: proxy in the user config's profile, served over HTTP; see docs/serving.md). Over stdio or with a static --token no user is signed in.",
+    });
   }
 
   private hasCredentials(name: string): boolean {
     const s = this.scheme(name);
     if (!s) return false;
+    if (this.definition.credentials === "user" && this.sendsBearer(s)) return true;
     const own = schemeSecretKey(name);
     if (s.type === "apiKey") return this.secretString(own, "api_key") !== undefined;
     if (s.type === "http" && s.scheme.toLowerCase() === "basic") return this.secretString("username") !== undefined;
@@ -100,6 +121,10 @@ export class Credentials {
       const user = this.secretString("username") ?? "";
       const pass = this.secretString("password") ?? "";
       headers.set("authorization", `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`);
+      return;
+    }
+    if (this.definition.credentials === "user" && this.sendsBearer(s)) {
+      headers.set("authorization", `Bearer ${this.userToken()}`);
       return;
     }
     const direct = this.secretString(own, "token", "access_token");
@@ -157,4 +182,9 @@ export class Credentials {
     return body.access_token;
   }
 
+}
+
+/** A secret parameter that says its value is the calling user's own token: `token: {from: user}`. */
+export function isFromUser(v: unknown): boolean {
+  return !!v && typeof v === "object" && !Array.isArray(v) && (v as Record<string, unknown>).from === "user";
 }

@@ -105,6 +105,11 @@ export interface ApiDefinition {
   securitySchemes: Record<string, SecuritySchemeDef>;
   /** Cached reads (`mxcp-gen openapi --cache`): how long an answer is kept, at most. */
   cache?: CachePolicy;
+  /**
+   * `user` (`mxcp-gen openapi --auth user`): bearer tokens are the calling user's own at the API (the token the
+   * server's OAuth proxy signed them in with), never a shared one from the secret.
+   */
+  credentials?: "user";
 }
 
 /**
