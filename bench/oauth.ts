@@ -1,6 +1,7 @@
-// What checking an OAuth access token adds to a call: the same project served twice over HTTP in one run, once
-// with the static bearer token and once signing users in against oidc-provider on 127.0.0.1 (JWT access tokens,
-// checked with jose against the issuer's cached keys), one client calling in alternating blocks of 100.
+// What checking an OAuth access token adds to a call: the same project served three times over HTTP in one run,
+// with the static bearer token, signing users in against oidc-provider on 127.0.0.1 (JWT access tokens, checked
+// with jose against the issuer's cached keys), and as an OAuth proxy in front of oidc-provider (this server's own
+// opaque tokens, looked up by hash on every call); one client each, calling in alternating blocks of 100.
 // `npm run bench:oauth`.
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -11,6 +12,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider from "oidc-provider";
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import type { OAuthClientInformationMixed, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import { startTeamIdp } from "../test/serve/issuer.js";
+import { proxySignIn } from "../test/serve/proxy-browser.js";
 import { freePort } from "./nginx.js";
 import { serveHttp } from "./serve-http.js";
 
@@ -52,6 +57,33 @@ async function client(url: string, token: string, session: (id: string) => void)
   return c;
 }
 
+/** The SDK client's OAuth state, for the one bench user of the proxy. */
+class BenchUser implements OAuthClientProvider {
+  info: OAuthClientInformationMixed | undefined;
+  saved: OAuthTokens | undefined;
+  verifier = "";
+  url: URL | undefined;
+  readonly redirectUrl = "http://127.0.0.1:9/bench";
+  readonly clientMetadata = { client_name: "bench", redirect_uris: [this.redirectUrl], token_endpoint_auth_method: "none" };
+  clientInformation = () => this.info;
+  saveClientInformation = (i: OAuthClientInformationMixed) => void (this.info = i);
+  tokens = () => this.saved;
+  saveTokens = (t: OAuthTokens) => void (this.saved = t);
+  redirectToAuthorization = (u: URL) => void (this.url = u);
+  saveCodeVerifier = (v: string) => void (this.verifier = v);
+  codeVerifier = () => this.verifier;
+}
+
+/** Sign the bench user in through the proxy (consent, the provider's pages) and return this server's access token. */
+async function proxyToken(url: string, callback: string): Promise<string> {
+  const user = new BenchUser();
+  const transport = new StreamableHTTPClientTransport(new URL(url), { authProvider: user });
+  await new Client({ name: "bench", version: "1" }).connect(transport).catch(() => undefined);
+  const back = await proxySignIn("bench", user.url!, callback);
+  await transport.finishAuth(back.searchParams.get("code")!);
+  return user.saved!.access_token;
+}
+
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
 
 async function main(): Promise<void> {
@@ -59,8 +91,13 @@ async function main(): Promise<void> {
   const staticRoot = project("mxcp: 1\nprojects: {}\n");
   const oauthRoot = project(`mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            issuer: ${issuerUrl}\n          authorization:\n            required_scopes: ["mcp:tools"]\n`);
   const env = (root: string, extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? "", HOME: root, MXCP_CONFIG: join(root, "user.yml"), ...extra });
+  const proxyPort = await freePort();
+  const callback = `http://127.0.0.1:${proxyPort}/auth/callback`;
+  const teamIdp = await startTeamIdp(callback, 3600);
+  const proxyRoot = project(`mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            mode: proxy\n            issuer: ${teamIdp.url}\n            client_id: team-app\n            client_secret: team-app-secret\n`);
   const plain = await serveHttp(CLI, staticRoot, [], env(staticRoot, { MXCP_GEN_HTTP_TOKEN: "static-bench-token" }));
   const signed = await serveHttp(CLI, oauthRoot, [], env(oauthRoot));
+  const proxied = await serveHttp(CLI, proxyRoot, ["--port", String(proxyPort)], env(proxyRoot));
   try {
     const issue = async () => {
       const r = await fetch(`${issuerUrl}/token`, {
@@ -70,16 +107,18 @@ async function main(): Promise<void> {
       });
       return ((await r.json()) as { access_token: string }).access_token;
     };
-    const sessions = { a: "", b: "" };
+    const sessions = { a: "", b: "", c: "" };
     const a = await client(plain.url, "static-bench-token", (id) => (sessions.a = id));
     const b = await client(signed.url, await issue(), (id) => (sessions.b = id));
+    const p = await client(proxied.url, await proxyToken(proxied.url, callback), (id) => (sessions.c = id));
     for (let i = 0; i < 300; i++) {
       await a.callTool({ name: "echo", arguments: { n: i } });
       await b.callTool({ name: "echo", arguments: { n: i } });
+      await p.callTool({ name: "echo", arguments: { n: i } });
     }
-    const times = { plain: [] as number[], signed: [] as number[] };
+    const times = { plain: [] as number[], signed: [] as number[], proxied: [] as number[] };
     for (let block = 0; block < BLOCKS; block++) {
-      for (const [c, into] of [[a, times.plain], [b, times.signed]] as const) {
+      for (const [c, into] of [[a, times.plain], [b, times.signed], [p, times.proxied]] as const) {
         for (let i = 0; i < 100; i++) {
           const t = performance.now();
           await c.callTool({ name: "echo", arguments: { n: i } });
@@ -108,17 +147,22 @@ async function main(): Promise<void> {
     }
     await a.close();
     await b.close();
+    await p.close();
     const line = (label: string, xs: number[]) => `${label}: median ${quantile(xs, 0.5).toFixed(2)} ms, p99 ${quantile(xs, 0.99).toFixed(2)} ms`;
     console.log(`machine: ${cpus().length} cores, node ${process.version}; ${BLOCKS} alternating blocks of 100 calls each`);
     console.log(line("static bearer token  ", times.plain));
     console.log(line("OAuth (JWT, JWKS)    ", times.signed));
     console.log(`a remembered token adds: median ${(quantile(times.signed, 0.5) - quantile(times.plain, 0.5)).toFixed(2)} ms, p99 ${(quantile(times.signed, 0.99) - quantile(times.plain, 0.99)).toFixed(2)} ms`);
+    console.log(line("OAuth proxy (own token)", times.proxied));
+    console.log(`the proxy's token check adds: median ${(quantile(times.proxied, 0.5) - quantile(times.plain, 0.5)).toFixed(2)} ms, p99 ${(quantile(times.proxied, 0.99) - quantile(times.plain, 0.99)).toFixed(2)} ms`);
     console.log(line("first use, static token", firstUse.plain));
     console.log(line("first use, fresh JWT   ", firstUse.signed));
     console.log(`checking a new token adds: median ${(quantile(firstUse.signed, 0.5) - quantile(firstUse.plain, 0.5)).toFixed(2)} ms, p99 ${(quantile(firstUse.signed, 0.99) - quantile(firstUse.plain, 0.99)).toFixed(2)} ms`);
   } finally {
     plain.child.kill("SIGTERM");
     signed.child.kill("SIGTERM");
+    proxied.child.kill("SIGTERM");
+    teamIdp.server.close();
     process.exit(0);
   }
 }

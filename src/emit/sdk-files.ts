@@ -155,7 +155,7 @@ function constructionView(api: ApiModel, profile: SdkClientSpec, generic: boolea
   return { ctor, make, args };
 }
 
-const RESERVED = new Set(["break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected", "public", "await", "arguments", "eval", "client", "failure", "secret", "text", "mod", "Ctor", "e", "compact", "config", "constructorOf", "constructorArguments", "envValue", "libraryNotInstalled", "onInit", "onShutdown", "sdkErrorToDict", "urlParts", "withPathSuffix", "cache", "getClient", "hostOf", "usesHttps"]);
+const RESERVED = new Set(["break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected", "public", "await", "arguments", "eval", "client", "failure", "secret", "text", "mod", "Ctor", "e", "compact", "config", "constructorOf", "constructorArguments", "envValue", "libraryNotInstalled", "onInit", "onShutdown", "sdkErrorToDict", "urlParts", "withPathSuffix", "cache", "getClient", "hostOf", "usesHttps", "callers", "createClient", "closeClient", "namesCaller", "CallerClients", "values"]);
 
 /** A secret parameter's local name in client.ts (`api_key` → `apiKey`), clear of words the module uses. */
 function bindingName(parameter: string): string {
@@ -200,13 +200,17 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
   const typeImport = sync ? "* as __Lib" : sdk.client === "default" ? "__Client" : `{ ${sdk.client} as __Client }`;
   // The fixed parts of the template, then what the construction code asks for as it is written.
   const runtime = new ImportPlan();
-  for (const name of ["onInit", "onShutdown", "libraryNotInstalled", "sdkErrorToDict"]) runtime.use(name);
+  for (const name of ["onInit", "onShutdown", "libraryNotInstalled"]) runtime.use(name);
   runtime.useType("ErrorObject");
   if (!sync) {
     runtime.use("config");
     runtime.use("constructorOf");
     runtime.useType("SdkClient");
     runtime.useType("SdkConstructor");
+    runtime.use("sdkErrorToDict");
+    runtime.use("CallerClients");
+    runtime.use("namesCaller");
+    runtime.useType("Made");
   }
   // The template calls this for a client without a profile or a construction plan.
   if (!sync && generic) runtime.use("constructorArguments");
@@ -231,7 +235,8 @@ export function sdkClientModule(api: ApiModel, opts: ApiEmitOptions, generic: bo
           ? `Check the '${api.name}' secret in your user config (${api.secretParameters.map((p) => p.name).join(", ")}); mxcp-gen secrets check shows what is set`
           : `Check the '${api.name}' secret in your user config (its ${profile.keyParameter}${profile.keyEnv ? `, else $${profile.keyEnv}` : ""}${profile.baseUrl ? ", and base_url if you set one" : ""}); mxcp-gen secrets check shows what is set`,
     ),
-    close: profile.close && !sync ? `  if (client) await client.${profile.close}();` : "",
+    // A profile's method name is data: a member access only when it is a plain identifier.
+    close: profile.close && !sync ? (/^[A-Za-z_$][\w$]*$/.test(profile.close) ? `.${profile.close}` : `[${tsString(profile.close)}]`) : "",
     cache: api.cache ? { seconds: api.cache.ttlSeconds, literal: tsLiteral({ api: api.name, ttlSeconds: api.cache.ttlSeconds }) } : false,
   });
 }

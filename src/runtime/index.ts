@@ -15,6 +15,8 @@ export type * from "./http/types.js";
 export type { FileArgument } from "./http/serialize.js";
 export { cachedRead, pagedResult, writeThrough, type SdkCachePolicy } from "./sdk-calls.js";
 export { compact, constructorArguments, constructorOf, envValue, hostOf, libraryNotInstalled, redactSecrets, sdkErrorToDict, toPlain, urlParts, usesHttps, withPathSuffix, type SdkClient, type SdkConstructor } from "./sdk.js";
+export { CallerClients, type Made } from "./caller-clients.js";
+export { namesCaller } from "./caller-token.js";
 
 export const db = {
   /** Run SQL with `$name` parameters on the project's DuckDB; rows come back as plain objects. */

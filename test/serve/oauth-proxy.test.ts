@@ -7,7 +7,7 @@
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { readFileSync } from "node:fs";
+import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -16,7 +16,7 @@ import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } fr
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../bench/nginx.js";
-import { runCli, writeProject } from "../helpers.js";
+import { REPO_ROOT, runCli, writeProject } from "../helpers.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
 import { startTeamIdp, type Issuer } from "./issuer.js";
 import { Browser, openConsent, proxySignIn } from "./proxy-browser.js";
@@ -54,6 +54,9 @@ paths:
 `;
 
 let idp: Issuer;
+let shortIdp: Issuer;
+/** Every provider the tests started: the stand-in API asks each who a token is. */
+const providers: Issuer[] = [];
 let api: Server;
 /** Every bearer token the API was sent, and whom the provider said it speaks for. */
 const apiSaw: { token: string; sub: string | undefined }[] = [];
@@ -75,7 +78,7 @@ async function startServer(): Promise<HttpServerProcess> {
 function writeConfig(authLines = ""): void {
   writeProject(
     {
-      "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            mode: proxy\n            issuer: ${idp.url}\n            client_id: team-app\n            client_secret: \${TEAM_APP_SECRET}\n${authLines}          authorization:\n            required_scopes: ["mcp:tools"]\n        secrets:\n          - name: notes\n            type: api\n            parameters: {base_url: "http://127.0.0.1:${(api.address() as AddressInfo).port}"}\n`,
+      "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        auth:\n          provider: oidc\n          oidc:\n            mode: proxy\n            issuer: ${idp.url}\n            client_id: team-app\n            client_secret: \${TEAM_APP_SECRET}\n${authLines}          authorization:\n            required_scopes: ["mcp:tools"]\n        secrets:\n          - name: notes\n            type: api\n            parameters: {base_url: "http://127.0.0.1:${(api.address() as AddressInfo).port}"}\n          - name: team\n            type: api\n            parameters: {api_key: {from: user}}\n`,
     },
     root,
   );
@@ -84,13 +87,20 @@ function writeConfig(authLines = ""): void {
 beforeAll(async () => {
   const port = await freePort();
   callback = `http://127.0.0.1:${port}/auth/callback`;
-  idp = await startTeamIdp(callback, 4);
+  idp = await startTeamIdp(callback);
+  providers.push(idp);
   api = createServer(async (req, res) => {
+    if (req.url === "/admin/report") return void res.writeHead(403, { "content-type": "application/json" }).end('{"error":"forbidden"}');
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
-    const who = await fetch(`${idp.url}/me`, { headers: { authorization: `Bearer ${token}` } });
-    const sub = who.ok ? ((await who.json()) as { sub: string }).sub : undefined;
+    // Whom the token speaks for, at whichever of the tests' providers issued it.
+    let sub: string | undefined;
+    for (const issuer of providers) {
+      const who = await fetch(`${issuer.url}/me`, { headers: { authorization: `Bearer ${token}` } });
+      if (who.ok) sub = ((await who.json()) as { sub: string }).sub;
+      if (sub) break;
+    }
     apiSaw.push({ token, sub });
-    res.writeHead(who.ok ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify({ sub: sub ?? null }));
+    res.writeHead(sub ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify({ sub: sub ?? null }));
   });
   await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
   tls = loopbackCertificate();
@@ -112,6 +122,10 @@ beforeAll(async () => {
   writeProject({ "notes.yaml": NOTES_API }, root);
   const generated = await runCli(["openapi", "notes.yaml", "--auth", "user", "--name", "notes", "--cache", "1m"], { cwd: root });
   if (generated.code !== 0) throw new Error(generated.stderr);
+  // And an SDK whose client is made with one user's token (test/fixtures/npm/team-sdk), wrapped.
+  cpSync(join(REPO_ROOT, "test", "fixtures", "npm", "team-sdk"), join(root, "node_modules", "team-sdk"), { recursive: true });
+  const wrapped = await runCli(["wrap", "team-sdk"], { cwd: root });
+  if (wrapped.code !== 0) throw new Error(wrapped.stderr);
   server = await startServer();
 }, 120_000);
 
@@ -195,17 +209,6 @@ describe("signing a team in through the server's OAuth proxy", () => {
     expect(audit).toContain('"user_id":"erin"');
     expect(audit).not.toContain(seen.token);
     expect(audit).not.toContain(provider.saved!.access_token);
-    await client.close();
-  });
-
-  it("the provider's token is renewed with its refresh token before it expires; the user goes on calling as themselves", async () => {
-    const { client } = await signedIn("gita");
-    expect(json(await client.callTool({ name: "upstream_me", arguments: {} }))).toEqual({ sub: "gita" });
-    const first = apiSaw.at(-1)!.token;
-    // The provider's tokens live 4 s here: the server renews them in the last quarter of that.
-    await new Promise((r) => setTimeout(r, 3_500));
-    expect(json(await client.callTool({ name: "upstream_me", arguments: {} }))).toEqual({ sub: "gita" });
-    expect(apiSaw.at(-1)!.token).not.toBe(first);
     await client.close();
   });
 
@@ -349,6 +352,30 @@ describe("signing a team in through the server's OAuth proxy", () => {
     const refused = await runCli(["secrets", "check"], { cwd: root, env: { MXCP_CONFIG: join(noSignIn, "user.yml") } });
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain("✗ each call sends the caller's own token, and this profile's auth signs nobody in to an API");
+  });
+
+  it("a wrapped SDK whose secret says {from: user}: each user gets their own client, made with their own token; a 403 drops it", async () => {
+    const olga = await signedIn("olga");
+    const piet = await signedIn("piet");
+    const o1 = json(await olga.client.callTool({ name: "team_profile_me", arguments: {} }));
+    const o2 = json(await olga.client.callTool({ name: "team_profile_me", arguments: {} }));
+    const p1 = json(await piet.client.callTool({ name: "team_profile_me", arguments: {} }));
+    expect(o1.sub).toBe("olga");
+    expect(p1.sub).toBe("piet");
+    // Olga's client is kept for her calls; Piet's is another.
+    expect(o2.instance).toBe(o1.instance);
+    expect(p1.instance).not.toBe(o1.instance);
+    // The API refuses her (403): the error goes to her model, and her next call makes a new client.
+    const refused = (await olga.client.callTool({ name: "team_profile_admin_report", arguments: {} })) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect(json(refused)).toMatchObject({ status: 403 });
+    const o3 = json(await olga.client.callTool({ name: "team_profile_me", arguments: {} }));
+    expect(o3.sub).toBe("olga");
+    expect(o3.instance).not.toBe(o1.instance);
+    // Piet's client was not touched by Olga's refusal.
+    expect(json(await piet.client.callTool({ name: "team_profile_me", arguments: {} })).instance).toBe(p1.instance);
+    await olga.client.close();
+    await piet.client.close();
   });
 
   it("a client named by its metadata document (no registration): the server reads the document, the consent page says the id was checked, the client signs in", async () => {
@@ -513,5 +540,47 @@ describe("GitHub as the team's provider (its endpoints stand in on loopback)", (
     expect(failed.searchParams.get("error")).toBe("server_error");
     expect(failed.searchParams.get("error_description")).toContain("GitHub refused the token request (HTTP 200, bad_verification_code)");
     expect(failed.searchParams.get("code")).toBeNull();
+  });
+});
+
+describe("a provider whose tokens live 4 seconds", () => {
+  let short: HttpServerProcess;
+  let shortCallback = "";
+
+  beforeAll(async () => {
+    const port = await freePort();
+    shortCallback = `http://127.0.0.1:${port}/auth/callback`;
+    shortIdp = await startTeamIdp(shortCallback, 4);
+    providers.push(shortIdp);
+    const shortRoot = writeProject({});
+    cpSync(root, shortRoot, { recursive: true, filter: (src) => !/[/\\](audit|state|data)([/\\]|$)/.test(src) });
+    writeProject({ "user.yml": readFileSync(join(root, "user.yml"), "utf8").replace(idp.url, shortIdp.url) }, shortRoot);
+    short = await startHttpServer(shortRoot, ["--port", String(port)], { TEAM_API: `http://127.0.0.1:${(api.address() as AddressInfo).port}`, TEAM_APP_SECRET: "team-app-secret" });
+  }, 60_000);
+
+  afterAll(async () => {
+    await short?.stop();
+    shortIdp?.server.close();
+  });
+
+  it("the provider's token is renewed with its refresh token before it expires; the user goes on calling as themselves, with a new SDK client for the new token", async () => {
+    const who = new TeamClient();
+    const transport = new StreamableHTTPClientTransport(new URL(short.url), { authProvider: who });
+    await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
+    const back = await proxySignIn("gita", who.authorizationUrl!, shortCallback);
+    await transport.finishAuth(back.searchParams.get("code")!);
+    const client = new Client({ name: "t", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(short.url), { authProvider: who }));
+    expect(json(await client.callTool({ name: "upstream_me", arguments: {} }))).toEqual({ sub: "gita" });
+    const first = apiSaw.at(-1)!.token;
+    const before = json(await client.callTool({ name: "team_profile_me", arguments: {} }));
+    // The provider's tokens live 4 s here: the server renews them in the last quarter of that.
+    await new Promise((r) => setTimeout(r, 3_500));
+    expect(json(await client.callTool({ name: "upstream_me", arguments: {} }))).toEqual({ sub: "gita" });
+    expect(apiSaw.at(-1)!.token).not.toBe(first);
+    const after = json(await client.callTool({ name: "team_profile_me", arguments: {} }));
+    expect(after.sub).toBe("gita");
+    expect(after.instance).not.toBe(before.instance);
+    await client.close();
   });
 });

@@ -3,8 +3,8 @@
 // fetched once and kept until shortly before it expires, then fetched again. On a team's server a credential can
 // be each caller's own: the API's definition says `credentials: "user"`, or a secret parameter says `{from: user}`,
 // and the token is the one the calling user signed in with (their user context's `external_token`).
+import { caller, isFromUser, signInNeeded } from "../caller-token.js";
 import { addSecretValue } from "../redact.js";
-import { runtimeState } from "../state.js";
 import { CallFailure } from "./call-failure.js";
 import { schemeSecretKey } from "./secret-keys.js";
 import type { ApiDefinition, HttpOperation, SecuritySchemeDef } from "./types.js";
@@ -85,13 +85,9 @@ export class Credentials {
 
   /** The calling user's token at this API, or a failure saying how to sign in. */
   private userToken(): string {
-    const token = runtimeState().calls.getStore()?.user?.external_token;
-    if (typeof token === "string" && token !== "") return token;
-    throw new CallFailure({
-      error: "Sign-in needed",
-      message: `The '${this.definition.name}' API is called as the signed-in user, and this call has no user signed in to it`,
-      fix: "Connect to a server that signs its users in to this API (auth provider github, google, atlassian, salesforce or an OIDC issuer with mode: proxy in the user config's profile, served over HTTP; see docs/serving.md). Over stdio or with a static --token no user is signed in.",
-    });
+    const who = caller();
+    if (who) return who.token;
+    throw new CallFailure(signInNeeded(this.definition.name));
   }
 
   private hasCredentials(name: string): boolean {
@@ -184,7 +180,3 @@ export class Credentials {
 
 }
 
-/** A secret parameter that says its value is the calling user's own token: `token: {from: user}`. */
-export function isFromUser(v: unknown): boolean {
-  return !!v && typeof v === "object" && !Array.isArray(v) && (v as Record<string, unknown>).from === "user";
-}

@@ -18,7 +18,7 @@ export type Args = {
  * Calls acme-sdk: billing.invoices.list
  */
 export async function acme_billing_invoices_list(args: Args): Promise<unknown> {
-  const client = getClient();
+  const client = await getClient();
   if (isErrorObject(client)) return client;
   try {
     const params: Params = compact({

@@ -22,7 +22,7 @@ export type Args = {
  * Calls acme-sdk: widgets.create
  */
 export async function acme_widgets_create(args: Args): Promise<unknown> {
-  const client = getClient();
+  const client = await getClient();
   if (isErrorObject(client)) return client;
   try {
     const params: Params = compact({

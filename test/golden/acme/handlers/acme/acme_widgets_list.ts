@@ -18,7 +18,7 @@ export type Args = {
  * Calls acme-sdk: widgets.list
  */
 export async function acme_widgets_list(args: Args): Promise<unknown> {
-  const client = getClient();
+  const client = await getClient();
   if (isErrorObject(client)) return client;
   try {
     const params: Params = compact({

@@ -16,7 +16,7 @@ export type Args = {
  * Calls acme-sdk: widgets.retrieve
  */
 export async function acme_widgets_retrieve(args: Args): Promise<unknown> {
-  const client = getClient();
+  const client = await getClient();
   if (isErrorObject(client)) return client;
   try {
     return await toPlain(await client.widgets.retrieve(args.id));

@@ -23,7 +23,7 @@ export type Args = {
  * Calls acme-sdk: widgets.update
  */
 export async function acme_widgets_update(args: Args): Promise<unknown> {
-  const client = getClient();
+  const client = await getClient();
   if (isErrorObject(client)) return client;
   try {
     const params: Params = compact({
