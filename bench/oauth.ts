@@ -12,9 +12,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider from "oidc-provider";
-import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import type { OAuthClientInformationMixed, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { startTeamIdp } from "../test/serve/issuer.js";
+import { OAuthUser } from "../test/serve/oauth-user.js";
 import { proxySignIn } from "../test/serve/proxy-browser.js";
 import { freePort } from "./nginx.js";
 import { serveHttp } from "./serve-http.js";
@@ -57,29 +56,12 @@ async function client(url: string, token: string, session: (id: string) => void)
   return c;
 }
 
-/** The SDK client's OAuth state, for the one bench user of the proxy. */
-class BenchUser implements OAuthClientProvider {
-  info: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  verifier = "";
-  url: URL | undefined;
-  readonly redirectUrl = "http://127.0.0.1:9/bench";
-  readonly clientMetadata = { client_name: "bench", redirect_uris: [this.redirectUrl], token_endpoint_auth_method: "none" };
-  clientInformation = () => this.info;
-  saveClientInformation = (i: OAuthClientInformationMixed) => void (this.info = i);
-  tokens = () => this.saved;
-  saveTokens = (t: OAuthTokens) => void (this.saved = t);
-  redirectToAuthorization = (u: URL) => void (this.url = u);
-  saveCodeVerifier = (v: string) => void (this.verifier = v);
-  codeVerifier = () => this.verifier;
-}
-
 /** Sign the bench user in through the proxy (consent, the provider's pages) and return this server's access token. */
 async function proxyToken(url: string, callback: string): Promise<string> {
-  const user = new BenchUser();
+  const user = new OAuthUser();
   const transport = new StreamableHTTPClientTransport(new URL(url), { authProvider: user });
   await new Client({ name: "bench", version: "1" }).connect(transport).catch(() => undefined);
-  const back = await proxySignIn("bench", user.url!, callback);
+  const back = await proxySignIn("bench", user.authorizationUrl!, callback);
   await transport.finishAuth(back.searchParams.get("code")!);
   return user.saved!.access_token;
 }

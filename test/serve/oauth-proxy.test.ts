@@ -7,18 +7,18 @@
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { cpSync, readFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type { OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../bench/nginx.js";
 import { REPO_ROOT, runCli, writeProject } from "../helpers.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
 import { startTeamIdp, type Issuer } from "./issuer.js";
+import { OAuthUser } from "./oauth-user.js";
 import { Browser, openConsent, proxySignIn } from "./proxy-browser.js";
 import { signInAs } from "./sign-in.js";
 import { loopbackCertificate, type LoopbackCertificate } from "./tls.js";
@@ -136,44 +136,8 @@ afterAll(async () => {
   idp?.server.close();
 });
 
-/** What a user's MCP client keeps, as the SDK's client asks for it. */
-class TeamClient implements OAuthClientProvider {
-  registered: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  verifier = "";
-  authorizationUrl: URL | undefined;
-  constructor(
-    readonly redirectUrl = "http://127.0.0.1:9/callback",
-    readonly clientMetadataUrl?: string,
-  ) {}
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: "Team member's editor", redirect_uris: [this.redirectUrl], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" };
-  }
-  clientInformation() {
-    return this.registered;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.registered = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-}
-
 /** Sign `login` in with the SDK's client: 401 → discovery → registration → consent → provider → tokens. */
-async function signedIn(login: string, who = new TeamClient()): Promise<{ client: Client; provider: TeamClient; session: string }> {
+async function signedIn(login: string, who = new OAuthUser()): Promise<{ client: Client; provider: OAuthUser; session: string }> {
   const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who });
   await expect(new Client({ name: "team", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
   const back = await proxySignIn(login, who.authorizationUrl!, callback);
@@ -213,7 +177,7 @@ describe("signing a team in through the server's OAuth proxy", () => {
   });
 
   it("a user who denies consent sends the client back with access_denied and no code", async () => {
-    const who = new TeamClient();
+    const who = new OAuthUser();
     const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who });
     await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
     const browser = new Browser();
@@ -227,7 +191,7 @@ describe("signing a team in through the server's OAuth proxy", () => {
   });
 
   it("hostile: the consent form posted from another browser (a page elsewhere, or a link someone else started) is refused, and so is the provider's return", async () => {
-    const who = new TeamClient();
+    const who = new OAuthUser();
     await expect(new Client({ name: "t", version: "1" }).connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who }))).rejects.toThrow(/Unauthorized/);
     const attacker = new Browser();
     const page = await openConsent(attacker, who.authorizationUrl!);
@@ -249,7 +213,7 @@ describe("signing a team in through the server's OAuth proxy", () => {
   });
 
   it("hostile: a redirect the client did not register, one that is not https or loopback, and a token for another resource are refused", async () => {
-    const who = new TeamClient();
+    const who = new OAuthUser();
     await expect(new Client({ name: "t", version: "1" }).connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who }))).rejects.toThrow(/Unauthorized/);
     const elsewhere = new URL(who.authorizationUrl!);
     elsewhere.searchParams.set("redirect_uri", "https://attacker.example/cb");
@@ -267,7 +231,7 @@ describe("signing a team in through the server's OAuth proxy", () => {
   });
 
   it("hostile: a code exchanged twice revokes what the first exchange gave; an old refresh token presented again revokes the grant", async () => {
-    const who = new TeamClient();
+    const who = new OAuthUser();
     const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who });
     await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
     const back = await proxySignIn("hana", who.authorizationUrl!, callback);
@@ -288,7 +252,7 @@ describe("signing a team in through the server's OAuth proxy", () => {
     expect((await initialize(first.access_token)).status).toBe(401);
 
     // A fresh sign-in; refresh rotates both tokens, the old access token stops at once.
-    const who2 = new TeamClient();
+    const who2 = new OAuthUser();
     const { client } = await signedIn("hana", who2);
     await client.close();
     const before = who2.saved!;
@@ -380,7 +344,7 @@ describe("signing a team in through the server's OAuth proxy", () => {
 
   it("a client named by its metadata document (no registration): the server reads the document, the consent page says the id was checked, the client signs in", async () => {
     const id = `${documentsUrl}/editor/client.json`;
-    const who = new TeamClient("http://127.0.0.1:9/editor-callback", id);
+    const who = new OAuthUser({ redirectUrl: "http://127.0.0.1:9/editor-callback", clientMetadataUrl: id });
     published.set("/editor/client.json", { client_id: id, client_name: "Editor (published)", redirect_uris: [who.redirectUrl], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" });
     const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who });
     await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
@@ -424,17 +388,22 @@ describe("signing a team in through the server's OAuth proxy", () => {
     expect((await authorize(`http://127.0.0.1:${(api.address() as AddressInfo).port}/doc.json`, "http://127.0.0.1:9/cb")).status).toBe(400);
   });
 
-  it("with a persistence file a restart signs nobody out; the file holds no token in the clear", async () => {
+  it("with a persistence directory a restart signs nobody out; its files hold no token or user in the clear", async () => {
     await server.stop();
-    writeConfig("          persistence:\n            path: state/oauth.json\n");
+    writeConfig("          persistence:\n            path: state/oauth\n");
     server = await startServer();
     const { client, provider } = await signedIn("lena");
     expect(json(await client.callTool({ name: "upstream_me", arguments: {} }))).toEqual({ sub: "lena" });
     const upstreamToken = apiSaw.at(-1)!.token;
     await client.close();
     await server.stop();
-    const file = readFileSync(join(root, "state", "oauth.json"), "utf8");
-    for (const secret of [provider.saved!.access_token, provider.saved!.refresh_token!, upstreamToken, "lena@example.com"]) expect(file).not.toContain(secret);
+    const files = readdirSync(join(root, "state", "oauth"), { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files.length).toBeGreaterThan(3);
+    for (const f of files) {
+      expect((statSync(join(f.parentPath, f.name)).mode & 0o777).toString(8)).toBe("600");
+      const text = readFileSync(join(f.parentPath, f.name), "utf8");
+      for (const secret of [provider.saved!.access_token, provider.saved!.refresh_token!, upstreamToken, "lena"]) expect(text).not.toContain(secret);
+    }
     server = await startServer();
     const again = new Client({ name: "t", version: "1" });
     await again.connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: provider }));
@@ -509,7 +478,7 @@ describe("GitHub as the team's provider (its endpoints stand in on loopback)", (
   });
 
   it("a user signs in with GitHub and calls as their GitHub account; GitHub's 200-with-error answer is a refusal", async () => {
-    const who = new TeamClient();
+    const who = new OAuthUser();
     const transport = new StreamableHTTPClientTransport(new URL(gh.url), { authProvider: who });
     await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
     const browser = new Browser();
@@ -528,7 +497,7 @@ describe("GitHub as the team's provider (its endpoints stand in on loopback)", (
     await client.close();
 
     // A code GitHub does not know: its token endpoint says so with 200 and an error, and the client hears access was not given.
-    const who2 = new TeamClient();
+    const who2 = new OAuthUser();
     await expect(new Client({ name: "t", version: "1" }).connect(new StreamableHTTPClientTransport(new URL(gh.url), { authProvider: who2 }))).rejects.toThrow(/Unauthorized/);
     const b2 = new Browser();
     const p2 = await openConsent(b2, who2.authorizationUrl!);
@@ -564,7 +533,7 @@ describe("a provider whose tokens live 4 seconds", () => {
   });
 
   it("the provider's token is renewed with its refresh token before it expires; the user goes on calling as themselves, with a new SDK client for the new token", async () => {
-    const who = new TeamClient();
+    const who = new OAuthUser();
     const transport = new StreamableHTTPClientTransport(new URL(short.url), { authProvider: who });
     await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
     const back = await proxySignIn("gita", who.authorizationUrl!, shortCallback);

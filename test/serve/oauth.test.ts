@@ -11,13 +11,12 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, writeProject } from "../helpers.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
 import { startIssuer, token, type Issuer } from "./issuer.js";
+import { OAuthUser } from "./oauth-user.js";
 import { signInAs } from "./sign-in.js";
 
 const HANDLERS = `
@@ -234,42 +233,9 @@ describe("the server as an OAuth resource server", () => {
   });
 });
 
-/** What a user's MCP client keeps: its registration at the issuer, the PKCE verifier, the tokens. */
-class SignInClient implements OAuthClientProvider {
-  registered: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  verifier = "";
-  authorizationUrl: URL | undefined;
-  readonly redirectUrl = "http://127.0.0.1:9/callback";
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: "team member's client", redirect_uris: [this.redirectUrl], grant_types: ["authorization_code"], response_types: ["code"], token_endpoint_auth_method: "none" };
-  }
-  clientInformation() {
-    return this.registered;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.registered = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-}
-
 describe("signing in with an MCP client", () => {
   it("the SDK's client discovers the issuer from the 401, registers, signs the user in with PKCE, and calls as that user", async () => {
-    const signIn = new SignInClient();
+    const signIn = new OAuthUser({ grantTypes: ["authorization_code"] });
     const first = new Client({ name: "team-member", version: "1" });
     const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: signIn });
     await expect(first.connect(transport)).rejects.toThrow(/Unauthorized/);

@@ -57,7 +57,7 @@ export class OAuthProxy implements OAuthServerProvider {
     this.documents = new ClientMetadataDocuments(o.allowInternalClientDocuments);
     const store = o.store;
     this.clientsStore = {
-      getClient: async (clientId) => (isClientMetadataUrl(clientId) ? this.documents.client(clientId) : store.clients.get(clientId)),
+      getClient: async (clientId) => (isClientMetadataUrl(clientId) ? this.documents.client(clientId) : store.client(clientId)),
       registerClient: (client) => {
         // The spec allows only loopback or https redirects: anything else could hand a code to a stranger.
         for (const uri of client.redirect_uris) {
@@ -87,7 +87,7 @@ export class OAuthProxy implements OAuthServerProvider {
     const transaction = random();
     const browserSecret = random();
     const scopes = this.grantedScopes(params.scopes ?? []);
-    this.o.store.addPending(transaction, {
+    this.o.store.savePending(transaction, {
       clientId: client.client_id,
       redirectUri: params.redirectUri,
       state: params.state,
@@ -120,7 +120,7 @@ export class OAuthProxy implements OAuthServerProvider {
   async consent(req: Request, res: Response): Promise<void> {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const transaction = typeof body.transaction === "string" ? body.transaction : "";
-    const pending = this.o.store.pending.get(transaction);
+    const pending = this.o.store.pending(transaction);
     if (!pending || pending.expiresAt <= Date.now()) return this.problem(res, 400, "This sign-in has expired", "Start it again from your application.");
     // The form and the cookie must both carry the secret the page was shown with: a page on another site cannot
     // post this form for the user (it has neither), and a link someone else started carries not this browser's cookie.
@@ -129,10 +129,11 @@ export class OAuthProxy implements OAuthServerProvider {
       return this.problem(res, 403, "This sign-in was not started in this browser", "Start it again from your application, in the browser you use to sign in.");
     }
     if (body.decision !== "allow") {
-      this.o.store.pending.delete(transaction);
+      this.o.store.deletePending(transaction);
       return this.backToClient(res, pending.redirectUri, { error: "access_denied", error_description: "The user did not allow access", ...(pending.state !== undefined ? { state: pending.state } : {}) });
     }
     pending.upstreamVerifier = random();
+    this.o.store.savePending(transaction, pending);
     const to = new URL(this.o.endpoints.authUrl);
     const query: Record<string, string> = {
       response_type: "code",
@@ -152,12 +153,12 @@ export class OAuthProxy implements OAuthServerProvider {
   async callback(req: Request, res: Response): Promise<void> {
     const q = req.query as Record<string, unknown>;
     const transaction = typeof q.state === "string" ? q.state : "";
-    const pending = this.o.store.pending.get(transaction);
+    const pending = this.o.store.pending(transaction);
     if (!pending?.upstreamVerifier || pending.expiresAt <= Date.now()) return this.problem(res, 400, "This sign-in has expired", "Start it again from your application.");
     if (!sameText(this.cookieValue(req, transaction) ?? "", pending.browserSecret)) {
       return this.problem(res, 403, "This sign-in was not started in this browser", "Start it again from your application, in the browser you use to sign in.");
     }
-    this.o.store.pending.delete(transaction);
+    this.o.store.deletePending(transaction);
     res.setHeader("set-cookie", this.cookie(transaction, "", 0));
     const back = (params: Record<string, string>) => this.backToClient(res, pending.redirectUri, { ...params, ...(pending.state !== undefined ? { state: pending.state } : {}) });
     if (typeof q.error === "string") return back({ error: "access_denied", error_description: `${this.o.settings.defaults.title} did not sign the user in (${q.error.slice(0, 100)})` });
@@ -171,7 +172,7 @@ export class OAuthProxy implements OAuthServerProvider {
       return back({ error: "server_error", error_description: (e as Error).message.slice(0, 300) });
     }
     const code = random();
-    this.o.store.codes.set(code, { clientId: pending.clientId, redirectUri: pending.redirectUri, codeChallenge: pending.codeChallenge, scopes: pending.scopes, user, upstream, expiresAt: Date.now() + CODE_MS });
+    this.o.store.saveCode(code, { clientId: pending.clientId, redirectUri: pending.redirectUri, codeChallenge: pending.codeChallenge, scopes: pending.scopes, user, upstream, expiresAt: Date.now() + CODE_MS });
     back({ code, iss: this.o.issuer });
   }
 
@@ -186,14 +187,15 @@ export class OAuthProxy implements OAuthServerProvider {
     if (!c || c.clientId !== client.client_id) throw new InvalidGrantError("Invalid authorization code");
     if (c.grantId) {
       // A code presented twice was stolen or replayed: what the first exchange gave stops working too.
-      this.o.store.revokeGrant(c.grantId);
-      this.o.store.codes.delete(authorizationCode);
+      this.o.store.revokeGrantById(c.grantId);
+      this.o.store.deleteCode(authorizationCode);
       throw new InvalidGrantError("Authorization code already used");
     }
     if (redirectUri !== undefined && redirectUri !== c.redirectUri) throw new InvalidGrantError("redirect_uri differs from the authorization request's");
     this.checkResource(resource);
     const { grant, tokens } = this.newTokens({ id: random(), clientId: client.client_id, scopes: c.scopes, user: c.user, upstream: c.upstream, spentRefreshHashes: [] });
     c.grantId = grant.id;
+    this.o.store.saveCode(authorizationCode, c);
     this.o.store.saveGrant(grant);
     return tokens;
   }
@@ -203,7 +205,7 @@ export class OAuthProxy implements OAuthServerProvider {
     if (!found || found.grant.clientId !== client.client_id) throw new InvalidGrantError("Invalid refresh token");
     if (found.spent) {
       // An old refresh token again: someone holds a copy. The whole grant goes (OAuth 2.1 §4.3.1).
-      this.o.store.revokeGrant(found.grant.id);
+      this.o.store.revokeGrant(found.grant);
       throw new InvalidGrantError("Refresh token already used");
     }
     this.checkResource(resource);
@@ -231,7 +233,7 @@ export class OAuthProxy implements OAuthServerProvider {
 
   async revokeToken(client: OAuthClientInformationFull, request: OAuthTokenRevocationRequest): Promise<void> {
     const grant = this.o.store.grantByAccess(request.token) ?? this.o.store.grantByRefresh(request.token)?.grant;
-    if (grant && grant.clientId === client.client_id) this.o.store.revokeGrant(grant.id);
+    if (grant && grant.clientId === client.client_id) this.o.store.revokeGrant(grant);
   }
 
   /** The scopes a client gets: those it asked for that this server knows, else all this server's. */
@@ -261,7 +263,7 @@ export class OAuthProxy implements OAuthServerProvider {
     const u = grant.upstream;
     if (u.expiresAt === undefined || (u.renewAt ?? u.expiresAt - UPSTREAM_MARGIN_MS) > Date.now()) return u;
     if (!u.refreshToken) {
-      this.o.store.revokeGrant(grant.id);
+      this.o.store.revokeGrant(grant);
       throw new InvalidTokenError(`The sign-in at ${this.o.settings.defaults.title} has expired: sign in again`);
     }
     let pending = this.refreshing.get(grant.id);
@@ -275,7 +277,7 @@ export class OAuthProxy implements OAuthServerProvider {
       this.o.store.saveGrant(grant);
       return grant.upstream;
     } catch {
-      this.o.store.revokeGrant(grant.id);
+      this.o.store.revokeGrant(grant);
       throw new InvalidTokenError(`The sign-in at ${this.o.settings.defaults.title} has expired or was revoked: sign in again`);
     }
   }

@@ -1,11 +1,14 @@
 // What the OAuth proxy remembers: the clients that registered, sign-ins in progress, authorization codes, and
 // grants (one per signed-in client: the user, the provider's tokens, this server's tokens). This server's tokens
-// are kept only as SHA-256 hashes, so the store (or its file) holds nothing a client could present. With a
-// persistence path the grants and clients are written to that file encrypted (AES-256-GCM under a key derived from
-// the team app's client secret, mode 0600), so a restart signs nobody out and the file alone gives nothing away.
+// are kept only as SHA-256 hashes, so the store holds nothing a client could present.
+//
+// In memory by default. With a persistence directory every record is a file of its own there, encrypted
+// (AES-256-GCM under a key derived from the team app's client secret, mode 0600) and read again at each use: a
+// restart signs nobody out, the files alone give nothing away, and replicas that share the directory share the
+// sign-ins (a sign-in begun on one replica can end on another, and a token revoked on one is refused by all).
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { OAuthClientInformationFull } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { UserContext } from "../../runtime/state.js";
 
@@ -61,155 +64,262 @@ export interface Grant {
   refreshExpiresAt: number;
 }
 
-const PENDING_MAX = 10_000;
-const CLIENTS_MAX = 10_000;
+type Kind = "client" | "pending" | "code" | "grant" | "access" | "refresh";
+
+/** Where records live: each has a kind, a key, a value and when it may be forgotten. */
+interface Records {
+  get<T>(kind: Kind, key: string): T | undefined;
+  put(kind: Kind, key: string, value: unknown, expiresAt: number | undefined): void;
+  delete(kind: Kind, key: string): void;
+  count(kind: Kind): number;
+  /** Forget the oldest record of a kind, to make room. */
+  evictOldest(kind: Kind): void;
+}
+
+const MAX_PER_KIND = 10_000;
+
+class MemoryRecords implements Records {
+  private readonly maps = new Map<Kind, Map<string, { value: unknown; expiresAt: number | undefined }>>();
+
+  private map(kind: Kind) {
+    let m = this.maps.get(kind);
+    if (!m) this.maps.set(kind, (m = new Map()));
+    return m;
+  }
+
+  get<T>(kind: Kind, key: string): T | undefined {
+    const r = this.map(kind).get(key);
+    if (!r) return undefined;
+    if (r.expiresAt !== undefined && r.expiresAt <= Date.now()) {
+      this.map(kind).delete(key);
+      return undefined;
+    }
+    return r.value as T;
+  }
+
+  put(kind: Kind, key: string, value: unknown, expiresAt: number | undefined): void {
+    const m = this.map(kind);
+    m.delete(key);
+    m.set(key, { value, expiresAt });
+    if (m.size % 256 === 0) for (const [k, r] of m) if (r.expiresAt !== undefined && r.expiresAt <= Date.now()) m.delete(k);
+  }
+
+  delete(kind: Kind, key: string): void {
+    this.map(kind).delete(key);
+  }
+
+  count(kind: Kind): number {
+    return this.map(kind).size;
+  }
+
+  evictOldest(kind: Kind): void {
+    const first = this.map(kind).keys().next().value;
+    if (first !== undefined) this.map(kind).delete(first);
+  }
+}
+
+/** One encrypted file per record under a directory, named by the hash of its key. */
+class FileRecords implements Records {
+  private lastSweep = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly key: Buffer,
+  ) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+
+  private path(kind: Kind, key: string): string {
+    return join(this.dir, kind, `${createHash("sha256").update(key).digest("hex")}.json`);
+  }
+
+  get<T>(kind: Kind, key: string): T | undefined {
+    const path = this.path(kind, key);
+    const record = this.read(path, kind);
+    return record?.value as T | undefined;
+  }
+
+  put(kind: Kind, key: string, value: unknown, expiresAt: number | undefined): void {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.key, iv);
+    // The kind and the expiry are bound to the ciphertext: a file moved to another kind, or given another expiry, is refused.
+    cipher.setAAD(Buffer.from(`${kind}\n${expiresAt ?? ""}`));
+    const data = Buffer.concat([cipher.update(JSON.stringify(value)), cipher.final()]);
+    const path = this.path(kind, key);
+    mkdirSync(join(this.dir, kind), { recursive: true, mode: 0o700 });
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ v: 1, exp: expiresAt ?? null, iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") }), { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, path);
+    this.sweep();
+  }
+
+  delete(kind: Kind, key: string): void {
+    unlinkQuietly(this.path(kind, key));
+  }
+
+  count(kind: Kind): number {
+    try {
+      return readdirSync(join(this.dir, kind)).length;
+    } catch {
+      return 0;
+    }
+  }
+
+  evictOldest(kind: Kind): void {
+    let oldest: { path: string; at: number } | undefined;
+    for (const name of this.names(kind)) {
+      const path = join(this.dir, kind, name);
+      const at = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+      if (at !== undefined && (!oldest || at < oldest.at)) oldest = { path, at };
+    }
+    if (oldest) unlinkQuietly(oldest.path);
+  }
+
+  private names(kind: Kind): string[] {
+    try {
+      return readdirSync(join(this.dir, kind)).filter((n) => n.endsWith(".json"));
+    } catch {
+      return [];
+    }
+  }
+
+  private read(path: string, kind: Kind): { value: unknown } | undefined {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+    try {
+      const f = JSON.parse(text) as { exp: number | null; iv: string; tag: string; data: string };
+      if (f.exp !== null && f.exp <= Date.now()) {
+        unlinkQuietly(path);
+        return undefined;
+      }
+      const decipher = createDecipheriv("aes-256-gcm", this.key, Buffer.from(f.iv, "base64"));
+      decipher.setAAD(Buffer.from(`${kind}\n${f.exp ?? ""}`));
+      decipher.setAuthTag(Buffer.from(f.tag, "base64"));
+      return { value: JSON.parse(Buffer.concat([decipher.update(Buffer.from(f.data, "base64")), decipher.final()]).toString("utf8")) };
+    } catch {
+      // Written under another client secret (it was rotated), or damaged: as if it were not there.
+      return undefined;
+    }
+  }
+
+  /** At most once a minute, forget what has expired (by the clear expiry, no decryption needed). */
+  private sweep(): void {
+    if (Date.now() - this.lastSweep < 60_000) return;
+    this.lastSweep = Date.now();
+    for (const kind of ["pending", "code", "grant", "access", "refresh", "client"] as const) {
+      for (const name of this.names(kind)) {
+        const path = join(this.dir, kind, name);
+        try {
+          const exp = (JSON.parse(readFileSync(path, "utf8")) as { exp: number | null }).exp;
+          if (exp !== null && exp <= Date.now()) unlinkQuietly(path);
+        } catch {
+          // Being written by another replica, or gone: the next sweep sees it.
+        }
+      }
+    }
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone (another replica swept it).
+  }
+}
 
 export const tokenHash = (token: string): string => createHash("sha256").update(token).digest("base64url");
 
-interface Snapshot {
-  clients: OAuthClientInformationFull[];
-  grants: Grant[];
-}
-
 export class ProxyStore {
-  readonly clients = new Map<string, OAuthClientInformationFull>();
-  readonly pending = new Map<string, PendingSignIn>();
-  readonly codes = new Map<string, IssuedCode>();
-  private readonly grants = new Map<string, Grant>();
-  private readonly byAccess = new Map<string, string>();
-  private readonly byRefresh = new Map<string, string>();
-  private saveTimer: NodeJS.Timeout | undefined;
+  private readonly records: Records;
 
-  constructor(private readonly file?: { path: string; key: Buffer } | undefined) {
-    if (file) this.load(file.path, file.key);
+  /** @param directory where records are kept, encrypted under `key`; in memory without one. */
+  constructor(persistence?: { directory: string; key: Buffer } | undefined) {
+    this.records = persistence ? new FileRecords(persistence.directory, persistence.key) : new MemoryRecords();
   }
 
-  /** The encryption key of a persistence file: derived from the team app's client secret. */
+  /** The encryption key of a persistence directory: derived from the team app's client secret. */
   static fileKey(clientSecret: string): Buffer {
     return Buffer.from(hkdfSync("sha256", clientSecret, "mxcp-gen", "oauth proxy store v1", 32));
   }
 
-  registerClient(client: OAuthClientInformationFull): void {
-    this.sweep();
-    if (this.clients.size >= CLIENTS_MAX) throw new Error("too many registered clients");
-    this.clients.set(client.client_id, client);
-    this.changed();
+  client(id: string): OAuthClientInformationFull | undefined {
+    return this.records.get("client", id);
   }
 
-  addPending(id: string, p: PendingSignIn): void {
-    this.sweep();
-    if (this.pending.size >= PENDING_MAX) this.pending.delete(this.pending.keys().next().value!);
-    this.pending.set(id, p);
+  registerClient(client: OAuthClientInformationFull): void {
+    if (this.records.count("client") >= MAX_PER_KIND) throw new Error("too many registered clients");
+    this.records.put("client", client.client_id, client, client.client_secret_expires_at ? client.client_secret_expires_at * 1000 : undefined);
+  }
+
+  pending(id: string): PendingSignIn | undefined {
+    return this.records.get("pending", id);
+  }
+
+  savePending(id: string, p: PendingSignIn): void {
+    if (this.records.count("pending") >= MAX_PER_KIND) this.records.evictOldest("pending");
+    this.records.put("pending", id, p, p.expiresAt);
+  }
+
+  deletePending(id: string): void {
+    this.records.delete("pending", id);
   }
 
   /** A code's entry, whether or not used (a used one is answered by revoking what it gave). */
   code(code: string): IssuedCode | undefined {
-    const c = this.codes.get(code);
-    return c && c.expiresAt > Date.now() ? c : undefined;
+    return this.records.get("code", code);
   }
 
-  grant(id: string): Grant | undefined {
-    return this.grants.get(id);
+  saveCode(code: string, c: IssuedCode): void {
+    this.records.put("code", code, c, c.expiresAt);
+  }
+
+  deleteCode(code: string): void {
+    this.records.delete("code", code);
   }
 
   grantByAccess(token: string): Grant | undefined {
-    const id = this.byAccess.get(tokenHash(token));
-    const g = id ? this.grants.get(id) : undefined;
-    return g && g.accessExpiresAt > Date.now() ? g : undefined;
+    const id = this.records.get<string>("access", tokenHash(token));
+    const g = id ? this.records.get<Grant>("grant", id) : undefined;
+    return g && g.accessHash === tokenHash(token) && g.accessExpiresAt > Date.now() ? g : undefined;
   }
 
   /** The grant a refresh token belongs to; `spent` when it is an earlier, already used one. */
   grantByRefresh(token: string): { grant: Grant; spent: boolean } | undefined {
     const h = tokenHash(token);
-    const id = this.byRefresh.get(h);
-    const g = id ? this.grants.get(id) : undefined;
+    const id = this.records.get<string>("refresh", h);
+    const g = id ? this.records.get<Grant>("grant", id) : undefined;
     if (!g || g.refreshExpiresAt <= Date.now()) return undefined;
     return { grant: g, spent: g.refreshHash !== h };
   }
 
   saveGrant(g: Grant): void {
-    this.grants.set(g.id, g);
-    this.byAccess.set(g.accessHash, g.id);
-    this.byRefresh.set(g.refreshHash, g.id);
-    for (const h of g.spentRefreshHashes) this.byRefresh.set(h, g.id);
-    this.changed();
+    this.records.put("grant", g.id, g, g.refreshExpiresAt);
+    this.records.put("access", g.accessHash, g.id, g.accessExpiresAt);
+    this.records.put("refresh", g.refreshHash, g.id, g.refreshExpiresAt);
+    for (const h of g.spentRefreshHashes) this.records.put("refresh", h, g.id, g.refreshExpiresAt);
   }
 
   /** A grant's tokens were replaced: the old access token stops working at once. */
   replaceAccess(g: Grant, oldAccessHash: string): void {
-    this.byAccess.delete(oldAccessHash);
+    this.records.delete("access", oldAccessHash);
     this.saveGrant(g);
   }
 
-  revokeGrant(id: string): void {
-    const g = this.grants.get(id);
-    if (!g) return;
-    this.grants.delete(id);
-    this.byAccess.delete(g.accessHash);
-    this.byRefresh.delete(g.refreshHash);
-    for (const h of g.spentRefreshHashes) this.byRefresh.delete(h);
-    this.changed();
+  revokeGrant(g: Grant): void {
+    this.records.delete("grant", g.id);
+    this.records.delete("access", g.accessHash);
+    this.records.delete("refresh", g.refreshHash);
+    for (const h of g.spentRefreshHashes) this.records.delete("refresh", h);
   }
 
-  /** Forget what has expired. */
-  sweep(now = Date.now()): void {
-    for (const [k, p] of this.pending) if (p.expiresAt <= now) this.pending.delete(k);
-    for (const [k, c] of this.codes) if (c.expiresAt <= now) this.codes.delete(k);
-    for (const [k, g] of this.grants) if (g.refreshExpiresAt <= now) this.revokeGrant(k);
-    for (const [k, c] of this.clients) if (c.client_secret_expires_at && c.client_secret_expires_at * 1000 <= now) this.clients.delete(k);
-  }
-
-  /** Write now what is waiting to be written (at shutdown). */
-  flush(): void {
-    if (!this.saveTimer) return;
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    this.save();
-  }
-
-  private changed(): void {
-    if (!this.file || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      this.save();
-    }, 200);
-    this.saveTimer.unref();
-  }
-
-  private save(): void {
-    const { path, key } = this.file!;
-    const snapshot: Snapshot = { clients: [...this.clients.values()].filter((c) => !/^https:/.test(c.client_id)), grants: [...this.grants.values()] };
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", key, iv);
-    const body = Buffer.concat([cipher.update(JSON.stringify(snapshot)), cipher.final()]);
-    const file = JSON.stringify({ version: 1, iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: body.toString("base64") });
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, file, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, path);
-  }
-
-  private load(path: string, key: Buffer): void {
-    let raw: string;
-    try {
-      raw = readFileSync(path, "utf8");
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw e;
-    }
-    let snapshot: Snapshot;
-    try {
-      const f = JSON.parse(raw) as { iv: string; tag: string; data: string };
-      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(f.iv, "base64"));
-      decipher.setAuthTag(Buffer.from(f.tag, "base64"));
-      snapshot = JSON.parse(Buffer.concat([decipher.update(Buffer.from(f.data, "base64")), decipher.final()]).toString("utf8")) as Snapshot;
-    } catch {
-      // A changed client secret (or a damaged file): everyone signs in again, which is what rotating the secret means.
-      return;
-    }
-    for (const c of snapshot.clients ?? []) this.clients.set(c.client_id, c);
-    for (const g of snapshot.grants ?? []) this.saveGrant(g);
-    this.sweep();
+  revokeGrantById(id: string): void {
+    const g = this.records.get<Grant>("grant", id);
+    if (g) this.revokeGrant(g);
   }
 }

@@ -10,8 +10,7 @@ import { endpointError } from "../../project/endpoints.js";
 import { runtimeState } from "../../runtime/state.js";
 import { ProjectHost } from "../host.js";
 import { existsSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
-import { replicaFile } from "../../project/replica.js";
+import { isAbsolute, join, resolve } from "node:path";
 import { userConfigPath } from "../../project/user-config.js";
 import type { McpHttpServer } from "./http-server.js";
 import { LIST_BUDGET_BYTES, McpCatalog } from "./mcp-server.js";
@@ -252,9 +251,9 @@ async function proxySignIn(host: ProjectHost, settings: ProxySettings, resource:
     client_id_metadata_document_supported: true,
     ...(settings.requiredScopes.length ? { scopes_supported: settings.requiredScopes } : {}),
   };
-  const persistence = settings.persistencePath ? { path: replicaFile(resolve(host.project.root, settings.persistencePath), host.project.replica), key: ProxyStore.fileKey(settings.clientSecret) } : undefined;
-  const store = new ProxyStore(persistence);
-  runtimeState().shutdownHooks.push(() => store.flush());
+  // Replicas share their sign-ins through one directory (a sign-in can begin on one and end on another).
+  const directory = settings.persistencePath ?? (host.project.replica ? join("data", `oauth-${host.project.profile}`) : undefined);
+  const store = new ProxyStore(directory ? { directory: resolve(host.project.root, directory), key: ProxyStore.fileKey(settings.clientSecret) } : undefined);
   const proxy = new OAuthProxy({
     settings,
     endpoints: endpoints as { authUrl: string; tokenUrl: string; userUrl: string },
