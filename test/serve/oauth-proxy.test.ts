@@ -222,7 +222,13 @@ describe("signing a team in through the server's OAuth proxy", () => {
     expect(await r.text()).toContain("Unregistered redirect_uri");
     const registration = await fetch(new URL("/register", server.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: ["http://attacker.example/cb"], token_endpoint_auth_method: "none" }) });
     expect(registration.status).toBe(400);
-    expect(await registration.text()).toContain("must be https or a loopback address");
+    expect(await registration.text()).toContain("must be https, a loopback address or an app's own scheme");
+    for (const uri of ["javascript:alert(1)//", "data:text/html,x", "file:///etc/passwd"]) {
+      const r2 = await fetch(new URL("/register", server.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: [uri], token_endpoint_auth_method: "none" }) });
+      expect(r2.status, uri).toBe(400);
+    }
+    const native = await fetch(new URL("/register", server.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: ["cursor://anysphere.cursor-mcp/oauth/callback"], token_endpoint_auth_method: "none" }) });
+    expect(native.status).toBe(201);
     const otherResource = new URL(who.authorizationUrl!);
     otherResource.searchParams.set("resource", "https://other.example/mcp");
     const refused = await fetch(otherResource, { redirect: "manual" });

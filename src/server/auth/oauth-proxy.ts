@@ -43,6 +43,9 @@ export interface OAuthProxyOptions {
   allowInternalClientDocuments: boolean;
 }
 
+/** Schemes whose URL the browser itself runs or shows: a code sent there is anyone's. */
+const BROWSER_SCHEMES = new Set(["javascript:", "data:", "blob:", "file:", "about:", "vbscript:", "filesystem:"]);
+
 const random = () => randomBytes(32).toString("base64url");
 const s256 = (verifier: string) => createHash("sha256").update(verifier).digest("base64url");
 const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -59,11 +62,13 @@ export class OAuthProxy implements OAuthServerProvider {
     this.clientsStore = {
       getClient: async (clientId) => (isClientMetadataUrl(clientId) ? this.documents.client(clientId) : store.client(clientId)),
       registerClient: (client) => {
-        // The spec allows only loopback or https redirects: anything else could hand a code to a stranger.
+        // A code may go to https, to plain http on loopback only (a native client's local listener), or to a native
+        // app's own scheme (cursor://…, RFC 8252): never over plain http across a network, nor to a URL that runs or
+        // holds content in the browser itself.
         for (const uri of client.redirect_uris) {
           const u = new URL(uri);
           const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(u.hostname);
-          if (u.protocol === "javascript:" || u.protocol === "data:" || (u.protocol === "http:" && !loopback)) throw new InvalidClientMetadataError(`redirect_uri ${uri} must be https or a loopback address`);
+          if (BROWSER_SCHEMES.has(u.protocol) || (u.protocol === "http:" && !loopback)) throw new InvalidClientMetadataError(`redirect_uri ${uri} must be https, a loopback address or an app's own scheme`);
         }
         const full = client as OAuthClientInformationFull;
         store.registerClient(full);
