@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isSeq, parse, parseDocument, YAMLMap, YAMLSeq } from "yaml";
+import { namesCaller } from "../runtime/caller-token.js";
 import { writePrivateFile } from "./private-files.js";
 import type { Project } from "./project.js";
 
@@ -96,7 +97,12 @@ function requiredChoices(descriptions: Record<string, string>): Map<string, stri
 
 /** Which needed secrets the active profile has, and which of their parameters. No value is returned. */
 export function secretStatus(project: Project): SecretStatus[] {
-  return neededSecrets(project).map((need) => ({ ...statusOf(project, need), ...(need.noCredentials ? { noCredentials: need.noCredentials } : {}), ...(need.perUser ? { perUser: true } : {}) }));
+  return neededSecrets(project).map((need) => {
+    // Per user when the API was generated so, or when the user config says a credential is the caller's own.
+    const secret = (project.userProfile?.secrets ?? []).find((x) => x.name === need.name);
+    const perUser = need.perUser || (secret && !secret.unresolved && namesCaller(secret.parameters));
+    return { ...statusOf(project, need), ...(need.noCredentials ? { noCredentials: need.noCredentials } : {}), ...(perUser ? { perUser: true } : {}) };
+  });
 }
 
 function statusOf(project: Project, need: NeededSecret): SecretStatus {

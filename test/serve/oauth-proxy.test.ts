@@ -316,7 +316,8 @@ describe("signing a team in through the server's OAuth proxy", () => {
     expect(apiSaw.length).toBe(before);
     const check = await runCli(["secrets", "check"], { cwd: root, env });
     expect(check.stdout).toContain("✓ auth: oidc through this server (OAuth proxy)");
-    expect(check.stdout).toContain("✓ each call sends the caller's own token from their sign-in (auth: oidc)");
+    // Both the API generated with --auth user and the wrapped SDK whose secret says {from: user}.
+    expect(check.stdout.split("✓ each call sends the caller's own token from their sign-in (auth: oidc)").length - 1).toBe(2);
     expect(check.stdout).not.toContain("team-app-secret");
     const noSignIn = writeProject({ "user.yml": `mxcp: 1\nprojects:\n  team:\n    profiles:\n      default:\n        secrets:\n          - name: notes\n            type: api\n            parameters: {base_url: "http://127.0.0.1:1"}\n` });
     const refused = await runCli(["secrets", "check"], { cwd: root, env: { MXCP_CONFIG: join(noSignIn, "user.yml") } });
