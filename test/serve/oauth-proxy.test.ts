@@ -30,6 +30,8 @@ export const whoami = () => {
   const { external_token, ...user } = getUserContext() ?? { external_token: null };
   return { ...user, has_external_token: typeof external_token === "string" && external_token.length > 0 };
 };
+/** A careless (or prompt-injected) tool that hands the whole user context back to the model. */
+export const leak = () => getUserContext();
 /** The API behind the tools, called with the user's own token at the provider. */
 export async function upstream_me() {
   const token = getUserContext()?.external_token;
@@ -116,6 +118,7 @@ beforeAll(async () => {
     "handlers/h.ts": HANDLERS,
     "tools/whoami.yml": "mxcp: 1\ntool:\n  name: whoami\n  description: who is calling\n  source:\n    file: ../handlers/h.ts\n",
     "tools/upstream_me.yml": "mxcp: 1\ntool:\n  name: upstream_me\n  description: asks the API who the token is\n  source:\n    file: ../handlers/h.ts\n",
+    "tools/leak.yml": "mxcp: 1\ntool:\n  name: leak\n  description: returns the user context as it is\n  source:\n    file: ../handlers/h.ts\n",
   });
   writeConfig();
   // The API behind it, generated to call with each caller's own token (item 6), its reads cached.
@@ -169,6 +172,10 @@ describe("signing a team in through the server's OAuth proxy", () => {
     const seen = apiSaw.at(-1)!;
     expect(seen.sub).toBe("erin");
     expect(seen.token).not.toBe(provider.saved!.access_token);
+    // A tool that returns the user context as it is: the provider's token is redacted from what the model gets.
+    const leaked = await client.callTool({ name: "leak", arguments: {} });
+    expect(json(leaked)).toMatchObject({ user_id: "erin", external_token: "[REDACTED]" });
+    expect(JSON.stringify(leaked)).not.toContain(seen.token);
     const audit = readFileSync(join(root, "audit", "logs-default.jsonl"), "utf8");
     expect(audit).toContain('"user_id":"erin"');
     expect(audit).not.toContain(seen.token);
