@@ -1,4 +1,4 @@
-import { AuthSettingsError, authSettings, type ProxySettings } from "../auth/auth-settings.js";
+import { AuthSettingsError, authSettings } from "../auth/auth-settings.js";
 import type { HttpAuth } from "../auth/http-auth.js";
 import { toErrorDict } from "../../runtime/errors.js";
 import type { SandboxLimits } from "../surfaces/sandbox-limits.js";
@@ -10,7 +10,7 @@ import { endpointError } from "../../project/endpoints.js";
 import { runtimeState } from "../../runtime/state.js";
 import { ProjectHost } from "../host.js";
 import { existsSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute } from "node:path";
 import { userConfigPath } from "../../project/user-config.js";
 import type { McpHttpServer } from "./http-server.js";
 import { LIST_BUDGET_BYTES, McpCatalog } from "./mcp-server.js";
@@ -210,61 +210,17 @@ function httpSignIn(host: ProjectHost, opts: ServeOptions, baseUrl: string | und
     setUp: async (listeningAt) => {
       const resource = configured ?? listeningAt;
       const resourceName = `mxcp-gen: ${host.project.site.project}`;
-      if (found.mode === "proxy") return proxySignIn(host, found, resource, resourceName);
+      if (found.mode === "proxy") {
+        const { proxySignIn } = await import("../auth/proxy-sign-in.js");
+        const p = host.project;
+        return proxySignIn(found, { resource, resourceName, serverName: p.site.project, root: p.root, profile: p.profile, replica: p.replica });
+      }
       const { discoverIssuer, IssuerTokenVerifier } = await import("../auth/token-verifier.js");
       const metadata = await discoverIssuer(found.issuer);
       const verifier = new IssuerTokenVerifier({ issuer: found.issuer, resource, metadata, clientId: found.clientId, clientSecret: found.clientSecret, provider: found.provider });
       return { verifier, metadata, resource, requiredScopes: found.requiredScopes, resourceName };
     },
   };
-}
-
-/**
- * This server as the authorization server in front of a provider clients cannot register with: its endpoints sit
- * beside /mcp at the public base, the provider's are read from its issuer when the settings name one.
- */
-async function proxySignIn(host: ProjectHost, settings: ProxySettings, resource: string, resourceName: string): Promise<HttpAuth> {
-  const [{ discoverIssuer }, { OAuthProxy }, { ProxyStore }, { PROXY_PATHS }] = await Promise.all([
-    import("../auth/token-verifier.js"),
-    import("../auth/oauth-proxy.js"),
-    import("../auth/proxy-store.js"),
-    import("../auth/http-auth.js"),
-  ]);
-  const found = settings.issuer ? ((await discoverIssuer(settings.issuer)) as { authorization_endpoint?: string; token_endpoint?: string; userinfo_endpoint?: string }) : {};
-  const endpoints = { authUrl: settings.authUrl ?? found.authorization_endpoint, tokenUrl: settings.tokenUrl ?? found.token_endpoint, userUrl: settings.userUrl ?? found.userinfo_endpoint };
-  if (!endpoints.authUrl || !endpoints.tokenUrl || !endpoints.userUrl) throw new Error(`auth provider ${settings.provider}: the issuer's metadata names no ${!endpoints.authUrl ? "authorization" : !endpoints.tokenUrl ? "token" : "userinfo"} endpoint; set ${settings.provider}.${!endpoints.authUrl ? "auth_url" : !endpoints.tokenUrl ? "token_url" : "user_url"}`);
-  const publicResource = new URL(resource);
-  if (!publicResource.pathname.endsWith("/mcp")) throw new Error(`With an OAuth proxy the public URL must end in /mcp (its sign-in pages sit beside it), not ${resource}`);
-  const base = `${publicResource.origin}${publicResource.pathname.slice(0, -"/mcp".length)}`;
-  const issuer = new URL(base || "/", publicResource.origin).href;
-  const metadata = {
-    issuer,
-    authorization_endpoint: `${base}${PROXY_PATHS.authorize}`,
-    token_endpoint: `${base}${PROXY_PATHS.token}`,
-    registration_endpoint: `${base}${PROXY_PATHS.register}`,
-    revocation_endpoint: `${base}${PROXY_PATHS.revoke}`,
-    response_types_supported: ["code"],
-    grant_types_supported: ["authorization_code", "refresh_token"],
-    code_challenge_methods_supported: ["S256"],
-    token_endpoint_auth_methods_supported: ["client_secret_post", "none"],
-    revocation_endpoint_auth_methods_supported: ["client_secret_post", "none"],
-    client_id_metadata_document_supported: true,
-    ...(settings.requiredScopes.length ? { scopes_supported: settings.requiredScopes } : {}),
-  };
-  // Replicas share their sign-ins through one directory (a sign-in can begin on one and end on another).
-  const directory = settings.persistencePath ?? (host.project.replica ? join("data", `oauth-${host.project.profile}`) : undefined);
-  const store = new ProxyStore(directory ? { directory: resolve(host.project.root, directory), key: ProxyStore.fileKey(settings.clientSecret) } : undefined);
-  const proxy = new OAuthProxy({
-    settings,
-    endpoints: endpoints as { authUrl: string; tokenUrl: string; userUrl: string },
-    resource,
-    base,
-    issuer,
-    serverName: host.project.site.project,
-    store,
-    allowInternalClientDocuments: ["localhost", "127.0.0.1", "[::1]"].includes(publicResource.hostname),
-  });
-  return { verifier: proxy, metadata, resource, requiredScopes: settings.requiredScopes, resourceName, proxy };
 }
 
 /**
