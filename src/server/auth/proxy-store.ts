@@ -253,7 +253,8 @@ export class ProxyStore {
   }
 
   registerClient(client: OAuthClientInformationFull): void {
-    if (this.records.count("client") >= MAX_PER_KIND) throw new Error("too many registered clients");
+    // Registration is open to anyone (rate-limited): past the cap the oldest registration goes, rather than every new one.
+    if (this.records.count("client") >= MAX_PER_KIND) this.records.evictOldest("client");
     this.records.put("client", client.client_id, client, client.client_secret_expires_at ? client.client_secret_expires_at * 1000 : undefined);
   }
 
