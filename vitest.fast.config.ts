@@ -28,6 +28,7 @@ export const FAST_TESTS = [
   "test/runtime/http-exchange.test.ts",
   "test/runtime/http-serialize.test.ts",
   "test/serve/auth-settings.test.ts",
+  "test/serve/proxy-store.test.ts",
   "test/serve/in-process.test.ts",
   "test/serve/listing-budget.test.ts",
   "test/surfaces/sandbox.test.ts",
