@@ -29,6 +29,7 @@ export const FAST_TESTS = [
   "test/runtime/http-serialize.test.ts",
   "test/serve/auth-settings.test.ts",
   "test/serve/proxy-store.test.ts",
+  "test/serve/client-metadata.test.ts",
   "test/serve/in-process.test.ts",
   "test/serve/listing-budget.test.ts",
   "test/surfaces/sandbox.test.ts",

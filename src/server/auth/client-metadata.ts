@@ -2,8 +2,9 @@
 // URL, and the document at it says the client's name and where it may be sent back to. Fetching a URL a stranger
 // names is a server-side request, so: https only, no redirects, a few kilobytes, a short timeout, and never to an
 // address inside the network (loopback and private addresses only when this server itself is on loopback).
-import { lookup } from "node:dns/promises";
-import { Readable } from "node:stream";
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { request as httpsRequest } from "node:https";
+import { isIP, type LookupFunction } from "node:net";
 import { InvalidClientError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
 import { OAuthClientMetadataSchema, type OAuthClientInformationFull } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { addressKind } from "../../runtime/http/addresses.js";
@@ -40,15 +41,7 @@ export class ClientMetadataDocuments {
 
   private async fetchDocument(clientId: string): Promise<OAuthClientInformationFull> {
     const url = new URL(clientId);
-    await this.checkHost(url.hostname);
-    let response: Response;
-    try {
-      response = await fetch(url, { redirect: "error", signal: AbortSignal.timeout(5_000), headers: { accept: "application/json" } });
-    } catch (e) {
-      throw new InvalidClientError(`The client's metadata document could not be fetched from ${clientId}: ${(e as Error).message}`);
-    }
-    if (!response.ok) throw new InvalidClientError(`The client's metadata document at ${clientId} answered HTTP ${response.status}`);
-    const body = await readDocument(response);
+    const body = await this.download(url, clientId);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -65,18 +58,44 @@ export class ClientMetadataDocuments {
     return { ...metadata.data, client_id: clientId, token_endpoint_auth_method: "none" };
   }
 
-  private async checkHost(host: string): Promise<void> {
-    const literal = addressKind(host);
-    const addresses = literal ? [] : await lookup(host, { all: true }).catch(() => []);
-    const kinds = [literal, ...addresses.map((a) => addressKind(a.address))].filter((k) => k !== undefined);
-    if (kinds.includes("metadata") || kinds.includes("link-local")) throw new InvalidClientError(`The client id ${host} names a cloud metadata or link-local address`);
-    if (!this.allowInternal && kinds.length > 0) throw new InvalidClientError(`The client id names an address inside the network (${host}); a client's metadata document must be on the public internet`);
+  /** Where a request may go: refused addresses throw (metadata and link-local always, the rest unless allowed). */
+  private checkAddress(host: string, address: string): void {
+    const kind = addressKind(address);
+    if (kind === "metadata" || kind === "link-local") throw new InvalidClientError(`The client id ${host} names a cloud metadata or link-local address`);
+    if (kind !== undefined && !this.allowInternal) throw new InvalidClientError(`The client id names an address inside the network (${host}); a client's metadata document must be on the public internet`);
   }
-}
 
-async function readDocument(response: Response): Promise<string> {
-  if (!response.body) return "";
-  const bytes = await readCapped(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), MAX_BYTES);
-  if (!bytes) throw new InvalidClientError(`The client's metadata document is over ${MAX_BYTES} bytes`);
-  return Buffer.from(bytes).toString("utf8");
+  /**
+   * The document's text. Addresses are checked as the connection is made (in its lookup), so a name that resolves
+   * to a public address when checked and an internal one when connecting (DNS rebinding) is refused too.
+   */
+  private download(url: URL, clientId: string): Promise<string> {
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    if (isIP(host)) this.checkAddress(url.hostname, host);
+    const checkedLookup: LookupFunction = (hostname, options, callback) =>
+      dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+        if (err) return (callback as (e: Error) => void)(err);
+        try {
+          for (const a of addresses) this.checkAddress(hostname, a.address);
+        } catch (e) {
+          return (callback as (e: Error) => void)(e as Error);
+        }
+        if (options.all) (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);
+        else (callback as (e: null, a: string, f: number) => void)(null, addresses[0]!.address, addresses[0]!.family);
+      });
+    return new Promise((resolve, reject) => {
+      const fail = (e: unknown) => reject(e instanceof InvalidClientError ? e : new InvalidClientError(`The client's metadata document could not be fetched from ${clientId}: ${(e as Error).message}`));
+      const req = httpsRequest(url, { method: "GET", headers: { accept: "application/json" }, lookup: checkedLookup, timeout: 5_000 }, (res) => {
+        // Redirects are not followed: the document must be at the client id itself.
+        if (res.statusCode !== 200) {
+          res.resume();
+          return reject(new InvalidClientError(`The client's metadata document at ${clientId} answered HTTP ${res.statusCode}`));
+        }
+        readCapped(res, MAX_BYTES).then((bytes) => (bytes ? resolve(Buffer.from(bytes).toString("utf8")) : reject(new InvalidClientError(`The client's metadata document is over ${MAX_BYTES} bytes`))), fail);
+      });
+      req.on("timeout", () => req.destroy(new Error("no answer within 5 s")));
+      req.on("error", fail);
+      req.end();
+    });
+  }
 }
