@@ -11,7 +11,8 @@ import { HTTP_METHODS, isCacheableMethod } from "../../src/runtime/http/methods.
 import { pointerOf, type Diagnostics, type SpecProblem } from "./diagnostics.js";
 import { confineRefs, loadDocument, type LoadOptions, type SourceFile } from "./load.js";
 import { buildTools, type OperationFilters } from "./operations.js";
-import { addAuthScheme, describeSchemes, secretParameters, securitySchemes, sendsBearer } from "./security.js";
+import { sendsBearer } from "../../src/runtime/http/types.js";
+import { addAuthScheme, describeSchemes, secretParameters, securitySchemes } from "./security.js";
 import { undeclaredAuthAdvice } from "./undeclared-auth.js";
 import { convertSwagger2 } from "./swagger2.js";
 import { openApiDocument, type OpenApiDocument, type ServerObject } from "./document.js";

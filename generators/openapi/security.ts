@@ -1,4 +1,4 @@
-import type { SecuritySchemeDef } from "../../src/runtime/http/types.js";
+import { sendsBearer, type SecuritySchemeDef } from "../../src/runtime/http/types.js";
 import { setOwn } from "../../src/runtime/own.js";
 import { schemeSecretKey } from "../../src/runtime/http/secret-keys.js";
 import type { Diagnostics } from "./diagnostics.js";
@@ -43,11 +43,6 @@ export function securityRequirements(requirements: unknown, schemes: Record<stri
     if (names.every((n) => Object.hasOwn(schemes, n))) out.push(names);
   }
   return out;
-}
-
-/** Whether a scheme sends a bearer token (which a signed-in user's own token can be). */
-export function sendsBearer(s: SecuritySchemeDef): boolean {
-  return (s.type === "http" && s.scheme === "bearer") || s.type === "oauth2" || s.type === "openIdConnect";
 }
 
 /** The kinds of credentials a document declares, for a message. */

@@ -7,7 +7,7 @@ import { caller, isFromUser, signInNeeded } from "../caller-token.js";
 import { addSecretValue } from "../redact.js";
 import { CallFailure } from "./call-failure.js";
 import { schemeSecretKey } from "./secret-keys.js";
-import type { ApiDefinition, HttpOperation, SecuritySchemeDef } from "./types.js";
+import { sendsBearer, type ApiDefinition, type HttpOperation, type SecuritySchemeDef } from "./types.js";
 
 export class Credentials {
   private readonly oauthTokens = new Map<string, { token: string; expiresAt: number }>();
@@ -78,11 +78,6 @@ export class Credentials {
     return undefined;
   }
 
-  /** Whether a scheme sends a bearer token, which a signed-in user's token can be. */
-  private sendsBearer(s: SecuritySchemeDef): boolean {
-    return (s.type === "http" && s.scheme.toLowerCase() === "bearer") || s.type === "oauth2" || s.type === "openIdConnect";
-  }
-
   /** The calling user's token at this API, or a failure saying how to sign in. */
   private userToken(): string {
     const who = caller();
@@ -93,7 +88,7 @@ export class Credentials {
   private hasCredentials(name: string): boolean {
     const s = this.scheme(name);
     if (!s) return false;
-    if (this.definition.credentials === "user" && this.sendsBearer(s)) return true;
+    if (this.definition.credentials === "user" && sendsBearer(s)) return true;
     const own = schemeSecretKey(name);
     if (s.type === "apiKey") return this.secretString(own, "api_key") !== undefined;
     if (s.type === "http" && s.scheme.toLowerCase() === "basic") return this.secretString("username") !== undefined;
@@ -119,7 +114,7 @@ export class Credentials {
       headers.set("authorization", `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`);
       return;
     }
-    if (this.definition.credentials === "user" && this.sendsBearer(s)) {
+    if (this.definition.credentials === "user" && sendsBearer(s)) {
       headers.set("authorization", `Bearer ${this.userToken()}`);
       return;
     }
@@ -179,4 +174,3 @@ export class Credentials {
   }
 
 }
-

@@ -122,6 +122,11 @@ export interface CachePolicy {
   reads?: "all" | string[];
 }
 
+/** Whether a scheme sends a bearer token (which a signed-in user's own token can be). */
+export function sendsBearer(s: SecuritySchemeDef): boolean {
+  return (s.type === "http" && s.scheme.toLowerCase() === "bearer") || s.type === "oauth2" || s.type === "openIdConnect";
+}
+
 /** The key a CachePolicy lists an operation by. */
 export function cacheReadKey(op: { method: string; path: string }): string {
   return `${op.method.toUpperCase()} ${op.path}`;

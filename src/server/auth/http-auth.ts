@@ -13,6 +13,7 @@ import type { OAuthTokenVerifier } from "@modelcontextprotocol/sdk/server/auth/p
 import { getOAuthProtectedResourceMetadataUrl, mcpAuthMetadataRouter } from "@modelcontextprotocol/sdk/server/auth/router.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { OAuthMetadata } from "@modelcontextprotocol/sdk/shared/auth.js";
+import { PAGE_HEADERS, problemPage } from "./consent-page.js";
 import type { OAuthProxy } from "./oauth-proxy.js";
 
 /** Most accepted tokens remembered at once; past it the oldest is forgotten (and checked again when it comes back). */
@@ -55,7 +56,11 @@ export class HttpAuthGate {
       app.use(PROXY_PATHS.token, tokenHandler({ provider: proxy, rateLimit: { max: 600 } }));
       app.use(PROXY_PATHS.register, clientRegistrationHandler({ clientsStore: proxy.clientsStore, rateLimit: { max: 200 } }));
       app.use(PROXY_PATHS.revoke, revocationHandler({ provider: proxy, rateLimit: { max: 600 } }));
-      const page = (step: (req: express.Request, res: express.Response) => Promise<void>) => (req: express.Request, res: express.Response, next: express.NextFunction) => step(req, res).catch(next);
+      // A page that fails unexpectedly says so plainly: Express's own error page would show a stack trace.
+      const page = (step: (req: express.Request, res: express.Response) => Promise<void>) => (req: express.Request, res: express.Response) =>
+        step(req, res).catch(() => {
+          if (!res.headersSent) res.status(500).set(PAGE_HEADERS).send(problemPage("The sign-in could not go on", "Something failed on the server. Start the sign-in again from your application."));
+        });
       app.post(proxy.consentPath, express.urlencoded({ extended: false, limit: "8kb" }), page((req, res) => proxy.consent(req, res)));
       app.get(proxy.callbackPath, page((req, res) => proxy.callback(req, res)));
       for (const path of [...Object.values(PROXY_PATHS), proxy.consentPath, proxy.callbackPath]) this.ownPaths.add(path);

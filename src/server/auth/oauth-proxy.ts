@@ -15,6 +15,7 @@ import type { ProxySettings } from "./auth-settings.js";
 import { ClientMetadataDocuments, isClientMetadataUrl } from "./client-metadata.js";
 import { consentPage, PAGE_HEADERS, problemPage } from "./consent-page.js";
 import { tokenHash, type Grant, type ProxyStore, type UpstreamTokens } from "./proxy-store.js";
+import { sameResource } from "./token-verifier.js";
 
 const SIGN_IN_MS = 10 * 60_000;
 const CODE_MS = 5 * 60_000;
@@ -49,7 +50,6 @@ const BROWSER_SCHEMES = new Set(["javascript:", "data:", "blob:", "file:", "abou
 const random = () => randomBytes(32).toString("base64url");
 const s256 = (verifier: string) => createHash("sha256").update(verifier).digest("base64url");
 const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-const plainResource = (s: string) => s.replace(/#.*$/, "").replace(/\/$/, "");
 
 export class OAuthProxy implements OAuthServerProvider {
   readonly clientsStore: OAuthRegisteredClientsStore;
@@ -88,7 +88,7 @@ export class OAuthProxy implements OAuthServerProvider {
 
   /** The client asks to sign a user in: show the consent page (the SDK has checked the client and its redirect). */
   async authorize(client: OAuthClientInformationFull, params: AuthorizationParams, res: Response): Promise<void> {
-    if (params.resource && plainResource(params.resource.href) !== plainResource(this.o.resource)) throw new InvalidTargetError(`This server issues tokens only for ${this.o.resource}`);
+    if (params.resource && !sameResource(params.resource.href, this.o.resource)) throw new InvalidTargetError(`This server issues tokens only for ${this.o.resource}`);
     const transaction = random();
     const browserSecret = random();
     const scopes = this.grantedScopes(params.scopes ?? []);
@@ -249,7 +249,7 @@ export class OAuthProxy implements OAuthServerProvider {
   }
 
   private checkResource(resource: URL | undefined): void {
-    if (resource && plainResource(resource.href) !== plainResource(this.o.resource)) throw new InvalidTargetError(`This server issues tokens only for ${this.o.resource}`);
+    if (resource && !sameResource(resource.href, this.o.resource)) throw new InvalidTargetError(`This server issues tokens only for ${this.o.resource}`);
   }
 
   /** A grant's next access and refresh tokens; our access token lives no longer than a provider token it cannot renew. */

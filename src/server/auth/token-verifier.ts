@@ -121,7 +121,8 @@ export class IssuerTokenVerifier implements OAuthTokenVerifier {
   }
 }
 
-function sameResource(a: string, b: string): boolean {
+/** Whether two resource identifiers name the same resource (a trailing slash or a fragment aside). */
+export function sameResource(a: string, b: string): boolean {
   const plain = (s: string) => s.replace(/#.*$/, "").replace(/\/$/, "");
   return plain(a) === plain(b);
 }
