@@ -74,9 +74,10 @@ export async function token(issuer: Issuer, client: string, resource: string, sc
 /**
  * oidc-provider as a provider MCP clients cannot register with (no dynamic registration), with one app registered
  * by hand: the team's, whose callback is the MCP server's. Its userinfo says each user's email and name; its access
- * tokens live `accessTokenSeconds`, and a refresh token comes with offline_access.
+ * tokens live `accessTokenSeconds`, a refresh token comes with them, and with `rotateRefreshTokens` each refresh
+ * token is good for one use.
  */
-export async function startTeamIdp(callback: string, accessTokenSeconds = 300): Promise<Issuer> {
+export async function startTeamIdp(callback: string, accessTokenSeconds = 300, rotateRefreshTokens = false): Promise<Issuer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
@@ -101,6 +102,8 @@ export async function startTeamIdp(callback: string, accessTokenSeconds = 300): 
       claims: async () => ({ sub, email: `${sub}@example.com`, name: `${sub[0]!.toUpperCase()}${sub.slice(1)} Example`, preferred_username: sub }),
     }),
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed: (g: string) => boolean }) => client.grantTypeAllowed("refresh_token"),
+    // Rotating: a refresh token used once is spent, and using it again is refused (and ends the provider's grant).
+    ...(rotateRefreshTokens ? { rotateRefreshToken: () => true } : {}),
     ttl: { AccessToken: accessTokenSeconds },
     features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
   } as never);

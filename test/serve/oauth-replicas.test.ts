@@ -2,7 +2,8 @@
 // written), signing a team in through the OAuth proxy. nginx sends each step of a sign-in to the next replica in
 // turn (registration, the consent page, its form, the provider's return, the token request), so a sign-in only
 // finishes when the replicas share it; they do, through one directory of encrypted records. A token then works on
-// every replica, and revoking it on one is refused by all.
+// every replica, and revoking it on one is refused by all. The provider's token, renewed as it nears its expiry, is
+// renewed once however many replicas need it at the same moment (the provider's refresh tokens are good for one use).
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,7 +26,8 @@ let publicUrl = "";
 beforeAll(async () => {
   const listen = await freePort();
   publicUrl = `http://127.0.0.1:${listen}/mcp`;
-  idp = await startTeamIdp(`http://127.0.0.1:${listen}/auth/callback`);
+  // Provider tokens that live 4 s, with refresh tokens good for one use: replicas must not renew one twice.
+  idp = await startTeamIdp(`http://127.0.0.1:${listen}/auth/callback`, 4, true);
   const root = writeProject({
     "mxcp-site.yml": "mxcp: 1\nproject: team\nprofile: default\n",
     "handlers/h.ts": `import { getUserContext } from "mxcp-gen/runtime";\nexport const whoami = () => ({ user: getUserContext()?.user_id ?? null, replica: process.argv[process.argv.indexOf("--replica") + 1] });\n`,
@@ -80,6 +82,28 @@ describe("signing a team in through the OAuth proxy, with replicas behind nginx"
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }),
       });
       expect(direct.status).toBe(401);
+    }
+    for (const c of clients) await c.close().catch(() => undefined);
+  });
+
+  it("calls on three replicas at once, when the provider's token is due: it is renewed once, and every call answers as the user", async () => {
+    const user = new OAuthUser();
+    const transport = new StreamableHTTPClientTransport(new URL(publicUrl), { authProvider: user });
+    await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
+    const back = await proxySignIn("rosa", user.authorizationUrl!, `${new URL(publicUrl).origin}/auth/callback`);
+    await transport.finishAuth(back.searchParams.get("code")!);
+    const clients: Client[] = [];
+    for (let i = 0; i < 3; i++) {
+      const c = new Client({ name: "t", version: "1" });
+      await c.connect(new StreamableHTTPClientTransport(new URL(publicUrl), { authProvider: user }));
+      clients.push(c);
+    }
+    for (let round = 0; round < 2; round++) {
+      // Past the renewal point (the last quarter of 4 s): every replica finds the provider's token due.
+      await new Promise((r) => setTimeout(r, 3_300));
+      const answers = await Promise.all(clients.map((c) => whoami(c)));
+      expect(answers.map((a) => a.user)).toEqual(["rosa", "rosa", "rosa"]);
+      expect(new Set(answers.map((a) => a.replica)).size).toBeGreaterThan(1);
     }
     for (const c of clients) await c.close().catch(() => undefined);
   });

@@ -47,6 +47,9 @@ export interface OAuthProxyOptions {
 /** Schemes whose URL the browser itself runs or shows: a code sent there is anyone's. */
 const BROWSER_SCHEMES = new Set(["javascript:", "data:", "blob:", "file:", "about:", "vbscript:", "filesystem:"]);
 
+/** Whether a provider token can be used as it is: it never expires, or is not yet due for renewal. */
+const fresh = (u: UpstreamTokens) => u.expiresAt === undefined || (u.renewAt ?? u.expiresAt - UPSTREAM_MARGIN_MS) > Date.now();
+
 const random = () => randomBytes(32).toString("base64url");
 const s256 = (verifier: string) => createHash("sha256").update(verifier).digest("base64url");
 const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -54,7 +57,6 @@ const sameText = (a: string, b: string) => a.length === b.length && timingSafeEq
 export class OAuthProxy implements OAuthServerProvider {
   readonly clientsStore: OAuthRegisteredClientsStore;
   private readonly documents: ClientMetadataDocuments;
-  private readonly refreshing = new Map<string, Promise<UpstreamTokens>>();
 
   constructor(private readonly o: OAuthProxyOptions) {
     this.documents = new ClientMetadataDocuments(o.allowInternalClientDocuments);
@@ -265,26 +267,30 @@ export class OAuthProxy implements OAuthServerProvider {
 
   /** The provider's token for a grant, renewed first when it is about to expire; a failed renewal signs the user out. */
   private async liveUpstream(grant: Grant): Promise<UpstreamTokens> {
-    const u = grant.upstream;
-    if (u.expiresAt === undefined || (u.renewAt ?? u.expiresAt - UPSTREAM_MARGIN_MS) > Date.now()) return u;
-    if (!u.refreshToken) {
-      this.o.store.revokeGrant(grant);
-      throw new InvalidTokenError(`The sign-in at ${this.o.settings.defaults.title} has expired: sign in again`);
-    }
-    let pending = this.refreshing.get(grant.id);
-    if (!pending) {
-      pending = this.upstreamToken({ grant_type: "refresh_token", refresh_token: u.refreshToken }).finally(() => this.refreshing.delete(grant.id));
-      this.refreshing.set(grant.id, pending);
-    }
-    try {
-      const fresh = await pending;
-      grant.upstream = { ...fresh, refreshToken: fresh.refreshToken ?? u.refreshToken };
-      this.o.store.saveGrant(grant);
-      return grant.upstream;
-    } catch {
-      this.o.store.revokeGrant(grant);
-      throw new InvalidTokenError(`The sign-in at ${this.o.settings.defaults.title} has expired or was revoked: sign in again`);
-    }
+    if (fresh(grant.upstream)) return grant.upstream;
+    // One renewal at a time for a grant, across calls and replicas: a provider that rotates refresh tokens refuses
+    // the second use of one, and would sign the user out.
+    return this.o.store.exclusively(`renew ${grant.id}`, async () => {
+      const current = this.o.store.grant(grant.id);
+      if (!current) throw new InvalidTokenError(`The sign-in at ${this.o.settings.defaults.title} has ended: sign in again`);
+      // Renewed meanwhile (by another call, or another replica).
+      if (fresh(current.upstream)) return current.upstream;
+      const u = current.upstream;
+      if (!u.refreshToken) {
+        this.o.store.revokeGrant(current);
+        throw new InvalidTokenError(`The sign-in at ${this.o.settings.defaults.title} has expired: sign in again`);
+      }
+      let renewed: UpstreamTokens;
+      try {
+        renewed = await this.upstreamToken({ grant_type: "refresh_token", refresh_token: u.refreshToken });
+      } catch {
+        this.o.store.revokeGrant(current);
+        throw new InvalidTokenError(`The sign-in at ${this.o.settings.defaults.title} has expired or was revoked: sign in again`);
+      }
+      current.upstream = { ...renewed, refreshToken: renewed.refreshToken ?? u.refreshToken };
+      this.o.store.saveGrant(current);
+      return current.upstream;
+    });
   }
 
   /** A token request at the provider, as the team's app (client_secret_post: GitHub accepts nothing else). */

@@ -7,7 +7,7 @@
 // restart signs nobody out, the files alone give nothing away, and replicas that share the directory share the
 // sign-ins (a sign-in begun on one replica can end on another, and a token revoked on one is refused by all).
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OAuthClientInformationFull } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { UserContext } from "../../runtime/state.js";
@@ -74,7 +74,12 @@ interface Records {
   count(kind: Kind): number;
   /** Forget the oldest record of a kind, to make room. */
   evictOldest(kind: Kind): void;
+  /** Hold `name` against every other process sharing the records (in memory: there are none); resolves with the release. */
+  holdAcross(name: string): Promise<() => void>;
 }
+
+/** How long a lock file may be held before it is taken as left by a process that died. */
+const STALE_LOCK_MS = 30_000;
 
 const MAX_PER_KIND = 10_000;
 
@@ -115,6 +120,10 @@ class MemoryRecords implements Records {
   evictOldest(kind: Kind): void {
     const first = this.map(kind).keys().next().value;
     if (first !== undefined) this.map(kind).delete(first);
+  }
+
+  async holdAcross(): Promise<() => void> {
+    return () => undefined;
   }
 }
 
@@ -174,6 +183,23 @@ class FileRecords implements Records {
       if (at !== undefined && (!oldest || at < oldest.at)) oldest = { path, at };
     }
     if (oldest) unlinkQuietly(oldest.path);
+  }
+
+  /** A lock file made with O_EXCL; one left behind by a process that died is taken over once it is stale. */
+  async holdAcross(name: string): Promise<() => void> {
+    const path = join(this.dir, "locks", `${createHash("sha256").update(name).digest("hex")}.lock`);
+    mkdirSync(join(this.dir, "locks"), { recursive: true, mode: 0o700 });
+    for (;;) {
+      try {
+        closeSync(openSync(path, "wx", 0o600));
+        return () => unlinkQuietly(path);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        const at = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+        if (at !== undefined && Date.now() - at > STALE_LOCK_MS) unlinkQuietly(path);
+        else await new Promise((r) => setTimeout(r, 25));
+      }
+    }
   }
 
   private names(kind: Kind): string[] {
@@ -237,6 +263,8 @@ export const tokenHash = (token: string): string => createHash("sha256").update(
 
 export class ProxyStore {
   private readonly records: Records;
+  /** Steps waiting for a name, in this process: each runs after the one before it. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   /** @param directory where records are kept, encrypted under `key`; in memory without one. */
   constructor(persistence?: { directory: string; key: Buffer } | undefined) {
@@ -282,6 +310,33 @@ export class ProxyStore {
 
   deleteCode(code: string): void {
     this.records.delete("code", code);
+  }
+
+  /** A grant as it is now (another replica may have changed it). */
+  grant(id: string): Grant | undefined {
+    return this.records.get("grant", id);
+  }
+
+  /**
+   * Run `step` alone: after any other step on `name` in this process, and while no other process sharing the
+   * records runs one (a replica renewing the same provider token).
+   */
+  exclusively<T>(name: string, step: () => Promise<T>): Promise<T> {
+    const before = this.queues.get(name) ?? Promise.resolve();
+    const run = before.then(async () => {
+      const release = await this.records.holdAcross(name);
+      try {
+        return await step();
+      } finally {
+        release();
+      }
+    });
+    const settled = run.catch(() => undefined);
+    this.queues.set(name, settled);
+    void settled.then(() => {
+      if (this.queues.get(name) === settled) this.queues.delete(name);
+    });
+    return run;
   }
 
   grantByAccess(token: string): Grant | undefined {
