@@ -51,3 +51,13 @@ export function copyFixture(name: string): string {
   symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"), "dir");
   return root;
 }
+
+/** Wait until `condition` holds (a child's output arriving in several chunks, say); false after `ms`. */
+export async function until(condition: () => boolean, ms = 5_000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}

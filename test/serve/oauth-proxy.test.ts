@@ -15,7 +15,7 @@ import type { OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../bench/nginx.js";
-import { REPO_ROOT, runCli, writeProject } from "../helpers.js";
+import { REPO_ROOT, runCli, until, writeProject } from "../helpers.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
 import { startTeamIdp, type Issuer } from "./issuer.js";
 import { OAuthUser } from "./oauth-user.js";
@@ -492,6 +492,9 @@ describe("GitHub as the team's provider (its endpoints stand in on loopback)", (
   });
 
   it("a user signs in with GitHub and calls as their GitHub account; GitHub's 200-with-error answer is a refusal", async () => {
+    // The operator is told at start what to register at GitHub.
+    await until(() => gh.stderr().includes("Sign-in:"));
+    expect(gh.stderr()).toContain(`Sign-in: GitHub through this server (OAuth proxy, app gh-app); the app's callback must be ${new URL(gh.url).origin}/auth/callback; sign-ins kept in memory until the server stops`);
     const who = new OAuthUser();
     const transport = new StreamableHTTPClientTransport(new URL(gh.url), { authProvider: who });
     await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);

@@ -13,7 +13,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, writeProject } from "../helpers.js";
+import { runCli, until, writeProject } from "../helpers.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
 import { startIssuer, token, type Issuer } from "./issuer.js";
 import { OAuthUser } from "./oauth-user.js";
@@ -83,6 +83,8 @@ const text = (r: CallToolResult) => r.content.map((c) => (c.type === "text" ? c.
 
 describe("the server as an OAuth resource server", () => {
   it("without a token: 401 naming its Protected Resource Metadata, which names the issuer", async () => {
+    await until(() => server.stderr().includes("Sign-in:"));
+    expect(server.stderr()).toContain(`Sign-in: access tokens from ${issuer.url}, issued for ${server.url}`);
     const r = await initialize(undefined);
     expect(r.status).toBe(401);
     const challenge = r.headers.get("www-authenticate") ?? "";

@@ -29,6 +29,8 @@ export interface HttpAuth {
   resourceName: string;
   /** When this server is the authorization server too (an OAuth proxy in front of the provider). */
   proxy?: OAuthProxy | undefined;
+  /** One line for the operator at start: who signs users in, and what to register where. */
+  summary: string;
 }
 
 /** The authorization server's own paths, where a proxy answers them (the metadata says the same). */
@@ -40,11 +42,13 @@ export class HttpAuthGate {
   /** Signed tokens accepted lately, by Authorization header. */
   private readonly accepted = new Map<string, { auth: AuthInfo; until: number }>();
   readonly metadataUrl: string;
+  readonly summary: string;
   private readonly ownPaths: Set<string>;
 
   constructor(auth: HttpAuth) {
     const resource = new URL(auth.resource);
     this.metadataUrl = getOAuthProtectedResourceMetadataUrl(resource);
+    this.summary = auth.summary;
     const bearer = requireBearerAuth({ verifier: auth.verifier, requiredScopes: auth.requiredScopes, resourceMetadataUrl: this.metadataUrl, expectedResource: resource });
     const app = express();
     app.disable("x-powered-by");

@@ -59,5 +59,7 @@ export async function proxySignIn(settings: ProxySettings, server: ProxyServer):
     store,
     allowInternalClientDocuments: ["localhost", "127.0.0.1", "[::1]"].includes(publicResource.hostname),
   });
-  return { verifier: proxy, metadata, resource: server.resource, requiredScopes: settings.requiredScopes, resourceName: server.resourceName, proxy };
+  const kept = directory ? `kept in ${resolve(server.root, directory)}` : "kept in memory until the server stops";
+  const summary = `Sign-in: ${settings.defaults.title} through this server (OAuth proxy, app ${settings.clientId}); the app's callback must be ${base}${settings.callbackPath}; sign-ins ${kept}`;
+  return { verifier: proxy, metadata, resource: server.resource, requiredScopes: settings.requiredScopes, resourceName: server.resourceName, proxy, summary };
 }

@@ -138,6 +138,11 @@ export class McpHttpServer {
     void this.catalog.sessionClosed(id).catch(() => undefined);
   }
 
+  /** Who signs users in, once listening (the operator's line at start). */
+  get signIn(): string | undefined {
+    return this.gate?.summary;
+  }
+
   get sessionCount(): number {
     return this.sessions.size;
   }

@@ -116,7 +116,7 @@ export async function serveProject(opts: ServeOptions = {}): Promise<RunningServ
   const connected = await connect(transportName, catalog, host, opts, env, stdout);
   const detach = keepServingOnStrayErrors(notice);
   const stop = stopper({ catalog, host, connected, stdout, grace: opts.gracePeriodMs ?? 10_000, notice, detach });
-  announce(catalog, host, { transportName, url: connected.url, toolCount, chosen }, notice);
+  announce(catalog, host, { transportName, url: connected.url, signIn: connected.http?.signIn, toolCount, chosen }, notice);
   return { transport: transportName, url: connected.url, toolCount: catalog.toolCount, surface: chosen.surface, stop };
 }
 
@@ -218,7 +218,7 @@ function httpSignIn(host: ProjectHost, opts: ServeOptions, baseUrl: string | und
       const { discoverIssuer, IssuerTokenVerifier } = await import("../auth/token-verifier.js");
       const metadata = await discoverIssuer(found.issuer);
       const verifier = new IssuerTokenVerifier({ issuer: found.issuer, resource, metadata, clientId: found.clientId, clientSecret: found.clientSecret, provider: found.provider });
-      return { verifier, metadata, resource, requiredScopes: found.requiredScopes, resourceName };
+      return { verifier, metadata, resource, requiredScopes: found.requiredScopes, resourceName, summary: `Sign-in: access tokens from ${found.issuer}, issued for ${resource}` };
     },
   };
 }
@@ -293,11 +293,12 @@ function stopper(s: { catalog: McpCatalog; host: ProjectHost; connected: Connect
 }
 
 /** The start-up lines: what is served where, the surface and why, the listing's size when it was trimmed. */
-function announce(catalog: McpCatalog, host: ProjectHost, at: { transportName: TransportName; url: string | undefined; toolCount: number; chosen: ReturnType<typeof chooseSurface> }, notice: (line: string) => void): void {
+function announce(catalog: McpCatalog, host: ProjectHost, at: { transportName: TransportName; url: string | undefined; signIn: string | undefined; toolCount: number; chosen: ReturnType<typeof chooseSurface> }, notice: (line: string) => void): void {
   const { transportName, url, toolCount, chosen } = at;
   // The project's tools, as the surface line counts them; the result store's own tool is named apart.
   const tools = `${toolCount} tools${catalog.queryResultsServed ? ", and query_results for stored results" : ""}`;
   notice(`mxcp-gen serving ${catalog.projectName} (${host.project.profile}) over ${transportName}${url ? ` at ${url}` : ""}: ${tools}`);
+  if (at.signIn) notice(at.signIn);
   notice(
     chosen.surface === "all"
       ? `Surface: all (${chosen.reason}): every tool is listed`
