@@ -13,8 +13,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { exportJWK, generateKeyPair } from "jose";
 import Provider from "oidc-provider";
 import { startTeamIdp } from "../test/serve/issuer.js";
-import { OAuthUser } from "../test/serve/oauth-user.js";
-import { proxySignIn } from "../test/serve/proxy-browser.js";
+import { signInWithClient } from "../test/serve/proxy-browser.js";
 import { freePort } from "./nginx.js";
 import { serveHttp } from "./serve-http.js";
 
@@ -56,16 +55,6 @@ async function client(url: string, token: string, session: (id: string) => void)
   return c;
 }
 
-/** Sign the bench user in through the proxy (consent, the provider's pages) and return this server's access token. */
-async function proxyToken(url: string, callback: string): Promise<string> {
-  const user = new OAuthUser();
-  const transport = new StreamableHTTPClientTransport(new URL(url), { authProvider: user });
-  await new Client({ name: "bench", version: "1" }).connect(transport).catch(() => undefined);
-  const back = await proxySignIn("bench", user.authorizationUrl!, callback);
-  await transport.finishAuth(back.searchParams.get("code")!);
-  return user.saved!.access_token;
-}
-
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
 
 async function main(): Promise<void> {
@@ -92,7 +81,7 @@ async function main(): Promise<void> {
     const sessions = { a: "", b: "", c: "" };
     const a = await client(plain.url, "static-bench-token", (id) => (sessions.a = id));
     const b = await client(signed.url, await issue(), (id) => (sessions.b = id));
-    const p = await client(proxied.url, await proxyToken(proxied.url, callback), (id) => (sessions.c = id));
+    const p = await client(proxied.url, (await signInWithClient(proxied.url, "bench", callback)).saved!.access_token, (id) => (sessions.c = id));
     for (let i = 0; i < 300; i++) {
       await a.callTool({ name: "echo", arguments: { n: i } });
       await b.callTool({ name: "echo", arguments: { n: i } });

@@ -11,6 +11,18 @@ export interface Issuer {
   server: Server;
 }
 
+/** oidc-provider on a free loopback port with its own RS256 signing key and the rest of its configuration. */
+async function startProvider(config: Record<string, unknown>): Promise<Issuer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = { ...(await exportJWK(privateKey)), kid: `key-${port}`, alg: "RS256", use: "sig" };
+  const provider = new Provider(url, { jwks: { keys: [jwk] }, ...config } as never);
+  const server = createHttpServer(provider.callback());
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return { url, server };
+}
+
 /** The users (OAuth clients getting tokens for themselves), and the scopes each may ask for. */
 export const CLIENTS = [
   { client_id: "alice", scope: "mcp:tools admin" },
@@ -21,13 +33,8 @@ export const CLIENTS = [
 ];
 
 /** An oidc-provider on 127.0.0.1 with its own signing key: client-credentials tokens for the resource asked for. */
-export async function startIssuer(users: { client_id: string; scope: string }[] = CLIENTS): Promise<Issuer> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
-  const jwk = { ...(await exportJWK(privateKey)), kid: `key-${port}`, alg: "RS256", use: "sig" };
-  const provider = new Provider(url, {
-    jwks: { keys: [jwk] },
+export function startIssuer(users: { client_id: string; scope: string }[] = CLIENTS): Promise<Issuer> {
+  return startProvider({
     clients: [
       ...users.map((c) => ({ client_id: c.client_id, client_secret: `${c.client_id}-secret`, grant_types: ["client_credentials"], redirect_uris: [], response_types: [], scope: c.scope })),
       // The MCP server's own registration, for introspecting opaque tokens.
@@ -53,10 +60,7 @@ export async function startIssuer(users: { client_id: string; scope: string }[] 
         }),
       },
     },
-  } as never);
-  const server = createHttpServer(provider.callback());
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
-  return { url, server };
+  });
 }
 
 /** A client-credentials access token of `client` for `resource`. */
@@ -77,13 +81,8 @@ export async function token(issuer: Issuer, client: string, resource: string, sc
  * tokens live `accessTokenSeconds`, a refresh token comes with them, and with `rotateRefreshTokens` each refresh
  * token is good for one use.
  */
-export async function startTeamIdp(callback: string, accessTokenSeconds = 300, rotateRefreshTokens = false): Promise<Issuer> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
-  const jwk = { ...(await exportJWK(privateKey)), kid: `team-${port}`, alg: "RS256", use: "sig" };
-  const provider = new Provider(url, {
-    jwks: { keys: [jwk] },
+export function startTeamIdp(callback: string, accessTokenSeconds = 300, rotateRefreshTokens = false): Promise<Issuer> {
+  return startProvider({
     clients: [
       {
         client_id: "team-app",
@@ -106,8 +105,5 @@ export async function startTeamIdp(callback: string, accessTokenSeconds = 300, r
     ...(rotateRefreshTokens ? { rotateRefreshToken: () => true } : {}),
     ttl: { AccessToken: accessTokenSeconds },
     features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
-  } as never);
-  const server = createHttpServer(provider.callback());
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
-  return { url, server };
+  });
 }

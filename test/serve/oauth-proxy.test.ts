@@ -19,7 +19,7 @@ import { REPO_ROOT, runCli, until, writeProject } from "../helpers.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
 import { startTeamIdp, type Issuer } from "./issuer.js";
 import { OAuthUser } from "./oauth-user.js";
-import { Browser, openConsent, proxySignIn } from "./proxy-browser.js";
+import { Browser, openConsent, proxySignIn, signInWithClient } from "./proxy-browser.js";
 import { signInAs } from "./sign-in.js";
 import { loopbackCertificate, type LoopbackCertificate } from "./tls.js";
 
@@ -139,13 +139,9 @@ afterAll(async () => {
   idp?.server.close();
 });
 
-/** Sign `login` in with the SDK's client: 401 → discovery → registration → consent → provider → tokens. */
+/** Sign `login` in with the SDK's client (401 → discovery → registration → consent → provider → tokens), and connect. */
 async function signedIn(login: string, who = new OAuthUser()): Promise<{ client: Client; provider: OAuthUser; session: string }> {
-  const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who });
-  await expect(new Client({ name: "team", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
-  const back = await proxySignIn(login, who.authorizationUrl!, callback);
-  expect(back.origin + back.pathname).toBe(who.redirectUrl);
-  await transport.finishAuth(back.searchParams.get("code")!);
+  await signInWithClient(server.url, login, callback, who);
   const client = new Client({ name: "team", version: "1" });
   const connected = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: who });
   await client.connect(connected);
@@ -550,11 +546,7 @@ describe("a provider whose tokens live 4 seconds", () => {
   });
 
   it("the provider's token is renewed with its refresh token before it expires; the user goes on calling as themselves, with a new SDK client for the new token", async () => {
-    const who = new OAuthUser();
-    const transport = new StreamableHTTPClientTransport(new URL(short.url), { authProvider: who });
-    await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
-    const back = await proxySignIn("gita", who.authorizationUrl!, shortCallback);
-    await transport.finishAuth(back.searchParams.get("code")!);
+    const who = await signInWithClient(short.url, "gita", shortCallback);
     const client = new Client({ name: "t", version: "1" });
     await client.connect(new StreamableHTTPClientTransport(new URL(short.url), { authProvider: who }));
     expect(json(await client.callTool({ name: "upstream_me", arguments: {} }))).toEqual({ sub: "gita" });

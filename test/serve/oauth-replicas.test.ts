@@ -14,8 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startNginx, type RunningNginx } from "../../bench/nginx.js";
 import { writeProject } from "../helpers.js";
 import { startTeamIdp, type Issuer } from "./issuer.js";
-import { OAuthUser } from "./oauth-user.js";
-import { proxySignIn } from "./proxy-browser.js";
+import { signInWithClient } from "./proxy-browser.js";
 import { startHttpServer, type HttpServerProcess } from "./servers.js";
 
 let idp: Issuer;
@@ -48,11 +47,7 @@ const whoami = async (client: Client) => JSON.parse((((await client.callTool({ n
 
 describe("signing a team in through the OAuth proxy, with replicas behind nginx", () => {
   it("a sign-in whose steps land on different replicas finishes; the token works on every replica; revoked on one, refused by all", async () => {
-    const user = new OAuthUser();
-    const transport = new StreamableHTTPClientTransport(new URL(publicUrl), { authProvider: user });
-    await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
-    const back = await proxySignIn("quinn", user.authorizationUrl!, `${new URL(publicUrl).origin}/auth/callback`);
-    await transport.finishAuth(back.searchParams.get("code")!);
+    const user = await signInWithClient(publicUrl, "quinn", `${new URL(publicUrl).origin}/auth/callback`);
     expect(user.saved!.access_token).toMatch(/^mxcp_at_/);
 
     // New sessions go to the replicas in turn: each accepts the token and answers as quinn.
@@ -87,11 +82,7 @@ describe("signing a team in through the OAuth proxy, with replicas behind nginx"
   });
 
   it("calls on three replicas at once, when the provider's token is due: it is renewed once, and every call answers as the user", async () => {
-    const user = new OAuthUser();
-    const transport = new StreamableHTTPClientTransport(new URL(publicUrl), { authProvider: user });
-    await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
-    const back = await proxySignIn("rosa", user.authorizationUrl!, `${new URL(publicUrl).origin}/auth/callback`);
-    await transport.finishAuth(back.searchParams.get("code")!);
+    const user = await signInWithClient(publicUrl, "rosa", `${new URL(publicUrl).origin}/auth/callback`);
     const clients: Client[] = [];
     for (let i = 0; i < 3; i++) {
       const c = new Client({ name: "t", version: "1" });

@@ -1,5 +1,8 @@
 // The browser's part of a sign-in through the server's OAuth proxy, as HTTP requests: the consent page (its form,
 // its cookie), the provider's own pages (signInAs), and the return through the server to the client.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { OAuthUser } from "./oauth-user.js";
 import { signInAs } from "./sign-in.js";
 
 export class Browser {
@@ -62,4 +65,22 @@ export async function proxySignIn(login: string, authorization: URL, callback: s
   const returned = await browser.get(back);
   if (returned.status !== 302) throw new Error(`the server's callback answered ${returned.status}: ${(await returned.text()).slice(0, 300)}`);
   return new URL(returned.headers.get("location")!);
+}
+
+/**
+ * Sign `login` in with the MCP SDK's client at `mcpUrl`, as an editor would: its first request is refused (401), it
+ * discovers the server's authorization server and registers (or names itself by a metadata document), the browser's
+ * part follows, and the client exchanges the code it is sent back. Returns the client's OAuth state, with its tokens.
+ */
+export async function signInWithClient(mcpUrl: string, login: string, callback: string, user = new OAuthUser()): Promise<OAuthUser> {
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: user });
+  const refused = await new Client({ name: "team", version: "1" }).connect(transport).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!/Unauthorized/.test(String(refused))) throw new Error(`expected the first connection to be refused (401), got: ${String(refused)}`);
+  const back = await proxySignIn(login, user.authorizationUrl!, callback);
+  if (back.origin + back.pathname !== user.redirectUrl) throw new Error(`sent back to ${back.href}, not the client's ${user.redirectUrl}`);
+  await transport.finishAuth(back.searchParams.get("code")!);
+  return user;
 }

@@ -90,10 +90,11 @@ export class OAuthProxy implements OAuthServerProvider {
 
   /** The client asks to sign a user in: show the consent page (the SDK has checked the client and its redirect). */
   async authorize(client: OAuthClientInformationFull, params: AuthorizationParams, res: Response): Promise<void> {
-    if (params.resource && !sameResource(params.resource.href, this.o.resource)) throw new InvalidTargetError(`This server issues tokens only for ${this.o.resource}`);
+    this.checkResource(params.resource);
     const transaction = random();
     const browserSecret = random();
-    const scopes = this.grantedScopes(params.scopes ?? []);
+    // This server's tokens carry the scopes its calls need, whatever else the client asked for.
+    const scopes = this.o.settings.requiredScopes;
     this.o.store.savePending(transaction, {
       clientId: client.client_id,
       redirectUri: params.redirectUri,
@@ -128,7 +129,7 @@ export class OAuthProxy implements OAuthServerProvider {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const transaction = typeof body.transaction === "string" ? body.transaction : "";
     const pending = this.o.store.pending(transaction);
-    if (!pending || pending.expiresAt <= Date.now()) return this.problem(res, 400, "This sign-in has expired", "Start it again from your application.");
+    if (!pending) return this.problem(res, 400, "This sign-in has expired", "Start it again from your application.");
     // The form and the cookie must both carry the secret the page was shown with: a page on another site cannot
     // post this form for the user (it has neither), and a link someone else started carries not this browser's cookie.
     const formSecret = typeof body.form_secret === "string" ? body.form_secret : "";
@@ -161,7 +162,7 @@ export class OAuthProxy implements OAuthServerProvider {
     const q = req.query as Record<string, unknown>;
     const transaction = typeof q.state === "string" ? q.state : "";
     const pending = this.o.store.pending(transaction);
-    if (!pending?.upstreamVerifier || pending.expiresAt <= Date.now()) return this.problem(res, 400, "This sign-in has expired", "Start it again from your application.");
+    if (!pending?.upstreamVerifier) return this.problem(res, 400, "This sign-in has expired", "Start it again from your application.");
     if (!sameText(this.cookieValue(req, transaction) ?? "", pending.browserSecret)) {
       return this.problem(res, 403, "This sign-in was not started in this browser", "Start it again from your application, in the browser you use to sign in.");
     }
@@ -241,13 +242,6 @@ export class OAuthProxy implements OAuthServerProvider {
   async revokeToken(client: OAuthClientInformationFull, request: OAuthTokenRevocationRequest): Promise<void> {
     const grant = this.o.store.grantByAccess(request.token) ?? this.o.store.grantByRefresh(request.token)?.grant;
     if (grant && grant.clientId === client.client_id) this.o.store.revokeGrant(grant);
-  }
-
-  /** The scopes a client gets: those it asked for that this server knows, else all this server's. */
-  private grantedScopes(asked: string[]): string[] {
-    const known = this.o.settings.requiredScopes;
-    const chosen = asked.filter((s) => known.includes(s));
-    return chosen.length > 0 ? [...new Set([...chosen, ...known])] : known;
   }
 
   private checkResource(resource: URL | undefined): void {
